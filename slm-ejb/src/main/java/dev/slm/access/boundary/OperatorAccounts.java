@@ -1,0 +1,76 @@
+package dev.slm.access.boundary;
+
+import dev.slm.access.entity.OperatorAccount;
+import dev.slm.access.entity.Role;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.InvalidInput;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Creates operators' accounts and checks their passwords; only PBKDF2 hashes are stored. */
+@Stateless
+public class OperatorAccounts {
+
+    public static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{1,63}");
+    public static final int MIN_PASSWORD_LENGTH = 12;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Pbkdf2PasswordHash hash;
+
+    @Inject
+    Clock clock;
+
+    public long count() {
+        return em.createNamedQuery(OperatorAccount.COUNT, Long.class).getSingleResult();
+    }
+
+    public List<OperatorAccount> all() {
+        return em.createNamedQuery(OperatorAccount.ALL, OperatorAccount.class).getResultList();
+    }
+
+    public Optional<OperatorAccount> find(String username) {
+        return Optional.ofNullable(em.find(OperatorAccount.class, username));
+    }
+
+    /** @throws InvalidInput for a bad name or a weak password; {@link Conflict} for a taken name */
+    public OperatorAccount create(String username, String password, Role role) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new InvalidInput("username must match " + USERNAME.pattern());
+        }
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new InvalidInput("password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (role == null) {
+            throw new InvalidInput("role is required: one of ADMIN, OPERATOR, VIEWER");
+        }
+        if (em.find(OperatorAccount.class, username) != null) {
+            throw new Conflict("an account named '" + username + "' exists already");
+        }
+        OperatorAccount account = new OperatorAccount(username, hashOf(password), role, clock.instant());
+        em.persist(account);
+        return account;
+    }
+
+    /** The account whose password matches, if any. */
+    public Optional<OperatorAccount> verify(String username, char[] password) {
+        return find(username).filter(a -> hash.verify(password, a.passwordHash()));
+    }
+
+    private String hashOf(String password) {
+        hash.initialize(Map.of("Pbkdf2PasswordHash.Iterations", "100000",
+                "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256"));
+        return hash.generate(password.toCharArray());
+    }
+
+}

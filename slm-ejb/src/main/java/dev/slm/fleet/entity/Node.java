@@ -1,0 +1,125 @@
+package dev.slm.fleet.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+@Entity
+@Table(name = "node")
+@NamedQuery(name = Node.BY_TOKEN_HASH, query = "SELECT n FROM Node n WHERE n.tokenHash = :hash")
+@NamedQuery(name = Node.ALL, query = "SELECT n FROM Node n ORDER BY n.id")
+@NamedQuery(name = Node.NOT_UP_TO_DATE,
+        query = "SELECT n FROM Node n WHERE n.codeStatus <> dev.slm.fleet.entity.CodeStatus.UP_TO_DATE ORDER BY n.id")
+@NamedQuery(name = Node.COUNT_BY_STATUS, query = "SELECT n.codeStatus, COUNT(n) FROM Node n GROUP BY n.codeStatus")
+public class Node {
+
+    public static final String BY_TOKEN_HASH = "Node.byTokenHash";
+    public static final String ALL = "Node.all";
+    public static final String NOT_UP_TO_DATE = "Node.notUpToDate";
+    public static final String COUNT_BY_STATUS = "Node.countByStatus";
+
+    @Id
+    private String id;
+
+    @Column(name = "token_hash", nullable = false)
+    private String tokenHash;
+
+    @Column(name = "registered_at", nullable = false)
+    private Instant registeredAt;
+
+    @Column(name = "registered_by", nullable = false)
+    private String registeredBy;
+
+    @Column(name = "agent_version")
+    private String agentVersion;
+
+    @Column(name = "code_version")
+    private String codeVersion;
+
+    private String hostname;
+
+    /** comma-separated */
+    private String roles = "";
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "agent_state")
+    private AgentState agentState;
+
+    @Column(name = "operation_id")
+    private Long operationId;
+
+    @Column(name = "last_seen")
+    private Instant lastSeen;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "code_status", nullable = false)
+    private CodeStatus codeStatus = CodeStatus.UNKNOWN;
+
+    @Column(name = "commits_behind")
+    private Integer commitsBehind;
+
+    @Column(name = "status_basis")
+    private String statusBasis;
+
+    protected Node() {
+    }
+
+    public Node(String id, String tokenHash, Instant registeredAt, String registeredBy) {
+        this.id = id;
+        this.tokenHash = tokenHash;
+        this.registeredAt = registeredAt;
+        this.registeredBy = registeredBy;
+    }
+
+    /** Stores what the agent reported; the code status is set separately, against the latest commit. */
+    public void recordReport(String agentVersion, String codeVersion, String hostname, List<String> roles,
+                             AgentState state, Long operationId, Instant seenAt) {
+        this.agentVersion = agentVersion;
+        this.codeVersion = codeVersion;
+        this.hostname = hostname;
+        this.roles = roles == null ? "" : String.join(",", roles);
+        this.agentState = state;
+        this.operationId = operationId;
+        this.lastSeen = seenAt;
+    }
+
+    public void classify(CodeStatus status, Integer commitsBehind, String latestCommit) {
+        this.codeStatus = status;
+        this.commitsBehind = commitsBehind;
+        this.statusBasis = latestCommit;
+    }
+
+    public void replaceToken(String tokenHash) {
+        this.tokenHash = tokenHash;
+    }
+
+    /** Offline once {@code missed} heartbeat intervals passed without a heartbeat (or it never reported). */
+    public boolean isOnline(Instant now, Duration interval, int missed) {
+        return lastSeen != null && lastSeen.plus(interval.multipliedBy(missed)).isAfter(now);
+    }
+
+    public String id() { return id; }
+    public String tokenHash() { return tokenHash; }
+    public Instant registeredAt() { return registeredAt; }
+    public String registeredBy() { return registeredBy; }
+    public String agentVersion() { return agentVersion; }
+    public String codeVersion() { return codeVersion; }
+    public String hostname() { return hostname; }
+    public List<String> roles() {
+        return roles == null || roles.isEmpty() ? List.of() : Arrays.asList(roles.split(","));
+    }
+    public AgentState agentState() { return agentState; }
+    public Long operationId() { return operationId; }
+    public Instant lastSeen() { return lastSeen; }
+    public CodeStatus codeStatus() { return codeStatus; }
+    public Integer commitsBehind() { return commitsBehind; }
+    public String statusBasis() { return statusBasis; }
+}

@@ -1,0 +1,2 @@
+/** Cross-cutting plumbing: configuration, the clock, the datasource and schema migrations. */
+package dev.slm.platform;

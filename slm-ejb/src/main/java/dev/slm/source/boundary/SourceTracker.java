@@ -1,0 +1,143 @@
+package dev.slm.source.boundary;
+
+import dev.slm.platform.SlmConfig;
+import dev.slm.source.control.DemoRepository;
+import dev.slm.source.control.GitMirror;
+import dev.slm.source.control.GitMirror.SourceUnavailable;
+import dev.slm.source.control.Mirror;
+import dev.slm.source.control.RedactedUrl;
+import dev.slm.source.entity.CommitInfo;
+import dev.slm.source.entity.TrackedSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * Follows the configured git repository: fetches it on a timer (SLM_FETCH_INTERVAL) and on demand.
+ * A database lease makes sure only one server instance of a cluster fetches at a time.
+ */
+@Singleton
+@Startup
+@DependsOn("DatabaseMigrator")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SourceTracker {
+
+    private static final Logger LOG = Logger.getLogger(SourceTracker.class.getName());
+    private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final Duration WAIT_FOR_OTHER_FETCH = Duration.ofSeconds(60);
+
+    private final String instanceId = UUID.randomUUID().toString();
+
+    @Inject
+    SlmConfig config;
+
+    @Inject
+    SourceStore store;
+
+    @Inject
+    Mirror mirror;
+
+    @Resource
+    TimerService timers;
+
+    @PostConstruct
+    void start() {
+        String url = config.gitUrl().orElseGet(this::demoRepository);
+        String branch = config.gitUrl().isPresent() ? config.gitBranch() : DemoRepository.BRANCH;
+        String path = config.gitUrl().isPresent() ? config.gitPath() : DemoRepository.PATH;
+        store.follow(url, branch, path);
+        Duration interval = config.fetchInterval();
+        timers.createIntervalTimer(1_000, interval.toMillis(), new TimerConfig("git-fetch", false));
+        LOG.info(() -> "Tracking " + RedactedUrl.of(url) + " branch '" + branch + "' path '" + path
+                + "', fetching every " + interval.toSeconds() + " s");
+    }
+
+    private String demoRepository() {
+        String url = DemoRepository.ensure(config.dataDir().resolve("demo-repo"));
+        LOG.warning("No SLM_GIT_URL configured: tracking the demo repository " + url
+                + " (commit to it and refresh to see nodes become outdated)");
+        return url;
+    }
+
+    @Timeout
+    void onTimer(Timer timer) {
+        try {
+            fetchIfNoOtherInstanceIs();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "scheduled fetch failed", e);
+        }
+    }
+
+    /** The timer's fetch: skipped when another instance holds the lease. */
+    public void fetchIfNoOtherInstanceIs() {
+        if (store.tryLease(instanceId, LEASE)) {
+            fetchHoldingLease();
+        }
+    }
+
+    /** "Refresh": fetch now, waiting for a fetch another instance is running to finish first. */
+    public TrackedSource refresh() {
+        long deadline = System.nanoTime() + WAIT_FOR_OTHER_FETCH.toNanos();
+        while (!store.tryLease(instanceId, LEASE)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("another server instance has been fetching for over "
+                        + WAIT_FOR_OTHER_FETCH.toSeconds() + " s; try again later");
+            }
+            sleep(200);
+        }
+        fetchHoldingLease();
+        return store.current().orElseThrow();
+    }
+
+    private void fetchHoldingLease() {
+        try {
+            TrackedSource source = store.current().orElseThrow();
+            try {
+                CommitInfo latest = mirror.get().fetch(source.gitUrl(), source.branch(), credentials());
+                store.recordSuccess(latest);
+            } catch (SourceUnavailable e) {
+                LOG.warning(e.getMessage());
+                store.recordFailure(e.getMessage());
+            }
+        } finally {
+            store.releaseLease(instanceId);
+        }
+    }
+
+    private CredentialsProvider credentials() {
+        return config.gitToken()
+                .map(token -> (CredentialsProvider) new UsernamePasswordCredentialsProvider(config.gitUsername(), token))
+                .orElse(null);
+    }
+
+    public GitMirror mirror() {
+        return mirror.get();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the fetch lease", e);
+        }
+    }
+}

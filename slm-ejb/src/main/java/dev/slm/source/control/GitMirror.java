@@ -1,0 +1,179 @@
+package dev.slm.source.control;
+
+import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.Classification;
+import dev.slm.source.entity.CommitInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * A bare local mirror of the tracked repository's branches. Fetching never loses objects: after a force-push
+ * the old commits stay in the object database, so a node that runs one is DIVERGED, not UNKNOWN.
+ * Thread-safe: JGit repositories are safe for concurrent reads, and fetches are serialised here.
+ */
+public class GitMirror implements AutoCloseable {
+
+    public static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}");
+    private static final int FETCH_TIMEOUT_S = 120;
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final Repository repository;
+    private final Map<String, Classification> classifications = new ConcurrentHashMap<>();
+
+    public GitMirror(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Repository repo = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare().build();
+            if (!repo.getObjectDatabase().exists()) {
+                repo.create(true);
+            }
+            this.repository = repo;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the git mirror at " + directory, e);
+        }
+    }
+
+    /**
+     * Fetches every branch of {@code url} and returns the head of {@code branch}.
+     *
+     * @throws SourceUnavailable with a message an operator can act on
+     */
+    public synchronized CommitInfo fetch(String url, String branch, CredentialsProvider credentials) {
+        try (Git git = new Git(repository)) {
+            git.fetch()
+                    .setRemote(url)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
+                    .setRemoveDeletedRefs(true)
+                    .setCredentialsProvider(credentials)
+                    .setTimeout(FETCH_TIMEOUT_S)
+                    .call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new SourceUnavailable("fetching " + RedactedUrl.of(url) + " failed: " + rootMessage(e), e);
+        }
+        Ref head;
+        try {
+            head = repository.exactRef("refs/heads/" + branch);
+        } catch (IOException e) {
+            throw new SourceUnavailable("cannot read the mirror: " + e.getMessage(), e);
+        }
+        if (head == null) {
+            throw new SourceUnavailable("branch '" + branch + "' does not exist in " + RedactedUrl.of(url), null);
+        }
+        return commit(head.getObjectId().name()).orElseThrow();
+    }
+
+    public java.util.Optional<CommitInfo> commit(String id) {
+        if (id == null || !COMMIT_ID.matcher(id).matches()) {
+            return java.util.Optional.empty();
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            ObjectId oid = ObjectId.fromString(id);
+            if (!repository.getObjectDatabase().has(oid)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(info(walk.parseCommit(oid)));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Where {@code reported} stands against {@code latest}; cached, since both ids name immutable history. */
+    public Classification classify(String reported, String latest) {
+        if (reported == null || latest == null) {
+            return Classification.UNKNOWN;
+        }
+        if (reported.equals(latest)) {
+            return Classification.UP_TO_DATE;
+        }
+        String key = reported + latest;
+        Classification cached = classifications.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Classification computed = compute(reported, latest);
+        if (computed.status() != CodeStatus.UNKNOWN) {
+            // UNKNOWN may turn known after the next fetch, so only settled answers are kept
+            if (classifications.size() > CACHE_LIMIT) {
+                classifications.clear();
+            }
+            classifications.put(key, computed);
+        }
+        return computed;
+    }
+
+    private Classification compute(String reported, String latest) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            ObjectId reportedId = ObjectId.fromString(reported);
+            ObjectId latestId = ObjectId.fromString(latest);
+            if (!repository.getObjectDatabase().has(reportedId) || !repository.getObjectDatabase().has(latestId)) {
+                return Classification.UNKNOWN;
+            }
+            RevCommit reportedCommit = walk.parseCommit(reportedId);
+            RevCommit latestCommit = walk.parseCommit(latestId);
+            if (!walk.isMergedInto(reportedCommit, latestCommit)) {
+                return new Classification(CodeStatus.DIVERGED, null, List.of());
+            }
+            walk.reset();
+            walk.markStart(walk.parseCommit(latestId));
+            walk.markUninteresting(walk.parseCommit(reportedId));
+            int behind = 0;
+            List<CommitInfo> subjects = new ArrayList<>();
+            for (RevCommit c : walk) {
+                behind++;
+                if (subjects.size() < Classification.MAX_SUBJECTS) {
+                    subjects.add(info(c));
+                }
+            }
+            return new Classification(CodeStatus.OUTDATED, behind, List.copyOf(subjects));
+        } catch (IOException | IllegalArgumentException e) {
+            return Classification.UNKNOWN;
+        }
+    }
+
+    private static CommitInfo info(RevCommit c) {
+        return new CommitInfo(c.getName(), c.getShortMessage(), c.getAuthorIdent().getName(),
+                c.getCommitterIdent().getWhenAsInstant());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String top = e.getMessage() == null ? "" : e.getMessage();
+        return RedactedUrl.scrub(top.equals(m) ? m : top + " (" + m + ")");
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+
+    public static class SourceUnavailable extends RuntimeException {
+        public SourceUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.slm.source.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** The one git repository the server follows, and what the last fetch learned from it. */
+@Entity
+@Table(name = "tracked_source")
+public class TrackedSource {
+
+    public static final int SINGLETON_ID = 1;
+
+    @Id
+    private Integer id = SINGLETON_ID;
+
+    @Column(name = "git_url", nullable = false)
+    private String gitUrl;
+
+    @Column(nullable = false)
+    private String branch;
+
+    @Column(nullable = false)
+    private String path = "";
+
+    @Column(name = "latest_commit")
+    private String latestCommit;
+
+    @Column(name = "latest_subject")
+    private String latestSubject;
+
+    @Column(name = "latest_author")
+    private String latestAuthor;
+
+    @Column(name = "latest_committed_at")
+    private Instant latestCommittedAt;
+
+    @Column(name = "fetched_at")
+    private Instant fetchedAt;
+
+    @Column(name = "last_attempt_at")
+    private Instant lastAttemptAt;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    protected TrackedSource() {
+    }
+
+    public TrackedSource(String gitUrl, String branch, String path) {
+        follow(gitUrl, branch, path);
+    }
+
+    public final void follow(String gitUrl, String branch, String path) {
+        this.gitUrl = gitUrl;
+        this.branch = branch;
+        this.path = path == null ? "" : path;
+    }
+
+    public void recordSuccess(CommitInfo latest, Instant at) {
+        this.latestCommit = latest.id();
+        this.latestSubject = truncate(latest.subject(), 1024);
+        this.latestAuthor = truncate(latest.author(), 255);
+        this.latestCommittedAt = latest.committedAt();
+        this.fetchedAt = at;
+        this.lastAttemptAt = at;
+        this.lastError = null;
+    }
+
+    /** Keeps the last known state; only the error and the attempt time change. */
+    public void recordFailure(String error, Instant at) {
+        this.lastAttemptAt = at;
+        this.lastError = truncate(error, 4096);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    public String gitUrl() { return gitUrl; }
+    public String branch() { return branch; }
+    public String path() { return path; }
+    public String latestCommit() { return latestCommit; }
+    public String latestSubject() { return latestSubject; }
+    public String latestAuthor() { return latestAuthor; }
+    public Instant latestCommittedAt() { return latestCommittedAt; }
+    public Instant fetchedAt() { return fetchedAt; }
+    public Instant lastAttemptAt() { return lastAttemptAt; }
+    public String lastError() { return lastError; }
+}

@@ -1,0 +1,61 @@
+package dev.slm.web.api;
+
+import dev.slm.fleet.boundary.HeartbeatReceiver;
+import dev.slm.fleet.entity.AgentState;
+import dev.slm.platform.InvalidInput;
+import dev.slm.source.control.GitMirror;
+import dev.slm.web.api.security.AgentAuthenticated;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** The agent's heartbeat (DESIGN.md, agent protocol). */
+@Path("nodes/{node_id}/heartbeat")
+public class HeartbeatResource {
+
+    @Inject
+    HeartbeatReceiver receiver;
+
+    public record Answer(String status, boolean updateAvailable, String latestVersion, String updateUrl,
+                         long heartbeatIntervalS) {
+    }
+
+    @POST
+    @AgentAuthenticated
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Answer heartbeat(@PathParam("node_id") String nodeId, JsonValue body) {
+        HeartbeatReceiver.Reply reply = receiver.receive(nodeId, read(body));
+        return new Answer("ok", reply.updateAvailable(), reply.latestVersion(),
+                "/api/nodes/" + nodeId + "/code-package", reply.heartbeatInterval().toSeconds());
+    }
+
+    static HeartbeatReceiver.Report read(JsonValue body) {
+        JsonInput in = JsonInput.of(body);
+        String codeVersion = in.string("code_version").orElse(null);
+        if (codeVersion != null && !GitMirror.COMMIT_ID.matcher(codeVersion).matches()) {
+            throw new InvalidInput("code_version must be a full commit id: 40 lower-case hex digits");
+        }
+        String agentVersion = in.string("agent_version").orElse(null);
+        String hostname = in.string("hostname").orElse(null);
+        List<String> roles = in.strings("roles");
+        if (agentVersion != null && agentVersion.length() > 64 || hostname != null && hostname.length() > 255
+                || String.join(",", roles).length() > 1024 || roles.stream().anyMatch(r -> r.contains(","))) {
+            throw new InvalidInput("agent_version (64), hostname (255) or roles (1024, no commas) too long or malformed");
+        }
+        AgentState state = in.enumValue("state", AgentState.class).orElse(AgentState.IDLE);
+        for (String release : in.strings("releases")) {
+            if (!GitMirror.COMMIT_ID.matcher(release).matches()) {
+                throw new InvalidInput("releases must list full commit ids");
+            }
+        }
+        return new HeartbeatReceiver.Report(agentVersion, codeVersion, hostname, roles, state,
+                in.longValue("operation_id").orElse(null));
+    }
+}

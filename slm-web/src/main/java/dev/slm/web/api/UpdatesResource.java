@@ -1,0 +1,82 @@
+package dev.slm.web.api;
+
+import dev.slm.access.entity.Role;
+import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.boundary.SourceTracker;
+import dev.slm.source.control.RedactedUrl;
+import dev.slm.source.entity.TrackedSource;
+import dev.slm.web.api.problem.Problem;
+import dev.slm.web.api.security.Requires;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the tracked repository says and which nodes are behind it. */
+@Path("updates")
+@Produces(MediaType.APPLICATION_JSON)
+public class UpdatesResource {
+
+    @Inject
+    SourceStore source;
+
+    @Inject
+    SourceTracker tracker;
+
+    @Inject
+    FleetStatus fleet;
+
+    public record Status(String gitUrl, String branch, String path, String latestVersion, String latestSubject,
+                         String latestAuthor, Instant latestCommittedAt, Instant fetchedAt, Instant lastAttemptAt,
+                         String lastFetchError, Map<String, Long> counts, long nodes, long online) {
+    }
+
+    @GET
+    @Path("status")
+    @Requires(Role.VIEWER)
+    public Status status() {
+        return status(source.current().orElseThrow());
+    }
+
+    @POST
+    @Path("refresh")
+    @Requires(Role.OPERATOR)
+    public Response refresh() {
+        try {
+            return Response.ok(status(tracker.refresh())).build();
+        } catch (IllegalStateException e) {
+            return Problem.response(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("pending")
+    @Requires(Role.VIEWER)
+    public List<NodeView> pending() {
+        Instant onlineSince = fleet.onlineSince();
+        return fleet.notUpToDate().stream()
+                .map(n -> NodeView.of(n, n.lastSeen() != null && !n.lastSeen().isBefore(onlineSince), List.of()))
+                .toList();
+    }
+
+    private Status status(TrackedSource s) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<CodeStatus, Long> e : fleet.countsByStatus().entrySet()) {
+            counts.put(e.getKey().name(), e.getValue());
+            total += e.getValue();
+        }
+        return new Status(RedactedUrl.of(s.gitUrl()), s.branch(), s.path(), s.latestCommit(), s.latestSubject(),
+                s.latestAuthor(), s.latestCommittedAt(), s.fetchedAt(), s.lastAttemptAt(), s.lastError(),
+                counts, total, fleet.onlineCount());
+    }
+}

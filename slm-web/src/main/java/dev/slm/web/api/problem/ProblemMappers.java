@@ -1,0 +1,97 @@
+package dev.slm.web.api.problem;
+
+import dev.slm.platform.Conflict;
+import dev.slm.platform.InvalidInput;
+import jakarta.ejb.EJBException;
+import jakarta.json.JsonException;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every exception that leaves a resource into a problem body with the right status. */
+public final class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    @Provider
+    public static class InvalidInputMapper implements ExceptionMapper<InvalidInput> {
+        @Override
+        public Response toResponse(InvalidInput e) {
+            return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class ConflictMapper implements ExceptionMapper<Conflict> {
+        @Override
+        public Response toResponse(Conflict e) {
+            return Problem.response(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    /** A body that is not JSON, or not the JSON expected. */
+    @Provider
+    public static class JsonMapper implements ExceptionMapper<JsonException> {
+        @Override
+        public Response toResponse(JsonException e) {
+            return Problem.response(Response.Status.BAD_REQUEST, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class JsonbMapper implements ExceptionMapper<JsonbException> {
+        @Override
+        public Response toResponse(JsonbException e) {
+            return Problem.response(Response.Status.BAD_REQUEST, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    /** Jersey wraps a body it cannot read in a ProcessingException. */
+    @Provider
+    public static class ProcessingMapper implements ExceptionMapper<ProcessingException> {
+        @Override
+        public Response toResponse(ProcessingException e) {
+            return Problem.response(Response.Status.BAD_REQUEST, "unreadable request body: " + e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class WebApplicationMapper implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response r = e.getResponse();
+            if (r.hasEntity() && r.getMediaType() != null
+                    && Problem.MEDIA_TYPE.equals(r.getMediaType().toString())) {
+                return r;
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof JsonException || cause instanceof JsonbException) {
+                return Problem.response(Response.Status.BAD_REQUEST, "malformed JSON: " + cause.getMessage());
+            }
+            Response.StatusType status = r.getStatusInfo();
+            return Problem.response(status.getStatusCode(), status.getReasonPhrase(), e.getMessage());
+        }
+    }
+
+    /** Anything else is our fault: log it in full, tell the caller no internals. */
+    @Provider
+    public static class UnexpectedMapper implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof InvalidInput i) {
+                return Problem.response(Response.Status.BAD_REQUEST, i.getMessage());
+            }
+            LOG.log(Level.SEVERE, "unexpected error", e);
+            return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "unexpected server error; see the server log");
+        }
+    }
+}
