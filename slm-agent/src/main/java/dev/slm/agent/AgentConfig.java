@@ -1,0 +1,95 @@
+package dev.slm.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * {@code /etc/slm-agent/agent.properties}:
+ * <pre>
+ * server.url   = https://slm.example.com      (required)
+ * node.id      = web-3                         (required)
+ * token.file   = /etc/slm-agent/token          (required; the node's bearer token, owner-only)
+ * state.dir    = /var/lib/slm-agent            (version.json lives here)
+ * hostname     = web-3.example.com             (default: the machine's host name)
+ * roles        = web,eu                        (reported to the server)
+ * </pre>
+ */
+public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path stateDir, String hostname,
+                          List<String> roles) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/slm-agent/agent.properties");
+
+    public static AgentConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        String server = required(p, "server.url", file);
+        URI serverUrl;
+        try {
+            serverUrl = URI.create(server.endsWith("/") ? server : server + "/");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": server.url is not a URL: " + server);
+        }
+        if (!"http".equals(serverUrl.getScheme()) && !"https".equals(serverUrl.getScheme())) {
+            throw new IllegalArgumentException(file + ": server.url must start with https:// (or http://)");
+        }
+        String roles = p.getProperty("roles", "").trim();
+        return new AgentConfig(serverUrl, required(p, "node.id", file),
+                base.resolve(required(p, "token.file", file)),
+                base.resolve(p.getProperty("state.dir", "/var/lib/slm-agent").trim()),
+                p.getProperty("hostname", localHostname()).trim(),
+                roles.isEmpty() ? List.of() : Arrays.stream(roles.split(",")).map(String::trim).toList());
+    }
+
+    /** The token is read for every call, so a rotated token file takes effect without a restart. */
+    public String token() throws IOException {
+        String token = Files.readString(tokenFile).trim();
+        if (token.isEmpty()) {
+            throw new IOException("the token file " + tokenFile + " is empty");
+        }
+        return token;
+    }
+
+    public Path versionFile() {
+        return stateDir.resolve("version.json");
+    }
+
+    public static String agentVersion() {
+        try (InputStream in = AgentConfig.class.getResourceAsStream("agent-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    private static String required(Properties p, String key, Path file) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(file + ": " + key + " is required");
+        }
+        return v.trim();
+    }
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.slm.agent;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Heartbeats at the interval the server gives, with ±10 % jitter so a fleet restarted together spreads out.
+ * When the server cannot be reached it retries with exponential backoff capped at {@link #MAX_BACKOFF}.
+ * Nothing the server or the disk says ends the loop; only {@link #stop()} does.
+ */
+public class HeartbeatLoop implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(HeartbeatLoop.class.getName());
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final AgentConfig config;
+    private final ServerClient server;
+    private final String agentVersion = AgentConfig.agentVersion();
+    private volatile boolean running = true;
+    private Duration interval = Duration.ofSeconds(30);
+    private int failures;
+
+    public HeartbeatLoop(AgentConfig config, ServerClient server) {
+        this.config = config;
+        this.server = server;
+    }
+
+    @Override
+    public void run() {
+        LOG.info(() -> "agent " + agentVersion + " for node " + config.nodeId() + " reporting to " + config.serverUrl());
+        while (running) {
+            Duration wait = beatOnce();
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One heartbeat; returns how long to wait before the next. */
+    Duration beatOnce() {
+        try {
+            Optional<String> commit = readCommit();
+            ServerClient.Reply reply = server.heartbeat(new ServerClient.Heartbeat(
+                    agentVersion, commit, config.hostname(), config.roles(), "IDLE"));
+            if (failures > 0) {
+                LOG.info("server reachable again after " + failures + " failed heartbeat(s)");
+            }
+            failures = 0;
+            interval = reply.heartbeatInterval();
+            LOG.fine(() -> "heartbeat ok; update available: " + reply.updateAvailable());
+            return jittered(interval);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return Duration.ZERO;
+        } catch (ServerClient.Refused e) {
+            failures++;
+            LOG.warning("heartbeat refused: " + e.getMessage() + "; retrying in " + backoff().toSeconds() + " s");
+            return backoff();
+        } catch (IOException | RuntimeException e) {
+            failures++;
+            Duration next = backoff();
+            LOG.log(failures == 1 ? Level.WARNING : Level.INFO, "server " + config.serverUrl()
+                    + " unreachable (" + describe(e) + "); attempt " + failures + ", next in " + next.toSeconds() + " s");
+            return next;
+        }
+    }
+
+    private Optional<String> readCommit() {
+        try {
+            return VersionFile.read(config.versionFile());
+        } catch (IOException e) {
+            LOG.warning("cannot read the deployed version: " + e.getMessage() + "; reporting none");
+            return Optional.empty();
+        }
+    }
+
+    Duration backoff() {
+        long seconds = FIRST_BACKOFF.toSeconds() << Math.min(failures - 1, 16);
+        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+    }
+
+    static Duration jittered(Duration d) {
+        double factor = 0.9 + ThreadLocalRandom.current().nextDouble() * 0.2;
+        return Duration.ofMillis(Math.max(100, (long) (d.toMillis() * factor)));
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    public void stop() {
+        running = false;
+    }
+}

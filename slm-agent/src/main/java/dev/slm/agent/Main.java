@@ -1,0 +1,52 @@
+package dev.slm.agent;
+
+import java.nio.file.Path;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/** {@code slm-agent [--config FILE]}: runs until stopped (SIGTERM). Exit 2 on a configuration error. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
+        LogManager.getLogManager().reset();
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new SimpleFormatter());
+        console.setLevel(Level.ALL);
+        Logger root = Logger.getLogger("");
+        root.addHandler(console);
+        root.setLevel(Boolean.getBoolean("slm.agent.debug") ? Level.FINE : Level.INFO);
+
+        Path configFile = AgentConfig.DEFAULT_FILE;
+        for (int i = 0; i < args.length; i++) {
+            if ("--config".equals(args[i]) && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else {
+                System.err.println("usage: slm-agent [--config /etc/slm-agent/agent.properties]");
+                System.exit(2);
+            }
+        }
+        AgentConfig config;
+        try {
+            config = AgentConfig.load(configFile);
+            config.token();
+        } catch (Exception e) {
+            System.err.println("slm-agent: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HeartbeatLoop loop = new HeartbeatLoop(config, new ServerClient(config));
+        Thread worker = new Thread(loop, "heartbeat");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            loop.stop();
+            worker.interrupt();
+        }));
+        worker.start();
+    }
+}

@@ -1,0 +1,2 @@
+/** The agent on a node: reads its configuration and deployed commit, and heartbeats to the SLM server. */
+package dev.slm.agent;
