@@ -1,17 +1,59 @@
 package dev.slm.fleet.boundary;
 
 import dev.slm.fleet.entity.Setting;
+import dev.slm.platform.InvalidInput;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Operator-changeable settings stored in the database. */
 @Stateless
 public class Settings {
 
+    /** Every setting an operator may change, with its allowed range. */
+    private static final Map<String, int[]> RANGES = Map.of(
+            Setting.HEARTBEAT_INTERVAL_S, new int[] {1, 3600},
+            Setting.OFFLINE_AFTER_MISSED, new int[] {1, 100});
+
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    public List<Setting> all() {
+        return em.createQuery("SELECT s FROM Setting s ORDER BY s.name", Setting.class).getResultList();
+    }
+
+    /** @throws InvalidInput for an unknown setting or a value out of its range */
+    public Setting change(String name, String value) {
+        int[] range = RANGES.get(name);
+        if (range == null) {
+            throw new InvalidInput("unknown setting '" + name + "'; known: " + RANGES.keySet());
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInput(name + " must be a whole number");
+        }
+        if (parsed < range[0] || parsed > range[1]) {
+            throw new InvalidInput(name + " must be between " + range[0] + " and " + range[1]);
+        }
+        Setting s = em.find(Setting.class, name);
+        if (s == null) {
+            s = new Setting(name, Integer.toString(parsed), clock.instant());
+            em.persist(s);
+        } else {
+            s.change(Integer.toString(parsed), clock.instant());
+        }
+        return s;
+    }
 
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, 30));

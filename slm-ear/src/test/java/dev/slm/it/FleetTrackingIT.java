@@ -1,0 +1,291 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.AgentProcess;
+import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.GitRepo;
+import dev.slm.it.support.TestDatabase;
+import dev.slm.launcher.MicroServer;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WAR on a real Payara Micro, a real PostgreSQL database, a git repository made here and real agent
+ * processes: nodes report their commit and the server says, for each, whether it is up to date.
+ */
+class FleetTrackingIT {
+
+    static final String ADMIN_PASSWORD = "it-admin-password-0";
+    static final String ADMIN = Api.basic("admin", ADMIN_PASSWORD);
+    static final Duration STATUS_WAIT = Duration.ofSeconds(30);
+
+    static Path work;
+    static TestDatabase db;
+    static GitRepo repo;
+    static MicroServer server;
+    static Api api;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        work = Files.createTempDirectory(Path.of("target"), "fleet-it-").toAbsolutePath();
+        db = TestDatabase.create();
+        repo = GitRepo.init(work.resolve("repo"));
+        repo.commit("First version", "app/index.html", "<h1>v1</h1>\n");
+        repo.commit("Outside the tracked path", "README.md", "readme\n");
+        Map<String, String> env = new HashMap<>(db.serverEnvironment());
+        env.put("SLM_DATA_DIR", work.resolve("data").toString());
+        env.put("SLM_GIT_URL", repo.dir().toString());
+        env.put("SLM_GIT_BRANCH", "main");
+        env.put("SLM_GIT_PATH", "app");
+        env.put("SLM_FETCH_INTERVAL", "1h");
+        env.put("SLM_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")), Path.of(System.getProperty("slm.war")),
+                MicroServer.freePort(), work.resolve("server"), env, work.resolve("server.log"))
+                .awaitReady(Duration.ofMinutes(3));
+        api = new Api(server.baseUri());
+        assertEquals(200, api.put("api/settings/heartbeat_interval_s", ADMIN, "{\"value\":\"1\"}").status());
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void nodeStatusFollowsNewCommitsForcePushesAndTheAgentsReportedVersion() throws Exception {
+        String first = refresh().getString("latest_version");
+        String token = register("track-1");
+        try (AgentProcess agent = AgentProcess.start(work.resolve("agent-track-1"), server.baseUri(), "track-1", token, first)) {
+            JsonObject node = awaitStatus("track-1", "UP_TO_DATE");
+            assertEquals(first, node.getString("code_version"));
+            assertEquals("track-1.test", node.getString("hostname"));
+            assertTrue(node.getBoolean("online"));
+
+            String second = repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
+            assertEquals(second, refresh().getString("latest_version"));
+            // recomputed in the refresh's own transaction: no heartbeat needed
+            node = node("track-1");
+            assertEquals("OUTDATED", node.getString("code_status"));
+            assertEquals(1, node.getInt("commits_behind"));
+            assertEquals("Second version", node.getJsonArray("behind").getJsonObject(0).getString("subject"));
+            assertTrue(api.get("api/updates/pending", ADMIN).array().stream()
+                    .anyMatch(v -> v.asJsonObject().getString("node_id").equals("track-1")));
+
+            agent.deploy(second);
+            awaitStatus("track-1", "UP_TO_DATE");
+
+            repo.resetHard(first);
+            String rewritten = repo.commit("Rewritten history", "app/index.html", "<h1>v2 again</h1>\n");
+            assertEquals(rewritten, refresh().getString("latest_version"));
+            node = node("track-1");
+            assertEquals("DIVERGED", node.getString("code_status"), node.toString());
+
+            agent.deploy(rewritten);
+            awaitStatus("track-1", "UP_TO_DATE");
+
+            agent.deploy("0123456789abcdef0123456789abcdef01234567");
+            awaitStatus("track-1", "UNKNOWN");
+            assertTrue(agent.isAlive());
+        }
+    }
+
+    @Test
+    void badAgentInputGetsItsStatusAndProblemBodyAndChangesNothing() throws Exception {
+        String latest = refresh().getString("latest_version");
+        String token = register("bad-1");
+        String otherToken = register("bad-2");
+        String path = "api/nodes/bad-1/heartbeat";
+        String good = "{\"agent_version\":\"1.0\",\"code_version\":\"" + latest + "\",\"hostname\":\"h\",\"roles\":[\"web\"],\"state\":\"IDLE\"}";
+        assertEquals(200, api.post(path, Api.bearer(token), good).status());
+        List<Map<String, Object>> before = db.query("SELECT * FROM node ORDER BY id");
+
+        assertProblem(401, api.post(path, null, good));
+        assertProblem(401, api.post(path, Api.bearer(token + "x"), good));
+        assertProblem(401, api.post(path, ADMIN, good));
+        assertProblem(403, api.post(path, Api.bearer(otherToken), good));
+        assertProblem(404, api.post("api/nodes/no-such-node/heartbeat", Api.bearer(token), good));
+        assertProblem(400, api.post(path, Api.bearer(token), "{\"code_version\": "));
+        assertProblem(400, api.post(path, Api.bearer(token), "[1,2]"));
+        assertProblem(400, api.post(path, Api.bearer(token), ""));
+        assertProblem(400, api.post(path, Api.bearer(token), good.replace(latest, "abc123")));
+        assertProblem(400, api.post(path, Api.bearer(token), good.replace(latest, latest.toUpperCase())));
+        assertProblem(400, api.post(path, Api.bearer(token), good.replace("\"IDLE\"", "\"DANCING\"")));
+        assertProblem(400, api.post(path, Api.bearer(token), good.replace("[\"web\"]", "\"web\"")));
+
+        assertEquals(before, db.query("SELECT * FROM node ORDER BY id"), "a refused heartbeat changed the database");
+    }
+
+    @Test
+    void operatorCallsNeedALoginAndTheRightRole() throws Exception {
+        assertEquals(201, api.post("api/users", ADMIN,
+                "{\"username\":\"vera\",\"password\":\"viewer-password-1\",\"role\":\"VIEWER\"}").status());
+        assertEquals(201, api.post("api/users", ADMIN,
+                "{\"username\":\"otto\",\"password\":\"operator-password-1\",\"role\":\"OPERATOR\"}").status());
+        String viewer = Api.basic("vera", "viewer-password-1");
+        String operator = Api.basic("otto", "operator-password-1");
+
+        assertProblem(401, api.get("api/updates/status", null));
+        assertProblem(401, api.get("api/updates/status", Api.basic("admin", "wrong-password")));
+        assertEquals(200, api.get("api/updates/status", viewer).status());
+        assertEquals(200, api.get("api/nodes", viewer).status());
+        assertProblem(403, api.post("api/updates/refresh", viewer, null));
+        assertProblem(403, api.post("api/nodes", viewer, "{\"node_id\":\"v-1\"}"));
+        assertProblem(403, api.post("api/nodes", operator, "{\"node_id\":\"o-1\"}"));
+        assertProblem(403, api.put("api/settings/heartbeat_interval_s", operator, "{\"value\":\"5\"}"));
+        assertEquals(200, api.post("api/updates/refresh", operator, null).status());
+        assertProblem(403, api.get("api/users", operator));
+        assertTrue(db.query("SELECT id FROM node WHERE id IN ('v-1', 'o-1')").isEmpty());
+
+        assertProblem(400, api.post("api/nodes", ADMIN, "{\"node_id\":\"Bad Name!\"}"));
+        assertProblem(400, api.post("api/nodes", ADMIN, "{}"));
+        assertEquals(201, api.post("api/nodes", ADMIN, "{\"node_id\":\"dup-1\"}").status());
+        assertProblem(409, api.post("api/nodes", ADMIN, "{\"node_id\":\"dup-1\"}"));
+        assertProblem(400, api.put("api/settings/heartbeat_interval_s", ADMIN, "{\"value\":\"0\"}"));
+        assertProblem(400, api.put("api/settings/no_such_setting", ADMIN, "{\"value\":\"1\"}"));
+        assertProblem(400, api.post("api/users", ADMIN, "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"VIEWER\"}"));
+        assertTrue(db.query("SELECT password_hash FROM operator_account WHERE username = 'vera'").get(0)
+                .get("password_hash").toString().startsWith("PBKDF2WithHmacSHA256:"), "passwords are stored hashed");
+    }
+
+    @Test
+    void aTokenIsStoredOnlyAsItsHashAndARotatedTokenReplacesTheOldOne() throws Exception {
+        String token = register("rot-1");
+        String stored = (String) db.query("SELECT token_hash FROM node WHERE id = 'rot-1'").get(0).get("token_hash");
+        assertFalse(stored.contains(token));
+        assertEquals(64, stored.length());
+        String heartbeat = "{\"code_version\":null}";
+        assertEquals(200, api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat).status());
+        String rotated = api.post("api/nodes/rot-1/token", ADMIN, null).json().getString("token");
+        assertProblem(401, api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat));
+        assertEquals(200, api.post("api/nodes/rot-1/heartbeat", Api.bearer(rotated), heartbeat).status());
+    }
+
+    @Test
+    void anUnreachableRemoteOrADeletedBranchKeepsTheLastKnownStateAndRecordsTheError() throws Exception {
+        JsonObject good = refresh();
+        String latest = good.getString("latest_version");
+        Map<String, Object> counts = Map.copyOf(good.getJsonObject("counts"));
+        Path away = repo.dir().resolveSibling("repo-away");
+        Files.move(repo.dir(), away);
+        try {
+            JsonObject failed = refresh();
+            assertEquals(latest, failed.getString("latest_version"));
+            assertTrue(failed.getString("last_fetch_error").contains("failed"), failed.toString());
+            assertEquals(good.getString("fetched_at"), failed.getString("fetched_at"));
+            assertEquals(counts, Map.copyOf(failed.getJsonObject("counts")));
+        } finally {
+            Files.move(away, repo.dir());
+        }
+        repo.git("branch", "-m", "main", "renamed");
+        try {
+            JsonObject failed = refresh();
+            assertEquals(latest, failed.getString("latest_version"));
+            assertTrue(failed.getString("last_fetch_error").contains("branch 'main'"), failed.toString());
+        } finally {
+            repo.git("branch", "-m", "renamed", "main");
+        }
+        JsonObject recovered = refresh();
+        assertEquals(latest, recovered.getString("latest_version"));
+        assertTrue(recovered.isNull("last_fetch_error"));
+    }
+
+    @Test
+    void aFetchWaitsWhileAnotherInstanceHoldsTheFetchLease() throws Exception {
+        refresh();
+        db.execute("UPDATE tracked_source SET fetch_lease_owner = 'another-instance', "
+                + "fetch_lease_until = now() + interval '1 hour'");
+        String next;
+        CompletableFuture<Api.Response> refresh;
+        try {
+            next = repo.commit("Committed while another instance fetches", "app/lease.txt", "lease\n");
+            refresh = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return api.post("api/updates/refresh", ADMIN, null);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2_000);
+            assertFalse(refresh.isDone(), "the refresh did not wait for the lease");
+            assertNotEquals(next, db.query("SELECT latest_commit FROM tracked_source").get(0).get("latest_commit"));
+        } finally {
+            db.execute("UPDATE tracked_source SET fetch_lease_owner = NULL, fetch_lease_until = NULL");
+        }
+        Api.Response done = refresh.get(20, TimeUnit.SECONDS);
+        assertEquals(200, done.status(), done.toString());
+        assertEquals(next, done.json().getString("latest_version"));
+        assertNull(db.query("SELECT fetch_lease_owner FROM tracked_source").get(0).get("fetch_lease_owner"));
+    }
+
+    @Test
+    void statusCountsNodesPerCodeStatus() throws Exception {
+        String latest = refresh().getString("latest_version");
+        String token = register("count-1");
+        JsonObject before = api.get("api/updates/status", ADMIN).json();
+        assertEquals(200, api.post("api/nodes/count-1/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + latest + "\"}").status());
+        JsonObject after = api.get("api/updates/status", ADMIN).json();
+        JsonObject b = before.getJsonObject("counts");
+        JsonObject a = after.getJsonObject("counts");
+        assertEquals(b.getInt("UP_TO_DATE") + 1, a.getInt("UP_TO_DATE"));
+        assertEquals(b.getInt("UNKNOWN") - 1, a.getInt("UNKNOWN"));
+        assertEquals(before.getInt("nodes"), after.getInt("nodes"));
+        assertTrue(after.getInt("online") >= 1);
+        assertEquals("app", after.getString("path"));
+    }
+
+    private static void assertNotEquals(Object unexpected, Object actual) {
+        org.junit.jupiter.api.Assertions.assertNotEquals(unexpected, actual);
+    }
+
+    static void assertProblem(int status, Api.Response r) {
+        assertEquals(status, r.status(), r.toString());
+        assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());
+        JsonObject problem = r.json();
+        assertEquals(status, problem.getInt("status"), r.toString());
+        assertFalse(problem.getString("detail", "").isBlank(), r.toString());
+    }
+
+    static JsonObject refresh() throws Exception {
+        Api.Response r = api.post("api/updates/refresh", ADMIN, null);
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    static String register(String nodeId) throws Exception {
+        Api.Response r = api.post("api/nodes", ADMIN, "{\"node_id\":\"" + nodeId + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        return r.json().getString("token");
+    }
+
+    static JsonObject node(String nodeId) throws Exception {
+        Api.Response r = api.get("api/nodes/" + nodeId, ADMIN);
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    static JsonObject awaitStatus(String nodeId, String status) throws Exception {
+        return Await.until(STATUS_WAIT, () -> node(nodeId), n -> status.equals(n.getString("code_status")));
+    }
+}

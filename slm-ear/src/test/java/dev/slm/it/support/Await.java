@@ -1,0 +1,25 @@
+package dev.slm.it.support;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+
+/** Polls until a value satisfies a condition; fails with the last value seen. */
+public final class Await {
+
+    private Await() {
+    }
+
+    public static <T> T until(Duration timeout, Callable<T> probe, Predicate<T> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = probe.call();
+        while (!condition.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout.toSeconds() + " s; last value: " + last);
+            }
+            Thread.sleep(200);
+            last = probe.call();
+        }
+        return last;
+    }
+}

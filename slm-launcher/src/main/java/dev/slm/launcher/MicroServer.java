@@ -1,0 +1,108 @@
+package dev.slm.launcher;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The SLM server on Payara Micro, as a child JVM: {@code java -jar payara-micro.jar --deploy ROOT.war}. */
+public final class MicroServer implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private MicroServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * @param environment the {@code SLM_*} settings for the server
+     * @param log         where the server's output goes; null to inherit this process's output
+     */
+    public static MicroServer start(Path payaraMicroJar, Path war, int port, Path workDir,
+                                    Map<String, String> environment, Path log) throws IOException {
+        Files.createDirectories(workDir);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
+                "-jar", payaraMicroJar.toString(),
+                "--deploy", war.toString(),
+                "--contextroot", "/",
+                "--port", Integer.toString(port),
+                "--nocluster",
+                "--rootdir", workDir.resolve("payara-micro").toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> env = new HashMap<>(environment);
+        pb.environment().putAll(env);
+        if (log == null) {
+            pb.inheritIO();
+        } else {
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
+        return new MicroServer(pb.start(), port);
+    }
+
+    /** Waits until {@code /api/health} answers 200; fails early if the process dies. */
+    public MicroServer awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(baseUri().resolve("api/health")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("the server exited with code " + process.exitValue() + " before it was ready");
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(300);
+        }
+        throw new IOException("the server was not ready after " + timeout.toSeconds() + " s");
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Like a crash: SIGKILL, no shutdown hooks. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.slm.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar slm-launcher/target/slm-server.jar}: the server for a single machine. Without SLM_DB_URL it
+ * runs an embedded PostgreSQL whose data lives in {@code <SLM_DATA_DIR>/postgres} (default {@code ~/.slm}),
+ * so a restart keeps every node, setting and status.
+ */
+public final class ServerLauncher {
+
+    private ServerLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Path dataDir = Path.of(env.getOrDefault("SLM_DATA_DIR", Path.of(System.getProperty("user.home"), ".slm").toString()))
+                .toAbsolutePath();
+        env.put("SLM_DATA_DIR", dataDir.toString());
+        int port = Integer.parseInt(env.getOrDefault("SLM_PORT", "8080"));
+        Path home = installDir();
+
+        EmbeddedPostgres embedded = null;
+        if (isBlank(env.get("SLM_DB_URL"))) {
+            embedded = startEmbeddedDatabase(dataDir.resolve("postgres"));
+            env.put("SLM_DB_URL", embedded.getJdbcUrl("postgres", "postgres"));
+            env.put("SLM_DB_USER", "postgres");
+            env.put("SLM_DB_PASSWORD", "");
+        }
+        MicroServer server = MicroServer.start(home.resolve("runtime/payara-micro.jar"), home.resolve("runtime/ROOT.war"),
+                port, dataDir.resolve("run"), env, null);
+        EmbeddedPostgres db = embedded;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+                if (db != null) {
+                    db.close();
+                }
+            } catch (Exception e) {
+                System.err.println("slm: shutdown: " + e.getMessage());
+            }
+        }));
+        server.awaitReady(Duration.ofMinutes(3));
+        printBanner(server, dataDir, env, embedded != null);
+        System.exit(server.process().waitFor());
+    }
+
+    private static EmbeddedPostgres startEmbeddedDatabase(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        System.out.println("slm: no SLM_DB_URL configured: starting an embedded PostgreSQL with its data in " + dir);
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .start();
+    }
+
+    private static void printBanner(MicroServer server, Path dataDir, Map<String, String> env, boolean embedded) {
+        Path passwordFile = dataDir.resolve("initial-admin-password");
+        String login;
+        if (!isBlank(env.get("SLM_ADMIN_PASSWORD"))) {
+            login = "log in as 'admin' with the password in SLM_ADMIN_PASSWORD";
+        } else if (Files.exists(passwordFile)) {
+            login = "log in as 'admin' with the generated password in " + passwordFile;
+        } else {
+            login = "log in with an existing operator account";
+        }
+        System.out.println();
+        System.out.println("slm: the SLM server is ready" + (embedded ? " (embedded PostgreSQL)" : ""));
+        System.out.println("slm: open " + server.baseUri() + "  (API under " + server.baseUri() + "api/)");
+        System.out.println("slm: " + login);
+    }
+
+    private static Path installDir() throws URISyntaxException {
+        Path jar = Path.of(ServerLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.getParent();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}
