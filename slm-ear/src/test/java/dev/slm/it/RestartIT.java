@@ -1,0 +1,131 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.Api;
+import dev.slm.launcher.MicroServer;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command ({@code java -jar slm-server.jar}) with no database and no git URL configured:
+ * it starts an embedded PostgreSQL and a demo repository, and a server killed with SIGKILL comes back with
+ * every node, setting and status.
+ */
+class RestartIT {
+
+    @Test
+    void aKilledServerRestartsWithEveryNodeSettingAndStatus() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "restart-it-").toAbsolutePath();
+        int port = MicroServer.freePort();
+        Path firstLog = dataDir.resolve("launcher-1.log");
+        Process launcher = startLauncher(dataDir, port, firstLog);
+        Api api = new Api(URI.create("http://127.0.0.1:" + port + "/"));
+        String admin;
+        String latest;
+        try {
+            awaitHealthy(launcher, port);
+            String log = Files.readString(firstLog);
+            assertTrue(log.contains("starting an embedded PostgreSQL"), log);
+            assertTrue(log.contains("tracking the demo repository"), log);
+            String password = Files.readString(dataDir.resolve("initial-admin-password")).trim();
+            admin = Api.basic("admin", password);
+            awaitBanner(firstLog, port);
+
+            latest = api.post("api/updates/refresh", admin, null).json().getString("latest_version");
+            assertEquals(40, latest.length());
+            String token = api.post("api/nodes", admin, "{\"node_id\":\"survivor\"}").json().getString("token");
+            assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
+                    "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
+            assertEquals(200, api.put("api/settings/heartbeat_interval_s", admin, "{\"value\":\"17\"}").status());
+
+            killPayaraWithSigkill(launcher);
+            assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not end with its server");
+        } finally {
+            stop(launcher);
+        }
+
+        Process again = startLauncher(dataDir, port, dataDir.resolve("launcher-2.log"));
+        try {
+            awaitHealthy(again, port);
+            JsonObject node = api.get("api/nodes/survivor", admin).json();
+            assertEquals(latest, node.getString("code_version"));
+            assertEquals("UP_TO_DATE", node.getString("code_status"));
+            assertEquals("s1", node.getString("hostname"));
+            assertEquals(latest, api.get("api/updates/status", admin).json().getString("latest_version"));
+            assertTrue(api.get("api/settings", admin).array().stream().map(v -> v.asJsonObject())
+                    .anyMatch(s -> s.getString("name").equals("heartbeat_interval_s") && s.getString("value").equals("17")));
+        } finally {
+            stop(again);
+        }
+    }
+
+    private static Process startLauncher(Path dataDir, int port, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("slm.launcher.jar"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SLM_"));
+        pb.environment().put("SLM_DATA_DIR", dataDir.toString());
+        pb.environment().put("SLM_PORT", Integer.toString(port));
+        return pb.start();
+    }
+
+    private static void awaitHealthy(Process launcher, int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(launcher.isAlive(), "the launcher exited before the server was ready");
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException starting) {
+                // not listening yet
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("the server did not become healthy");
+    }
+
+    /** The startup log ends with the URL to open and how to log in. */
+    private static void awaitBanner(Path log, int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.readString(log).contains("log in as 'admin'")) {
+            assertTrue(System.nanoTime() < deadline, "no login hint in the launcher's log");
+            Thread.sleep(200);
+        }
+        String text = Files.readString(log);
+        assertTrue(text.contains("open http://127.0.0.1:" + port + "/"), text);
+    }
+
+    private static void killPayaraWithSigkill(Process launcher) {
+        List<ProcessHandle> servers = launcher.toHandle().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("payara-micro.jar"))
+                .toList();
+        assertEquals(1, servers.size(), "expected one Payara Micro child of the launcher");
+        servers.get(0).destroyForcibly();
+    }
+
+    private static void stop(Process launcher) throws InterruptedException {
+        if (launcher.isAlive()) {
+            launcher.destroy();
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
