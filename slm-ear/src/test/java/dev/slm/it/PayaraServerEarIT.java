@@ -1,0 +1,85 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.Api;
+import dev.slm.it.support.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The EAR (skinny WAR, EJB module, libraries in lib/) deploys on Payara Server 6 with asadmin and serves the API. */
+class PayaraServerEarIT {
+
+    static final String PASSWORD = "ear-admin-password-0";
+
+    @Test
+    void theEarDeploysOnPayaraServerAndServesTheApi() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "ear-it-").toAbsolutePath();
+        Path asadmin = Path.of(System.getProperty("slm.payara.server"), "bin", "asadmin");
+        int portBase = freePortBase();
+        try (TestDatabase db = TestDatabase.create()) {
+            Map<String, String> env = new java.util.HashMap<>(db.serverEnvironment());
+            env.put("SLM_DATA_DIR", work.resolve("data").toString());
+            env.put("SLM_ADMIN_PASSWORD", PASSWORD);
+            run(env, asadmin.toString(), "create-domain", "--domaindir", work.resolve("domains").toString(),
+                    "--portbase", Integer.toString(portBase), "--nopassword", "slm");
+            try {
+                run(env, asadmin.toString(), "start-domain", "--domaindir", work.resolve("domains").toString(), "slm");
+                run(env, asadmin.toString(), "--port", Integer.toString(portBase + 48), "deploy",
+                        System.getProperty("slm.ear"));
+
+                Api api = new Api(URI.create("http://127.0.0.1:" + (portBase + 80) + "/"));
+                String admin = Api.basic("admin", PASSWORD);
+                assertEquals(200, api.get("api/health", null).status());
+                assertEquals(401, api.get("api/updates/status", null).status());
+                String latest = api.post("api/updates/refresh", admin, null).json().getString("latest_version");
+                assertEquals(40, latest.length());
+                String token = api.post("api/nodes", admin, "{\"node_id\":\"ear-1\"}").json().getString("token");
+                Api.Response hb = api.post("api/nodes/ear-1/heartbeat", Api.bearer(token),
+                        "{\"code_version\":\"" + latest + "\"}");
+                assertEquals(200, hb.status(), hb.toString());
+                assertEquals("UP_TO_DATE", api.get("api/nodes/ear-1", admin).json().getString("code_status"));
+                assertEquals(1, db.query("SELECT * FROM flyway_schema_history WHERE success").size());
+            } finally {
+                run(env, asadmin.toString(), "stop-domain", "--kill", "--domaindir", work.resolve("domains").toString(), "slm");
+            }
+        }
+    }
+
+    /** Payara Server listens on base+48 (admin), base+80 (HTTP) and a few more: find a block that is free. */
+    private static int freePortBase() throws IOException {
+        for (int base = 28000; base < 60000; base += 100) {
+            boolean free = true;
+            for (int offset : new int[] {48, 80, 81, 37, 76, 86, 66, 700, 900, 9}) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(base + offset)) {
+                    s.setReuseAddress(true);
+                } catch (IOException taken) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no free block of ports for Payara Server");
+    }
+
+    private static void run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + String.join(" ", command));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
+    }
+}
