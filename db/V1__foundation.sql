@@ -24,7 +24,7 @@ CREATE TABLE node (
     commits_behind  INTEGER,
     -- the latest commit the stored code_status was computed against
     status_basis    CHAR(40)
-);
+) WITH (fillfactor = 70);  -- every heartbeat rewrites the row: leave room for HOT updates
 CREATE INDEX node_code_status_idx ON node (code_status);
 CREATE INDEX node_code_version_idx ON node (code_version);
 

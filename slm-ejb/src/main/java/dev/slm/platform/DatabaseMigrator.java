@@ -23,10 +23,7 @@ import org.flywaydb.core.api.output.MigrateResult;
         user = "${MPCONFIG=SLM_DB_USER}",
         password = "${MPCONFIG=SLM_DB_PASSWORD}",
         minPoolSize = 2,
-        maxPoolSize = 32,
-        properties = {"fish.payara.is-connection-validation-required=true",
-                      "fish.payara.connection-validation-method=custom-validation",
-                      "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation"})
+        maxPoolSize = 32)
 @Singleton
 @Startup
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

@@ -25,7 +25,11 @@ public final class Api {
 
     public record Response(int status, String contentType, String body) {
         public JsonObject json() {
-            return Json.createReader(new StringReader(body)).readObject();
+            try {
+                return Json.createReader(new StringReader(body)).readObject();
+            } catch (RuntimeException e) {
+                throw new AssertionError("not a JSON object: " + this, e);
+            }
         }
 
         public JsonArray array() {

@@ -1,6 +1,6 @@
 package dev.slm.fleet.boundary;
 
-import dev.slm.source.boundary.SourceTracker;
+import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.LatestCommitChanged;
 import jakarta.ejb.Stateless;
@@ -24,7 +24,7 @@ public class CodeStatusRecalculation {
     EntityManager em;
 
     @Inject
-    SourceTracker source;
+    Mirror mirror;
 
     public void onLatestCommitChanged(@Observes LatestCommitChanged change) {
         String latest = change.latest();
@@ -32,7 +32,7 @@ public class CodeStatusRecalculation {
                 "SELECT DISTINCT n.codeVersion FROM Node n WHERE n.codeVersion IS NOT NULL", String.class)
                 .getResultList();
         for (String version : versions) {
-            Classification c = source.mirror().classify(version, latest);
+            Classification c = mirror.get().classify(version, latest);
             em.createQuery("UPDATE Node n SET n.codeStatus = :status, n.commitsBehind = :behind,"
                             + " n.statusBasis = :latest WHERE n.codeVersion = :version")
                     .setParameter("status", c.status())

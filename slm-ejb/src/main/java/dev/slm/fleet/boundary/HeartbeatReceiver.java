@@ -1,37 +1,30 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.fleet.control.HeartbeatBatcher;
+import dev.slm.fleet.control.NodeTokens;
 import dev.slm.fleet.entity.AgentState;
-import dev.slm.fleet.entity.Node;
-import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.boundary.SourceTracker;
-import dev.slm.source.entity.Classification;
-import dev.slm.source.entity.TrackedSource;
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Takes an agent's heartbeat: stores what it reports and recomputes its code status against the latest commit,
- * under the shared status lock, so a concurrent change of the latest commit cannot leave a stale status behind.
+ * Takes an agent's heartbeat: authenticates it, stores what it reports and its code status against the latest
+ * commit. The work is done by {@link HeartbeatBatcher}, which stores concurrent heartbeats in one transaction.
  */
-@Stateless
+@ApplicationScoped
 public class HeartbeatReceiver {
 
-    @PersistenceContext
-    EntityManager em;
+    private static final long WAIT_S = 30;
 
     @Inject
-    SourceTracker source;
+    HeartbeatBatcher batcher;
 
     @Inject
-    Settings settings;
-
-    @Inject
-    Clock clock;
+    NodeRegistry registry;
 
     public record Report(String agentVersion, String codeVersion, String hostname, List<String> roles,
                          AgentState state, Long operationId) {
@@ -40,21 +33,25 @@ public class HeartbeatReceiver {
     public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval) {
     }
 
-    /** The node must exist and be authenticated already. */
-    public Reply receive(String nodeId, Report report) {
-        // a heartbeat lost in a crash is repeated 30 s later: no need to wait for the WAL flush
-        em.createNativeQuery("SET LOCAL synchronous_commit TO OFF").executeUpdate();
-        em.createNativeQuery("SELECT pg_advisory_xact_lock_shared(?1)")
-                .setParameter(1, SourceStore.STATUS_LOCK).getSingleResult();
-        Node node = em.find(Node.class, nodeId);
-        String latest = em.createQuery("SELECT s.latestCommit FROM TrackedSource s WHERE s.id = :id", String.class)
-                .setParameter("id", TrackedSource.SINGLETON_ID)
-                .getResultStream().findFirst().orElse(null);
-        Classification c = source.mirror().classify(report.codeVersion(), latest);
-        node.recordReport(report.agentVersion(), report.codeVersion(), report.hostname(), report.roles(),
-                report.state(), report.operationId(), clock.instant());
-        node.classify(c.status(), c.commitsBehind(), latest);
-        boolean updateAvailable = latest != null && !latest.equals(report.codeVersion());
-        return new Reply(updateAvailable, latest, settings.heartbeatInterval());
+    /** @throws AgentRefused when the token is not this node's */
+    public Reply receive(String nodeId, String token, Report r) {
+        if (nodeId == null || token == null || token.isBlank()) {
+            throw new AgentRefused(registry.check(nodeId, token), nodeId);
+        }
+        HeartbeatBatcher.Stored stored;
+        try {
+            stored = batcher.submit(new HeartbeatBatcher.Pending(nodeId, NodeTokens.hash(token), r.agentVersion(),
+                    r.codeVersion(), r.hostname(), r.roles(), r.state(), r.operationId())).get(WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing the heartbeat of " + nodeId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("storing the heartbeat of " + nodeId + " failed", e);
+        }
+        if (!stored.authenticated()) {
+            throw new AgentRefused(registry.check(nodeId, token), nodeId);
+        }
+        boolean updateAvailable = stored.latestCommit() != null && !stored.latestCommit().equals(r.codeVersion());
+        return new Reply(updateAvailable, stored.latestCommit(), stored.interval());
     }
 }

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 
 /** Liveness, without authentication and without touching the database (also the benchmark's no-op). */
+@ApplicationScoped
 @Path("health")
 public class HealthResource {
 

@@ -1,37 +1,59 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import dev.slm.fleet.boundary.AgentRefused;
 import dev.slm.fleet.boundary.HeartbeatReceiver;
+import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.platform.InvalidInput;
 import dev.slm.source.control.GitMirror;
-import dev.slm.web.api.security.AgentAuthenticated;
+import dev.slm.web.api.security.AgentTokenFilter;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /** The agent's heartbeat (DESIGN.md, agent protocol). */
+@ApplicationScoped
 @Path("nodes/{node_id}/heartbeat")
 public class HeartbeatResource {
 
     @Inject
     HeartbeatReceiver receiver;
 
+    @Inject
+    NodeRegistry registry;
+
     public record Answer(String status, boolean updateAvailable, String latestVersion, String updateUrl,
                          long heartbeatIntervalS) {
     }
 
+    /** Authenticated by the receiver itself, in the same statement that stores the report (see HeartbeatReceiver). */
     @POST
-    @AgentAuthenticated
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Answer heartbeat(@PathParam("node_id") String nodeId, JsonValue body) {
-        HeartbeatReceiver.Reply reply = receiver.receive(nodeId, read(body));
+    public Answer heartbeat(@PathParam("node_id") String nodeId,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body) {
+        String token = AgentTokenFilter.bearerToken(authorization);
+        HeartbeatReceiver.Report report;
+        try {
+            report = read(body);
+        } catch (InvalidInput e) {
+            // who may not send heartbeats learns nothing about what a valid one looks like
+            NodeRegistry.TokenCheck check = registry.check(nodeId, token);
+            if (check != NodeRegistry.TokenCheck.VALID) {
+                throw new AgentRefused(check, nodeId);
+            }
+            throw e;
+        }
+        HeartbeatReceiver.Reply reply = receiver.receive(nodeId, token, report);
         return new Answer("ok", reply.updateAvailable(), reply.latestVersion(),
                 "/api/nodes/" + nodeId + "/code-package", reply.heartbeatInterval().toSeconds());
     }

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeRegistry;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Registering, listing and removing nodes. Registration answers the node's token, once. */
+@ApplicationScoped
 @Path("nodes")
 @Produces(MediaType.APPLICATION_JSON)
 public class NodesResource {

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.Settings;
 import dev.slm.fleet.entity.Setting;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Settings kept in the database: everyone may read them, admins change them. */
+@ApplicationScoped
 @Path("settings")
 @Produces(MediaType.APPLICATION_JSON)
 public class SettingsResource {

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.entity.CodeStatus;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the tracked repository says and which nodes are behind it. */
+@ApplicationScoped
 @Path("updates")
 @Produces(MediaType.APPLICATION_JSON)
 public class UpdatesResource {

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.access.entity.OperatorAccount;
 import dev.slm.access.entity.Role;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Operators' accounts (admins only). Passwords are never returned. */
+@ApplicationScoped
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
 @Requires(Role.ADMIN)

@@ -1,17 +1,16 @@
 package dev.slm.web.api.security;
 
+import dev.slm.fleet.boundary.AgentRefused;
 import dev.slm.fleet.boundary.NodeRegistry;
-import dev.slm.web.api.problem.Problem;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-/** 401 for a missing or unknown token, 404 for an unknown node, 403 for another node's token. */
+/** Agent calls: the bearer token must be the one of the node in the path (see {@link AgentRefusedMapper}). */
 @Provider
 @AgentAuthenticated
 @Priority(Priorities.AUTHENTICATION)
@@ -23,20 +22,14 @@ public class AgentTokenFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String nodeId = request.getUriInfo().getPathParameters().getFirst("node_id");
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).trim() : null;
-        switch (registry.check(nodeId, token)) {
-            case VALID -> { }
-            case UNKNOWN_TOKEN -> request.abortWith(Response.fromResponse(Problem.response(
-                            Response.Status.UNAUTHORIZED, token == null
-                                    ? "an agent call needs the node's token: Authorization: Bearer <token>"
-                                    : "the token is not valid"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"SLM\"").build());
-            case UNKNOWN_NODE -> request.abortWith(Problem.response(Response.Status.NOT_FOUND,
-                    "no node '" + nodeId + "' is registered"));
-            case OTHER_NODES_TOKEN -> request.abortWith(Problem.response(Response.Status.FORBIDDEN,
-                    "this token belongs to another node"));
+        String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        NodeRegistry.TokenCheck check = registry.check(nodeId, token);
+        if (check != NodeRegistry.TokenCheck.VALID) {
+            throw new AgentRefused(check, nodeId);
         }
+    }
+
+    public static String bearerToken(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 }

@@ -1,0 +1,222 @@
+package dev.slm.fleet.control;
+
+import dev.slm.fleet.entity.AgentState;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.control.Mirror;
+import dev.slm.source.entity.Classification;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Stores heartbeats in batches: one writer thread takes every heartbeat that is waiting and stores them all in one
+ * transaction (lock, read the latest commit and interval, one UPDATE over arrays). When the server is idle a batch
+ * holds one heartbeat; under load batches grow by themselves, so the database does a fraction of the work per
+ * heartbeat and no heartbeat waits for a timer.
+ *
+ * Each batch holds the shared status lock, so a concurrent change of the latest commit (exclusive lock) never
+ * leaves a stale status. The UPDATE matches node id and token hash together: a heartbeat whose row is not
+ * updated did not authenticate, and its caller finds out why.
+ */
+@ApplicationScoped
+public class HeartbeatBatcher {
+
+    private static final Logger LOG = Logger.getLogger(HeartbeatBatcher.class.getName());
+    private static final int MAX_BATCH = 500;
+
+    private static final String LOCK_AND_READ = "SELECT set_config('synchronous_commit', 'off', true),"
+            + " pg_advisory_xact_lock_shared(?),"
+            + " (SELECT latest_commit FROM tracked_source WHERE id = 1),"
+            + " (SELECT value FROM setting WHERE name = 'heartbeat_interval_s')";
+    private static final String UPDATE = "UPDATE node SET agent_version = v.agent_version, code_version = v.code_version,"
+            + " hostname = v.hostname, roles = v.roles, agent_state = v.agent_state, operation_id = v.operation_id,"
+            + " last_seen = ?, code_status = v.code_status, commits_behind = v.commits_behind, status_basis = ?"
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],"
+            + " ?::text[], ?::int4[]) AS v(id, token_hash, agent_version, code_version, hostname, roles, agent_state,"
+            + " operation_id, code_status, commits_behind)"
+            + " WHERE node.id = v.id AND node.token_hash = v.token_hash RETURNING node.id";
+
+    /** A heartbeat waiting to be stored. */
+    public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
+                          List<String> roles, AgentState state, Long operationId) {
+    }
+
+    /** What storing a heartbeat gave: whether it authenticated, and what to answer. */
+    public record Stored(boolean authenticated, String latestCommit, Duration interval) {
+    }
+
+    @Resource(lookup = "java:app/jdbc/slm")
+    DataSource dataSource;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    Mirror mirror;
+
+    @Inject
+    Clock clock;
+
+    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    private Thread writer;
+    private volatile boolean running = true;
+
+    private record Entry(Pending heartbeat, CompletableFuture<Stored> result) {
+    }
+
+    public CompletableFuture<Stored> submit(Pending heartbeat) {
+        ensureWriter();
+        CompletableFuture<Stored> result = new CompletableFuture<>();
+        queue.add(new Entry(heartbeat, result));
+        return result;
+    }
+
+    private synchronized void ensureWriter() {
+        if (writer == null) {
+            writer = threads.newThread(this::writeLoop);
+            writer.setName("slm-heartbeat-writer");
+            writer.start();
+        }
+    }
+
+    private void writeLoop() {
+        List<Entry> batch = new ArrayList<>();
+        while (running) {
+            try {
+                Entry first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | SQLException e) {
+                LOG.log(Level.SEVERE, "storing " + batch.size() + " heartbeats failed", e);
+                batch.forEach(entry -> entry.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Entry> batch) throws SQLException {
+        // the last heartbeat of a node in the batch wins; earlier ones get the same answer
+        Map<String, Entry> latestPerNode = new LinkedHashMap<>();
+        for (Entry e : batch) {
+            latestPerNode.put(e.heartbeat().nodeId(), e);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String latest;
+                Duration interval;
+                try (PreparedStatement s = c.prepareStatement(LOCK_AND_READ)) {
+                    s.setLong(1, SourceStore.STATUS_LOCK);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        latest = rs.getString(3);
+                        interval = parseInterval(rs.getString(4));
+                    }
+                }
+                Set<String> updated = update(c, latestPerNode.values(), latest);
+                c.commit();
+                for (Entry e : batch) {
+                    String id = e.heartbeat().nodeId();
+                    boolean ok = updated.contains(id) && latestPerNode.get(id).heartbeat().tokenHash()
+                            .equals(e.heartbeat().tokenHash());
+                    e.result().complete(new Stored(ok, latest, interval));
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private Set<String> update(Connection c, Iterable<Entry> entries, String latest) throws SQLException {
+        List<Pending> rows = new ArrayList<>();
+        entries.forEach(e -> rows.add(e.heartbeat()));
+        int n = rows.size();
+        String[] ids = new String[n], hashes = new String[n], versions = new String[n], codes = new String[n],
+                hosts = new String[n], roles = new String[n], states = new String[n], statuses = new String[n];
+        Long[] operations = new Long[n];
+        Integer[] behind = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = rows.get(i);
+            Classification cl = mirror.get().classify(p.codeVersion(), latest);
+            ids[i] = p.nodeId();
+            hashes[i] = p.tokenHash();
+            versions[i] = p.agentVersion();
+            codes[i] = p.codeVersion();
+            hosts[i] = p.hostname();
+            roles[i] = p.roles() == null ? "" : String.join(",", p.roles());
+            states[i] = p.state() == null ? null : p.state().name();
+            operations[i] = p.operationId();
+            statuses[i] = cl.status().name();
+            behind[i] = cl.commitsBehind();
+        }
+        try (PreparedStatement u = c.prepareStatement(UPDATE)) {
+            u.setTimestamp(1, Timestamp.from(clock.instant()));
+            u.setString(2, latest);
+            u.setArray(3, c.createArrayOf("text", ids));
+            u.setArray(4, c.createArrayOf("text", hashes));
+            u.setArray(5, c.createArrayOf("text", versions));
+            u.setArray(6, c.createArrayOf("text", codes));
+            u.setArray(7, c.createArrayOf("text", hosts));
+            u.setArray(8, c.createArrayOf("text", roles));
+            u.setArray(9, c.createArrayOf("text", states));
+            u.setArray(10, c.createArrayOf("int8", operations));
+            u.setArray(11, c.createArrayOf("text", statuses));
+            u.setArray(12, c.createArrayOf("int4", behind));
+            Set<String> updated = new HashSet<>();
+            try (ResultSet rs = u.executeQuery()) {
+                while (rs.next()) {
+                    updated.add(rs.getString(1));
+                }
+            }
+            return updated;
+        }
+    }
+
+    private static Duration parseInterval(String value) {
+        try {
+            return Duration.ofSeconds(value == null ? 30 : Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (writer != null) {
+            writer.interrupt();
+        }
+    }
+}
