@@ -36,6 +36,48 @@ class HeartbeatLoopTest {
     }
 
     @Test
+    void badAnswersFromTheServerNeverStopTheAgentAndGoodOnesSetTheInterval() throws Exception {
+        String[] answer = {"500", "<html>oops</html>"};
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes()));
+            byte[] out = answer[1].getBytes();
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Files.writeString(dir.resolve("token"), "t");
+            Files.createDirectories(dir.resolve("state"));
+            Files.writeString(dir.resolve("agent.properties"), "server.url=http://127.0.0.1:"
+                    + server.getAddress().getPort() + "\nnode.id=n\ntoken.file=token\nstate.dir=state\n");
+            AgentConfig config = AgentConfig.load(dir.resolve("agent.properties"));
+            HeartbeatLoop loop = new HeartbeatLoop(config, new ServerClient(config));
+
+            assertEquals(Duration.ofSeconds(1), loop.beatOnce());
+            answer[0] = "200";
+            answer[1] = "not json at all";
+            assertEquals(Duration.ofSeconds(2), loop.beatOnce());
+            answer[1] = "[1, 2]";
+            assertEquals(Duration.ofSeconds(4), loop.beatOnce());
+            answer[1] = "{\"status\":\"ok\",\"heartbeat_interval_s\":10}";
+            Duration next = loop.beatOnce();
+            assertTrue(next.toMillis() >= 9_000 && next.toMillis() <= 11_000, "interval " + next);
+
+            String commit = "0123456789abcdef0123456789abcdef01234567";
+            Files.writeString(dir.resolve("state/version.json"), "{\"commit\":\"" + commit + "\"}");
+            loop.beatOnce();
+            assertTrue(bodies.get(bodies.size() - 1).contains(commit), "version.json is re-read for each heartbeat");
+            assertTrue(bodies.get(0).contains("\"code_version\":null"), bodies.get(0));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void jitterStaysWithinTenPercent() {
         for (int i = 0; i < 1000; i++) {
             long ms = HeartbeatLoop.jittered(Duration.ofSeconds(30)).toMillis();

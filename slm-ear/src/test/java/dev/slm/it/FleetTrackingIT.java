@@ -255,6 +255,16 @@ class FleetTrackingIT {
         assertEquals("app", after.getString("path"));
     }
 
+    @Test
+    void aNodeIsOfflineAfterThreeMissedHeartbeatIntervals() throws Exception {
+        String token = register("quiet-1");
+        assertFalse(node("quiet-1").getBoolean("online"), "a node that never reported is offline");
+        assertEquals(200, api.post("api/nodes/quiet-1/heartbeat", Api.bearer(token), "{\"code_version\":null}").status());
+        assertTrue(node("quiet-1").getBoolean("online"));
+        // the interval is 1 s in this test class: three missed heartbeats take a little over 3 s
+        Await.until(Duration.ofSeconds(10), () -> node("quiet-1"), n -> !n.getBoolean("online"));
+    }
+
     private static void assertNotEquals(Object unexpected, Object actual) {
         org.junit.jupiter.api.Assertions.assertNotEquals(unexpected, actual);
     }
