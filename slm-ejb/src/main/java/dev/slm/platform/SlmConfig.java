@@ -40,6 +40,10 @@ public class SlmConfig {
     String fetchInterval;
 
     @Inject
+    @ConfigProperty(name = "SLM_PACKAGE_CACHE_MB", defaultValue = "2048")
+    long packageCacheMb;
+
+    @Inject
     @ConfigProperty(name = "SLM_ADMIN_PASSWORD")
     Optional<String> adminPassword;
 
@@ -73,6 +77,11 @@ public class SlmConfig {
 
     public Duration fetchInterval() {
         return Durations.parse(fetchInterval);
+    }
+
+    /** The most the package cache may hold on disk. */
+    public long packageCacheBytes() {
+        return packageCacheMb * 1024 * 1024;
     }
 
     public Optional<String> adminPassword() {

@@ -1,0 +1,187 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.Api;
+import dev.slm.it.support.GitRepo;
+import dev.slm.it.support.TestDatabase;
+import dev.slm.launcher.MicroServer;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Code packages over HTTP from the real server: signed, cached (one build per commit), resumable, per node. */
+class CodePackageIT {
+
+    static final String ADMIN = Api.basic("admin", "package-it-password");
+    static Path work;
+    static TestDatabase db;
+    static GitRepo repo;
+    static MicroServer server;
+    static Api api;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        work = Files.createTempDirectory(Path.of("target"), "package-it-").toAbsolutePath();
+        db = TestDatabase.create();
+        repo = GitRepo.init(work.resolve("repo"));
+        repo.commit("First version", "app/index.html", "<h1>v1</h1>\n");
+        Map<String, String> env = new HashMap<>(db.serverEnvironment());
+        env.put("SLM_DATA_DIR", work.resolve("data").toString());
+        env.put("SLM_GIT_URL", repo.dir().toString());
+        env.put("SLM_GIT_PATH", "app");
+        env.put("SLM_FETCH_INTERVAL", "1h");
+        env.put("SLM_ADMIN_PASSWORD", "package-it-password");
+        server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")), Path.of(System.getProperty("slm.war")),
+                MicroServer.freePort(), work.resolve("server"), env, work.resolve("server.log"))
+                .awaitReady(Duration.ofMinutes(3));
+        api = new Api(server.baseUri());
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void thePackageIsSignedVerifiableConditionalAndResumable() throws Exception {
+        String latest = api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version");
+        String token = register("pkg-1");
+
+        HttpResponse<byte[]> full = download("pkg-1", token, null);
+        assertEquals(200, full.statusCode());
+        assertEquals("application/gzip", full.headers().firstValue("Content-Type").orElse(""));
+        byte[] body = full.body();
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        assertEquals(sha, full.headers().firstValue("X-SLM-SHA256").orElseThrow());
+        assertEquals(latest, full.headers().firstValue("X-SLM-Commit").orElseThrow());
+        JsonObject key = api.get("api/signing-key", null).json();
+        assertTrue(verifies(key.getString("public_key"), sha, full.headers().firstValue("X-SLM-Signature").orElseThrow()));
+        String tarText = new String(new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(tarText.contains("\"commit\":\"" + latest + "\""), "version.json inside");
+        assertTrue(tarText.contains("<h1>v1</h1>"), "index.html inside");
+
+        String etag = full.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, download("pkg-1", token, Map.of("If-None-Match", etag)).statusCode());
+
+        HttpResponse<byte[]> part = download("pkg-1", token, Map.of("Range", "bytes=10-99"));
+        assertEquals(206, part.statusCode());
+        assertEquals("bytes 10-99/" + body.length, part.headers().firstValue("Content-Range").orElseThrow());
+        assertArrayEquals(Arrays.copyOfRange(body, 10, 100), part.body());
+        HttpResponse<byte[]> rest = download("pkg-1", token, Map.of("Range", "bytes=100-"));
+        assertArrayEquals(Arrays.copyOfRange(body, 100, body.length), rest.body());
+        assertEquals(416, download("pkg-1", token, Map.of("Range", "bytes=" + body.length + "-")).statusCode());
+
+        HttpResponse<byte[]> same = download("pkg-1", token, null, "?version=" + latest);
+        assertArrayEquals(body, same.body(), "the same commit gives the same bytes");
+    }
+
+    @Test
+    void onlyTheNodesOwnTokenFetchesAndBadVersionsAreRefused() throws Exception {
+        api.post("api/updates/refresh", ADMIN, null);
+        String token = register("pkg-2");
+        String other = register("pkg-3");
+        FleetTrackingIT.assertProblem(401, asApi(download("pkg-2", null, null)));
+        FleetTrackingIT.assertProblem(403, asApi(download("pkg-2", other, null)));
+        FleetTrackingIT.assertProblem(404, asApi(download("no-such-node", token, null)));
+        FleetTrackingIT.assertProblem(400, asApi(download("pkg-2", token, null, "?version=HEAD")));
+        FleetTrackingIT.assertProblem(404, asApi(download("pkg-2", token, null,
+                "?version=0123456789abcdef0123456789abcdef01234567")));
+        FleetTrackingIT.assertProblem(401, asApi(download("pkg-2", null, Map.of("Authorization", ADMIN))));
+    }
+
+    @Test
+    void aHundredAgentsAskingForANewCommitAtOnceCauseOneBuild() throws Exception {
+        String token = register("pkg-many");
+        String next = repo.commit("Commit for the crowd", "app/index.html", "<h1>crowd</h1>\n" + "x".repeat(200_000));
+        assertEquals(next, api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version"));
+        List<CompletableFuture<HttpResponse<byte[]>>> downloads = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            downloads.add(http.sendAsync(request("pkg-many", token, null, ""), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        Set<String> digests = new HashSet<>();
+        for (CompletableFuture<HttpResponse<byte[]>> d : downloads) {
+            HttpResponse<byte[]> r = d.get();
+            assertEquals(200, r.statusCode());
+            digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())));
+        }
+        assertEquals(1, digests.size());
+        long builds = Files.readAllLines(work.resolve("server.log")).stream()
+                .filter(l -> l.contains("built package " + next)).count();
+        assertEquals(1, builds, "packages built for " + next);
+    }
+
+    private static boolean verifies(String publicKeyBase64, String sha, String signatureBase64) throws Exception {
+        PublicKey key = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyBase64)));
+        Signature s = Signature.getInstance("Ed25519");
+        s.initVerify(key);
+        s.update(HexFormat.of().parseHex(sha));
+        return s.verify(Base64.getDecoder().decode(signatureBase64));
+    }
+
+    private static String register(String nodeId) throws Exception {
+        Api.Response r = api.post("api/nodes", ADMIN, "{\"node_id\":\"" + nodeId + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        return r.json().getString("token");
+    }
+
+    private static HttpResponse<byte[]> download(String node, String token, Map<String, String> headers) throws Exception {
+        return download(node, token, headers, "");
+    }
+
+    private static HttpResponse<byte[]> download(String node, String token, Map<String, String> headers, String query)
+            throws Exception {
+        return http.send(request(node, token, headers, query), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpRequest request(String node, String token, Map<String, String> headers, String query) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.baseUri().resolve("api/nodes/" + node + "/code-package" + query));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (headers != null) {
+            headers.forEach(b::header);
+        }
+        return b.build();
+    }
+
+    private static Api.Response asApi(HttpResponse<byte[]> r) {
+        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                new String(r.body(), StandardCharsets.UTF_8));
+    }
+}

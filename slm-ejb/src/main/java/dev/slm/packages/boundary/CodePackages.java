@@ -1,0 +1,101 @@
+package dev.slm.packages.boundary;
+
+import dev.slm.packages.control.PackageBuilder;
+import dev.slm.packages.control.PackageCache;
+import dev.slm.packages.control.SigningKey;
+import dev.slm.platform.InvalidInput;
+import dev.slm.platform.SlmConfig;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.control.GitMirror;
+import dev.slm.source.control.Mirror;
+import dev.slm.source.entity.TrackedSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/** The package of the tracked subdirectory at a commit: built once, cached, signed. */
+@ApplicationScoped
+public class CodePackages {
+
+    private static final Logger LOG = Logger.getLogger(CodePackages.class.getName());
+
+    @Inject
+    SlmConfig config;
+
+    @Inject
+    SourceStore source;
+
+    @Inject
+    Mirror mirror;
+
+    private SigningKey key;
+    private PackageCache cache;
+
+    /** A package ready to serve, with the signature of its SHA-256. */
+    public record SignedPackage(String commit, Path file, long size, String sha256, String signature) {
+    }
+
+    @PostConstruct
+    void init() {
+        try {
+            key = SigningKey.loadOrCreate(config.dataDir().resolve("signing"));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load or create the package signing key", e);
+        }
+        cache = new PackageCache(config.dataDir().resolve("packages"), config.packageCacheBytes());
+        LOG.info(() -> "package signing key " + key.fingerprint());
+    }
+
+    /**
+     * @param commit a full commit id, or empty for the latest
+     * @return empty when the commit is not in the mirror or lacks the tracked subdirectory
+     * @throws InvalidInput for a malformed commit id
+     */
+    public Optional<SignedPackage> forCommit(Optional<String> commit) throws IOException {
+        TrackedSource s = source.current().orElseThrow();
+        String id = commit.orElse(s.latestCommit());
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (!GitMirror.COMMIT_ID.matcher(id).matches()) {
+            throw new InvalidInput("version must be a full commit id: 40 lower-case hex digits");
+        }
+        String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path());
+        try {
+            PackageCache.CachedPackage p = cache.get(cacheKey,
+                    out -> PackageBuilder.write(mirror.get().repository(), id, s.branch(), s.path(), out));
+            return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(), key.sign(p.sha256())));
+        } catch (PackageBuilder.MissingCommit e) {
+            return Optional.empty();
+        }
+    }
+
+    public String publicKeyBase64() {
+        return key.publicKeyBase64();
+    }
+
+    public String publicKeyFingerprint() {
+        return key.fingerprint();
+    }
+
+    public long builds() {
+        return cache.builds();
+    }
+
+    private static String fingerprint(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

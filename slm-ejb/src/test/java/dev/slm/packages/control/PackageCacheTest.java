@@ -1,0 +1,97 @@
+package dev.slm.packages.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackageCacheTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHundredConcurrentRequestsForOnePackageCauseOneBuild() throws Exception {
+        PackageCache cache = new PackageCache(tmp, 1 << 20);
+        AtomicInteger writes = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        List<Future<PackageCache.CachedPackage>> results = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            results.add(pool.submit(() -> cache.get("k", out -> {
+                writes.incrementAndGet();
+                try {
+                    Thread.sleep(200); // long enough for every caller to arrive while it builds
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                out.write("content".getBytes());
+            })));
+        }
+        String sha = null;
+        for (Future<PackageCache.CachedPackage> f : results) {
+            PackageCache.CachedPackage p = f.get();
+            sha = sha == null ? p.sha256() : sha;
+            assertEquals(sha, p.sha256());
+        }
+        pool.shutdown();
+        assertEquals(1, writes.get());
+        assertEquals(1, cache.builds());
+        assertEquals("ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73", sha); // sha256("content")
+    }
+
+    @Test
+    void theLeastRecentlyUsedPackagesAreEvictedBeyondTheLimit() throws Exception {
+        PackageCache cache = new PackageCache(tmp, 2500);
+        for (String key : List.of("a", "b", "c")) {
+            cache.get(key, out -> out.write(new byte[1000]));
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(tmp.resolve("a.tar.gz")));
+        assertTrue(Files.exists(tmp.resolve("b.tar.gz")));
+        assertTrue(Files.exists(tmp.resolve("c.tar.gz")));
+    }
+
+    @Test
+    void aFailedBuildLeavesNothingThatLooksLikeAPackage() throws Exception {
+        PackageCache cache = new PackageCache(tmp, 1 << 20);
+        try {
+            cache.get("broken", out -> {
+                out.write(new byte[10]);
+                throw new java.io.IOException("disk full");
+            });
+        } catch (java.io.IOException expected) {
+            assertEquals("disk full", expected.getMessage());
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void signaturesVerifyWithThePublishedKeyAndFailForAnotherDigest() throws Exception {
+        SigningKey key = SigningKey.loadOrCreate(tmp.resolve("signing"));
+        SigningKey again = SigningKey.loadOrCreate(tmp.resolve("signing"));
+        assertEquals(key.publicKeyBase64(), again.publicKeyBase64(), "the key pair is kept, not recreated");
+        var pub = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.publicKeyBase64())));
+        String digest = "ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73";
+        String signature = key.sign(digest);
+        assertTrue(SigningKey.verify(pub, digest, signature));
+        assertFalse(SigningKey.verify(pub, digest.replace('e', 'f'), signature));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tmp.resolve("signing/ed25519.key"))));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.slm.web.api;
+
+import dev.slm.packages.boundary.CodePackages;
+import dev.slm.web.api.problem.Problem;
+import dev.slm.web.api.security.AgentAuthenticated;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/nodes/{node_id}/code-package[?version=<commit>]}: the signed package for the node's agent,
+ * with ETag / If-None-Match and a single byte range (to resume a broken download).
+ */
+@ApplicationScoped
+@Path("nodes/{node_id}/code-package")
+public class CodePackageResource {
+
+    public static final String SHA256_HEADER = "X-SLM-SHA256";
+    public static final String SIGNATURE_HEADER = "X-SLM-Signature";
+    public static final String COMMIT_HEADER = "X-SLM-Commit";
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    @Inject
+    CodePackages packages;
+
+    @GET
+    @AgentAuthenticated
+    public Response download(@PathParam("node_id") String nodeId, @QueryParam("version") String version,
+                             @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("Range") String range)
+            throws IOException {
+        Optional<CodePackages.SignedPackage> found = packages.forCommit(Optional.ofNullable(version).filter(v -> !v.isBlank()));
+        if (found.isEmpty()) {
+            return Problem.response(Response.Status.NOT_FOUND, version == null
+                    ? "there is no latest commit yet: the server has not fetched the repository"
+                    : "no package for commit " + version + ": the server's mirror lacks the commit or its tracked path");
+        }
+        CodePackages.SignedPackage p = found.get();
+        String etag = "\"" + p.sha256() + "\"";
+        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
+            return headers(Response.notModified(), p, etag).build();
+        }
+        long from = 0;
+        long to = p.size() - 1;
+        Response.ResponseBuilder r;
+        Matcher m = range == null ? null : RANGE.matcher(range.trim());
+        if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            if (m.group(1).isEmpty()) {
+                from = Math.max(0, p.size() - Long.parseLong(m.group(2)));
+            } else {
+                from = Long.parseLong(m.group(1));
+                to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
+            }
+            if (from > to || from >= p.size()) {
+                return Response.fromResponse(Problem.response(416, "Range Not Satisfiable",
+                        "the package has " + p.size() + " bytes")).header("Content-Range", "bytes */" + p.size()).build();
+            }
+            r = Response.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + p.size());
+        } else {
+            r = Response.ok();
+        }
+        long start = from;
+        long length = to - from + 1;
+        StreamingOutput body = out -> {
+            try (FileChannel ch = FileChannel.open(p.file())) {
+                WritableByteChannel target = Channels.newChannel(out);
+                long sent = 0;
+                while (sent < length) {
+                    sent += ch.transferTo(start + sent, length - sent, target);
+                }
+            }
+        };
+        return headers(r.entity(body).type("application/gzip"), p, etag)
+                .header("Content-Length", length)
+                .header("Content-Disposition", "attachment; filename=\"" + p.commit() + ".tar.gz\"")
+                .build();
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder r, CodePackages.SignedPackage p, String etag) {
+        return r.header("ETag", etag)
+                .header("Accept-Ranges", "bytes")
+                .header(SHA256_HEADER, p.sha256())
+                .header(SIGNATURE_HEADER, p.signature())
+                .header(COMMIT_HEADER, p.commit())
+                .header("Cache-Control", "private, max-age=31536000, immutable");
+    }
+}
