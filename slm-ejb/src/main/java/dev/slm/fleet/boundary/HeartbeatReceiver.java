@@ -3,6 +3,7 @@ package dev.slm.fleet.boundary;
 import dev.slm.fleet.control.HeartbeatBatcher;
 import dev.slm.fleet.control.NodeTokens;
 import dev.slm.fleet.entity.AgentState;
+import dev.slm.rollout.entity.SyncCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public class HeartbeatReceiver {
                          AgentState state, Long operationId) {
     }
 
-    public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval) {
+    public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval, SyncCommand command) {
     }
 
     /** @throws AgentRefused when the token is not this node's */
@@ -52,6 +53,6 @@ public class HeartbeatReceiver {
             throw new AgentRefused(registry.check(nodeId, token), nodeId);
         }
         boolean updateAvailable = stored.latestCommit() != null && !stored.latestCommit().equals(r.codeVersion());
-        return new Reply(updateAvailable, stored.latestCommit(), stored.interval());
+        return new Reply(updateAvailable, stored.latestCommit(), stored.interval(), stored.command());
     }
 }

@@ -18,7 +18,8 @@ public class Settings {
     /** Every setting an operator may change, with its allowed range. */
     private static final Map<String, int[]> RANGES = Map.of(
             Setting.HEARTBEAT_INTERVAL_S, new int[] {1, 3600},
-            Setting.OFFLINE_AFTER_MISSED, new int[] {1, 100});
+            Setting.OFFLINE_AFTER_MISSED, new int[] {1, 100},
+            Setting.SYNC_TIMEOUT_S, new int[] {30, 86_400});
 
     @PersistenceContext
     EntityManager em;
@@ -57,6 +58,11 @@ public class Settings {
 
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, 30));
+    }
+
+    /** An operation without progress for this long ends TIMED_OUT. */
+    public Duration syncTimeout() {
+        return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, 900));
     }
 
     public int offlineAfterMissed() {

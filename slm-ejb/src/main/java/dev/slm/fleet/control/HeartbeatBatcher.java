@@ -1,6 +1,8 @@
 package dev.slm.fleet.control;
 
 import dev.slm.fleet.entity.AgentState;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.SyncCommand;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.Classification;
@@ -17,6 +19,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,9 +65,21 @@ public class HeartbeatBatcher {
                           List<String> roles, AgentState state, Long operationId) {
     }
 
-    /** What storing a heartbeat gave: whether it authenticated, and what to answer. */
-    public record Stored(boolean authenticated, String latestCommit, Duration interval) {
+    /** What storing a heartbeat gave: whether it authenticated, what to answer, and a command if one waits. */
+    public record Stored(boolean authenticated, String latestCommit, Duration interval, SyncCommand command) {
     }
+
+    private static final String ACTIVE = "('PENDING', 'SENT', 'DOWNLOADING', 'APPLYING', 'RESTARTING', 'HEALTH_CHECK',"
+            + " 'ROLLING_BACK')";
+    /** A sync succeeds when, and only when, the node reports the target commit. */
+    private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
+            + " updated_at = ?, finished_at = ?, message = 'the node reports the target commit'"
+            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
+            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + ACTIVE;
+    private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type FROM sync_operation"
+            + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
+    private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
+            + " WHERE node_id = ANY(?) AND status = 'PENDING'";
 
     @Resource(lookup = "java:app/jdbc/slm")
     DataSource dataSource;
@@ -143,12 +158,14 @@ public class HeartbeatBatcher {
                     }
                 }
                 Set<String> updated = update(c, latestPerNode.values(), latest);
+                Map<String, SyncCommand> commands = updated.isEmpty() ? Map.of()
+                        : settleOperations(c, updated, latestPerNode);
                 c.commit();
                 for (Entry e : batch) {
                     String id = e.heartbeat().nodeId();
                     boolean ok = updated.contains(id) && latestPerNode.get(id).heartbeat().tokenHash()
                             .equals(e.heartbeat().tokenHash());
-                    e.result().complete(new Stored(ok, latest, interval));
+                    e.result().complete(new Stored(ok, latest, interval, ok ? commands.get(id) : null));
                 }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -202,6 +219,42 @@ public class HeartbeatBatcher {
             }
             return updated;
         }
+    }
+
+    /** Ends the operations whose target the nodes now report, and collects (and marks SENT) waiting commands. */
+    private Map<String, SyncCommand> settleOperations(Connection c, Set<String> nodes, Map<String, Entry> reports)
+            throws SQLException {
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] ids = nodes.toArray(String[]::new);
+        String[] codes = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            codes[i] = reports.get(ids[i]).heartbeat().codeVersion();
+        }
+        try (PreparedStatement s = c.prepareStatement(SUCCEED)) {
+            s.setTimestamp(1, now);
+            s.setTimestamp(2, now);
+            s.setArray(3, c.createArrayOf("text", ids));
+            s.setArray(4, c.createArrayOf("text", codes));
+            s.executeUpdate();
+        }
+        Map<String, SyncCommand> commands = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(COMMANDS)) {
+            s.setArray(1, c.createArrayOf("text", ids));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    commands.put(rs.getString(2), new SyncCommand(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getBoolean(4), RestartType.valueOf(rs.getString(5))));
+                }
+            }
+        }
+        if (!commands.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(MARK_SENT)) {
+                s.setTimestamp(1, now);
+                s.setArray(2, c.createArrayOf("text", commands.keySet().toArray(String[]::new)));
+                s.executeUpdate();
+            }
+        }
+        return commands;
     }
 
     private static Duration parseInterval(String value) {

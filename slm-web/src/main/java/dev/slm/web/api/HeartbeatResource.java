@@ -5,6 +5,7 @@ import dev.slm.fleet.boundary.AgentRefused;
 import dev.slm.fleet.boundary.HeartbeatReceiver;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.AgentState;
+import dev.slm.packages.boundary.CodePackages;
 import dev.slm.platform.InvalidInput;
 import dev.slm.source.control.GitMirror;
 import dev.slm.web.api.security.AgentTokenFilter;
@@ -32,15 +33,19 @@ public class HeartbeatResource {
     NodeRegistry registry;
 
     public record Answer(String status, boolean updateAvailable, String latestVersion, String updateUrl,
-                         long heartbeatIntervalS) {
+                         long heartbeatIntervalS, CommandView command) {
     }
+
+    @Inject
+    CodePackages packages;
 
     /** Authenticated by the receiver itself, in the same statement that stores the report (see HeartbeatReceiver). */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Answer heartbeat(@PathParam("node_id") String nodeId,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body) {
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body)
+            throws java.io.IOException {
         String token = AgentTokenFilter.bearerToken(authorization);
         HeartbeatReceiver.Report report;
         try {
@@ -55,7 +60,8 @@ public class HeartbeatResource {
         }
         HeartbeatReceiver.Reply reply = receiver.receive(nodeId, token, report);
         return new Answer("ok", reply.updateAvailable(), reply.latestVersion(),
-                "/api/nodes/" + nodeId + "/code-package", reply.heartbeatInterval().toSeconds());
+                "/api/nodes/" + nodeId + "/code-package", reply.heartbeatInterval().toSeconds(),
+                reply.command() == null ? null : CommandView.of(reply.command(), packages));
     }
 
     static HeartbeatReceiver.Report read(JsonValue body) {

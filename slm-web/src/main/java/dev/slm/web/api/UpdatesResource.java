@@ -11,7 +11,9 @@ import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -68,6 +70,19 @@ public class UpdatesResource {
         return fleet.notUpToDate().stream()
                 .map(n -> NodeView.of(n, n.lastSeen() != null && !n.lastSeen().isBefore(onlineSince), List.of()))
                 .toList();
+    }
+
+    @Inject
+    OperationsResource operations;
+
+    @GET
+    @Path("history")
+    @Requires(Role.VIEWER)
+    public List<OperationView> history(@QueryParam("node") String node, @QueryParam("status") String status,
+                                       @QueryParam("from") String from, @QueryParam("to") String to,
+                                       @QueryParam("page") @DefaultValue("0") int page,
+                                       @QueryParam("size") @DefaultValue("50") int size) {
+        return operations.history(node, status, from, to, page, size);
     }
 
     private Status status(TrackedSource s) {

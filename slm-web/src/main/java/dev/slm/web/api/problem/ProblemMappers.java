@@ -37,6 +37,27 @@ public final class ProblemMappers {
         }
     }
 
+    @Provider
+    public static class NotFoundMapper implements ExceptionMapper<dev.slm.platform.NotFound> {
+        @Override
+        public Response toResponse(dev.slm.platform.NotFound e) {
+            return Problem.response(Response.Status.NOT_FOUND, e.getMessage());
+        }
+    }
+
+    /** 409 with the id of the operation in flight, so a script can follow it. */
+    @Provider
+    public static class NodeBusyMapper implements ExceptionMapper<dev.slm.rollout.boundary.NodeBusy> {
+        @Override
+        public Response toResponse(dev.slm.rollout.boundary.NodeBusy e) {
+            return Response.status(409).type(Problem.MEDIA_TYPE)
+                    .entity(jakarta.json.Json.createObjectBuilder()
+                            .add("type", "about:blank").add("title", "Conflict").add("status", 409)
+                            .add("detail", e.getMessage()).add("operation_id", e.operationId()).build())
+                    .build();
+        }
+    }
+
     /** A body that is not JSON, or not the JSON expected. */
     @Provider
     public static class JsonMapper implements ExceptionMapper<JsonException> {

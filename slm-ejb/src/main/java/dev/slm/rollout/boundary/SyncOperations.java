@@ -1,0 +1,206 @@
+package dev.slm.rollout.boundary;
+
+import dev.slm.fleet.entity.Node;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.InvalidInput;
+import dev.slm.platform.NotFound;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.SyncCommand;
+import dev.slm.rollout.entity.SyncOperation;
+import dev.slm.rollout.entity.SyncRequested;
+import dev.slm.rollout.entity.SyncStatus;
+import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.entity.TrackedSource;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one sync path: every trigger creates operations here, agents' reports move them, the heartbeat ends them.
+ * Transitions are single SQL statements guarded by the current status, so concurrent reports and server instances
+ * cannot move an operation backwards or out of a final state.
+ */
+@Stateless
+public class SyncOperations {
+
+    static final String ACTIVE = "('PENDING', 'SENT', 'DOWNLOADING', 'APPLYING', 'RESTARTING', 'HEALTH_CHECK', 'ROLLING_BACK')";
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<SyncRequested> requested;
+
+    /** @throws NotFound for an unknown node, {@link NodeBusy} when one is in flight, Conflict before any fetch */
+    public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger) {
+        // the row lock serialises requests for one node across server instances
+        Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
+        if (node == null) {
+            throw new NotFound("no node '" + nodeId + "' is registered");
+        }
+        Optional<SyncOperation> active = active(nodeId);
+        if (active.isPresent()) {
+            throw new NodeBusy(nodeId, active.get().id());
+        }
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source == null || source.latestCommit() == null) {
+            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
+        }
+        SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), source.latestCommit(), restart,
+                type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant());
+        em.persist(op);
+        em.flush();
+        requested.fire(new SyncRequested(nodeId, op.id()));
+        return op;
+    }
+
+    public Optional<SyncOperation> active(String nodeId) {
+        return em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node AND o.status NOT IN :finals",
+                        SyncOperation.class)
+                .setParameter("node", nodeId)
+                .setParameter("finals", SyncStatus.FINAL)
+                .getResultStream().findFirst();
+    }
+
+    public Optional<SyncOperation> find(long id) {
+        return Optional.ofNullable(em.find(SyncOperation.class, id));
+    }
+
+    /** Nodes whose command has not reached their agent yet. */
+    public List<String> nodesWithPendingCommands() {
+        return em.createQuery("SELECT DISTINCT o.nodeId FROM SyncOperation o"
+                + " WHERE o.status = dev.slm.rollout.entity.SyncStatus.PENDING", String.class).getResultList();
+    }
+
+    /** The command waiting for the node's agent, if any; marks it SENT. */
+    public Optional<SyncCommand> claimCommand(String nodeId) {
+        List<SyncOperation> ops = em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node"
+                        + " AND o.status IN (dev.slm.rollout.entity.SyncStatus.PENDING, dev.slm.rollout.entity.SyncStatus.SENT)",
+                        SyncOperation.class)
+                .setParameter("node", nodeId)
+                .getResultList();
+        if (ops.isEmpty()) {
+            return Optional.empty();
+        }
+        SyncOperation op = ops.get(0);
+        em.createNativeQuery("UPDATE sync_operation SET status = 'SENT', updated_at = ?1 WHERE id = ?2 AND status = 'PENDING'")
+                .setParameter(1, Timestamp.from(clock.instant()))
+                .setParameter(2, op.id())
+                .executeUpdate();
+        return Optional.of(new SyncCommand(op.id(), nodeId, op.targetCommit(), op.restart(), op.restartType()));
+    }
+
+    /**
+     * Records a stage the agent reports.
+     *
+     * @throws NotFound when the operation is not this node's; Conflict when it has ended; InvalidInput for a bad stage
+     */
+    public SyncOperation progress(String nodeId, long operationId, String stage, Integer percent, String message) {
+        SyncStatus status;
+        try {
+            status = SyncStatus.valueOf(stage == null ? "" : stage);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("stage must be one of " + SyncStatus.REPORTABLE);
+        }
+        if (!SyncStatus.REPORTABLE.contains(status)) {
+            throw new InvalidInput("stage must be one of " + SyncStatus.REPORTABLE);
+        }
+        if (percent != null && (percent < 0 || percent > 100)) {
+            throw new InvalidInput("percent must be between 0 and 100");
+        }
+        SyncOperation op = em.find(SyncOperation.class, operationId);
+        if (op == null || !op.nodeId().equals(nodeId)) {
+            throw new NotFound("node '" + nodeId + "' has no operation " + operationId);
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        int moved = em.createNativeQuery("UPDATE sync_operation SET status = ?1, percent = NULLIF(?2, -1), message = ?3,"
+                        + " updated_at = ?4, finished_at = CASE WHEN ?1 IN ('FAILED', 'ROLLED_BACK') THEN CAST(?4 AS TIMESTAMPTZ) END"
+                        + " WHERE id = ?5 AND status IN " + ACTIVE)
+                .setParameter(1, status.name())
+                .setParameter(2, percent == null ? -1 : percent)
+                .setParameter(3, truncate(message))
+                .setParameter(4, now)
+                .setParameter(5, operationId)
+                .executeUpdate();
+        if (moved == 0) {
+            throw new Conflict("operation " + operationId + " has ended already");
+        }
+        em.createNativeQuery("INSERT INTO sync_progress (operation_id, at, stage, percent, message) VALUES (?1, ?2, ?3, NULLIF(?4, -1), ?5)")
+                .setParameter(1, operationId)
+                .setParameter(2, now)
+                .setParameter(3, status.name())
+                .setParameter(4, percent == null ? -1 : percent)
+                .setParameter(5, truncate(message))
+                .executeUpdate();
+        em.refresh(op);
+        return op;
+    }
+
+    /** Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). */
+    public int timeOutStale(Instant before) {
+        return em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1, updated_at = ?1,"
+                        + " message = 'no progress reported before the sync timeout' WHERE status IN " + ACTIVE
+                        + " AND updated_at < ?2")
+                .setParameter(1, Timestamp.from(clock.instant()))
+                .setParameter(2, Timestamp.from(before))
+                .executeUpdate();
+    }
+
+    /** Newest first; every filter is optional. */
+    public List<SyncOperation> history(String nodeId, SyncStatus status, Instant from, Instant to, int page, int size) {
+        StringBuilder q = new StringBuilder("SELECT o FROM SyncOperation o WHERE 1 = 1");
+        if (nodeId != null) {
+            q.append(" AND o.nodeId = :node");
+        }
+        if (status != null) {
+            q.append(" AND o.status = :status");
+        }
+        if (from != null) {
+            q.append(" AND o.createdAt >= :from");
+        }
+        if (to != null) {
+            q.append(" AND o.createdAt < :to");
+        }
+        var query = em.createQuery(q.append(" ORDER BY o.createdAt DESC, o.id DESC").toString(), SyncOperation.class);
+        if (nodeId != null) {
+            query.setParameter("node", nodeId);
+        }
+        if (status != null) {
+            query.setParameter("status", status);
+        }
+        if (from != null) {
+            query.setParameter("from", from);
+        }
+        if (to != null) {
+            query.setParameter("to", to);
+        }
+        return query.setFirstResult(page * size).setMaxResults(size).getResultList();
+    }
+
+    public record Stage(Instant at, String stage, Integer percent, String message) {
+    }
+
+    public List<Stage> stages(long operationId) {
+        List<Object[]> rows = em.createNativeQuery(
+                        "SELECT at, stage, percent, message FROM sync_progress WHERE operation_id = ?1 ORDER BY id")
+                .setParameter(1, operationId)
+                .getResultList();
+        return rows.stream().map(r -> new Stage(((Timestamp) r[0]).toInstant(), (String) r[1],
+                r[2] == null ? null : ((Number) r[2]).intValue(), (String) r[3])).toList();
+    }
+
+    private static String truncate(String s) {
+        return s == null ? "" : s.length() > 4096 ? s.substring(0, 4096) : s;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.slm.rollout.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "sync_operation")
+public class SyncOperation {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "node_id", nullable = false)
+    private String nodeId;
+
+    @Column(name = "from_commit")
+    private String fromCommit;
+
+    @Column(name = "target_commit", nullable = false)
+    private String targetCommit;
+
+    @Column(nullable = false)
+    private boolean restart;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "restart_type", nullable = false)
+    private RestartType restartType;
+
+    @Column(name = "requested_by", nullable = false)
+    private String requestedBy;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "trigger_type", nullable = false)
+    private TriggerType trigger;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private SyncStatus status;
+
+    private Integer percent;
+
+    private String message;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+
+    protected SyncOperation() {
+    }
+
+    public SyncOperation(String nodeId, String fromCommit, String targetCommit, boolean restart,
+                         RestartType restartType, String requestedBy, TriggerType trigger, Instant now) {
+        this.nodeId = nodeId;
+        this.fromCommit = fromCommit;
+        this.targetCommit = targetCommit;
+        this.restart = restart;
+        this.restartType = restartType;
+        this.requestedBy = requestedBy;
+        this.trigger = trigger;
+        this.status = SyncStatus.PENDING;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public Long id() { return id; }
+    public String nodeId() { return nodeId; }
+    public String fromCommit() { return fromCommit; }
+    public String targetCommit() { return targetCommit; }
+    public boolean restart() { return restart; }
+    public RestartType restartType() { return restartType; }
+    public String requestedBy() { return requestedBy; }
+    public TriggerType trigger() { return trigger; }
+    public SyncStatus status() { return status; }
+    public Integer percent() { return percent; }
+    public String message() { return message; }
+    public Instant createdAt() { return createdAt; }
+    public Instant updatedAt() { return updatedAt; }
+    public Instant finishedAt() { return finishedAt; }
+}
