@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slm.it.support.Api;
 import dev.slm.it.support.GitRepo;
 import dev.slm.it.support.TestDatabase;
+import dev.slm.it.support.TestServer;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -41,39 +42,30 @@ import org.junit.jupiter.api.Test;
 /** Code packages over HTTP from the real server: signed, cached (one build per commit), resumable, per node. */
 class CodePackageIT {
 
-    static final String ADMIN = Api.basic("admin", "package-it-password");
+    static TestServer it;
+    static String ADMIN;
     static Path work;
     static TestDatabase db;
     static GitRepo repo;
     static MicroServer server;
     static Api api;
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
     @BeforeAll
     static void startServer() throws Exception {
-        work = Files.createTempDirectory(Path.of("target"), "package-it-").toAbsolutePath();
-        db = TestDatabase.create();
-        repo = GitRepo.init(work.resolve("repo"));
-        repo.commit("First version", "app/index.html", "<h1>v1</h1>\n");
-        Map<String, String> env = new HashMap<>(db.serverEnvironment());
-        env.put("SLM_DATA_DIR", work.resolve("data").toString());
-        env.put("SLM_GIT_URL", repo.dir().toString());
-        env.put("SLM_GIT_PATH", "app");
-        env.put("SLM_FETCH_INTERVAL", "1h");
-        env.put("SLM_ADMIN_PASSWORD", "package-it-password");
-        server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")), Path.of(System.getProperty("slm.war")),
-                MicroServer.freePort(), work.resolve("server"), env, work.resolve("server.log"))
-                .awaitReady(Duration.ofMinutes(3));
-        api = new Api(server.baseUri());
+        it = TestServer.start("package-it", r -> r.commit("First version", "app/index.html", "<h1>v1</h1>\n"));
+        ADMIN = it.admin;
+        work = it.work;
+        db = it.db;
+        repo = it.repo;
+        server = it.server;
+        api = it.api;
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
+        if (it != null) {
+            it.close();
         }
     }
 

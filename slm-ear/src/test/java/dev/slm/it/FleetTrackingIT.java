@@ -11,6 +11,7 @@ import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.GitRepo;
 import dev.slm.it.support.TestDatabase;
+import dev.slm.it.support.TestServer;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -31,10 +32,10 @@ import org.junit.jupiter.api.Test;
  */
 class FleetTrackingIT {
 
-    static final String ADMIN_PASSWORD = "it-admin-password-0";
-    static final String ADMIN = Api.basic("admin", ADMIN_PASSWORD);
     static final Duration STATUS_WAIT = Duration.ofSeconds(30);
 
+    static TestServer it;
+    static String ADMIN;
     static Path work;
     static TestDatabase db;
     static GitRepo repo;
@@ -43,32 +44,23 @@ class FleetTrackingIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        work = Files.createTempDirectory(Path.of("target"), "fleet-it-").toAbsolutePath();
-        db = TestDatabase.create();
-        repo = GitRepo.init(work.resolve("repo"));
-        repo.commit("First version", "app/index.html", "<h1>v1</h1>\n");
-        repo.commit("Outside the tracked path", "README.md", "readme\n");
-        Map<String, String> env = new HashMap<>(db.serverEnvironment());
-        env.put("SLM_DATA_DIR", work.resolve("data").toString());
-        env.put("SLM_GIT_URL", repo.dir().toString());
-        env.put("SLM_GIT_BRANCH", "main");
-        env.put("SLM_GIT_PATH", "app");
-        env.put("SLM_FETCH_INTERVAL", "1h");
-        env.put("SLM_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")), Path.of(System.getProperty("slm.war")),
-                MicroServer.freePort(), work.resolve("server"), env, work.resolve("server.log"))
-                .awaitReady(Duration.ofMinutes(3));
-        api = new Api(server.baseUri());
+        it = TestServer.start("fleet-it", r -> {
+            r.commit("First version", "app/index.html", "<h1>v1</h1>\n");
+            r.commit("Outside the tracked path", "README.md", "readme\n");
+        });
+        ADMIN = it.admin;
+        work = it.work;
+        db = it.db;
+        repo = it.repo;
+        server = it.server;
+        api = it.api;
         assertEquals(200, api.put("api/settings/heartbeat_interval_s", ADMIN, "{\"value\":\"1\"}").status());
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
+        if (it != null) {
+            it.close();
         }
     }
 

@@ -48,7 +48,12 @@ class PayaraServerEarIT {
                         "{\"code_version\":\"" + latest + "\"}");
                 assertEquals(200, hb.status(), hb.toString());
                 assertEquals("UP_TO_DATE", api.get("api/nodes/ear-1", admin).json().getString("code_status"));
-                assertEquals(1, db.query("SELECT * FROM flyway_schema_history WHERE success").size());
+                long migrations;
+                try (var files = Files.list(Path.of("..", "db"))) {
+                    migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+                }
+                assertEquals(migrations, db.query("SELECT * FROM flyway_schema_history WHERE success").size(),
+                        "every migration in db/ applied");
             } finally {
                 run(env, asadmin.toString(), "stop-domain", "--kill", "--domaindir", work.resolve("domains").toString(), "slm");
             }

@@ -10,6 +10,7 @@ import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.GitRepo;
 import dev.slm.it.support.TestDatabase;
+import dev.slm.it.support.TestServer;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /** The sync path on the real server: operations, command delivery, the agent's reports, history and time-outs. */
 class SyncIT {
 
-    static final String ADMIN = Api.basic("admin", "sync-it-password-0");
+    static TestServer it;
+    static String ADMIN;
     static Path work;
     static TestDatabase db;
     static GitRepo repo;
@@ -38,31 +40,21 @@ class SyncIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        work = Files.createTempDirectory(Path.of("target"), "sync-it-").toAbsolutePath();
-        db = TestDatabase.create();
-        repo = GitRepo.init(work.resolve("repo"));
-        first = repo.commit("First version", "app/index.html", "<h1>v1</h1>\n");
-        Map<String, String> env = new HashMap<>(db.serverEnvironment());
-        env.put("SLM_DATA_DIR", work.resolve("data").toString());
-        env.put("SLM_GIT_URL", repo.dir().toString());
-        env.put("SLM_GIT_PATH", "app");
-        env.put("SLM_FETCH_INTERVAL", "1h");
-        env.put("SLM_ADMIN_PASSWORD", "sync-it-password-0");
-        server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")), Path.of(System.getProperty("slm.war")),
-                MicroServer.freePort(), work.resolve("server"), env, work.resolve("server.log"))
-                .awaitReady(Duration.ofMinutes(3));
-        api = new Api(server.baseUri());
+        it = TestServer.start("sync-it", r -> { first = r.commit("First version", "app/index.html", "<h1>v1</h1>\n"); });
+        ADMIN = it.admin;
+        work = it.work;
+        db = it.db;
+        repo = it.repo;
+        server = it.server;
+        api = it.api;
         second = repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
         assertEquals(second, api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version"));
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
+        if (it != null) {
+            it.close();
         }
     }
 

@@ -33,6 +33,9 @@ public final class MicroServer implements AutoCloseable {
     public static MicroServer start(Path payaraMicroJar, Path war, int port, Path workDir,
                                     Map<String, String> environment, Path log) throws IOException {
         Files.createDirectories(workDir);
+        // Payara Micro redeploys what it finds in a reused root directory, and serves 503 while it does: start clean
+        Path root = workDir.resolve("payara-micro");
+        deleteRecursively(root);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
@@ -41,7 +44,7 @@ public final class MicroServer implements AutoCloseable {
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
                 "--nocluster",
-                "--rootdir", workDir.resolve("payara-micro").toAbsolutePath().toString()));
+                "--rootdir", root.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = new HashMap<>(environment);
         pb.environment().putAll(env);
@@ -97,6 +100,17 @@ public final class MicroServer implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -1,0 +1,65 @@
+package dev.slm.it.support;
+
+import dev.slm.launcher.MicroServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One real server for a test class: a fresh database, a git repository made in the test (tracked path {@code app},
+ * branch {@code main}, no timer fetches: tests refresh), and the WAR on Payara Micro. Its log is {@code server.log}
+ * in {@link #work}.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public final Path work;
+    public final TestDatabase db;
+    public final GitRepo repo;
+    public final MicroServer server;
+    public final Api api;
+    public final String admin;
+
+    private TestServer(Path work, TestDatabase db, GitRepo repo, MicroServer server, String adminPassword) {
+        this.work = work;
+        this.db = db;
+        this.repo = repo;
+        this.server = server;
+        this.api = new Api(server.baseUri());
+        this.admin = Api.basic("admin", adminPassword);
+    }
+
+    public interface Seed {
+        void into(GitRepo repo) throws Exception;
+    }
+
+    public static TestServer start(String name, Seed seed) throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), name + "-").toAbsolutePath();
+        TestDatabase db = TestDatabase.create();
+        GitRepo repo = GitRepo.init(work.resolve("repo"));
+        seed.into(repo);
+        String password = name + "-admin-password";
+        Map<String, String> env = new HashMap<>(db.serverEnvironment());
+        env.put("SLM_DATA_DIR", work.resolve("data").toString());
+        env.put("SLM_GIT_URL", repo.dir().toString());
+        env.put("SLM_GIT_BRANCH", "main");
+        env.put("SLM_GIT_PATH", "app");
+        env.put("SLM_FETCH_INTERVAL", "1h");
+        env.put("SLM_ADMIN_PASSWORD", password);
+        MicroServer server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
+                        Path.of(System.getProperty("slm.war")), MicroServer.freePort(), work.resolve("server"), env,
+                        work.resolve("server.log"))
+                .awaitReady(Duration.ofMinutes(3));
+        return new TestServer(work, db, repo, server, password);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.close();
+        } finally {
+            db.close();
+        }
+    }
+}
