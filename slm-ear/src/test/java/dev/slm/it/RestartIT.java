@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's run command ({@code java -jar slm-server.jar}) with no database and no git URL configured:
  * it starts an embedded PostgreSQL and a demo repository, and a server killed with SIGKILL comes back with
- * every node, setting and status.
+ * every node, setting, status and sync operation.
  */
 class RestartIT {
+
+    private String token;
 
     @Test
     void aKilledServerRestartsWithEveryNodeSettingAndStatus() throws Exception {
@@ -34,6 +36,7 @@ class RestartIT {
         Api api = new Api(URI.create("http://127.0.0.1:" + port + "/"));
         String admin;
         String latest;
+        long operation;
         try {
             awaitHealthy(launcher, port);
             String log = Files.readString(firstLog);
@@ -49,6 +52,8 @@ class RestartIT {
             assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
                     "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
             assertEquals(200, api.put("api/settings/heartbeat_interval_s", admin, "{\"value\":\"17\"}").status());
+            operation = api.post("api/nodes/survivor/sync", admin, "{}").json().getJsonNumber("operation_id").longValue();
+            this.token = token;
 
             killPayaraWithSigkill(launcher);
             assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not end with its server");
@@ -66,6 +71,12 @@ class RestartIT {
             assertEquals(latest, api.get("api/updates/status", admin).json().getString("latest_version"));
             assertTrue(api.get("api/settings", admin).array().stream().map(v -> v.asJsonObject())
                     .anyMatch(s -> s.getString("name").equals("heartbeat_interval_s") && s.getString("value").equals("17")));
+            // the sync in flight survived, still blocks a second one, and ends with the agent's next report
+            assertEquals("PENDING", api.get("api/operations/" + operation, admin).json().getString("status"));
+            assertEquals(409, api.post("api/nodes/survivor/sync", admin, "{}").status());
+            assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
+                    "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
+            assertEquals("SUCCEEDED", api.get("api/operations/" + operation, admin).json().getString("status"));
         } finally {
             stop(again);
         }
