@@ -21,10 +21,22 @@ import java.util.Properties;
  * state.dir    = /var/lib/slm-agent            (version.json lives here)
  * hostname     = web-3.example.com             (default: the machine's host name)
  * roles        = web,eu                        (reported to the server)
+ *
+ * # updates (without install.dir and signing.key the agent only reports, and refuses sync commands)
+ * install.dir          = /opt/slm-agent         (releases/ and the current symlink)
+ * signing.key          = MCowBQYDK2VwAyEA...    (the server's Ed25519 public key, pinned: GET /api/signing-key)
+ * keep.releases        = 3
+ * service.controller   = systemd | process
+ * service.unit         = myapp.service          (systemd)
+ * service.start        = ./bin/serve            (process: run in current/)
+ * drain.timeout.s      = 30                     (graceful restarts)
+ * health.url           = http://127.0.0.1:8080/health   (or health.command = ...)
+ * health.deadline.s    = 30
+ * hook.timeout.s       = 60
  * </pre>
  */
 public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path stateDir, String hostname,
-                          List<String> roles) {
+                          List<String> roles, Properties properties, Path baseDir) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/slm-agent/agent.properties");
 
@@ -49,7 +61,7 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
                 base.resolve(required(p, "token.file", file)),
                 base.resolve(p.getProperty("state.dir", "/var/lib/slm-agent").trim()),
                 p.getProperty("hostname", localHostname()).trim(),
-                roles.isEmpty() ? List.of() : Arrays.stream(roles.split(",")).map(String::trim).toList());
+                roles.isEmpty() ? List.of() : Arrays.stream(roles.split(",")).map(String::trim).toList(), p, base);
     }
 
     /** The token is read for every call, so a rotated token file takes effect without a restart. */
@@ -59,6 +71,23 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
             throw new IOException("the token file " + tokenFile + " is empty");
         }
         return token;
+    }
+
+    public java.util.Optional<String> get(String key) {
+        String v = properties.getProperty(key);
+        return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.trim());
+    }
+
+    public long seconds(String key, long fallback) {
+        try {
+            return get(key).map(Long::parseLong).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number of seconds");
+        }
+    }
+
+    public Path path(String key) {
+        return get(key).map(baseDir::resolve).orElse(null);
     }
 
     public Path versionFile() {

@@ -20,6 +20,8 @@ public class HeartbeatLoop implements Runnable {
 
     private final AgentConfig config;
     private final ServerClient server;
+    private final java.util.concurrent.BlockingQueue<Boolean> wake = new java.util.concurrent.LinkedBlockingQueue<>();
+    private UpdateWorker updates;
     private final String agentVersion = AgentConfig.agentVersion();
     private volatile boolean running = true;
     private Duration interval = Duration.ofSeconds(30);
@@ -30,13 +32,25 @@ public class HeartbeatLoop implements Runnable {
         this.server = server;
     }
 
+    /** Commands in heartbeat replies go to the updater; without one they are ignored (tests of the loop alone). */
+    public HeartbeatLoop withUpdates(UpdateWorker worker) {
+        this.updates = worker;
+        return this;
+    }
+
+    /** Sends the next heartbeat now (after an update, so the server learns the new commit at once). */
+    public void wakeUp() {
+        wake.offer(Boolean.TRUE);
+    }
+
     @Override
     public void run() {
         LOG.info(() -> "agent " + agentVersion + " for node " + config.nodeId() + " reporting to " + config.serverUrl());
         while (running) {
             Duration wait = beatOnce();
             try {
-                Thread.sleep(wait.toMillis());
+                wake.poll(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                wake.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -48,8 +62,13 @@ public class HeartbeatLoop implements Runnable {
     Duration beatOnce() {
         try {
             Optional<String> commit = readCommit();
+            Long operation = updates == null ? null : updates.runningOperation();
             ServerClient.Reply reply = server.heartbeat(new ServerClient.Heartbeat(
-                    agentVersion, commit, config.hostname(), config.roles(), "IDLE"));
+                    agentVersion, commit, config.hostname(), config.roles(), operation == null ? "IDLE" : "APPLYING",
+                    operation));
+            if (updates != null) {
+                reply.command().ifPresent(updates::offer);
+            }
             if (failures > 0) {
                 LOG.info("server reachable again after " + failures + " failed heartbeat(s)");
             }

@@ -1,5 +1,6 @@
 package dev.slm.agent;
 
+import dev.slm.agent.update.UpdaterFactory;
 import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -41,12 +42,27 @@ public final class Main {
             System.exit(2);
             return;
         }
-        HeartbeatLoop loop = new HeartbeatLoop(config, new ServerClient(config));
-        Thread worker = new Thread(loop, "heartbeat");
+        ServerClient server = new ServerClient(config);
+        HeartbeatLoop loop = new HeartbeatLoop(config, server);
+        UpdateWorker updates;
+        try {
+            updates = new UpdateWorker(UpdaterFactory.create(config, server), server, loop::wakeUp);
+        } catch (Exception e) {
+            System.err.println("slm-agent: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        loop.withUpdates(updates);
+        updates.resumeLeftovers();
+        Thread heartbeat = new Thread(loop, "heartbeat");
+        Thread poller = new Thread(new CommandPoller(server, updates), "command-poll");
+        poller.setDaemon(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             loop.stop();
-            worker.interrupt();
+            heartbeat.interrupt();
+            updates.shutdown();
         }));
-        worker.start();
+        heartbeat.start();
+        poller.start();
     }
 }

@@ -8,7 +8,13 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import dev.slm.agent.update.Command;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +24,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The agent's side of the protocol in DESIGN.md: JSON over HTTP(S) with the node's bearer token. */
-public class ServerClient {
+public class ServerClient implements dev.slm.agent.update.Updater.Server {
 
     private final AgentConfig config;
     private final HttpClient http;
@@ -29,10 +35,11 @@ public class ServerClient {
     }
 
     public record Heartbeat(String agentVersion, Optional<String> codeVersion, String hostname,
-                            java.util.List<String> roles, String state) {
+                            java.util.List<String> roles, String state, Long operationId) {
     }
 
-    public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval) {
+    public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval,
+                        Optional<Command> command) {
     }
 
     /** A call the server answered with an error: retrying will not help until someone fixes the cause. */
@@ -53,6 +60,9 @@ public class ServerClient {
                 .add("hostname", hb.hostname())
                 .add("roles", roles)
                 .add("state", hb.state());
+        if (hb.operationId() != null) {
+            body.add("operation_id", hb.operationId());
+        }
         hb.codeVersion().ifPresentOrElse(c -> body.add("code_version", c), () -> body.addNull("code_version"));
         URI uri = config.serverUrl().resolve("api/nodes/" + config.nodeId() + "/heartbeat");
         HttpRequest request = HttpRequest.newBuilder(uri)
@@ -74,7 +84,93 @@ public class ServerClient {
         long interval = answer.get("heartbeat_interval_s") instanceof JsonNumber n ? n.longValue() : 30;
         return new Reply(answer.getBoolean("update_available", false),
                 answer.get("latest_version") instanceof JsonString s ? s.getString() : null,
-                Duration.ofSeconds(Math.max(1, Math.min(interval, 3600))));
+                Duration.ofSeconds(Math.max(1, Math.min(interval, 3600))), command(answer));
+    }
+
+    /** The long-poll: a command, or empty when none came within {@code waitSeconds}. */
+    public Optional<Command> pollCommand(int waitSeconds) throws IOException, InterruptedException {
+        HttpRequest request = authorized(config.serverUrl().resolve("api/nodes/" + config.nodeId() + "/commands?wait=" + waitSeconds))
+                .timeout(Duration.ofSeconds(waitSeconds + 15)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 204) {
+            return Optional.empty();
+        }
+        JsonObject answer = parse(response.body());
+        if (response.statusCode() != 200 || answer == null) {
+            throw new Refused(response.statusCode(), abbreviate(response.body()));
+        }
+        return command(answer);
+    }
+
+    /** Downloads to {@code part}, resuming from what a broken download left there (HTTP Range). */
+    public void download(String packageUrl, Path part) throws IOException, InterruptedException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        HttpRequest.Builder b = authorized(config.serverUrl().resolve(packageUrl.startsWith("/") ? packageUrl.substring(1) : packageUrl))
+                .timeout(Duration.ofMinutes(30)).GET();
+        if (have > 0) {
+            b.header("Range", "bytes=" + have + "-");
+        }
+        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() == 416) {
+                return; // we have it all already; the digest check decides whether it is right
+            }
+            boolean append = r.statusCode() == 206;
+            if (r.statusCode() != 200 && !append) {
+                throw new Refused(r.statusCode(), "download of " + packageUrl + " refused");
+            }
+            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    /** Reports a stage of an update; a report that cannot be delivered is logged, never fatal. */
+    public void report(long operationId, String stage, Integer percent, String message) {
+        JsonObjectBuilder body = Json.createObjectBuilder().add("stage", stage);
+        if (percent != null) {
+            body.add("percent", percent);
+        }
+        if (message != null) {
+            body.add("message", message);
+        }
+        try {
+            HttpRequest request = authorized(config.serverUrl().resolve(
+                    "api/nodes/" + config.nodeId() + "/operations/" + operationId + "/progress"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.build().toString())).build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                java.util.logging.Logger.getLogger(ServerClient.class.getName())
+                        .warning("progress report " + stage + " refused: " + r.statusCode() + " " + abbreviate(r.body()));
+            }
+        } catch (IOException e) {
+            java.util.logging.Logger.getLogger(ServerClient.class.getName())
+                    .warning("progress report " + stage + " not delivered: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) throws IOException {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + config.token())
+                .header("Accept", "application/json, application/gzip");
+    }
+
+    private static Optional<Command> command(JsonObject answer) {
+        if (!(answer.get("command") instanceof JsonObject c) || !"sync".equals(c.getString("type", ""))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Command(c.getJsonNumber("operation_id").longValue(), c.getString("target_version"),
+                    c.getString("restart", "graceful"), c.getString("package_url"),
+                    c.get("sha256") instanceof JsonString s ? s.getString() : null,
+                    c.get("signature") instanceof JsonString g ? g.getString() : null));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
     }
 
     private static JsonObject parse(String body) {

@@ -1,0 +1,81 @@
+package dev.slm.agent;
+
+import dev.slm.agent.update.Command;
+import dev.slm.agent.update.Updater;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs updates one at a time off the heartbeat thread. A command is taken once (the heartbeat reply and the
+ * long-poll may both bring it); a node without update settings answers FAILED so the operation does not hang.
+ */
+public final class UpdateWorker {
+
+    private static final Logger LOG = Logger.getLogger(UpdateWorker.class.getName());
+
+    private final Optional<Updater> updater;
+    private final ServerClient server;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "updater");
+        t.setDaemon(false);
+        return t;
+    });
+    private final AtomicLong lastTaken = new AtomicLong(-1);
+    private final AtomicReference<Long> running = new AtomicReference<>();
+    private final Runnable afterUpdate;
+
+    public UpdateWorker(Optional<Updater> updater, ServerClient server, Runnable afterUpdate) {
+        this.updater = updater;
+        this.server = server;
+        this.afterUpdate = afterUpdate;
+    }
+
+    /** Finishes or rolls back an update a killed agent left behind. */
+    public void resumeLeftovers() {
+        updater.ifPresent(u -> thread.submit(() -> guarded(-1, () -> u.resume())));
+    }
+
+    public void offer(Command command) {
+        if (lastTaken.getAndUpdate(prev -> Math.max(prev, command.operationId())) >= command.operationId()) {
+            return;
+        }
+        if (updater.isEmpty()) {
+            server.report(command.operationId(), "FAILED", null,
+                    "updates are not configured on this node (install.dir and signing.key)");
+            return;
+        }
+        thread.submit(() -> guarded(command.operationId(), () -> updater.get().start(command)));
+    }
+
+    /** The operation being worked on, for the heartbeat. */
+    public Long runningOperation() {
+        return running.get();
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void guarded(long operationId, Step step) {
+        running.set(operationId < 0 ? null : operationId);
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            LOG.log(Level.SEVERE, "update " + operationId + " stopped; it resumes on the next start", e);
+        } finally {
+            running.set(null);
+            afterUpdate.run();
+        }
+    }
+
+    public void shutdown() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.slm.agent.update;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Starts and stops the service the agent deploys. Real nodes use systemd; machines without it, a plain process. */
+public interface ServiceController {
+
+    /** Stops the service; {@code drain} is how long it may take to finish its current work first. */
+    void stop(Duration drain) throws IOException, InterruptedException;
+
+    void start() throws IOException, InterruptedException;
+
+    boolean isRunning() throws IOException, InterruptedException;
+}

@@ -1,0 +1,74 @@
+package dev.slm.agent.update;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * {@code state.json}: the update in progress, written (temp file, fsync, rename, fsync the directory) before each
+ * side effect, so an agent killed at any point finds on its next start exactly where it was.
+ */
+public final class StateFile {
+
+    private final Path file;
+
+    public StateFile(Path file) {
+        this.file = file;
+    }
+
+    public void save(Updater.Job job) throws IOException {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("operation_id", job.command().operationId())
+                .add("target", job.command().targetVersion())
+                .add("restart", job.command().restart())
+                .add("package_url", job.command().packageUrl())
+                .add("sha256", String.valueOf(job.command().sha256()))
+                .add("signature", String.valueOf(job.command().signature()))
+                .add("stage", job.stage().name());
+        if (job.previous() != null) {
+            b.add("previous", job.previous());
+        }
+        if (job.failure() != null) {
+            b.add("failure", job.failure());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, b.build().toString());
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignoredOnFileSystemsThatCannotSyncDirectories) {
+            // the rename is still atomic; only its durability across a power loss is weaker there
+        }
+    }
+
+    public Optional<Updater.Job> load() throws IOException {
+        try (Reader r = Files.newBufferedReader(file); JsonReader json = Json.createReader(r)) {
+            JsonObject o = json.readObject();
+            Command c = new Command(o.getJsonNumber("operation_id").longValue(), o.getString("target"),
+                    o.getString("restart"), o.getString("package_url"), o.getString("sha256"), o.getString("signature"));
+            return Optional.of(new Updater.Job(c, o.getString("previous", null), Updater.Stage.valueOf(o.getString("stage")),
+                    o.getString("failure", null)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    public void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+}

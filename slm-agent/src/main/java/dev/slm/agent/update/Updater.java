@@ -1,0 +1,251 @@
+package dev.slm.agent.update;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The agent's update state machine. One table says what follows each stage; the stage is saved to
+ * {@code state.json} before its side effect, so {@link #resume()} after a kill repeats the interrupted stage
+ * (every stage is idempotent). Before the swap a failure touches nothing (FAILED); after it, the previous release
+ * is put back, restarted and checked (ROLLED_BACK). {@code version.json} is written only once the new release is
+ * healthy: the node reports the new commit only when it really runs it.
+ */
+public final class Updater {
+
+    private static final Logger LOG = Logger.getLogger(Updater.class.getName());
+
+    public enum Stage { DOWNLOADING, VERIFYING, EXTRACTING, SWAPPING, RESTARTING, HEALTH_CHECK, ROLLING_BACK }
+
+    /** The transitions on success; a stage missing here is the last one. */
+    private static final Map<Stage, Stage> NEXT = new EnumMap<>(Map.of(
+            Stage.DOWNLOADING, Stage.VERIFYING,
+            Stage.VERIFYING, Stage.EXTRACTING,
+            Stage.EXTRACTING, Stage.SWAPPING,
+            Stage.SWAPPING, Stage.RESTARTING,
+            Stage.RESTARTING, Stage.HEALTH_CHECK));
+
+    /** What the server sees of each stage. */
+    private static final Map<Stage, String> REPORTED = new EnumMap<>(Map.of(
+            Stage.DOWNLOADING, "DOWNLOADING", Stage.VERIFYING, "APPLYING", Stage.EXTRACTING, "APPLYING",
+            Stage.SWAPPING, "APPLYING", Stage.RESTARTING, "RESTARTING", Stage.HEALTH_CHECK, "HEALTH_CHECK",
+            Stage.ROLLING_BACK, "ROLLING_BACK"));
+
+    public record Job(Command command, String previous, Stage stage, String failure) {
+        Job at(Stage s) {
+            return new Job(command, previous, s, failure);
+        }
+
+        Job failing(String reason) {
+            return new Job(command, previous, Stage.ROLLING_BACK, reason);
+        }
+    }
+
+    /** The server side of an update: fetching the package and hearing about the stages. */
+    public interface Server {
+        void download(String packageUrl, Path partFile) throws IOException, InterruptedException;
+
+        void report(long operationId, String stage, Integer percent, String message);
+    }
+
+    /** Everything an update needs from the node's configuration. */
+    public record Settings(Path stateDir, Releases releases, PackageVerifier verifier, ServiceController service,
+                           HealthCheck health, Duration drain, Duration hookTimeout, int keepReleases) {
+    }
+
+    private final Settings s;
+    private final Server server;
+    private final StateFile state;
+
+    public Updater(Settings settings, Server server) {
+        this.s = settings;
+        this.server = server;
+        this.state = new StateFile(settings.stateDir().resolve("state.json"));
+    }
+
+    /** After a start: finishes or rolls back what a killed agent left. */
+    public Optional<Job> pending() throws IOException {
+        return state.load();
+    }
+
+    public void start(Command command) throws IOException, InterruptedException {
+        String previous = s.releases().current().orElse(null);
+        run(new Job(command, previous, Stage.DOWNLOADING, null));
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        Optional<Job> job = state.load();
+        if (job.isPresent()) {
+            LOG.info("resuming update " + job.get().command().operationId() + " at " + job.get().stage());
+            run(job.get());
+        }
+    }
+
+    private void run(Job job) throws IOException, InterruptedException {
+        while (true) {
+            state.save(job);
+            server.report(job.command().operationId(), REPORTED.get(job.stage()), percent(job.stage()),
+                    job.stage() == Stage.ROLLING_BACK ? job.failure() : job.stage().name().toLowerCase().replace('_', ' '));
+            if (job.stage() == Stage.ROLLING_BACK) {
+                rollBack(job);
+                return;
+            }
+            String failure;
+            try {
+                failure = execute(job);
+            } catch (IOException e) {
+                failure = job.stage().name().toLowerCase() + ": " + e.getMessage();
+            }
+            if (failure != null) {
+                if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {
+                    finish(job, "FAILED", failure, false);
+                    return;
+                }
+                job = job.failing(failure);
+                continue;
+            }
+            Stage next = NEXT.get(job.stage());
+            if (next == null || manual(job) && job.stage() == Stage.SWAPPING) {
+                commit(job);
+                return;
+            }
+            job = job.at(next);
+        }
+    }
+
+    /** Runs one stage; returns a failure reason, or null when it succeeded. */
+    private String execute(Job job) throws IOException, InterruptedException {
+        Command c = job.command();
+        Path pkg = s.stateDir().resolve("staging").resolve(c.targetVersion() + ".tar.gz");
+        switch (job.stage()) {
+            case DOWNLOADING -> {
+                Files.createDirectories(pkg.getParent());
+                if (!Files.exists(pkg)) {
+                    Path part = pkg.resolveSibling(pkg.getFileName() + ".part");
+                    server.download(c.packageUrl(), part);
+                    Files.move(part, pkg, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            case VERIFYING -> {
+                try {
+                    s.verifier().verify(pkg, c.sha256(), c.signature());
+                } catch (PackageVerifier.Rejected e) {
+                    Files.deleteIfExists(pkg);
+                    return e.getMessage();
+                }
+            }
+            case EXTRACTING -> {
+                Path release = s.releases().dirOf(c.targetVersion());
+                if (!c.targetVersion().equals(s.releases().current().orElse(null))) {
+                    // a release left by a killed extraction is never trusted: extract afresh, then rename into place
+                    SafeExtractor.deleteTree(release);
+                    Path fresh = release.resolveSibling("." + c.targetVersion() + ".extracting");
+                    SafeExtractor.deleteTree(fresh);
+                    new SafeExtractor().extract(pkg, fresh);
+                    String hookFailure = runHook(fresh);
+                    if (hookFailure != null) {
+                        SafeExtractor.deleteTree(fresh);
+                        return hookFailure;
+                    }
+                    Files.move(fresh, release, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            case SWAPPING -> {
+                if (!manual(job)) {
+                    s.service().stop(c.restart().equals("graceful") ? s.drain() : Duration.ofSeconds(5));
+                }
+                s.releases().activate(c.targetVersion());
+            }
+            case RESTARTING -> s.service().start();
+            case HEALTH_CHECK -> {
+                return s.health().await().orElse(null);
+            }
+            case ROLLING_BACK -> throw new IllegalStateException("rollback is not a forward stage");
+        }
+        return null;
+    }
+
+    private void rollBack(Job job) throws IOException, InterruptedException {
+        String reason = job.failure();
+        if (job.previous() == null) {
+            s.service().stop(Duration.ofSeconds(5));
+            finish(job, "FAILED", reason + "; no previous release to roll back to", false);
+            return;
+        }
+        s.service().stop(Duration.ofSeconds(5));
+        s.releases().activate(job.previous());
+        s.service().start();
+        Optional<String> stillSick = s.health().await();
+        finish(job, "ROLLED_BACK", reason + (stillSick.isPresent() ? "; after the rollback too: " + stillSick.get() : ""),
+                false);
+    }
+
+    private void commit(Job job) throws IOException {
+        String commit = job.command().targetVersion();
+        Path version = s.stateDir().resolve("version.json");
+        Path tmp = version.resolveSibling("version.json.tmp");
+        Files.writeString(tmp, "{\"commit\":\"" + commit + "\",\"deployed_at\":\"" + Instant.now() + "\""
+                + (manual(job) ? ",\"restart_pending\":true" : "") + "}\n");
+        Files.move(tmp, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        finish(job, null, manual(job) ? "restart pending: swapped, the service still runs the previous release" : null, true);
+    }
+
+    private void finish(Job job, String reportedStage, String message, boolean success) throws IOException {
+        if (reportedStage != null) {
+            server.report(job.command().operationId(), reportedStage, null, message);
+        } else if (message != null) {
+            server.report(job.command().operationId(), "APPLYING", 100, message);
+        }
+        state.delete();
+        Files.deleteIfExists(s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz"));
+        if (success) {
+            s.releases().prune(s.keepReleases(), job.previous());
+        }
+        LOG.info("update " + job.command().operationId() + " to " + job.command().targetVersion() + " ended: "
+                + (success ? "deployed" : reportedStage + " (" + message + ")"));
+    }
+
+    /** {@code .slm/pre-activate} in the package, if present and executable, must exit 0 within the hook timeout. */
+    private String runHook(Path release) throws IOException, InterruptedException {
+        Path hook = release.resolve(".slm/pre-activate");
+        if (!Files.isRegularFile(hook)) {
+            return null;
+        }
+        Process p = new ProcessBuilder(hook.toString()).directory(release.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(s.hookTimeout().toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "pre-activation hook timed out after " + s.hookTimeout().toSeconds() + " s";
+        }
+        return p.exitValue() == 0 ? null : "pre-activation hook exited " + p.exitValue() + ": " + abbreviate(out);
+    }
+
+    private static boolean manual(Job job) {
+        return "manual".equals(job.command().restart());
+    }
+
+    private static Integer percent(Stage stage) {
+        return switch (stage) {
+            case DOWNLOADING -> 10;
+            case VERIFYING -> 30;
+            case EXTRACTING -> 45;
+            case SWAPPING -> 60;
+            case RESTARTING -> 75;
+            case HEALTH_CHECK -> 90;
+            case ROLLING_BACK -> null;
+        };
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").trim();
+        return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+    }
+}
