@@ -1,0 +1,183 @@
+package dev.slm.agent.update;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An agent that dies at any stage (here: right after the stage is saved, before its side effect) finishes the
+ * update on its next start and ends on one whole release; a corrupted or wrongly signed package never touches
+ * {@code current}.
+ */
+class UpdaterResumeTest {
+
+    static final String OLD = "1111111111111111111111111111111111111111";
+    static final String NEW = "2222222222222222222222222222222222222222";
+
+    @TempDir
+    Path tmp;
+
+    KeyPair key;
+    Path pkg;
+    Releases releases;
+    final List<String> reports = new ArrayList<>();
+    final List<String> serviceLog = new ArrayList<>();
+
+    /** Dies like kill -9 would: nothing after this point of the stage runs. */
+    static final class Killed extends Error {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        pkg = tmp.resolve("served.tar.gz");
+        writePackage(pkg, "<h1>new</h1>");
+        releases = new Releases(tmp.resolve("opt"));
+        Files.createDirectories(releases.dirOf(OLD));
+        Files.writeString(releases.dirOf(OLD).resolve("index.html"), "<h1>old</h1>");
+        releases.activate(OLD);
+        Files.createDirectories(tmp.resolve("state"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Updater.Stage.class, names = {"DOWNLOADING", "VERIFYING", "EXTRACTING", "SWAPPING", "RESTARTING", "HEALTH_CHECK"})
+    void anAgentKilledAtAnyStageFinishesTheUpdateOnItsNextStart(Updater.Stage killedAt) throws Exception {
+        Command command = new Command(7, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        Updater dying = updater(killedAt.name());
+        assertThrows(Killed.class, () -> dying.start(command));
+        assertTrue(Files.exists(tmp.resolve("state/state.json")), "the stage was saved before the side effect");
+        String current = releases.current().orElseThrow();
+        assertTrue(current.equals(OLD) || current.equals(NEW), "never between releases: " + current);
+
+        updater(null).resume();
+        assertEquals(NEW, releases.current().orElseThrow());
+        assertEquals("<h1>new</h1>", Files.readString(tmp.resolve("opt/current/index.html")));
+        assertTrue(Files.readString(tmp.resolve("state/version.json")).contains(NEW));
+        assertFalse(Files.exists(tmp.resolve("state/state.json")));
+        assertEquals("start", serviceLog.get(serviceLog.size() - 1));
+    }
+
+    @Test
+    void aCorruptedOrWronglySignedPackageFailsBeforeAnythingTouchesCurrent() throws Exception {
+        Command wrongSignature = new Command(8, NEW, "immediate", "/pkg", sha(pkg),
+                Base64.getEncoder().encodeToString(new byte[64]));
+        updater(null).start(wrongSignature);
+        assertEquals(OLD, releases.current().orElseThrow());
+        assertTrue(reports.get(reports.size() - 1).startsWith("FAILED"), reports.toString());
+        assertTrue(serviceLog.isEmpty(), "the service was never stopped");
+
+        Command flipped = new Command(9, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        byte[] bytes = Files.readAllBytes(pkg);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(pkg, bytes);
+        updater(null).start(flipped);
+        assertEquals(OLD, releases.current().orElseThrow());
+        assertTrue(reports.get(reports.size() - 1).contains("digest"), reports.toString());
+        assertFalse(Files.exists(releases.dirOf(NEW)));
+    }
+
+    @Test
+    void aFailingHealthCheckRollsBackToThePreviousRelease() throws Exception {
+        Command command = new Command(10, NEW, "graceful", "/pkg", sha(pkg), sign(sha(pkg)));
+        Updater u = new Updater(settings(new HealthCheck(null, "test -f current-is-healthy", Duration.ofMillis(50),
+                Duration.ofMillis(200))), server(null));
+        u.start(command);
+        assertEquals(OLD, releases.current().orElseThrow());
+        assertTrue(reports.get(reports.size() - 1).startsWith("ROLLED_BACK"), reports.toString());
+        assertFalse(Files.exists(tmp.resolve("state/version.json")), "version.json is written only for a healthy release");
+        assertEquals(List.of("stop", "start", "stop", "start"), serviceLog);
+    }
+
+    private Updater updater(String killAtStage) {
+        return new Updater(settings(new HealthCheck(null, null, Duration.ofMillis(10), Duration.ofSeconds(1))),
+                server(killAtStage));
+    }
+
+    private Updater.Settings settings(HealthCheck health) {
+        ServiceController service = new ServiceController() {
+            @Override
+            public void stop(Duration drain) {
+                serviceLog.add("stop");
+            }
+
+            @Override
+            public void start() {
+                serviceLog.add("start");
+            }
+
+            @Override
+            public boolean isRunning() {
+                return true;
+            }
+        };
+        return new Updater.Settings(tmp.resolve("state"), releases,
+                new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
+                Duration.ofSeconds(1), Duration.ofSeconds(5), 3);
+    }
+
+    private Updater.Server server(String killAtStage) {
+        return new Updater.Server() {
+            @Override
+            public void download(String packageUrl, Path partFile) throws IOException {
+                Files.copy(pkg, partFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+
+            @Override
+            public void report(long operationId, String stage, Integer percent, String message) {
+                reports.add(stage + " " + message);
+                if (killAtStage != null && message != null
+                        && message.equals(killAtStage.toLowerCase().replace('_', ' '))) {
+                    throw new Killed();
+                }
+            }
+        };
+    }
+
+    private String sha(Path file) throws IOException {
+        return PackageVerifier.sha256(file);
+    }
+
+    private String sign(String sha) throws Exception {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(key.getPrivate());
+        s.update(HexFormat.of().parseHex(sha));
+        return Base64.getEncoder().encodeToString(s.sign());
+    }
+
+    private static void writePackage(Path file, String index) throws IOException {
+        try (OutputStream out = new GzipCompressorOutputStream(Files.newOutputStream(file));
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (String[] e : new String[][] {{"index.html", index}, {"version.json", "{\"commit\":\"" + NEW + "\"}"}}) {
+                byte[] content = e[1].getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry t = new TarArchiveEntry(e[0]);
+                t.setSize(content.length);
+                tar.putArchiveEntry(t);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+    }
+}
