@@ -1,0 +1,27 @@
+# Shared by the bench scripts: start the server on Payara Micro against a fresh database on BENCH_PG.
+# After start_server: $PORT, $WORK, $PASSWORD and $COMMIT (the latest commit) are set; the server stops on exit.
+PG=${BENCH_PG:-127.0.0.1:5432}
+PORT=${PORT:-18080}
+PASSWORD=bench-admin-password
+WORK=$(mktemp -d -p "${TMPDIR:-/tmp}" slm-bench.XXXXXX)
+
+psql_bench() { psql -q -h "${PG%:*}" -p "${PG#*:}" -U postgres "$@"; }
+
+start_server() { # database name
+    local db=$1
+    psql_bench -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
+    SLM_DB_URL="jdbc:postgresql://$PG/$db" SLM_DB_USER=postgres SLM_DB_PASSWORD= SLM_DATA_DIR="$WORK/data" \
+    SLM_ADMIN_PASSWORD=$PASSWORD SLM_FETCH_INTERVAL=1h SLM_GIT_URL=${BENCH_GIT_URL:-} \
+    java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar slm-launcher/target/runtime/payara-micro.jar \
+        --deploy slm-launcher/target/runtime/ROOT.war --contextroot / --port "$PORT" --nocluster \
+        --rootdir "$WORK/micro" > "$WORK/server.log" 2>&1 &
+    SERVER=$!
+    trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+    for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 1; done
+    COMMIT=$(curl -sf -u admin:$PASSWORD -X POST "http://127.0.0.1:$PORT/api/updates/refresh" \
+        | sed 's/.*"latest_version":"\([0-9a-f]*\)".*/\1/')
+}
+
+machine() {
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+}
