@@ -114,6 +114,18 @@ class DeployIT {
         assertEquals("<h1>v2</h1>\n", serve("index.html"), "the old code serves again");
         assertEquals(v2, node().getString("code_version"));
         assertEquals(v2, Files.readSymbolicLink(agentDir.resolve("opt/current")).getFileName().toString());
+
+        // manual: swap only; the running service keeps the code it started with until someone restarts it
+        String v4 = it.repo.commit("v4", "app/health.txt", "ok again\n");
+        assertEquals(v4, refresh());
+        JsonObject manual = syncAndWait("{\"restart_type\":\"manual\"}", "SUCCEEDED");
+        assertEquals(v4, Files.readSymbolicLink(agentDir.resolve("opt/current")).getFileName().toString());
+        assertEquals("<h1>v2</h1>\n", serve("index.html"), "not restarted");
+        assertTrue(Files.readString(agentDir.resolve("state/version.json")).contains("\"restart_pending\":true"));
+        assertTrue(manual.getJsonArray("stages").stream().anyMatch(st -> st.asJsonObject().getString("message", "")
+                .contains("restart pending")), manual.toString());
+        assertEquals(List.of(), Files.list(agentDir.resolve("opt/releases")).filter(p -> p.getFileName().toString()
+                .startsWith(".")).toList(), "no half-extracted release left");
         assertTrue(agent.isAlive());
     }
 

@@ -190,12 +190,17 @@ public final class Updater {
 
     private void commit(Job job) throws IOException {
         String commit = job.command().targetVersion();
+        if (manual(job)) {
+            // before version.json: once the node reports the new commit, the operation has ended
+            server.report(job.command().operationId(), "APPLYING", 100,
+                    "restart pending: swapped, the service still runs the previous release");
+        }
         Path version = s.stateDir().resolve("version.json");
         Path tmp = version.resolveSibling("version.json.tmp");
         Files.writeString(tmp, "{\"commit\":\"" + commit + "\",\"deployed_at\":\"" + Instant.now() + "\""
                 + (manual(job) ? ",\"restart_pending\":true" : "") + "}\n");
         Files.move(tmp, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        finish(job, null, manual(job) ? "restart pending: swapped, the service still runs the previous release" : null, true);
+        finish(job, null, null, true);
     }
 
     private void finish(Job job, String reportedStage, String message, boolean success) throws IOException {
