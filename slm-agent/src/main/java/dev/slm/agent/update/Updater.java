@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 public final class Updater {
 
     private static final Logger LOG = Logger.getLogger(Updater.class.getName());
+    private static final int DOWNLOAD_ATTEMPTS = 5;
 
     public enum Stage { DOWNLOADING, VERIFYING, EXTRACTING, SWAPPING, RESTARTING, HEALTH_CHECK, ROLLING_BACK }
 
@@ -130,7 +131,7 @@ public final class Updater {
                 Files.createDirectories(pkg.getParent());
                 if (!Files.exists(pkg)) {
                     Path part = pkg.resolveSibling(pkg.getFileName() + ".part");
-                    server.download(c.packageUrl(), part);
+                    downloadWithRetries(c.packageUrl(), part);
                     Files.move(part, pkg, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
@@ -171,6 +172,25 @@ public final class Updater {
             case ROLLING_BACK -> throw new IllegalStateException("rollback is not a forward stage");
         }
         return null;
+    }
+
+    /** A broken download is resumed (the .part file keeps what arrived) a few times, with growing pauses. */
+    private void downloadWithRetries(String url, Path part) throws IOException, InterruptedException {
+        long pauseMs = 1_000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server.download(url, part);
+                return;
+            } catch (IOException e) {
+                if (attempt == DOWNLOAD_ATTEMPTS) {
+                    throw new IOException("download failed " + attempt + " times: " + e.getMessage(), e);
+                }
+                LOG.warning("download attempt " + attempt + " failed (" + e.getMessage() + "); resuming in "
+                        + pauseMs / 1000 + " s");
+                Thread.sleep(pauseMs);
+                pauseMs *= 2;
+            }
+        }
     }
 
     private void rollBack(Job job) throws IOException, InterruptedException {

@@ -100,6 +100,34 @@ class UpdaterResumeTest {
     }
 
     @Test
+    void aBrokenDownloadIsResumedFromWhatArrived() throws Exception {
+        Command command = new Command(11, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        byte[] whole = Files.readAllBytes(pkg);
+        List<Long> resumedFrom = new ArrayList<>();
+        Updater.Server flaky = new Updater.Server() {
+            @Override
+            public void download(String packageUrl, Path part) throws IOException {
+                long have = Files.exists(part) ? Files.size(part) : 0;
+                resumedFrom.add(have);
+                if (have == 0) {
+                    Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 2));
+                    throw new IOException("connection reset");
+                }
+                Files.write(part, java.util.Arrays.copyOfRange(whole, (int) have, whole.length),
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+
+            @Override
+            public void report(long operationId, String stage, Integer percent, String message) {
+                reports.add(stage + " " + message);
+            }
+        };
+        new Updater(settings(new HealthCheck(null, null, Duration.ofMillis(10), Duration.ofSeconds(1))), flaky).start(command);
+        assertEquals(List.of(0L, (long) whole.length / 2), resumedFrom);
+        assertEquals(NEW, releases.current().orElseThrow());
+    }
+
+    @Test
     void aFailingHealthCheckRollsBackToThePreviousRelease() throws Exception {
         Command command = new Command(10, NEW, "graceful", "/pkg", sha(pkg), sign(sha(pkg)));
         Updater u = new Updater(settings(new HealthCheck(null, "test -f current-is-healthy", Duration.ofMillis(50),
