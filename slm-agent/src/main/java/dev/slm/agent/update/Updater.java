@@ -161,7 +161,8 @@ public final class Updater {
             }
             case SWAPPING -> {
                 if (!manual(job)) {
-                    s.service().stop(c.restart().equals("graceful") ? s.drain() : Duration.ofSeconds(5));
+                    // graceful: the service gets the drain time to finish its work; immediate: a second, then it is killed
+                    s.service().stop(c.restart().equals("graceful") ? s.drain() : Duration.ofSeconds(1));
                 }
                 s.releases().activate(c.targetVersion());
             }

@@ -1,0 +1,108 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.TestServer;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Graceful and immediate restarts with a real agent and a service that needs two seconds to finish its work when
+ * asked to stop (SIGTERM): graceful lets it finish, immediate does not wait for it.
+ */
+class RestartTypesIT {
+
+    static final String SERVICE = String.join("\n",
+            "#!/bin/sh",
+            "v=$(cat VERSION)",
+            "trap 'echo \"draining $v\" >> \"$SERVICE_LOG\"; sleep 2; echo \"drained $v\" >> \"$SERVICE_LOG\"; exit 0' TERM",
+            "echo \"started $v\" >> \"$SERVICE_LOG\"",
+            "while true; do sleep 1 & wait $!; done", "");
+
+    static TestServer it;
+    static Process agent;
+    static Path node;
+    static Path serviceLog;
+
+    @BeforeAll
+    static void start() throws Exception {
+        it = TestServer.start("restart-types-it", r -> {
+            r.commit("service", "app/serve.sh", SERVICE);
+            r.commit("v1", "app/VERSION", "v1\n");
+        });
+        assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"worker-1\"}").json().getString("token");
+        String key = it.api.get("api/signing-key", null).json().getString("public_key");
+        node = Files.createDirectories(it.work.resolve("node"));
+        serviceLog = node.resolve("service-events.log");
+        Files.writeString(node.resolve("token"), token);
+        Files.writeString(node.resolve("agent.properties"), String.join("\n",
+                "server.url=" + it.server.baseUri(), "node.id=worker-1", "token.file=token", "state.dir=state",
+                "install.dir=opt", "signing.key=" + key, "service.controller=process",
+                "service.start=env SERVICE_LOG=" + serviceLog + " sh serve.sh", "drain.timeout.s=10", ""));
+        agent = new ProcessBuilder(Path.of(System.getProperty("slm.agent.home"), "bin", "slm-agent").toString(),
+                "--config", node.resolve("agent.properties").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.resolve("agent.log").toFile()))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+        Path pid = node == null ? null : node.resolve("state/service.pid");
+        if (pid != null && Files.exists(pid)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (it != null) {
+            it.close();
+        }
+    }
+
+    @Test
+    void gracefulLetsTheServiceFinishItsWorkAndImmediateDoesNotWait() throws Exception {
+        it.api.post("api/updates/refresh", it.admin, null);
+        sync("immediate");
+        assertEquals(List.of("started v1"), events());
+
+        it.repo.commit("v2", "app/VERSION", "v2\n");
+        it.api.post("api/updates/refresh", it.admin, null);
+        sync("graceful");
+        assertEquals(List.of("started v1", "draining v1", "drained v1", "started v2"), events());
+
+        it.repo.commit("v3", "app/VERSION", "v3\n");
+        it.api.post("api/updates/refresh", it.admin, null);
+        sync("immediate");
+        List<String> events = events();
+        assertEquals(List.of("started v1", "draining v1", "drained v1", "started v2", "draining v2", "started v3"),
+                events, "immediate stops without waiting for the work to finish");
+    }
+
+    static void sync(String type) throws Exception {
+        Api.Response r = it.api.post("api/nodes/worker-1/sync", it.admin, "{\"restart_type\":\"" + type + "\"}");
+        assertEquals(202, r.status(), r.toString());
+        long id = r.json().getJsonNumber("operation_id").longValue();
+        JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),
+                o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
+        assertEquals("SUCCEEDED", op.getString("status"), op + "\n" + Files.readString(node.resolve("agent.log")));
+        // the new service writes its first line right after it starts
+        Await.until(Duration.ofSeconds(5), RestartTypesIT::events, e -> !e.isEmpty() && e.get(e.size() - 1).startsWith("started"));
+    }
+
+    static List<String> events() throws Exception {
+        return Files.exists(serviceLog) ? Files.readAllLines(serviceLog) : List.of();
+    }
+}
