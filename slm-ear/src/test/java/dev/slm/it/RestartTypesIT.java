@@ -50,11 +50,7 @@ class RestartTypesIT {
                 "server.url=" + it.server.baseUri(), "node.id=worker-1", "token.file=token", "state.dir=state",
                 "install.dir=opt", "signing.key=" + key, "service.controller=process",
                 "service.start=env SERVICE_LOG=" + serviceLog + " sh serve.sh", "drain.timeout.s=10", ""));
-        agent = new ProcessBuilder(Path.of(System.getProperty("slm.agent.home"), "bin", "slm-agent").toString(),
-                "--config", node.resolve("agent.properties").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.resolve("agent.log").toFile()))
-                .start();
+        agent = startAgent(node);
     }
 
     @AfterAll
@@ -100,6 +96,60 @@ class RestartTypesIT {
         assertEquals("SUCCEEDED", op.getString("status"), op + "\n" + Files.readString(node.resolve("agent.log")));
         // the new service writes its first line right after it starts
         Await.until(Duration.ofSeconds(5), RestartTypesIT::events, e -> !e.isEmpty() && e.get(e.size() - 1).startsWith("started"));
+    }
+
+    @Test
+    void anAgentKilledWithSigkillDuringTheHealthCheckFinishesTheUpdateWhenStartedAgain() throws Exception {
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"worker-2\"}").json().getString("token");
+        String key = it.api.get("api/signing-key", null).json().getString("public_key");
+        Path dir = Files.createDirectories(it.work.resolve("node-2"));
+        Path healthy = dir.resolve("healthy");
+        Files.writeString(dir.resolve("token"), token);
+        Files.writeString(dir.resolve("agent.properties"), String.join("\n",
+                "server.url=" + it.server.baseUri(), "node.id=worker-2", "token.file=token", "state.dir=state",
+                "install.dir=opt", "signing.key=" + key, "service.controller=process",
+                "service.start=env SERVICE_LOG=" + dir.resolve("events.log") + " sh serve.sh",
+                "health.command=test -f " + healthy, "health.deadline.s=60", ""));
+        Process first = startAgent(dir);
+        Process second = null;
+        try {
+            String latest = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
+            long id = it.api.post("api/nodes/worker-2/sync", it.admin, "{\"restart_type\":\"immediate\"}").json()
+                    .getJsonNumber("operation_id").longValue();
+            Path state = dir.resolve("state/state.json");
+            Await.until(Duration.ofSeconds(30), () -> Files.exists(state) ? Files.readString(state) : "",
+                    text -> text.contains("\"stage\":\"HEALTH_CHECK\""));
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            assertTrue(Files.exists(state), "the killed agent left its state behind");
+
+            second = startAgent(dir);
+            Files.writeString(healthy, "ok");
+            JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),
+                    o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
+            assertEquals("SUCCEEDED", op.getString("status"), op.toString());
+            assertEquals(latest, Files.readSymbolicLink(dir.resolve("opt/current")).getFileName().toString());
+            assertTrue(Files.notExists(state));
+            assertEquals(1, Files.readAllLines(dir.resolve("events.log")).stream().filter(l -> l.startsWith("started")).count(),
+                    "the service was started once, not again by the resumed agent");
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy();
+                second.waitFor(10, TimeUnit.SECONDS);
+            }
+            Path pid = dir.resolve("state/service.pid");
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    static Process startAgent(Path dir) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("slm.agent.home"), "bin", "slm-agent").toString(),
+                "--config", dir.resolve("agent.properties").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
+                .start();
     }
 
     static List<String> events() throws Exception {
