@@ -81,10 +81,6 @@ public final class MicroServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    public int port() {
-        return port;
-    }
-
     public Process process() {
         return process;
     }

@@ -3,6 +3,7 @@ package dev.slm.fleet.control;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncCommand;
+import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.Classification;
@@ -69,13 +70,11 @@ public class HeartbeatBatcher {
     public record Stored(boolean authenticated, String latestCommit, Duration interval, SyncCommand command) {
     }
 
-    private static final String ACTIVE = "('PENDING', 'SENT', 'DOWNLOADING', 'APPLYING', 'RESTARTING', 'HEALTH_CHECK',"
-            + " 'ROLLING_BACK')";
     /** A sync succeeds when, and only when, the node reports the target commit. */
     private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
             + " updated_at = ?, finished_at = ?, message = 'the node reports the target commit'"
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
-            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + ACTIVE;
+            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL;
     private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type FROM sync_operation"
             + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
     private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"

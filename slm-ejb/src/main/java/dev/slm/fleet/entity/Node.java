@@ -7,7 +7,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -101,9 +100,9 @@ public class Node {
         this.tokenHash = tokenHash;
     }
 
-    /** Offline once {@code missed} heartbeat intervals passed without a heartbeat (or it never reported). */
-    public boolean isOnline(Instant now, Duration interval, int missed) {
-        return lastSeen != null && lastSeen.plus(interval.multipliedBy(missed)).isAfter(now);
+    /** Online when seen at or after {@code onlineSince} (see FleetStatus.onlineSince); never if it never reported. */
+    public boolean isOnline(Instant onlineSince) {
+        return lastSeen != null && !lastSeen.isBefore(onlineSince);
     }
 
     public String id() { return id; }

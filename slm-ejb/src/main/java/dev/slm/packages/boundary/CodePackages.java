@@ -86,10 +86,6 @@ public class CodePackages {
         return key.fingerprint();
     }
 
-    public long builds() {
-        return cache.builds();
-    }
-
     private static String fingerprint(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

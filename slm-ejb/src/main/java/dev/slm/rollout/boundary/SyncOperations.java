@@ -31,8 +31,6 @@ import java.util.Optional;
 @Stateless
 public class SyncOperations {
 
-    static final String ACTIVE = "('PENDING', 'SENT', 'DOWNLOADING', 'APPLYING', 'RESTARTING', 'HEALTH_CHECK', 'ROLLING_BACK')";
-
     @PersistenceContext
     EntityManager em;
 
@@ -126,7 +124,7 @@ public class SyncOperations {
         Timestamp now = Timestamp.from(clock.instant());
         int moved = em.createNativeQuery("UPDATE sync_operation SET status = ?1, percent = NULLIF(?2, -1), message = ?3,"
                         + " updated_at = ?4, finished_at = CASE WHEN ?1 IN ('FAILED', 'ROLLED_BACK') THEN CAST(?4 AS TIMESTAMPTZ) END"
-                        + " WHERE id = ?5 AND status IN " + ACTIVE)
+                        + " WHERE id = ?5 AND status IN " + SyncStatus.ACTIVE_SQL)
                 .setParameter(1, status.name())
                 .setParameter(2, percent == null ? -1 : percent)
                 .setParameter(3, truncate(message))
@@ -150,7 +148,7 @@ public class SyncOperations {
     /** Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). */
     public int timeOutStale(Instant before) {
         return em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1, updated_at = ?1,"
-                        + " message = 'no progress reported before the sync timeout' WHERE status IN " + ACTIVE
+                        + " message = 'no progress reported before the sync timeout' WHERE status IN " + SyncStatus.ACTIVE_SQL
                         + " AND updated_at < ?2")
                 .setParameter(1, Timestamp.from(clock.instant()))
                 .setParameter(2, Timestamp.from(before))

@@ -17,6 +17,10 @@ public enum SyncStatus {
     public static final Set<SyncStatus> REPORTABLE =
             EnumSet.of(DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK, FAILED, ROLLED_BACK);
 
+    /** The statuses of an operation in flight, as an SQL list: {@code ('PENDING', 'SENT', ...)}. */
+    public static final String ACTIVE_SQL = java.util.Arrays.stream(values()).filter(s -> !FINAL.contains(s))
+            .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+
     public boolean isFinal() {
         return FINAL.contains(this);
     }

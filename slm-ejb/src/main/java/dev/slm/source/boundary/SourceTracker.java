@@ -2,7 +2,6 @@ package dev.slm.source.boundary;
 
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.control.DemoRepository;
-import dev.slm.source.control.GitMirror;
 import dev.slm.source.control.GitMirror.SourceUnavailable;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.control.RedactedUrl;
@@ -126,10 +125,6 @@ public class SourceTracker {
         return config.gitToken()
                 .map(token -> (CredentialsProvider) new UsernamePasswordCredentialsProvider(config.gitUsername(), token))
                 .orElse(null);
-    }
-
-    public GitMirror mirror() {
-        return mirror.get();
     }
 
     private static void sleep(long ms) {

@@ -13,7 +13,6 @@ import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -59,7 +58,7 @@ public class FleetResource {
             throw new InvalidInput("strategy must be parallel (or rolling, not yet available)");
         }
         LinkedHashSet<String> nodes = new LinkedHashSet<>(in.strings("node_ids"));
-        if (((JsonObject) body).getBoolean("all_outdated", false)) {
+        if (in.bool("all_outdated").orElse(false)) {
             fleet.notUpToDate().stream().map(Node::id).forEach(nodes::add);
         }
         if (nodes.isEmpty()) {

@@ -6,7 +6,7 @@ import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.Node;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.boundary.SourceTracker;
+import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;
@@ -43,7 +43,7 @@ public class NodesResource {
     SourceStore source;
 
     @Inject
-    SourceTracker tracker;
+    Mirror mirror;
 
     public record Registered(String nodeId, String token, Instant registeredAt) {
     }
@@ -93,12 +93,12 @@ public class NodesResource {
     }
 
     private NodeView view(Node n, Instant onlineSince, boolean withBehindCommits) {
-        boolean online = n.lastSeen() != null && !n.lastSeen().isBefore(onlineSince);
+        boolean online = n.isOnline(onlineSince);
         if (!withBehindCommits || n.commitsBehind() == null || n.commitsBehind() == 0) {
             return NodeView.of(n, online, List.of());
         }
         String latest = source.current().map(TrackedSource::latestCommit).orElse(null);
-        return NodeView.of(n, online, tracker.mirror().classify(n.codeVersion(), latest).behind());
+        return NodeView.of(n, online, mirror.get().classify(n.codeVersion(), latest).behind());
     }
 
     static Response notFound(String id) {

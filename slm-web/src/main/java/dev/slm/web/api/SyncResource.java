@@ -9,7 +9,6 @@ import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -38,10 +37,6 @@ public class SyncResource {
                 return new Options(true, RestartType.GRACEFUL);
             }
             JsonInput in = JsonInput.of(body);
-            JsonValue restart = ((JsonObject) body).get("restart");
-            if (restart != null && restart != JsonValue.TRUE && restart != JsonValue.FALSE) {
-                throw new InvalidInput("restart must be true or false");
-            }
             RestartType type = in.string("restart_type").map(t -> {
                 try {
                     return RestartType.valueOf(t.toUpperCase());
@@ -49,7 +44,7 @@ public class SyncResource {
                     throw new InvalidInput("restart_type must be one of immediate, graceful, manual");
                 }
             }).orElse(RestartType.GRACEFUL);
-            return new Options(restart != JsonValue.FALSE, type);
+            return new Options(in.bool("restart").orElse(true), type);
         }
     }
 

@@ -68,7 +68,7 @@ public class UpdatesResource {
     public List<NodeView> pending() {
         Instant onlineSince = fleet.onlineSince();
         return fleet.notUpToDate().stream()
-                .map(n -> NodeView.of(n, n.lastSeen() != null && !n.lastSeen().isBefore(onlineSince), List.of()))
+                .map(n -> NodeView.of(n, n.isOnline(onlineSince), List.of()))
                 .toList();
     }
 
