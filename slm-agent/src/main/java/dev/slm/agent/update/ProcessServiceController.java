@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The service as a plain process started from {@code current}: {@code sh -c <start command>}, its pid in a file so
@@ -42,14 +44,14 @@ public final class ProcessServiceController implements ServiceController {
     @Override
     public void stop(Duration drain) throws InterruptedException, IOException {
         Optional<ProcessHandle> h = handle();
-        if (h.isEmpty()) {
-            return;
-        }
-        h.get().destroy();
-        if (!h.get().onExit().completeOnTimeout(null, Math.max(1, drain.toMillis()), TimeUnit.MILLISECONDS)
-                .thenApply(x -> !h.get().isAlive()).join()) {
-            h.get().destroyForcibly();
-            h.get().onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+        if (h.isPresent()) {
+            h.get().destroy();
+            try {
+                h.get().onExit().get(Math.max(1, drain.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException stillRunning) {
+                h.get().destroyForcibly();
+                h.get().onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+            }
         }
         Files.deleteIfExists(pidFile);
     }
