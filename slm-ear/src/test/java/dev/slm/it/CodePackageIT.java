@@ -5,29 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
-import dev.slm.it.support.GitRepo;
-import dev.slm.it.support.TestDatabase;
 import dev.slm.it.support.TestServer;
-import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,23 +36,11 @@ import org.junit.jupiter.api.Test;
 class CodePackageIT {
 
     static TestServer it;
-    static String ADMIN;
-    static Path work;
-    static TestDatabase db;
-    static GitRepo repo;
-    static MicroServer server;
-    static Api api;
     static final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
     @BeforeAll
     static void startServer() throws Exception {
         it = TestServer.start("package-it", r -> r.commit("First version", "app/index.html", "<h1>v1</h1>\n"));
-        ADMIN = it.admin;
-        work = it.work;
-        db = it.db;
-        repo = it.repo;
-        server = it.server;
-        api = it.api;
     }
 
     @AfterAll
@@ -71,7 +52,7 @@ class CodePackageIT {
 
     @Test
     void thePackageIsSignedVerifiableConditionalAndResumable() throws Exception {
-        String latest = api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version");
+        String latest = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
         String token = register("pkg-1");
 
         HttpResponse<byte[]> full = download("pkg-1", token, null);
@@ -81,7 +62,7 @@ class CodePackageIT {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         assertEquals(sha, full.headers().firstValue("X-SLM-SHA256").orElseThrow());
         assertEquals(latest, full.headers().firstValue("X-SLM-Commit").orElseThrow());
-        JsonObject key = api.get("api/signing-key", null).json();
+        JsonObject key = it.api.get("api/signing-key", null).json();
         assertTrue(verifies(key.getString("public_key"), sha, full.headers().firstValue("X-SLM-Signature").orElseThrow()));
         String tarText = new String(new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes(), StandardCharsets.ISO_8859_1);
         assertTrue(tarText.contains("\"commit\":\"" + latest + "\""), "version.json inside");
@@ -104,7 +85,7 @@ class CodePackageIT {
 
     @Test
     void onlyTheNodesOwnTokenFetchesAndBadVersionsAreRefused() throws Exception {
-        api.post("api/updates/refresh", ADMIN, null);
+        it.api.post("api/updates/refresh", it.admin, null);
         String token = register("pkg-2");
         String other = register("pkg-3");
         FleetTrackingIT.assertProblem(401, asApi(download("pkg-2", null, null)));
@@ -113,14 +94,14 @@ class CodePackageIT {
         FleetTrackingIT.assertProblem(400, asApi(download("pkg-2", token, null, "?version=HEAD")));
         FleetTrackingIT.assertProblem(404, asApi(download("pkg-2", token, null,
                 "?version=0123456789abcdef0123456789abcdef01234567")));
-        FleetTrackingIT.assertProblem(401, asApi(download("pkg-2", null, Map.of("Authorization", ADMIN))));
+        FleetTrackingIT.assertProblem(401, asApi(download("pkg-2", null, Map.of("Authorization", it.admin))));
     }
 
     @Test
     void aHundredAgentsAskingForANewCommitAtOnceCauseOneBuild() throws Exception {
         String token = register("pkg-many");
-        String next = repo.commit("Commit for the crowd", "app/index.html", "<h1>crowd</h1>\n" + "x".repeat(200_000));
-        assertEquals(next, api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version"));
+        String next = it.repo.commit("Commit for the crowd", "app/index.html", "<h1>crowd</h1>\n" + "x".repeat(200_000));
+        assertEquals(next, it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version"));
         List<CompletableFuture<HttpResponse<byte[]>>> downloads = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             downloads.add(http.sendAsync(request("pkg-many", token, null, ""), HttpResponse.BodyHandlers.ofByteArray()));
@@ -132,7 +113,7 @@ class CodePackageIT {
             digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())));
         }
         assertEquals(1, digests.size());
-        long builds = Files.readAllLines(work.resolve("server.log")).stream()
+        long builds = Files.readAllLines(it.work.resolve("it.server.log")).stream()
                 .filter(l -> l.contains("built package " + next)).count();
         assertEquals(1, builds, "packages built for " + next);
     }
@@ -147,7 +128,7 @@ class CodePackageIT {
     }
 
     private static String register(String nodeId) throws Exception {
-        Api.Response r = api.post("api/nodes", ADMIN, "{\"node_id\":\"" + nodeId + "\"}");
+        Api.Response r = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}");
         assertEquals(201, r.status(), r.toString());
         return r.json().getString("token");
     }
@@ -162,7 +143,7 @@ class CodePackageIT {
     }
 
     private static HttpRequest request(String node, String token, Map<String, String> headers, String query) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.baseUri().resolve("api/nodes/" + node + "/code-package" + query));
+        HttpRequest.Builder b = HttpRequest.newBuilder(it.server.baseUri().resolve("api/nodes/" + node + "/code-package" + query));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

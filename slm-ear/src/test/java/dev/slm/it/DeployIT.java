@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slm.it.support.AgentProcess;
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
@@ -17,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class DeployIT {
 
     static TestServer it;
-    static Process agent;
+    static AgentProcess agent;
     static Path agentDir;
     static int servicePort;
     static final HttpClient http = HttpClient.newHttpClient();
@@ -48,37 +49,21 @@ class DeployIT {
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
         servicePort = MicroServer.freePort();
         agentDir = it.work.resolve("node");
-        Files.createDirectories(agentDir);
-        Files.writeString(agentDir.resolve("token"), token);
-        Files.writeString(agentDir.resolve("agent.properties"), String.join("\n",
-                "server.url=" + it.server.baseUri(),
-                "node.id=web-1",
-                "token.file=token",
-                "state.dir=state",
-                "install.dir=opt",
-                "signing.key=" + key,
-                "service.controller=process",
-                "service.start=python3 -m http.server " + servicePort + " --bind 127.0.0.1",
-                "health.url=http://127.0.0.1:" + servicePort + "/health.txt",
-                "health.deadline.s=6",
-                "drain.timeout.s=5",
-                "keep.releases=2", ""));
-        agent = new ProcessBuilder(Path.of(System.getProperty("slm.agent.home"), "bin", "slm-agent").toString(),
-                "--config", agentDir.resolve("agent.properties").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(agentDir.resolve("agent.log").toFile()))
-                .start();
+        agent = AgentProcess.start(agentDir, it.server.baseUri(), "web-1", token, null, Map.of(
+                "install.dir", "opt",
+                "signing.key", key,
+                "service.controller", "process",
+                "service.start", "python3 -m http.server " + servicePort + " --bind 127.0.0.1",
+                "health.url", "http://127.0.0.1:" + servicePort + "/health.txt",
+                "health.deadline.s", "6",
+                "drain.timeout.s", "5",
+                "keep.releases", "2"));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (agent != null) {
-            agent.destroy();
-            agent.waitFor(10, TimeUnit.SECONDS);
-        }
-        Path pid = agentDir == null ? null : agentDir.resolve("state/service.pid");
-        if (pid != null && Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            agent.close();
         }
         if (it != null) {
             it.close();

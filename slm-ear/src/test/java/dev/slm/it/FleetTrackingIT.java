@@ -2,6 +2,7 @@ package dev.slm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,15 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slm.it.support.AgentProcess;
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
-import dev.slm.it.support.GitRepo;
-import dev.slm.it.support.TestDatabase;
 import dev.slm.it.support.TestServer;
-import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,12 +32,6 @@ class FleetTrackingIT {
     static final Duration STATUS_WAIT = Duration.ofSeconds(30);
 
     static TestServer it;
-    static String ADMIN;
-    static Path work;
-    static TestDatabase db;
-    static GitRepo repo;
-    static MicroServer server;
-    static Api api;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -48,13 +39,7 @@ class FleetTrackingIT {
             r.commit("First version", "app/index.html", "<h1>v1</h1>\n");
             r.commit("Outside the tracked path", "README.md", "readme\n");
         });
-        ADMIN = it.admin;
-        work = it.work;
-        db = it.db;
-        repo = it.repo;
-        server = it.server;
-        api = it.api;
-        assertEquals(200, api.put("api/settings/heartbeat_interval_s", ADMIN, "{\"value\":\"1\"}").status());
+        assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
     }
 
     @AfterAll
@@ -68,27 +53,27 @@ class FleetTrackingIT {
     void nodeStatusFollowsNewCommitsForcePushesAndTheAgentsReportedVersion() throws Exception {
         String first = refresh().getString("latest_version");
         String token = register("track-1");
-        try (AgentProcess agent = AgentProcess.start(work.resolve("agent-track-1"), server.baseUri(), "track-1", token, first)) {
+        try (AgentProcess agent = AgentProcess.start(it.work.resolve("agent-track-1"), it.server.baseUri(), "track-1", token, first)) {
             JsonObject node = awaitStatus("track-1", "UP_TO_DATE");
             assertEquals(first, node.getString("code_version"));
             assertEquals("track-1.test", node.getString("hostname"));
             assertTrue(node.getBoolean("online"));
 
-            String second = repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
+            String second = it.repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
             assertEquals(second, refresh().getString("latest_version"));
             // recomputed in the refresh's own transaction: no heartbeat needed
             node = node("track-1");
             assertEquals("OUTDATED", node.getString("code_status"));
             assertEquals(1, node.getInt("commits_behind"));
             assertEquals("Second version", node.getJsonArray("behind").getJsonObject(0).getString("subject"));
-            assertTrue(api.get("api/updates/pending", ADMIN).array().stream()
+            assertTrue(it.api.get("api/updates/pending", it.admin).array().stream()
                     .anyMatch(v -> v.asJsonObject().getString("node_id").equals("track-1")));
 
             agent.deploy(second);
             awaitStatus("track-1", "UP_TO_DATE");
 
-            repo.resetHard(first);
-            String rewritten = repo.commit("Rewritten history", "app/index.html", "<h1>v2 again</h1>\n");
+            it.repo.resetHard(first);
+            String rewritten = it.repo.commit("Rewritten history", "app/index.html", "<h1>v2 again</h1>\n");
             assertEquals(rewritten, refresh().getString("latest_version"));
             node = node("track-1");
             assertEquals("DIVERGED", node.getString("code_status"), node.toString());
@@ -109,68 +94,68 @@ class FleetTrackingIT {
         String otherToken = register("bad-2");
         String path = "api/nodes/bad-1/heartbeat";
         String good = "{\"agent_version\":\"1.0\",\"code_version\":\"" + latest + "\",\"hostname\":\"h\",\"roles\":[\"web\"],\"state\":\"IDLE\"}";
-        assertEquals(200, api.post(path, Api.bearer(token), good).status());
-        List<Map<String, Object>> before = db.query("SELECT * FROM node ORDER BY id");
+        assertEquals(200, it.api.post(path, Api.bearer(token), good).status());
+        List<Map<String, Object>> before = it.db.query("SELECT * FROM node ORDER BY id");
 
-        assertProblem(401, api.post(path, null, good));
-        assertProblem(401, api.post(path, Api.bearer(token + "x"), good));
-        assertProblem(401, api.post(path, ADMIN, good));
-        assertProblem(403, api.post(path, Api.bearer(otherToken), good));
-        assertProblem(404, api.post("api/nodes/no-such-node/heartbeat", Api.bearer(token), good));
-        assertProblem(400, api.post(path, Api.bearer(token), "{\"code_version\": "));
-        assertProblem(400, api.post(path, Api.bearer(token), "[1,2]"));
-        assertProblem(400, api.post(path, Api.bearer(token), ""));
-        assertProblem(400, api.post(path, Api.bearer(token), good.replace(latest, "abc123")));
-        assertProblem(400, api.post(path, Api.bearer(token), good.replace(latest, latest.toUpperCase())));
-        assertProblem(400, api.post(path, Api.bearer(token), good.replace("\"IDLE\"", "\"DANCING\"")));
-        assertProblem(400, api.post(path, Api.bearer(token), good.replace("[\"web\"]", "\"web\"")));
+        assertProblem(401, it.api.post(path, null, good));
+        assertProblem(401, it.api.post(path, Api.bearer(token + "x"), good));
+        assertProblem(401, it.api.post(path, it.admin, good));
+        assertProblem(403, it.api.post(path, Api.bearer(otherToken), good));
+        assertProblem(404, it.api.post("api/nodes/no-such-node/heartbeat", Api.bearer(token), good));
+        assertProblem(400, it.api.post(path, Api.bearer(token), "{\"code_version\": "));
+        assertProblem(400, it.api.post(path, Api.bearer(token), "[1,2]"));
+        assertProblem(400, it.api.post(path, Api.bearer(token), ""));
+        assertProblem(400, it.api.post(path, Api.bearer(token), good.replace(latest, "abc123")));
+        assertProblem(400, it.api.post(path, Api.bearer(token), good.replace(latest, latest.toUpperCase())));
+        assertProblem(400, it.api.post(path, Api.bearer(token), good.replace("\"IDLE\"", "\"DANCING\"")));
+        assertProblem(400, it.api.post(path, Api.bearer(token), good.replace("[\"web\"]", "\"web\"")));
 
-        assertEquals(before, db.query("SELECT * FROM node ORDER BY id"), "a refused heartbeat changed the database");
+        assertEquals(before, it.db.query("SELECT * FROM node ORDER BY id"), "a refused heartbeat changed the database");
     }
 
     @Test
     void operatorCallsNeedALoginAndTheRightRole() throws Exception {
-        assertEquals(201, api.post("api/users", ADMIN,
+        assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"vera\",\"password\":\"viewer-password-1\",\"role\":\"VIEWER\"}").status());
-        assertEquals(201, api.post("api/users", ADMIN,
+        assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"otto\",\"password\":\"operator-password-1\",\"role\":\"OPERATOR\"}").status());
         String viewer = Api.basic("vera", "viewer-password-1");
         String operator = Api.basic("otto", "operator-password-1");
 
-        assertProblem(401, api.get("api/updates/status", null));
-        assertProblem(401, api.get("api/updates/status", Api.basic("admin", "wrong-password")));
-        assertEquals(200, api.get("api/updates/status", viewer).status());
-        assertEquals(200, api.get("api/nodes", viewer).status());
-        assertProblem(403, api.post("api/updates/refresh", viewer, null));
-        assertProblem(403, api.post("api/nodes", viewer, "{\"node_id\":\"v-1\"}"));
-        assertProblem(403, api.post("api/nodes", operator, "{\"node_id\":\"o-1\"}"));
-        assertProblem(403, api.put("api/settings/heartbeat_interval_s", operator, "{\"value\":\"5\"}"));
-        assertEquals(200, api.post("api/updates/refresh", operator, null).status());
-        assertProblem(403, api.get("api/users", operator));
-        assertTrue(db.query("SELECT id FROM node WHERE id IN ('v-1', 'o-1')").isEmpty());
+        assertProblem(401, it.api.get("api/updates/status", null));
+        assertProblem(401, it.api.get("api/updates/status", Api.basic("admin", "wrong-password")));
+        assertEquals(200, it.api.get("api/updates/status", viewer).status());
+        assertEquals(200, it.api.get("api/nodes", viewer).status());
+        assertProblem(403, it.api.post("api/updates/refresh", viewer, null));
+        assertProblem(403, it.api.post("api/nodes", viewer, "{\"node_id\":\"v-1\"}"));
+        assertProblem(403, it.api.post("api/nodes", operator, "{\"node_id\":\"o-1\"}"));
+        assertProblem(403, it.api.put("api/settings/heartbeat_interval_s", operator, "{\"value\":\"5\"}"));
+        assertEquals(200, it.api.post("api/updates/refresh", operator, null).status());
+        assertProblem(403, it.api.get("api/users", operator));
+        assertTrue(it.db.query("SELECT id FROM node WHERE id IN ('v-1', 'o-1')").isEmpty());
 
-        assertProblem(400, api.post("api/nodes", ADMIN, "{\"node_id\":\"Bad Name!\"}"));
-        assertProblem(400, api.post("api/nodes", ADMIN, "{}"));
-        assertEquals(201, api.post("api/nodes", ADMIN, "{\"node_id\":\"dup-1\"}").status());
-        assertProblem(409, api.post("api/nodes", ADMIN, "{\"node_id\":\"dup-1\"}"));
-        assertProblem(400, api.put("api/settings/heartbeat_interval_s", ADMIN, "{\"value\":\"0\"}"));
-        assertProblem(400, api.put("api/settings/no_such_setting", ADMIN, "{\"value\":\"1\"}"));
-        assertProblem(400, api.post("api/users", ADMIN, "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"VIEWER\"}"));
-        assertTrue(db.query("SELECT password_hash FROM operator_account WHERE username = 'vera'").get(0)
+        assertProblem(400, it.api.post("api/nodes", it.admin, "{\"node_id\":\"Bad Name!\"}"));
+        assertProblem(400, it.api.post("api/nodes", it.admin, "{}"));
+        assertEquals(201, it.api.post("api/nodes", it.admin, "{\"node_id\":\"dup-1\"}").status());
+        assertProblem(409, it.api.post("api/nodes", it.admin, "{\"node_id\":\"dup-1\"}"));
+        assertProblem(400, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"0\"}"));
+        assertProblem(400, it.api.put("api/settings/no_such_setting", it.admin, "{\"value\":\"1\"}"));
+        assertProblem(400, it.api.post("api/users", it.admin, "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"VIEWER\"}"));
+        assertTrue(it.db.query("SELECT password_hash FROM operator_account WHERE username = 'vera'").get(0)
                 .get("password_hash").toString().startsWith("PBKDF2WithHmacSHA256:"), "passwords are stored hashed");
     }
 
     @Test
     void aTokenIsStoredOnlyAsItsHashAndARotatedTokenReplacesTheOldOne() throws Exception {
         String token = register("rot-1");
-        String stored = (String) db.query("SELECT token_hash FROM node WHERE id = 'rot-1'").get(0).get("token_hash");
+        String stored = (String) it.db.query("SELECT token_hash FROM node WHERE id = 'rot-1'").get(0).get("token_hash");
         assertFalse(stored.contains(token));
         assertEquals(64, stored.length());
         String heartbeat = "{\"code_version\":null}";
-        assertEquals(200, api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat).status());
-        String rotated = api.post("api/nodes/rot-1/token", ADMIN, null).json().getString("token");
-        assertProblem(401, api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat));
-        assertEquals(200, api.post("api/nodes/rot-1/heartbeat", Api.bearer(rotated), heartbeat).status());
+        assertEquals(200, it.api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat).status());
+        String rotated = it.api.post("api/nodes/rot-1/token", it.admin, null).json().getString("token");
+        assertProblem(401, it.api.post("api/nodes/rot-1/heartbeat", Api.bearer(token), heartbeat));
+        assertEquals(200, it.api.post("api/nodes/rot-1/heartbeat", Api.bearer(rotated), heartbeat).status());
     }
 
     @Test
@@ -178,8 +163,8 @@ class FleetTrackingIT {
         JsonObject good = refresh();
         String latest = good.getString("latest_version");
         Map<String, Object> counts = Map.copyOf(good.getJsonObject("counts"));
-        Path away = repo.dir().resolveSibling("repo-away");
-        Files.move(repo.dir(), away);
+        Path away = it.repo.dir().resolveSibling("repo-away");
+        Files.move(it.repo.dir(), away);
         try {
             JsonObject failed = refresh();
             assertEquals(latest, failed.getString("latest_version"));
@@ -187,15 +172,15 @@ class FleetTrackingIT {
             assertEquals(good.getString("fetched_at"), failed.getString("fetched_at"));
             assertEquals(counts, Map.copyOf(failed.getJsonObject("counts")));
         } finally {
-            Files.move(away, repo.dir());
+            Files.move(away, it.repo.dir());
         }
-        repo.git("branch", "-m", "main", "renamed");
+        it.repo.git("branch", "-m", "main", "renamed");
         try {
             JsonObject failed = refresh();
             assertEquals(latest, failed.getString("latest_version"));
             assertTrue(failed.getString("last_fetch_error").contains("branch 'main'"), failed.toString());
         } finally {
-            repo.git("branch", "-m", "renamed", "main");
+            it.repo.git("branch", "-m", "renamed", "main");
         }
         JsonObject recovered = refresh();
         assertEquals(latest, recovered.getString("latest_version"));
@@ -205,39 +190,39 @@ class FleetTrackingIT {
     @Test
     void aFetchWaitsWhileAnotherInstanceHoldsTheFetchLease() throws Exception {
         refresh();
-        db.execute("UPDATE tracked_source SET fetch_lease_owner = 'another-instance', "
+        it.db.execute("UPDATE tracked_source SET fetch_lease_owner = 'another-instance', "
                 + "fetch_lease_until = now() + interval '1 hour'");
         String next;
         CompletableFuture<Api.Response> refresh;
         try {
-            next = repo.commit("Committed while another instance fetches", "app/lease.txt", "lease\n");
+            next = it.repo.commit("Committed while another instance fetches", "app/lease.txt", "lease\n");
             refresh = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return api.post("api/updates/refresh", ADMIN, null);
+                    return it.api.post("api/updates/refresh", it.admin, null);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             Thread.sleep(2_000);
             assertFalse(refresh.isDone(), "the refresh did not wait for the lease");
-            assertNotEquals(next, db.query("SELECT latest_commit FROM tracked_source").get(0).get("latest_commit"));
+            assertNotEquals(next, it.db.query("SELECT latest_commit FROM tracked_source").get(0).get("latest_commit"));
         } finally {
-            db.execute("UPDATE tracked_source SET fetch_lease_owner = NULL, fetch_lease_until = NULL");
+            it.db.execute("UPDATE tracked_source SET fetch_lease_owner = NULL, fetch_lease_until = NULL");
         }
         Api.Response done = refresh.get(20, TimeUnit.SECONDS);
         assertEquals(200, done.status(), done.toString());
         assertEquals(next, done.json().getString("latest_version"));
-        assertNull(db.query("SELECT fetch_lease_owner FROM tracked_source").get(0).get("fetch_lease_owner"));
+        assertNull(it.db.query("SELECT fetch_lease_owner FROM tracked_source").get(0).get("fetch_lease_owner"));
     }
 
     @Test
     void statusCountsNodesPerCodeStatus() throws Exception {
         String latest = refresh().getString("latest_version");
         String token = register("count-1");
-        JsonObject before = api.get("api/updates/status", ADMIN).json();
-        assertEquals(200, api.post("api/nodes/count-1/heartbeat", Api.bearer(token),
+        JsonObject before = it.api.get("api/updates/status", it.admin).json();
+        assertEquals(200, it.api.post("api/nodes/count-1/heartbeat", Api.bearer(token),
                 "{\"code_version\":\"" + latest + "\"}").status());
-        JsonObject after = api.get("api/updates/status", ADMIN).json();
+        JsonObject after = it.api.get("api/updates/status", it.admin).json();
         JsonObject b = before.getJsonObject("counts");
         JsonObject a = after.getJsonObject("counts");
         assertEquals(b.getInt("UP_TO_DATE") + 1, a.getInt("UP_TO_DATE"));
@@ -251,14 +236,10 @@ class FleetTrackingIT {
     void aNodeIsOfflineAfterThreeMissedHeartbeatIntervals() throws Exception {
         String token = register("quiet-1");
         assertFalse(node("quiet-1").getBoolean("online"), "a node that never reported is offline");
-        assertEquals(200, api.post("api/nodes/quiet-1/heartbeat", Api.bearer(token), "{\"code_version\":null}").status());
+        assertEquals(200, it.api.post("api/nodes/quiet-1/heartbeat", Api.bearer(token), "{\"code_version\":null}").status());
         assertTrue(node("quiet-1").getBoolean("online"));
         // the interval is 1 s in this test class: three missed heartbeats take a little over 3 s
         Await.until(Duration.ofSeconds(10), () -> node("quiet-1"), n -> !n.getBoolean("online"));
-    }
-
-    private static void assertNotEquals(Object unexpected, Object actual) {
-        org.junit.jupiter.api.Assertions.assertNotEquals(unexpected, actual);
     }
 
     static void assertProblem(int status, Api.Response r) {
@@ -270,19 +251,19 @@ class FleetTrackingIT {
     }
 
     static JsonObject refresh() throws Exception {
-        Api.Response r = api.post("api/updates/refresh", ADMIN, null);
+        Api.Response r = it.api.post("api/updates/refresh", it.admin, null);
         assertEquals(200, r.status(), r.toString());
         return r.json();
     }
 
     static String register(String nodeId) throws Exception {
-        Api.Response r = api.post("api/nodes", ADMIN, "{\"node_id\":\"" + nodeId + "\"}");
+        Api.Response r = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}");
         assertEquals(201, r.status(), r.toString());
         return r.json().getString("token");
     }
 
     static JsonObject node(String nodeId) throws Exception {
-        Api.Response r = api.get("api/nodes/" + nodeId, ADMIN);
+        Api.Response r = it.api.get("api/nodes/" + nodeId, it.admin);
         assertEquals(200, r.status(), r.toString());
         return r.json();
     }

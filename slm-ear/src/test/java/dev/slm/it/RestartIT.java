@@ -8,9 +8,6 @@ import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,21 +91,7 @@ class RestartIT {
     }
 
     private static void awaitHealthy(Process launcher, int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(launcher.isAlive(), "the launcher exited before the server was ready");
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException starting) {
-                // not listening yet
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("the server did not become healthy");
+        MicroServer.awaitHealthy(launcher, URI.create("http://127.0.0.1:" + port + "/"), Duration.ofMinutes(3));
     }
 
     /** The startup log ends with the URL to open and how to log in. */

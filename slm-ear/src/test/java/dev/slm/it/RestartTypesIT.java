@@ -3,6 +3,7 @@ package dev.slm.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slm.it.support.AgentProcess;
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class RestartTypesIT {
             "while true; do sleep 1 & wait $!; done", "");
 
     static TestServer it;
-    static Process agent;
+    static AgentProcess agent;
     static Path node;
     static Path serviceLog;
 
@@ -43,25 +44,17 @@ class RestartTypesIT {
         assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
         String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"worker-1\"}").json().getString("token");
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
-        node = Files.createDirectories(it.work.resolve("node"));
+        node = it.work.resolve("node");
         serviceLog = node.resolve("service-events.log");
-        Files.writeString(node.resolve("token"), token);
-        Files.writeString(node.resolve("agent.properties"), String.join("\n",
-                "server.url=" + it.server.baseUri(), "node.id=worker-1", "token.file=token", "state.dir=state",
-                "install.dir=opt", "signing.key=" + key, "service.controller=process",
-                "service.start=env SERVICE_LOG=" + serviceLog + " sh serve.sh", "drain.timeout.s=10", ""));
-        agent = startAgent(node);
+        agent = AgentProcess.start(node, it.server.baseUri(), "worker-1", token, null, Map.of(
+                "install.dir", "opt", "signing.key", key, "service.controller", "process",
+                "service.start", "env SERVICE_LOG=" + serviceLog + " sh serve.sh", "drain.timeout.s", "10"));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (agent != null) {
-            agent.destroy();
-            agent.waitFor(10, TimeUnit.SECONDS);
-        }
-        Path pid = node == null ? null : node.resolve("state/service.pid");
-        if (pid != null && Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            agent.close();
         }
         if (it != null) {
             it.close();
@@ -102,16 +95,13 @@ class RestartTypesIT {
     void anAgentKilledWithSigkillDuringTheHealthCheckFinishesTheUpdateWhenStartedAgain() throws Exception {
         String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"worker-2\"}").json().getString("token");
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
-        Path dir = Files.createDirectories(it.work.resolve("node-2"));
+        Path dir = it.work.resolve("node-2");
         Path healthy = dir.resolve("healthy");
-        Files.writeString(dir.resolve("token"), token);
-        Files.writeString(dir.resolve("agent.properties"), String.join("\n",
-                "server.url=" + it.server.baseUri(), "node.id=worker-2", "token.file=token", "state.dir=state",
-                "install.dir=opt", "signing.key=" + key, "service.controller=process",
-                "service.start=env SERVICE_LOG=" + dir.resolve("events.log") + " sh serve.sh",
-                "health.command=test -f " + healthy, "health.deadline.s=60", ""));
-        Process first = startAgent(dir);
-        Process second = null;
+        AgentProcess first = AgentProcess.start(dir, it.server.baseUri(), "worker-2", token, null, Map.of(
+                "install.dir", "opt", "signing.key", key, "service.controller", "process",
+                "service.start", "env SERVICE_LOG=" + dir.resolve("events.log") + " sh serve.sh",
+                "health.command", "test -f " + healthy, "health.deadline.s", "60"));
+        AgentProcess second = null;
         try {
             String latest = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
             long id = it.api.post("api/nodes/worker-2/sync", it.admin, "{\"restart_type\":\"immediate\"}").json()
@@ -119,10 +109,10 @@ class RestartTypesIT {
             Path state = dir.resolve("state/state.json");
             Await.until(Duration.ofSeconds(30), () -> Files.exists(state) ? Files.readString(state) : "",
                     text -> text.contains("\"stage\":\"HEALTH_CHECK\""));
-            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            first.kill();
             assertTrue(Files.exists(state), "the killed agent left its state behind");
 
-            second = startAgent(dir);
+            second = AgentProcess.restart(dir);
             Files.writeString(healthy, "ok");
             JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),
                     o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
@@ -132,24 +122,11 @@ class RestartTypesIT {
             assertEquals(1, Files.readAllLines(dir.resolve("events.log")).stream().filter(l -> l.startsWith("started")).count(),
                     "the service was started once, not again by the resumed agent");
         } finally {
-            first.destroyForcibly();
+            first.close();
             if (second != null) {
-                second.destroy();
-                second.waitFor(10, TimeUnit.SECONDS);
-            }
-            Path pid = dir.resolve("state/service.pid");
-            if (Files.exists(pid)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+                second.close();
             }
         }
-    }
-
-    static Process startAgent(Path dir) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("slm.agent.home"), "bin", "slm-agent").toString(),
-                "--config", dir.resolve("agent.properties").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
-                .start();
     }
 
     static List<String> events() throws Exception {

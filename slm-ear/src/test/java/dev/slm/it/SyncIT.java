@@ -8,13 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
-import dev.slm.it.support.GitRepo;
-import dev.slm.it.support.TestDatabase;
 import dev.slm.it.support.TestServer;
-import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,26 +24,14 @@ import org.junit.jupiter.api.Test;
 class SyncIT {
 
     static TestServer it;
-    static String ADMIN;
-    static Path work;
-    static TestDatabase db;
-    static GitRepo repo;
-    static MicroServer server;
-    static Api api;
     static String first;
     static String second;
 
     @BeforeAll
     static void startServer() throws Exception {
         it = TestServer.start("sync-it", r -> { first = r.commit("First version", "app/index.html", "<h1>v1</h1>\n"); });
-        ADMIN = it.admin;
-        work = it.work;
-        db = it.db;
-        repo = it.repo;
-        server = it.server;
-        api = it.api;
-        second = repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
-        assertEquals(second, api.post("api/updates/refresh", ADMIN, null).json().getString("latest_version"));
+        second = it.repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
+        assertEquals(second, it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version"));
     }
 
     @AfterAll
@@ -62,12 +45,12 @@ class SyncIT {
     void aSyncReachesAnIdleAgentByLongPollAndSucceedsOnlyWhenTheNodeReportsTheTarget() throws Exception {
         String token = registerAt("s-1", first);
         CompletableFuture<Api.Response> poll = CompletableFuture.supplyAsync(() -> call(() ->
-                api.get("api/nodes/s-1/commands?wait=30", Api.bearer(token))));
+                it.api.get("api/nodes/s-1/commands?wait=30", Api.bearer(token))));
         Thread.sleep(500);
         assertFalse(poll.isDone(), "an agent with nothing to do waits");
 
         long asked = System.nanoTime();
-        Api.Response created = api.post("api/nodes/s-1/sync", ADMIN, "{}");
+        Api.Response created = it.api.post("api/nodes/s-1/sync", it.admin, "{}");
         assertEquals(202, created.status(), created.toString());
         long id = created.json().getJsonNumber("operation_id").longValue();
         assertEquals(first, created.json().getString("from_commit"));
@@ -83,12 +66,12 @@ class SyncIT {
         assertFalse(command.getString("signature").isBlank());
         assertEquals("SENT", operation(id).getString("status"));
 
-        Api.Response again = api.post("api/nodes/s-1/sync", ADMIN, "{\"restart_type\":\"immediate\"}");
+        Api.Response again = it.api.post("api/nodes/s-1/sync", it.admin, "{\"restart_type\":\"immediate\"}");
         assertProblem(409, again);
         assertEquals(id, again.json().getJsonNumber("operation_id").longValue());
 
         for (String stage : List.of("DOWNLOADING", "APPLYING", "RESTARTING", "HEALTH_CHECK")) {
-            Api.Response r = api.post("api/nodes/s-1/operations/" + id + "/progress", Api.bearer(token),
+            Api.Response r = it.api.post("api/nodes/s-1/operations/" + id + "/progress", Api.bearer(token),
                     "{\"stage\":\"" + stage + "\",\"percent\":50,\"message\":\"" + stage.toLowerCase() + "\"}");
             assertEquals(200, r.status(), r.toString());
             assertEquals(stage, operation(id).getString("status"));
@@ -102,18 +85,18 @@ class SyncIT {
         assertNotNull(done.getString("finished_at"));
         assertEquals(4, done.getJsonArray("stages").size());
 
-        assertProblem(409, api.post("api/nodes/s-1/operations/" + id + "/progress", Api.bearer(token),
+        assertProblem(409, it.api.post("api/nodes/s-1/operations/" + id + "/progress", Api.bearer(token),
                 "{\"stage\":\"FAILED\"}"));
-        assertTrue(api.get("api/updates/history?node=s-1&status=SUCCEEDED", ADMIN).array().stream()
+        assertTrue(it.api.get("api/updates/history?node=s-1&status=SUCCEEDED", it.admin).array().stream()
                 .anyMatch(o -> o.asJsonObject().getJsonNumber("operation_id").longValue() == id));
-        assertEquals(0, api.get("api/updates/history?node=s-1&from=2999-01-01T00:00:00Z", ADMIN).array().size());
-        assertEquals(202, api.post("api/nodes/s-1/sync", ADMIN, "{}").status(), "a new sync after the end is allowed");
+        assertEquals(0, it.api.get("api/updates/history?node=s-1&from=2999-01-01T00:00:00Z", it.admin).array().size());
+        assertEquals(202, it.api.post("api/nodes/s-1/sync", it.admin, "{}").status(), "a new sync after the end is allowed");
     }
 
     @Test
     void theHeartbeatReplyCarriesTheCommandAndASyncWithoutRestartOnlySwaps() throws Exception {
         String token = registerAt("s-2", first);
-        long id = api.post("api/nodes/s-2/sync", ADMIN, "{\"restart\":false}").json()
+        long id = it.api.post("api/nodes/s-2/sync", it.admin, "{\"restart\":false}").json()
                 .getJsonNumber("operation_id").longValue();
         JsonObject reply = heartbeat("s-2", token, first);
         assertEquals(id, reply.getJsonObject("command").getJsonNumber("operation_id").longValue());
@@ -124,10 +107,10 @@ class SyncIT {
     @Test
     void aRolledBackOrFailedReportEndsTheOperationWithTheReason() throws Exception {
         String token = registerAt("s-3", first);
-        long id = api.post("api/nodes/s-3/sync", ADMIN, "{\"restart_type\":\"immediate\"}").json()
+        long id = it.api.post("api/nodes/s-3/sync", it.admin, "{\"restart_type\":\"immediate\"}").json()
                 .getJsonNumber("operation_id").longValue();
-        api.post("api/nodes/s-3/operations/" + id + "/progress", Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}");
-        api.post("api/nodes/s-3/operations/" + id + "/progress", Api.bearer(token),
+        it.api.post("api/nodes/s-3/operations/" + id + "/progress", Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}");
+        it.api.post("api/nodes/s-3/operations/" + id + "/progress", Api.bearer(token),
                 "{\"stage\":\"ROLLED_BACK\",\"message\":\"health check failed: HTTP 500\"}");
         JsonObject op = operation(id);
         assertEquals("ROLLED_BACK", op.getString("status"));
@@ -139,56 +122,56 @@ class SyncIT {
     void badRequestsAreRefusedAndCreateNothing() throws Exception {
         String token = registerAt("s-4", first);
         String other = registerAt("s-5", first);
-        assertEquals(201, api.post("api/users", ADMIN,
+        assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"viewer\",\"password\":\"viewer-password-1\",\"role\":\"VIEWER\"}").status());
-        assertProblem(403, api.post("api/nodes/s-4/sync", Api.basic("viewer", "viewer-password-1"), "{}"));
-        assertProblem(401, api.post("api/nodes/s-4/sync", null, "{}"));
-        assertProblem(404, api.post("api/nodes/nobody/sync", ADMIN, "{}"));
-        assertProblem(400, api.post("api/nodes/s-4/sync", ADMIN, "{\"restart_type\":\"sometime\"}"));
-        assertProblem(400, api.post("api/nodes/s-4/sync", ADMIN, "{\"restart\":\"yes\"}"));
-        assertTrue(db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
+        assertProblem(403, it.api.post("api/nodes/s-4/sync", Api.basic("viewer", "viewer-password-1"), "{}"));
+        assertProblem(401, it.api.post("api/nodes/s-4/sync", null, "{}"));
+        assertProblem(404, it.api.post("api/nodes/nobody/sync", it.admin, "{}"));
+        assertProblem(400, it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}"));
+        assertProblem(400, it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}"));
+        assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
 
-        long id = api.post("api/nodes/s-4/sync", ADMIN, "{}").json().getJsonNumber("operation_id").longValue();
+        long id = it.api.post("api/nodes/s-4/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
         String progress = "api/nodes/s-4/operations/" + id + "/progress";
-        assertProblem(400, api.post(progress, Api.bearer(token), "{\"stage\":\"SUCCEEDED\"}"));
-        assertProblem(400, api.post(progress, Api.bearer(token), "{\"stage\":\"DOWNLOADING\",\"percent\":140}"));
-        assertProblem(403, api.post(progress, Api.bearer(other), "{\"stage\":\"DOWNLOADING\"}"));
-        assertProblem(404, api.post("api/nodes/s-5/operations/" + id + "/progress", Api.bearer(other),
+        assertProblem(400, it.api.post(progress, Api.bearer(token), "{\"stage\":\"SUCCEEDED\"}"));
+        assertProblem(400, it.api.post(progress, Api.bearer(token), "{\"stage\":\"DOWNLOADING\",\"percent\":140}"));
+        assertProblem(403, it.api.post(progress, Api.bearer(other), "{\"stage\":\"DOWNLOADING\"}"));
+        assertProblem(404, it.api.post("api/nodes/s-5/operations/" + id + "/progress", Api.bearer(other),
                 "{\"stage\":\"DOWNLOADING\"}"));
-        assertProblem(400, api.get("api/nodes/s-4/commands?wait=9999", Api.bearer(token)));
+        assertProblem(400, it.api.get("api/nodes/s-4/commands?wait=9999", Api.bearer(token)));
         assertEquals("PENDING", operation(id).getString("status"));
-        assertProblem(400, api.get("api/updates/history?status=DONE", ADMIN));
+        assertProblem(400, it.api.get("api/updates/history?status=DONE", it.admin));
     }
 
     @Test
     void aFleetSyncCreatesOneOperationPerNodeThroughTheSamePath() throws Exception {
         registerAt("f-1", first);
         registerAt("f-2", first);
-        Api.Response r = api.post("api/fleet/sync", ADMIN, "{\"node_ids\":[\"f-1\",\"f-2\",\"ghost\"],\"restart_type\":\"immediate\"}");
+        Api.Response r = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"f-1\",\"f-2\",\"ghost\"],\"restart_type\":\"immediate\"}");
         assertEquals(202, r.status(), r.toString());
         Map<String, String> results = new HashMap<>();
         r.array().forEach(v -> results.put(v.asJsonObject().getString("node_id"), v.asJsonObject().getString("result")));
         assertEquals(Map.of("f-1", "created", "f-2", "created", "ghost", "refused"), results);
-        Api.Response again = api.post("api/fleet/sync", ADMIN, "{\"node_ids\":[\"f-1\"]}");
+        Api.Response again = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"f-1\"]}");
         assertEquals("busy", again.array().getJsonObject(0).getString("result"));
-        assertProblem(501, api.post("api/fleet/sync", ADMIN, "{\"all_outdated\":true,\"strategy\":\"rolling\"}"));
-        assertProblem(400, api.post("api/fleet/sync", ADMIN, "{}"));
-        assertEquals("FLEET", db.query("SELECT trigger_type FROM sync_operation WHERE node_id = 'f-2'").get(0).get("trigger_type"));
+        assertProblem(501, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true,\"strategy\":\"rolling\"}"));
+        assertProblem(400, it.api.post("api/fleet/sync", it.admin, "{}"));
+        assertEquals("FLEET", it.db.query("SELECT trigger_type FROM sync_operation WHERE node_id = 'f-2'").get(0).get("trigger_type"));
     }
 
     @Test
     void anOperationWithoutProgressTimesOut() throws Exception {
         registerAt("t-1", first);
-        long id = api.post("api/nodes/t-1/sync", ADMIN, "{}").json().getJsonNumber("operation_id").longValue();
-        db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
+        long id = it.api.post("api/nodes/t-1/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        it.db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
         JsonObject op = Await.until(Duration.ofSeconds(15), () -> operation(id),
                 o -> o.getString("status").equals("TIMED_OUT"));
         assertNotNull(op.getString("finished_at"));
-        assertEquals(202, api.post("api/nodes/t-1/sync", ADMIN, "{}").status(), "a timed-out node can be synced again");
+        assertEquals(202, it.api.post("api/nodes/t-1/sync", it.admin, "{}").status(), "a timed-out node can be synced again");
     }
 
     static String registerAt(String nodeId, String commit) throws Exception {
-        Api.Response r = api.post("api/nodes", ADMIN, "{\"node_id\":\"" + nodeId + "\"}");
+        Api.Response r = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}");
         assertEquals(201, r.status(), r.toString());
         String token = r.json().getString("token");
         heartbeat(nodeId, token, commit);
@@ -196,14 +179,14 @@ class SyncIT {
     }
 
     static JsonObject heartbeat(String nodeId, String token, String commit) throws Exception {
-        Api.Response r = api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+        Api.Response r = it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
                 "{\"code_version\":\"" + commit + "\",\"state\":\"IDLE\"}");
         assertEquals(200, r.status(), r.toString());
         return r.json();
     }
 
     static JsonObject operation(long id) throws Exception {
-        Api.Response r = api.get("api/operations/" + id, ADMIN);
+        Api.Response r = it.api.get("api/operations/" + id, it.admin);
         assertEquals(200, r.status(), r.toString());
         return r.json();
     }

@@ -58,8 +58,14 @@ public final class MicroServer implements AutoCloseable {
 
     /** Waits until {@code /api/health} answers 200; fails early if the process dies. */
     public MicroServer awaitReady(Duration timeout) throws IOException, InterruptedException {
+        awaitHealthy(process, baseUri(), timeout);
+        return this;
+    }
+
+    /** Waits until {@code base}/api/health answers 200; fails early if {@code process} (the server or its launcher) dies. */
+    public static void awaitHealthy(Process process, URI base, Duration timeout) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(baseUri().resolve("api/health")).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest health = HttpRequest.newBuilder(base.resolve("api/health")).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -67,7 +73,7 @@ public final class MicroServer implements AutoCloseable {
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return this;
+                    return;
                 }
             } catch (IOException notYet) {
                 // still starting
