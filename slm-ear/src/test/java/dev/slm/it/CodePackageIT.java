@@ -113,7 +113,7 @@ class CodePackageIT {
             digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body())));
         }
         assertEquals(1, digests.size());
-        long builds = Files.readAllLines(it.work.resolve("it.server.log")).stream()
+        long builds = Files.readAllLines(it.work.resolve("server.log")).stream()
                 .filter(l -> l.contains("built package " + next)).count();
         assertEquals(1, builds, "packages built for " + next);
     }
