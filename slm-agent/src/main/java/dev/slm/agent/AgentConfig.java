@@ -30,9 +30,14 @@ import java.util.Properties;
  * service.unit         = myapp.service          (systemd)
  * service.start        = ./bin/serve            (process: run in current/)
  * drain.timeout.s      = 30                     (graceful restarts)
+ * drain.command        = ./bin/drain            (graceful: asks the service to finish its work; returns when it has;
+ *                                                without it the service gets SIGTERM / systemctl stop)
  * health.url           = http://127.0.0.1:8080/health   (or health.command = ...)
  * health.deadline.s    = 30
  * hook.timeout.s       = 60
+ * self.managed         = false                  (true: the code this node deploys is the agent itself, run by
+ *                                                bin/slm-agent-launcher from install.dir; see SelfServiceController)
+ * download.limit.kb.s  = 0                      (bandwidth cap for package downloads; 0: none)
  * </pre>
  */
 public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path stateDir, String hostname,

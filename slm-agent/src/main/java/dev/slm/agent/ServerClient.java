@@ -109,6 +109,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 .timeout(Duration.ofMinutes(30)).GET();
         if (have > 0) {
             b.header("Range", "bytes=" + have + "-");
+            java.util.logging.Logger.getLogger(ServerClient.class.getName())
+                    .info("resuming the download of " + packageUrl + " after " + have + " bytes");
         }
         HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
@@ -121,7 +123,30 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
             }
             try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(out);
+                copy(in, out, config.seconds("download.limit.kb.s", 0) * 1024);
+            }
+        }
+    }
+
+    /**
+     * Copies at most {@code bytesPerSecond} (0: unlimited), so a fleet pulling a large release does not fill the
+     * nodes' links. Every chunk is flushed: what arrived before a broken connection or a kill stays for the resume.
+     */
+    static void copy(InputStream in, OutputStream out, long bytesPerSecond) throws IOException, InterruptedException {
+        if (bytesPerSecond <= 0) {
+            in.transferTo(out);
+            return;
+        }
+        byte[] buffer = new byte[(int) Math.min(64 * 1024, Math.max(1024, bytesPerSecond / 10))];
+        long start = System.nanoTime();
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            out.write(buffer, 0, n);
+            out.flush();
+            total += n;
+            long dueNanos = total * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - start);
+            if (dueNanos > 0) {
+                Thread.sleep(dueNanos / 1_000_000, (int) (dueNanos % 1_000_000));
             }
         }
     }

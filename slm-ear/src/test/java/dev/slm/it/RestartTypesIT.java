@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Graceful and immediate restarts with a real agent and a service that needs two seconds to finish its work when
  * asked to stop (SIGTERM): graceful lets it finish, immediate does not wait for it.
  */
+@TestMethodOrder(MethodOrderer.MethodName.class) // the tests commit in turn; each expects the commits before it
 class RestartTypesIT {
 
     static final String SERVICE = String.join("\n",
@@ -81,26 +84,17 @@ class RestartTypesIT {
     }
 
     static void sync(String type) throws Exception {
-        Api.Response r = it.api.post("api/nodes/worker-1/sync", it.admin, "{\"restart_type\":\"" + type + "\"}");
-        assertEquals(202, r.status(), r.toString());
-        long id = r.json().getJsonNumber("operation_id").longValue();
-        JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),
-                o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
-        assertEquals("SUCCEEDED", op.getString("status"), op + "\n" + Files.readString(node.resolve("agent.log")));
+        assertEquals("SUCCEEDED", syncAndWait("worker-1", type, node));
         // the new service writes its first line right after it starts
         Await.until(Duration.ofSeconds(5), RestartTypesIT::events, e -> !e.isEmpty() && e.get(e.size() - 1).startsWith("started"));
     }
 
     @Test
     void anAgentKilledWithSigkillDuringTheHealthCheckFinishesTheUpdateWhenStartedAgain() throws Exception {
-        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"worker-2\"}").json().getString("token");
-        String key = it.api.get("api/signing-key", null).json().getString("public_key");
         Path dir = it.work.resolve("node-2");
         Path healthy = dir.resolve("healthy");
-        AgentProcess first = AgentProcess.start(dir, it.server.baseUri(), "worker-2", token, null, Map.of(
-                "install.dir", "opt", "signing.key", key, "service.controller", "process",
-                "service.start", "env SERVICE_LOG=" + dir.resolve("events.log") + " sh serve.sh",
-                "health.command", "test -f " + healthy, "health.deadline.s", "60"));
+        AgentProcess first = serviceNode("worker-2", dir, Map.of("health.command", "test -f " + healthy,
+                "health.deadline.s", "60"));
         AgentProcess second = null;
         try {
             String latest = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
@@ -127,6 +121,49 @@ class RestartTypesIT {
                 second.close();
             }
         }
+    }
+
+    @Test
+    void gracefulWithADrainCommandAsksTheServiceToFinishBeforeItIsStopped() throws Exception {
+        Path dir = it.work.resolve("node-3");
+        Path log = dir.resolve("events.log");
+        // the drain command runs in the current release and returns once the work is done (here: a second)
+        AgentProcess a = serviceNode("worker-3", dir, Map.of("drain.timeout.s", "20", "drain.command",
+                "echo \"drain asked of $(cat VERSION)\" >> " + log + "; sleep 1; echo \"work done\" >> " + log));
+        try {
+            it.api.post("api/updates/refresh", it.admin, null);
+            assertEquals("SUCCEEDED", syncAndWait("worker-3", "immediate", dir));
+            String label = Files.readString(dir.resolve("opt/current/VERSION")).trim();
+            it.repo.commit("v-drain", "app/VERSION", "v-drain\n");
+            it.api.post("api/updates/refresh", it.admin, null);
+            assertEquals("SUCCEEDED", syncAndWait("worker-3", "graceful", dir));
+            Await.until(Duration.ofSeconds(5), () -> Files.readAllLines(log), e -> e.contains("started v-drain"));
+            // the drain command first (in the release that runs), then SIGTERM with what is left of the drain time
+            assertEquals(List.of("started " + label, "drain asked of " + label, "work done", "draining " + label,
+                    "drained " + label, "started v-drain"), Files.readAllLines(log));
+        } finally {
+            a.close();
+        }
+    }
+
+    /** A registered node whose agent runs serve.sh as a plain process, logging to {@code dir/events.log}. */
+    static AgentProcess serviceNode(String nodeId, Path dir, Map<String, String> extra) throws Exception {
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}").json().getString("token");
+        String key = it.api.get("api/signing-key", null).json().getString("public_key");
+        Map<String, String> config = new java.util.HashMap<>(Map.of("install.dir", "opt", "signing.key", key,
+                "service.controller", "process", "service.start", "env SERVICE_LOG=" + dir.resolve("events.log") + " sh serve.sh"));
+        config.putAll(extra);
+        return AgentProcess.start(dir, it.server.baseUri(), nodeId, token, null, config);
+    }
+
+    static String syncAndWait(String nodeId, String type, Path dir) throws Exception {
+        Api.Response r = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{\"restart_type\":\"" + type + "\"}");
+        assertEquals(202, r.status(), r.toString());
+        long id = r.json().getJsonNumber("operation_id").longValue();
+        JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),
+                o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
+        return op.getString("status") + (op.getString("status").equals("SUCCEEDED") ? ""
+                : " " + op + "\n" + Files.readString(dir.resolve("agent.log")));
     }
 
     static List<String> events() throws Exception {

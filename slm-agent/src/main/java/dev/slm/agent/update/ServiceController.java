@@ -12,4 +12,13 @@ public interface ServiceController {
     void start() throws IOException, InterruptedException;
 
     boolean isRunning() throws IOException, InterruptedException;
+
+    /** The new release passed its health check (the agent's own launcher stops counting its starts). */
+    default void confirm() throws IOException {
+    }
+
+    /** Why {@code current} is not where the updater left it, when the service's own machinery moved it back. */
+    default java.util.Optional<String> takeRevertNote() throws IOException {
+        return java.util.Optional.empty();
+    }
 }

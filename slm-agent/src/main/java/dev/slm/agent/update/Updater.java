@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,8 @@ public final class Updater {
 
     /** Everything an update needs from the node's configuration. */
     public record Settings(Path stateDir, Releases releases, PackageVerifier verifier, ServiceController service,
-                           HealthCheck health, Duration drain, Duration hookTimeout, int keepReleases) {
+                           HealthCheck health, Duration drain, String drainCommand, Duration hookTimeout,
+                           int keepReleases) {
     }
 
     private final Settings s;
@@ -160,19 +162,60 @@ public final class Updater {
                 }
             }
             case SWAPPING -> {
-                if (!manual(job)) {
-                    // graceful: the service gets the drain time to finish its work; immediate: a second, then it is killed
-                    s.service().stop(c.restart().equals("graceful") ? s.drain() : Duration.ofSeconds(1));
+                if (c.restart().equals("graceful")) {
+                    drain();
+                } else if (!manual(job)) {
+                    s.service().stop(Duration.ofSeconds(1)); // immediate: a second to exit on SIGTERM, then it is killed
                 }
                 s.releases().activate(c.targetVersion());
             }
-            case RESTARTING -> s.service().start();
+            case RESTARTING -> {
+                String moved = movedAway(c);
+                if (moved != null) {
+                    return moved;
+                }
+                s.service().start();
+            }
             case HEALTH_CHECK -> {
-                return s.health().await().orElse(null);
+                String moved = movedAway(c);
+                return moved != null ? moved : s.health().await().orElse(null);
             }
             case ROLLING_BACK -> throw new IllegalStateException("rollback is not a forward stage");
         }
         return null;
+    }
+
+    /**
+     * Graceful stop: with a drain command, the service is first asked to finish its in-flight work (the command
+     * returns when it has); then, as without one, it gets SIGTERM (or systemd's stop) and what is left of the drain
+     * time to exit by itself (at least a second).
+     */
+    private void drain() throws IOException, InterruptedException {
+        if (s.drainCommand() == null) {
+            s.service().stop(s.drain());
+            return;
+        }
+        long started = System.nanoTime();
+        Path dir = s.releases().current().map(s.releases()::dirOf).orElse(s.stateDir());
+        String failure = run(List.of("sh", "-c", s.drainCommand()), dir, s.drain(), "drain command");
+        if (failure != null) {
+            LOG.warning(failure + "; stopping the service anyway");
+        }
+        Duration left = s.drain().minusNanos(System.nanoTime() - started);
+        s.service().stop(left.compareTo(Duration.ofSeconds(1)) > 0 ? left : Duration.ofSeconds(1));
+    }
+
+    /**
+     * After the swap {@code current} must still point at the target. When it does not, something else moved it —
+     * for the agent's own code, the launcher going back after failed starts ({@code launcher-reverted} says why).
+     */
+    private String movedAway(Command c) throws IOException {
+        String current = s.releases().current().orElse(null);
+        if (c.targetVersion().equals(current)) {
+            return null;
+        }
+        String why = s.service().takeRevertNote().orElse("current was changed by someone else");
+        return "current points at " + (current == null ? "nothing" : current) + ", not the new release: " + why;
     }
 
     /** A broken download is resumed (the .part file keeps what arrived) a few times, with growing pauses. */
@@ -221,6 +264,7 @@ public final class Updater {
         Files.writeString(tmp, "{\"commit\":\"" + commit + "\",\"deployed_at\":\"" + Instant.now() + "\""
                 + (manual(job) ? ",\"restart_pending\":true" : "") + "}\n");
         Files.move(tmp, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        s.service().confirm();
         finish(job, null, null, true);
     }
 
@@ -245,13 +289,26 @@ public final class Updater {
         if (!Files.isRegularFile(hook)) {
             return null;
         }
-        Process p = new ProcessBuilder(hook.toString()).directory(release.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(s.hookTimeout().toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "pre-activation hook timed out after " + s.hookTimeout().toSeconds() + " s";
+        return run(List.of(hook.toString()), release, s.hookTimeout(), "pre-activation hook");
+    }
+
+    /** Runs a command of the node's; returns why it failed, or null. Its output goes to a file, never blocks it. */
+    private String run(List<String> command, Path dir, Duration timeout, String what)
+            throws IOException, InterruptedException {
+        Path out = Files.createTempFile(s.stateDir(), "command", ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return what + " timed out after " + timeout.toSeconds() + " s";
+            }
+            return p.exitValue() == 0 ? null
+                    : what + " exited " + p.exitValue() + ": " + abbreviate(Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return p.exitValue() == 0 ? null : "pre-activation hook exited " + p.exitValue() + ": " + abbreviate(out);
     }
 
     private static boolean manual(Job job) {

@@ -163,7 +163,7 @@ class UpdaterResumeTest {
         };
         return new Updater.Settings(tmp.resolve("state"), releases,
                 new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
-                Duration.ofSeconds(1), Duration.ofSeconds(5), 3);
+                Duration.ofSeconds(1), null, Duration.ofSeconds(5), 3);
     }
 
     private Updater.Server server(String killAtStage) {

@@ -32,6 +32,13 @@ public final class AgentProcess implements AutoCloseable {
     /** @param extra more lines of agent.properties (install.dir, signing.key, service.*, health.*) */
     public static AgentProcess start(Path dir, URI server, String nodeId, String token, String deployedCommit,
                                      Map<String, String> extra) throws IOException {
+        configure(dir, server, nodeId, token, deployedCommit, extra);
+        return restart(dir);
+    }
+
+    /** Writes agent.properties, the token and version.json without starting the agent. */
+    public static void configure(Path dir, URI server, String nodeId, String token, String deployedCommit,
+                                 Map<String, String> extra) throws IOException {
         Files.createDirectories(dir.resolve("state"));
         Files.writeString(dir.resolve("token"), token + "\n");
         List<String> lines = new ArrayList<>(List.of(
@@ -47,7 +54,6 @@ public final class AgentProcess implements AutoCloseable {
         if (deployedCommit != null) {
             writeVersion(dir.resolve("state"), deployedCommit);
         }
-        return restart(dir);
     }
 
     /** Starts the agent again on the configuration and state it left (after {@link #kill()}). */

@@ -37,6 +37,31 @@ public final class GitRepo {
         return head();
     }
 
+    /** Commits an executable file (a script). */
+    public String commitExecutable(String message, String path, String content) throws IOException, InterruptedException {
+        Path file = dir.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        file.toFile().setExecutable(true);
+        git("add", "-A");
+        git("commit", "-q", "-m", message);
+        return head();
+    }
+
+    /** Copies a directory tree (modes kept) into {@code into} and commits it. */
+    public String commitTree(String message, String into, Path source) throws IOException, InterruptedException {
+        Path target = dir.resolve(into);
+        Files.createDirectories(target);
+        Process p = new ProcessBuilder("cp", "-a", source + "/.", target.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("cp failed: " + out);
+        }
+        git("add", "-A");
+        git("commit", "-q", "-m", message);
+        return head();
+    }
+
     public String head() throws IOException, InterruptedException {
         return git("rev-parse", "HEAD").trim();
     }
