@@ -11,7 +11,7 @@ start_server() { # database name
     local db=$1
     psql_bench -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
     SLM_DB_URL="jdbc:postgresql://$PG/$db" SLM_DB_USER=postgres SLM_DB_PASSWORD= SLM_DATA_DIR="$WORK/data" \
-    SLM_ADMIN_PASSWORD=$PASSWORD SLM_FETCH_INTERVAL=1h SLM_GIT_URL=${BENCH_GIT_URL:-} \
+    SLM_ADMIN_PASSWORD=$PASSWORD SLM_FETCH_INTERVAL=1h SLM_GIT_URL=${BENCH_GIT_URL:-} SLM_GIT_PATH=${BENCH_GIT_PATH:-} \
     java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar slm-launcher/target/runtime/payara-micro.jar \
         --deploy slm-launcher/target/runtime/ROOT.war --contextroot / --port "$PORT" --nocluster \
         --rootdir "$WORK/micro" > "$WORK/server.log" 2>&1 &
@@ -20,6 +20,14 @@ start_server() { # database name
     for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 1; done
     COMMIT=$(curl -sf -u admin:$PASSWORD -X POST "http://127.0.0.1:$PORT/api/updates/refresh" \
         | sed 's/.*"latest_version":"\([0-9a-f]*\)".*/\1/')
+}
+
+api() { # method path [json body]
+    curl -sf -u admin:$PASSWORD -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} "http://127.0.0.1:$PORT/$2"
+}
+
+register() { # node id -> prints its token
+    api POST api/nodes "{\"node_id\":\"$1\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/'
 }
 
 machine() {

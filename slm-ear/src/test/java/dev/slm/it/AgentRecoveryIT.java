@@ -104,8 +104,13 @@ class AgentRecoveryIT {
                 "drain.timeout.s", "30"));
         all.putAll(config);
         AgentProcess agent = AgentProcess.start(dir, it.server.baseUri(), nodeId, token, null, all);
-        assertEquals("SUCCEEDED", awaitEnd(sync(nodeId, "immediate")).getString("status"));
-        return agent;
+        try {
+            assertEquals("SUCCEEDED", awaitEnd(sync(nodeId, "immediate")).getString("status"));
+            return agent;
+        } catch (Exception | AssertionError e) {
+            agent.close();
+            throw e;
+        }
     }
 
     static String newCommit(String label) throws Exception {
