@@ -20,6 +20,7 @@ public final class TestServer implements AutoCloseable {
     public final MicroServer server;
     public final Api api;
     public final String admin;
+    private final String adminPassword;
 
     private TestServer(Path work, TestDatabase db, GitRepo repo, MicroServer server, String adminPassword) {
         this.work = work;
@@ -28,6 +29,12 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
         this.api = new Api(server.baseUri());
         this.admin = Api.basic("admin", adminPassword);
+        this.adminPassword = adminPassword;
+    }
+
+    /** For logging in through the web app's form. */
+    public String adminPassword() {
+        return adminPassword;
     }
 
     public interface Seed {

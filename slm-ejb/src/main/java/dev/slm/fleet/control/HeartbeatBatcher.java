@@ -3,7 +3,10 @@ package dev.slm.fleet.control;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncCommand;
+import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.rollout.entity.SyncStatus;
+import dev.slm.fleet.entity.NodesChanged;
+import jakarta.enterprise.event.Event;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.Classification;
@@ -58,8 +61,10 @@ public class HeartbeatBatcher {
             + " last_seen = ?, code_status = v.code_status, commits_behind = v.commits_behind, status_basis = ?"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],"
             + " ?::text[], ?::int4[]) AS v(id, token_hash, agent_version, code_version, hostname, roles, agent_state,"
-            + " operation_id, code_status, commits_behind)"
-            + " WHERE node.id = v.id AND node.token_hash = v.token_hash RETURNING node.id";
+            + " operation_id, code_status, commits_behind), node AS before"
+            + " WHERE node.id = v.id AND node.token_hash = v.token_hash AND before.id = node.id"
+            + " RETURNING node.id, before.code_status IS DISTINCT FROM node.code_status"
+            + " OR before.code_version IS DISTINCT FROM node.code_version";
 
     /** A heartbeat waiting to be stored. */
     public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
@@ -74,7 +79,8 @@ public class HeartbeatBatcher {
     private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
             + " updated_at = ?, finished_at = ?, message = 'the node reports the target commit'"
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
-            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL;
+            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL
+            + " RETURNING o.id, o.node_id";
     private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type FROM sync_operation"
             + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
     private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
@@ -91,6 +97,12 @@ public class HeartbeatBatcher {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Event<NodesChanged> nodesChanged;
+
+    @Inject
+    Event<SyncEvent> syncEvents;
 
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
     private Thread writer;
@@ -156,10 +168,16 @@ public class HeartbeatBatcher {
                         interval = parseInterval(rs.getString(4));
                     }
                 }
-                Set<String> updated = update(c, latestPerNode.values(), latest);
+                Set<String> changed = new HashSet<>();
+                Set<String> updated = update(c, latestPerNode.values(), latest, changed);
+                List<SyncEvent> completed = new ArrayList<>();
                 Map<String, SyncCommand> commands = updated.isEmpty() ? Map.of()
-                        : settleOperations(c, updated, latestPerNode);
+                        : settleOperations(c, updated, latestPerNode, completed);
                 c.commit();
+                if (!changed.isEmpty()) {
+                    nodesChanged.fire(new NodesChanged(changed));
+                }
+                completed.forEach(syncEvents::fire);
                 for (Entry e : batch) {
                     String id = e.heartbeat().nodeId();
                     boolean ok = updated.contains(id) && latestPerNode.get(id).heartbeat().tokenHash()
@@ -175,7 +193,8 @@ public class HeartbeatBatcher {
         }
     }
 
-    private Set<String> update(Connection c, Iterable<Entry> entries, String latest) throws SQLException {
+    private Set<String> update(Connection c, Iterable<Entry> entries, String latest, Set<String> changed)
+            throws SQLException {
         List<Pending> rows = new ArrayList<>();
         entries.forEach(e -> rows.add(e.heartbeat()));
         int n = rows.size();
@@ -214,6 +233,9 @@ public class HeartbeatBatcher {
             try (ResultSet rs = u.executeQuery()) {
                 while (rs.next()) {
                     updated.add(rs.getString(1));
+                    if (rs.getBoolean(2)) {
+                        changed.add(rs.getString(1));
+                    }
                 }
             }
             return updated;
@@ -221,8 +243,8 @@ public class HeartbeatBatcher {
     }
 
     /** Ends the operations whose target the nodes now report, and collects (and marks SENT) waiting commands. */
-    private Map<String, SyncCommand> settleOperations(Connection c, Set<String> nodes, Map<String, Entry> reports)
-            throws SQLException {
+    private Map<String, SyncCommand> settleOperations(Connection c, Set<String> nodes, Map<String, Entry> reports,
+                                                      List<SyncEvent> completed) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         String[] ids = nodes.toArray(String[]::new);
         String[] codes = new String[ids.length];
@@ -234,7 +256,12 @@ public class HeartbeatBatcher {
             s.setTimestamp(2, now);
             s.setArray(3, c.createArrayOf("text", ids));
             s.setArray(4, c.createArrayOf("text", codes));
-            s.executeUpdate();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    completed.add(SyncEvent.of(SyncStatus.SUCCEEDED, rs.getLong(1), rs.getString(2), 100,
+                            "the node reports the target commit"));
+                }
+            }
         }
         Map<String, SyncCommand> commands = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(COMMANDS)) {

@@ -7,6 +7,7 @@ import dev.slm.platform.NotFound;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncCommand;
 import dev.slm.rollout.entity.SyncOperation;
+import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
@@ -40,6 +41,9 @@ public class SyncOperations {
     @Inject
     Event<SyncRequested> requested;
 
+    @Inject
+    Event<SyncEvent> events;
+
     /** @throws NotFound for an unknown node, {@link NodeBusy} when one is in flight, Conflict before any fetch */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger) {
         // the row lock serialises requests for one node across server instances
@@ -60,6 +64,7 @@ public class SyncOperations {
         em.persist(op);
         em.flush();
         requested.fire(new SyncRequested(nodeId, op.id()));
+        events.fire(SyncEvent.of(SyncStatus.PENDING, op.id(), nodeId, 0, "requested by " + by));
         return op;
     }
 
@@ -142,17 +147,37 @@ public class SyncOperations {
                 .setParameter(5, truncate(message))
                 .executeUpdate();
         em.refresh(op);
+        events.fire(SyncEvent.of(status, operationId, nodeId, percent, message));
         return op;
     }
 
     /** Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). */
     public int timeOutStale(Instant before) {
-        return em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1, updated_at = ?1,"
-                        + " message = 'no progress reported before the sync timeout' WHERE status IN " + SyncStatus.ACTIVE_SQL
-                        + " AND updated_at < ?2")
-                .setParameter(1, Timestamp.from(clock.instant()))
-                .setParameter(2, Timestamp.from(before))
-                .executeUpdate();
+        List<Object[]> stale = em.createNativeQuery("SELECT id, node_id FROM sync_operation WHERE status IN "
+                        + SyncStatus.ACTIVE_SQL + " AND updated_at < ?1 FOR UPDATE")
+                .setParameter(1, Timestamp.from(before))
+                .getResultList();
+        String message = "no progress reported before the sync timeout";
+        for (Object[] row : stale) {
+            long id = ((Number) row[0]).longValue();
+            em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1, updated_at = ?1,"
+                            + " message = ?2 WHERE id = ?3")
+                    .setParameter(1, Timestamp.from(clock.instant()))
+                    .setParameter(2, message)
+                    .setParameter(3, id)
+                    .executeUpdate();
+            events.fire(SyncEvent.of(SyncStatus.TIMED_OUT, id, (String) row[1], null, message));
+        }
+        return stale.size();
+    }
+
+    /** The operations in flight, newest first. */
+    public List<SyncOperation> running(int limit) {
+        return em.createQuery("SELECT o FROM SyncOperation o WHERE o.status NOT IN :finals ORDER BY o.createdAt DESC, o.id DESC",
+                        SyncOperation.class)
+                .setParameter("finals", SyncStatus.FINAL)
+                .setMaxResults(limit)
+                .getResultList();
     }
 
     /** Newest first; every filter is optional. */

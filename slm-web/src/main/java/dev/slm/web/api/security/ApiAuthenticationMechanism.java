@@ -12,6 +12,8 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.util.Set;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,8 +45,15 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        if ("POST".equals(request.getMethod()) && request.getRequestURI().equals(request.getContextPath() + "/login")) {
+            return formLogin(request, context);
+        }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            HttpSession session = request.getSession(false);
+            if (session != null && session.getAttribute(SESSION_OPERATOR) instanceof SessionOperator operator) {
+                return context.notifyContainerAboutLogin(operator.name(), operator.groups());
+            }
             return context.doNothing();
         }
         String decoded;
@@ -77,6 +86,36 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             return unauthorized(response, context, "wrong user name or password");
         }
         return context.notifyContainerAboutLogin(result);
+    }
+
+    /**
+     * The web app's login form ({@code POST /login}, fields {@code username} and {@code password}): on success the
+     * operator is kept in the HTTP session (under a fresh id: no fixation) and applied to each of its requests, and
+     * the browser goes to the start page; otherwise back to the login page with {@code ?error}.
+     */
+    private AuthenticationStatus formLogin(HttpServletRequest request, HttpMessageContext context) {
+        String user = request.getParameter("username");
+        String password = request.getParameter("password");
+        String root = request.getContextPath();
+        if (user == null || password == null || user.isBlank()) {
+            return context.redirect(root + "/login?error");
+        }
+        CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(user.trim(), password));
+        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+            return context.redirect(root + "/login?error");
+        }
+        HttpSession session = request.getSession(true);
+        request.changeSessionId();
+        session.setAttribute(SESSION_OPERATOR, new SessionOperator(result.getCallerPrincipal().getName(),
+                Set.copyOf(result.getCallerGroups())));
+        return context.redirect(root + "/");
+    }
+
+    /** The session attribute of a logged-in operator. */
+    public static final String SESSION_OPERATOR = "slm.operator";
+
+    /** Who is logged in to the web app and the groups (roles) they are in. */
+    public record SessionOperator(String name, Set<String> groups) implements java.io.Serializable {
     }
 
     private static AuthenticationStatus unauthorized(HttpServletResponse response, HttpMessageContext context,

@@ -1,0 +1,252 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.AgentProcess;
+import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.Browser;
+import dev.slm.it.support.TestServer;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The operators' web app in headless Chromium against the real server, with real agents: live badges, the bell,
+ * sync from a node's row with the toast at the end, a viewer refused by the server, bulk sync from /updates; and the
+ * same events for scripts on /ws/events. Screenshots go to target/screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebAppIT {
+
+    static final String VIEWER_PASSWORD = "viewer-password-1";
+    static final Path SHOTS = Path.of("target/screenshots");
+
+    static TestServer it;
+    static final List<AgentProcess> agents = new ArrayList<>();
+    static Browser admin;
+    static Browser viewer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        it = TestServer.start("webapp-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"));
+        assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
+        String head = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
+        String key = it.api.get("api/signing-key", null).json().getString("public_key");
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"vera\",\"password\":\"" + VIEWER_PASSWORD + "\",\"role\":\"VIEWER\"}").status());
+        for (String node : List.of("web-1", "web-2", "web-3")) {
+            String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}").json().getString("token");
+            agents.add(AgentProcess.start(it.work.resolve(node), it.server.baseUri(), node, token, head, Map.of(
+                    "install.dir", "opt", "signing.key", key, "service.controller", "process",
+                    "service.start", "sleep 100000")));
+        }
+        Await.until(Duration.ofSeconds(30), () -> it.api.get("api/updates/status", it.admin).json(),
+                s -> s.getJsonObject("counts").getInt("UP_TO_DATE") == 3);
+        admin = new Browser(it.server.baseUri(), it.work.resolve("chrome-admin"));
+        viewer = new Browser(it.server.baseUri(), it.work.resolve("chrome-viewer"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {admin, viewer}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        for (AgentProcess a : agents) {
+            a.close();
+        }
+        if (it != null) {
+            it.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongPasswordIsRefusedAndTheRightOneLogsIn() {
+        admin.open("login");
+        admin.await(d -> d.findElement(By.cssSelector("input[name='username']"))).sendKeys("admin");
+        admin.driver.findElement(By.cssSelector("input[name='password']")).sendKeys("not the password");
+        admin.driver.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
+        admin.await(d -> d.getCurrentUrl().contains("error") ? true : null);
+        assertTrue(admin.driver.findElements(By.id("current-user")).isEmpty(), "not logged in");
+
+        admin.login("admin", it.adminPassword());
+        assertTrue(admin.byId("current-user").getText().contains("admin"));
+        admin.await(d -> admin.badges("#nodes").size() == 3 ? true : null);
+        assertEquals(List.of("UP_TO_DATE", "UP_TO_DATE", "UP_TO_DATE"), admin.badges("#nodes"));
+        assertEquals("0", admin.byId("bell").getAttribute("data-count"));
+    }
+
+    @Test
+    @Order(2)
+    void aNewCommitTurnsTheBadgesLiveInBothBrowsers() throws Exception {
+        viewer.login("vera", VIEWER_PASSWORD);
+        viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
+
+        it.repo.commit("v2: a new page", "app/index.html", "<h1>v2</h1>\n");
+        it.api.post("api/updates/refresh", it.admin, null);
+        // no reload: server push brings the change to both pages
+        for (Browser b : List.of(admin, viewer)) {
+            b.await(d -> b.badges("#nodes").equals(List.of("OUTDATED", "OUTDATED", "OUTDATED")) ? true : null);
+            b.await(d -> "3".equals(b.byId("bell").getAttribute("data-count")) ? true : null);
+        }
+        assertEquals("3 nodes need updates", admin.byId("bell-count").getText());
+        assertTrue(admin.driver.findElement(By.cssSelector("#nodes")).getText().contains("Update available"));
+        admin.await(d -> admin.notifications().contains("New upstream commit") ? true : null);
+        admin.screenshot(SHOTS.resolve("nodes.png"));
+    }
+
+    @Test
+    @Order(3)
+    void aViewersSyncIsRefusedByTheServer() throws Exception {
+        viewer.byId("sync-web-1").click();
+        viewer.byId("sync-confirm").click();
+        viewer.await(d -> viewer.notifications().contains("refused") ? true : null);
+        assertTrue(viewer.notifications().contains("needs the operator role"), viewer.notifications());
+        JsonArray history = Json.createReader(new StringReader(
+                it.api.get("api/updates/history?node=web-1", it.admin).body())).readArray();
+        assertEquals(0, history.size(), "the server created no operation for the viewer");
+    }
+
+    @Test
+    @Order(4)
+    void anOperatorSyncsANodeFromItsRowAndWatchesItEnd() throws Exception {
+        admin.byId("sync-web-1").click();
+        WebElement restart = admin.byId("sync-restart");
+        assertEquals("true", String.valueOf(restart.getAttribute("checked") != null), "restart is checked by default");
+        admin.byId("sync-confirm").click();
+        admin.await(d -> admin.notifications().contains("Sync of web-1 started") ? true : null);
+        // the toast at the end, the badge and the bell, all without a reload
+        admin.await(Duration.ofSeconds(60), d -> admin.notifications().contains("web-1 runs the new commit") ? true : null);
+        admin.await(d -> "2".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
+        admin.await(d -> admin.badges("#nodes").equals(List.of("UP_TO_DATE", "OUTDATED", "OUTDATED")) ? true : null);
+        assertEquals("2 nodes need updates", admin.byId("bell-count").getText());
+        JsonArray history = Json.createReader(new StringReader(
+                it.api.get("api/updates/history?node=web-1", it.admin).body())).readArray();
+        assertEquals("SUCCEEDED", history.getJsonObject(0).getString("status"));
+        assertEquals("admin", history.getJsonObject(0).getString("requested_by"));
+
+        admin.byId("bell").click();
+        admin.await(d -> d.findElement(By.id("bell-sync-web-2")));
+        admin.screenshot(SHOTS.resolve("bell.png"));
+        admin.driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
+    }
+
+    @Test
+    @Order(5)
+    void bulkSyncOfTwoNodesFromTheUpdatesPageShowsProgressAndEnds() throws Exception {
+        admin.open("updates");
+        admin.await(d -> admin.badges("#pending").size() == 2 ? true : null);
+        assertTrue(admin.byId("latest-commit").getText().contains("v2: a new page"));
+        for (WebElement box : admin.driver.findElements(By.cssSelector("#pending vaadin-checkbox"))) {
+            if (!"true".equals(box.getAttribute("checked")) && box.isDisplayed()) {
+                box.click();
+            }
+        }
+        admin.byId("sync-selected").click();
+        admin.byId("sync-type");
+        admin.byId("sync-confirm").click();
+        admin.await(d -> admin.notifications().contains("Sync started on 2 nodes") ? true : null);
+        admin.await(Duration.ofSeconds(60), d -> "0".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
+        admin.await(d -> admin.badges("#pending").isEmpty() ? true : null);
+        admin.await(d -> d.findElement(By.id("history")).getText().contains("web-3") ? true : null);
+        admin.screenshot(SHOTS.resolve("updates.png"));
+        JsonObject status = it.api.get("api/updates/status", it.admin).json();
+        assertEquals(3, status.getJsonObject("counts").getInt("UP_TO_DATE"));
+    }
+
+    @Test
+    @Order(6)
+    void aScriptOnWsEventsReceivesTheSyncsEvents() throws Exception {
+        List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
+        URI ws = URI.create(it.server.baseUri().toString().replace("http", "ws")).resolve("ws/events");
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("vera:" + VIEWER_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .buildAsync(ws, new Collect(received)).get(10, TimeUnit.SECONDS);
+        try {
+            it.repo.commit("v3", "app/index.html", "<h1>v3</h1>\n");
+            it.api.post("api/updates/refresh", it.admin, null);
+            Api.Response r = it.api.post("api/nodes/web-2/sync", it.admin, "{\"restart_type\":\"immediate\"}");
+            long id = r.json().getJsonNumber("operation_id").longValue();
+            Await.until(Duration.ofSeconds(60), () -> types(received, id), t -> t.contains("sync.completed"));
+            List<String> types = types(received, id);
+            assertEquals("sync.started", types.get(0), types.toString());
+            assertTrue(types.contains("sync.progress"), types.toString());
+            assertEquals("sync.completed", types.get(types.size() - 1), types.toString());
+            assertTrue(received.stream().anyMatch(e -> e.getString("type").equals("source.latest_changed")), received.toString());
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void wsEventsWithoutALoginIsClosedAtOnce() throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        URI ws = URI.create(it.server.baseUri().toString().replace("http", "ws")).resolve("ws/events");
+        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals(1008, closed.get(10, TimeUnit.SECONDS));
+    }
+
+    static List<String> types(List<JsonObject> events, long operationId) {
+        synchronized (events) {
+            return events.stream().filter(e -> e.containsKey("operation_id")
+                            && e.getJsonNumber("operation_id").longValue() == operationId)
+                    .map(e -> e.getString("type")).toList();
+        }
+    }
+
+    static final class Collect implements WebSocket.Listener {
+        private final List<JsonObject> into;
+        private final StringBuilder partial = new StringBuilder();
+
+        Collect(List<JsonObject> into) {
+            this.into = into;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                into.add(Json.createReader(new StringReader(partial.toString())).readObject());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}

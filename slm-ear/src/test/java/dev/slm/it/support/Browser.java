@@ -1,0 +1,90 @@
+package dev.slm.it.support;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium driven through Debian's chromedriver (no browser or driver is downloaded), one per
+ * operator, against the real server.
+ */
+public final class Browser implements AutoCloseable {
+
+    public final ChromeDriver driver;
+    private final URI base;
+
+    public Browser(URI base, Path profile) {
+        this.base = base;
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("slm.chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1440,900", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(System.getProperty("slm.chromedriver", "/usr/bin/chromedriver")).toFile())
+                .build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    public void open(String path) {
+        driver.get(base.resolve(path).toString());
+    }
+
+    /** Logs in through the login form; returns once the start page shows the operator. */
+    public void login(String user, String password) {
+        open("login");
+        WebElement name = await(d -> d.findElements(By.cssSelector("input[name='username']")).stream().findFirst().orElse(null));
+        name.sendKeys(user);
+        driver.findElement(By.cssSelector("input[name='password']")).sendKeys(password);
+        driver.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
+        await(d -> d.findElements(By.id("current-user")).stream().filter(e -> e.getText().startsWith(user)).findFirst().orElse(null));
+    }
+
+    public <T> T await(Function<WebDriver, T> condition) {
+        return await(Duration.ofSeconds(20), condition);
+    }
+
+    public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(RuntimeException.class).until(condition);
+    }
+
+    public WebElement byId(String id) {
+        return await(d -> d.findElement(By.id(id)));
+    }
+
+    /** The code badges the page shows, as node status names (data-status). */
+    public List<String> badges(String within) {
+        return driver.findElements(By.cssSelector(within + " .code-badge")).stream()
+                .map(e -> e.getAttribute("data-status")).toList();
+    }
+
+    public String notifications() {
+        return String.join("\n", driver.findElements(By.cssSelector("vaadin-notification-card")).stream()
+                .map(WebElement::getText).toList());
+    }
+
+    public Path screenshot(Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, file, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

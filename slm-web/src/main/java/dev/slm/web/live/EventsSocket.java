@@ -1,0 +1,63 @@
+package dev.slm.web.live;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.config.PropertyNamingStrategy;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+
+/**
+ * {@code /ws/events}: the live events as JSON text messages for scripts. The handshake must be authenticated like
+ * the API (HTTP Basic, any role: viewers see everything) or come from a logged-in web session; otherwise the
+ * socket is closed at once with 1008 (policy violation).
+ */
+@ServerEndpoint("/ws/events")
+public class EventsSocket {
+
+    private static final Jsonb JSON = JsonbBuilder.create(new JsonbConfig()
+            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+
+    private Runnable unregister;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        // the upgrade request went through the same authentication mechanism as the API and the web app
+        if (session.getUserPrincipal() == null) {
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
+                    "log in: HTTP Basic with an operator account"));
+            return;
+        }
+        LiveEvents events = CDI.current().select(LiveEvents.class).get();
+        unregister = events.register(e -> {
+            if (session.isOpen()) {
+                synchronized (session) {
+                    try {
+                        session.getBasicRemote().sendText(JSON.toJson(e));
+                    } catch (IOException ex) {
+                        close();
+                    }
+                }
+            }
+        });
+    }
+
+    @OnClose
+    public void close() {
+        if (unregister != null) {
+            unregister.run();
+            unregister = null;
+        }
+    }
+
+    @OnError
+    public void error(Throwable t) {
+        close();
+    }
+}

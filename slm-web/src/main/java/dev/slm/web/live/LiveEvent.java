@@ -1,0 +1,31 @@
+package dev.slm.web.live;
+
+import dev.slm.rollout.entity.SyncEvent;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What changed, as the web app and the scripts on {@code /ws/events} see it. {@code type} is one of
+ * {@code sync.started|progress|completed|failed}, {@code node.code_status_changed}, {@code source.latest_changed};
+ * fields that do not apply are null (and left out of the JSON).
+ */
+public record LiveEvent(String type, Instant at, Long operationId, String nodeId, String status, Integer percent,
+                        String message, Set<String> nodeIds, String commit) {
+
+    public static LiveEvent of(SyncEvent e) {
+        return new LiveEvent(e.type(), Instant.now(), e.operationId(), e.nodeId(), e.status().name(), e.percent(),
+                e.message(), null, null);
+    }
+
+    public static LiveEvent nodesChanged(Set<String> nodeIds) {
+        return new LiveEvent("node.code_status_changed", Instant.now(), null, null, null, null, null, Set.copyOf(nodeIds), null);
+    }
+
+    public static LiveEvent latestChanged(String commit) {
+        return new LiveEvent("source.latest_changed", Instant.now(), null, null, null, null, null, null, commit);
+    }
+
+    public boolean isSync() {
+        return type.startsWith("sync.");
+    }
+}

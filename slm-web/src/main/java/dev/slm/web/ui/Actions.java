@@ -1,0 +1,83 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import dev.slm.access.entity.Role;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.NotFound;
+import dev.slm.rollout.boundary.NodeBusy;
+import dev.slm.rollout.boundary.SyncOperations;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.boundary.SourceTracker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.List;
+
+/** What operators do from the web app, each checked against the logged-in operator's role on the server. */
+@ApplicationScoped
+public class Actions {
+
+    @Inject
+    SyncOperations operations;
+
+    @Inject
+    SourceTracker tracker;
+
+    /** Syncs the nodes; tells what happened in a notification. */
+    public void sync(Collection<String> nodeIds, boolean restart, RestartType type) {
+        Operator who;
+        try {
+            who = Operator.require(Role.OPERATOR);
+        } catch (Operator.NotAllowed e) {
+            error(e.getMessage());
+            return;
+        }
+        int started = 0;
+        List<String> problems = new java.util.ArrayList<>();
+        for (String id : nodeIds) {
+            try {
+                operations.request(id, restart, type, who.name(), nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
+                started++;
+            } catch (NodeBusy e) {
+                problems.add(id + ": a sync is already running (operation " + e.operationId() + ")");
+            } catch (NotFound | Conflict e) {
+                problems.add(id + ": " + e.getMessage());
+            }
+        }
+        if (started > 0) {
+            ok(started == 1 && nodeIds.size() == 1 ? "Sync of " + nodeIds.iterator().next() + " started"
+                    : "Sync started on " + started + " node" + (started == 1 ? "" : "s"));
+        }
+        if (!problems.isEmpty()) {
+            error(String.join("\n", problems));
+        }
+    }
+
+    public void refresh() {
+        try {
+            Operator.require(Role.OPERATOR);
+            var source = tracker.refresh();
+            if (source.lastError() != null) {
+                error("Fetch failed: " + source.lastError());
+            } else {
+                ok("Fetched: the latest commit is " + CodeBadge.shortId(source.latestCommit()));
+            }
+        } catch (Operator.NotAllowed e) {
+            error(e.getMessage());
+        } catch (RuntimeException e) {
+            error("Fetch failed: " + e.getMessage());
+        }
+    }
+
+    public static void ok(String text) {
+        Notification n = Notification.show(text, 5000, Notification.Position.BOTTOM_END);
+        n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    }
+
+    public static void error(String text) {
+        Notification n = Notification.show(text, 8000, Notification.Position.BOTTOM_END);
+        n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.popover.Popover;
+import com.vaadin.flow.component.popover.PopoverPosition;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.server.VaadinSession;
+import dev.slm.access.entity.Role;
+import dev.slm.fleet.boundary.NodeQueries;
+import dev.slm.fleet.entity.Node;
+import dev.slm.web.live.LiveEvent;
+import dev.slm.web.live.LiveEvents;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/** Navigation, the bell (how many nodes need updates, with a quick sync each) and who is logged in. */
+@Dependent
+public class MainLayout extends AppLayout {
+
+    private final NodeQueries fleet;
+    private final Actions actions;
+    private final Button bell = new Button();
+    private final Span count = new Span();
+    private final VerticalLayout bellList = new VerticalLayout();
+
+    @Inject
+    public MainLayout(NodeQueries fleet, Actions actions, LiveEvents events) {
+        this.fleet = fleet;
+        this.actions = actions;
+        H1 title = new H1("SLM");
+        title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
+
+        bell.setIcon(VaadinIcon.BELL.create());
+        bell.setId("bell");
+        bell.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        count.setId("bell-count");
+        bell.setSuffixComponent(count);
+        Popover dropdown = new Popover();
+        dropdown.setTarget(bell);
+        dropdown.setPosition(PopoverPosition.BOTTOM_END);
+        dropdown.setWidth("380px");
+        bellList.setId("bell-list");
+        bellList.setPadding(false);
+        bellList.setSpacing(false);
+        dropdown.add(bellList);
+        dropdown.addOpenedChangeListener(e -> {
+            if (e.isOpened()) {
+                refreshBell();
+            }
+        });
+
+        String who = Operator.current().map(o -> o.name() + " (" + o.role().roleName() + ")").orElse("");
+        Span user = new Span(who);
+        user.setId("current-user");
+        Button logout = new Button("Log out", e -> {
+            VaadinSession.getCurrent().getSession().invalidate();
+            UI.getCurrent().getPage().setLocation("login");
+        });
+        logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        HorizontalLayout right = new HorizontalLayout(bell, user, logout);
+        right.setAlignItems(FlexComponent.Alignment.CENTER);
+        right.getStyle().set("margin-left", "auto").set("padding-right", "var(--lumo-space-m)");
+        addToNavbar(new DrawerToggle(), title, right);
+
+        SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Nodes", NodesView.class, VaadinIcon.SERVER.create()));
+        nav.addItem(new SideNavItem("Updates", UpdatesView.class, VaadinIcon.REFRESH.create()));
+        addToDrawer(nav);
+
+        refreshBell();
+        Live.follow(bell, events, e -> {
+            refreshBell();
+            toast(e);
+        });
+        addAttachListener(e -> {
+            e.getUI().setPollInterval(5000); // online/offline is a matter of time, not of an event
+            e.getUI().addPollListener(p -> refreshBell());
+        });
+    }
+
+    /** Toasts for what an operator wants to hear about without looking: a sync's end, a new upstream commit. */
+    private static void toast(LiveEvent e) {
+        switch (e.type()) {
+            case "sync.completed" -> Actions.ok(e.nodeId() + " runs the new commit: sync " + e.operationId() + " succeeded");
+            case "sync.failed" -> Actions.error(e.nodeId() + ": sync " + e.operationId() + " "
+                    + e.status().toLowerCase().replace('_', ' ') + (e.message() == null ? "" : " — " + e.message()));
+            case "source.latest_changed" -> Actions.ok("New upstream commit " + CodeBadge.shortId(e.commit()));
+            default -> {
+            }
+        }
+    }
+
+    private void refreshBell() {
+        int n = fleet.needingUpdatesCount();
+        List<Node> pending = fleet.needingUpdates(20);
+        count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
+        bell.getElement().setAttribute("data-count", Integer.toString(n));
+        bellList.removeAll();
+        if (n == 0) {
+            bellList.add(new Span("Every node runs the latest commit."));
+        }
+        boolean canSync = Operator.current().map(o -> o.can(Role.OPERATOR)).orElse(false);
+        for (Node node : pending) {
+            Button sync = new Button("Sync", e -> new SyncDialog(List.of(node.id()), actions).open());
+            sync.setId("bell-sync-" + node.id());
+            sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
+            sync.setEnabled(canSync);
+            Span name = new Span(node.id());
+            HorizontalLayout row = new HorizontalLayout(name, CodeBadge.of(node), sync);
+            row.setAlignItems(FlexComponent.Alignment.CENTER);
+            row.setWidthFull();
+            name.getStyle().set("flex", "1");
+            bellList.add(row);
+        }
+        if (n > 20) {
+            bellList.add(new Div(new Span("… and " + (n - 20) + " more on the Updates page")));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSortOrder;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.SortDirection;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.router.RouteParameters;
+import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.NodeQueries;
+import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.fleet.entity.Node;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.control.Mirror;
+import dev.slm.source.entity.TrackedSource;
+import dev.slm.web.live.LiveEvents;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The start page: every node with its code badge, lazily loaded page by page, filtered and sorted in the database. */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Nodes — SLM")
+@Dependent
+public class NodesView extends VerticalLayout {
+
+    private final NodeQueries queries;
+    private final FleetStatus fleet;
+    private final Grid<Node> grid = new Grid<>();
+    private final TextField text = new TextField();
+    private final ComboBox<String> role = new ComboBox<>();
+    private final ComboBox<CodeStatus> status = new ComboBox<>();
+    private final ComboBox<String> online = new ComboBox<>();
+    private Instant onlineSince = Instant.EPOCH;
+    private String latest;
+
+    @Inject
+    public NodesView(NodeQueries queries, FleetStatus fleet, SourceStore sources, Mirror mirror, Actions actions,
+                     LiveEvents events) {
+        this.queries = queries;
+        this.fleet = fleet;
+        setSizeFull();
+
+        text.setPlaceholder("Node or host name");
+        text.setId("filter-text");
+        text.setClearButtonVisible(true);
+        text.setValueChangeMode(ValueChangeMode.LAZY);
+        role.setPlaceholder("Role");
+        role.setItems(queries.roles());
+        role.setClearButtonVisible(true);
+        status.setPlaceholder("Code status");
+        status.setItems(CodeStatus.values());
+        status.setItemLabelGenerator(CodeBadge::text);
+        status.setClearButtonVisible(true);
+        status.setId("filter-status");
+        online.setPlaceholder("Online?");
+        online.setItems("Online", "Offline");
+        online.setClearButtonVisible(true);
+        text.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        role.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        status.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        online.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+
+        grid.setId("nodes");
+        grid.addComponentColumn(n -> new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id())))
+                .setHeader("Node").setSortProperty("id").setKey("id").setWidth("140px").setFlexGrow(0);
+        grid.addColumn(n -> n.hostname() == null ? "" : n.hostname()).setHeader("Host").setSortProperty("hostname");
+        grid.addColumn(n -> String.join(", ", n.roles())).setHeader("Roles");
+        grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
+                .setAutoWidth(true).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
+                        n.codeStatus() == CodeStatus.OUTDATED ? mirror.get().classify(n.codeVersion(), latest).behind() : List.of()));
+        grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
+        grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen");
+        grid.addComponentColumn(n -> {
+            boolean on = n.isOnline(onlineSince);
+            Span s = new Span(on ? "● Online" : "○ Offline");
+            s.getElement().getThemeList().add(on ? "badge success" : "badge contrast");
+            return s;
+        }).setHeader("State");
+        grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion");
+        grid.addComponentColumn(n -> {
+            Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
+            sync.setId("sync-" + n.id());
+            sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
+            return sync;
+        }).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        grid.setItems(q -> {
+            prepare(sources);
+            List<NodeQueries.Sort> sort = q.getSortOrders().stream()
+                    .map(o -> new NodeQueries.Sort(o.getSorted(), o.getDirection() == SortDirection.ASCENDING)).toList();
+            return queries.page(filter(), sort, q.getOffset(), q.getLimit()).stream();
+        }, q -> queries.count(filter()));
+        grid.setSizeFull();
+        grid.sort(GridSortOrder.asc(grid.getColumnByKey("id")).build());
+
+        HorizontalLayout filters = new HorizontalLayout(text, role, status, online);
+        add(filters, grid);
+        Live.follow(grid, events, e -> {
+            if (!e.isSync() || e.type().equals("sync.completed")) {
+                grid.getDataProvider().refreshAll();
+            }
+        });
+        addAttachListener(a -> a.getUI().addPollListener(p -> grid.getDataProvider().refreshAll()));
+    }
+
+    private void prepare(SourceStore sources) {
+        onlineSince = fleet.onlineSince();
+        latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
+    }
+
+    private NodeQueries.Filter filter() {
+        Boolean on = online.getValue() == null ? null : online.getValue().equals("Online");
+        return new NodeQueries.Filter(text.getValue(), role.getValue(), status.getValue(), on);
+    }
+
+    static String ago(Instant t) {
+        if (t == null) {
+            return "never";
+        }
+        long s = Math.max(0, Duration.between(t, Instant.now()).toSeconds());
+        return s < 60 ? s + " s ago" : s < 3600 ? s / 60 + " min ago" : s < 86400 ? s / 3600 + " h ago" : s / 86400 + " d ago";
+    }
+
+}

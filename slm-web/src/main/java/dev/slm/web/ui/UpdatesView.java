@@ -1,0 +1,182 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.NodeQueries;
+import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.fleet.entity.Node;
+import dev.slm.rollout.boundary.SyncOperations;
+import dev.slm.rollout.entity.SyncOperation;
+import dev.slm.rollout.entity.SyncStatus;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.entity.TrackedSource;
+import dev.slm.web.live.LiveEvent;
+import dev.slm.web.live.LiveEvents;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code /updates}: what upstream has (banner, refresh), who is behind (bulk sync), what is running (live progress)
+ * and what happened (history). Schedules and rolling rollouts get their place here with the fleet issue.
+ */
+@Route(value = "updates", layout = MainLayout.class)
+@PageTitle("Updates — SLM")
+@Dependent
+public class UpdatesView extends VerticalLayout {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final SourceStore sources;
+    private final NodeQueries queries;
+    private final SyncOperations operations;
+    private final Div banner = new Div();
+    private final Grid<Node> pending = new Grid<>();
+    private final Grid<SyncOperation> running = OperationsGrid.create("running", true);
+    private final Grid<SyncOperation> history = OperationsGrid.create("history", true);
+    private final TextField historyNode = new TextField();
+    private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
+
+    @Inject
+    public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
+                       Actions actions, LiveEvents events) {
+        this.sources = sources;
+        this.queries = queries;
+        this.operations = operations;
+        banner.setId("status-banner");
+        banner.getStyle().set("padding", "var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-l)")
+                .set("background", "var(--lumo-contrast-5pct)").set("width", "100%").set("box-sizing", "border-box");
+
+        pending.setId("pending");
+        pending.setSelectionMode(Grid.SelectionMode.MULTI);
+        pending.addColumn(Node::id).setHeader("Node").setAutoWidth(true);
+        pending.addComponentColumn(CodeBadge::of).setHeader("Code").setAutoWidth(true);
+        pending.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
+        pending.addColumn(n -> n.codeStatus() == CodeStatus.OUTDATED ? CodeBadge.plural(n.commitsBehind()) + " behind" : "")
+                .setHeader("Behind");
+        pending.addColumn(n -> NodesView.ago(n.lastSeen())).setHeader("Last seen");
+        pending.setHeight("280px");
+        Button syncSelected = new Button("Sync selected", e -> {
+            Set<String> ids = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
+            if (ids.isEmpty()) {
+                Actions.error("Select the nodes to sync first");
+            } else {
+                new SyncDialog(ids, actions).open();
+            }
+        });
+        syncSelected.setId("sync-selected");
+        Button syncAll = new Button("Sync all", e -> {
+            List<String> ids = queries.needingUpdates(1000).stream().map(Node::id).toList();
+            if (ids.isEmpty()) {
+                Actions.ok("Every node is up to date");
+            } else {
+                new SyncDialog(ids, actions).open();
+            }
+        });
+        syncAll.setId("sync-all");
+        syncAll.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+
+        running.setHeight("200px");
+        historyNode.setPlaceholder("Node");
+        historyNode.setValueChangeMode(ValueChangeMode.LAZY);
+        historyStatus.setPlaceholder("Status");
+        historyStatus.setItems(SyncStatus.values());
+        historyStatus.setClearButtonVisible(true);
+        historyNode.addValueChangeListener(e -> history.getDataProvider().refreshAll());
+        historyStatus.addValueChangeListener(e -> history.getDataProvider().refreshAll());
+        history.setItems(q -> operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(), null, null,
+                q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
+        history.setHeight("320px");
+
+        Details later = new Details("Schedules and rolling rollouts",
+                new Paragraph("Planned: sync on a schedule (cron) and fleet-wide rolling rollouts in batches with health"
+                        + " checks and abort on failure. They arrive with the fleet issue; today every sync is parallel."));
+        later.setId("coming-later");
+
+        add(banner, new H3("Pending updates"), new HorizontalLayout(syncSelected, syncAll), pending,
+                new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
+                later);
+        refresh(actions);
+        Live.follow(this, events, e -> onEvent(e, actions));
+    }
+
+    private void onEvent(LiveEvent e, Actions actions) {
+        if (e.isSync()) {
+            showRunning();
+            history.getDataProvider().refreshAll();
+            if (!e.type().equals("sync.progress") && !e.type().equals("sync.started")) {
+                showPending();
+            }
+        } else {
+            refresh(actions);
+        }
+    }
+
+    private void refresh(Actions actions) {
+        showBanner(actions);
+        showPending();
+        showRunning();
+        history.getDataProvider().refreshAll();
+    }
+
+    private void showBanner(Actions actions) {
+        banner.removeAll();
+        TrackedSource s = sources.current().orElse(null);
+        Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> actions.refresh());
+        refresh.setId("refresh");
+        if (s == null || s.latestCommit() == null) {
+            banner.add(new Span("The repository has not been fetched yet."), refresh);
+        } else {
+            Span commit = new Span(CodeBadge.shortId(s.latestCommit()) + " " + s.latestSubject());
+            commit.setId("latest-commit");
+            commit.getStyle().set("font-weight", "600");
+            Span meta = new Span(" by " + s.latestAuthor() + " · " + s.branch() + (s.path() == null || s.path().isBlank() ? ""
+                    : " · " + s.path()) + " · fetched " + (s.fetchedAt() == null ? "never" : TIME.format(s.fetchedAt())));
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.CODE.create(), commit, meta, refresh);
+            line.setAlignItems(FlexComponent.Alignment.CENTER);
+            banner.add(line);
+        }
+        if (s != null && s.lastError() != null) {
+            Span error = new Span("Last fetch failed: " + s.lastError());
+            error.setId("fetch-error");
+            error.getStyle().set("color", "var(--lumo-error-text-color)");
+            banner.add(new Div(error));
+        }
+    }
+
+    private void showPending() {
+        Set<String> selected = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
+        List<Node> nodes = queries.needingUpdates(1000);
+        pending.setItems(nodes);
+        nodes.stream().filter(n -> selected.contains(n.id())).forEach(pending::select);
+    }
+
+    private void showRunning() {
+        running.setItems(operations.running(200));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
