@@ -48,11 +48,11 @@ import 'Frontend/generated/jar-resources/ReactRouterOutletElement.tsx';
 
 const loadOnDemand = (key) => {
   const pending = [];
-  if (key === 'ca3dbd27ffa4eeb39c8cc68a9785b43c39c899976b966111495234460ccf559f') {
-    pending.push(import('./chunks/chunk-9642cd221e8ba26bb065486a683451ae9b6d44f912045cb189abecfa8b411fa8.js'));
-  }
   if (key === '622eb6a29ef19489df67a69b2ac7074ae3d281f18245ac27a78873b05a39b907') {
     pending.push(import('./chunks/chunk-89e2dd94835d5ab452b29a8de8d5eec20587b16c72856e7d27c3db3a6d2a93b2.js'));
+  }
+  if (key === 'ca3dbd27ffa4eeb39c8cc68a9785b43c39c899976b966111495234460ccf559f') {
+    pending.push(import('./chunks/chunk-9642cd221e8ba26bb065486a683451ae9b6d44f912045cb189abecfa8b411fa8.js'));
   }
   return Promise.all(pending);
 }

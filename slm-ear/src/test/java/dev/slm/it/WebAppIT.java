@@ -62,9 +62,10 @@ class WebAppIT {
                 "{\"username\":\"vera\",\"password\":\"" + VIEWER_PASSWORD + "\",\"role\":\"VIEWER\"}").status());
         for (String node : List.of("web-1", "web-2", "web-3")) {
             String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}").json().getString("token");
+            // web-1's health check takes two seconds: long enough to watch its sync's progress
             agents.add(AgentProcess.start(it.work.resolve(node), it.server.baseUri(), node, token, head, Map.of(
                     "install.dir", "opt", "signing.key", key, "service.controller", "process",
-                    "service.start", "sleep 100000")));
+                    "service.start", "sleep 100000", "health.command", node.equals("web-1") ? "sleep 2" : "true")));
         }
         Await.until(Duration.ofSeconds(30), () -> it.api.get("api/updates/status", it.admin).json(),
                 s -> s.getJsonObject("counts").getInt("UP_TO_DATE") == 3);
@@ -143,6 +144,13 @@ class WebAppIT {
         assertEquals("true", String.valueOf(restart.getAttribute("checked") != null), "restart is checked by default");
         admin.byId("sync-confirm").click();
         admin.await(d -> admin.notifications().contains("Sync of web-1 started") ? true : null);
+        // the row shows the stages as the agent reports them
+        String stage = admin.await(d -> {
+            String s = d.findElement(By.id("progress-web-1")).getAttribute("data-stage");
+            return "HEALTH_CHECK".equals(s) ? s : null;
+        });
+        assertEquals("HEALTH_CHECK", stage);
+        assertEquals("90", admin.driver.findElement(By.id("progress-web-1")).getDomProperty("value"));
         // the toast at the end, the badge and the bell, all without a reload
         admin.await(Duration.ofSeconds(60), d -> admin.notifications().contains("web-1 runs the new commit") ? true : null);
         admin.await(d -> "2".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
@@ -165,16 +173,21 @@ class WebAppIT {
         admin.open("updates");
         admin.await(d -> admin.badges("#pending").size() == 2 ? true : null);
         assertTrue(admin.byId("latest-commit").getText().contains("v2: a new page"));
-        for (WebElement box : admin.driver.findElements(By.cssSelector("#pending vaadin-checkbox"))) {
-            if (!"true".equals(box.getAttribute("checked")) && box.isDisplayed()) {
-                box.click();
-            }
-        }
+        // the header's select-all checkbox, then every row's checkbox shows the selection
+        admin.driver.findElements(By.cssSelector("#pending vaadin-checkbox")).get(0).click();
+        admin.await(d -> d.findElements(By.cssSelector("#pending vaadin-checkbox")).stream()
+                .allMatch(box -> "true".equals(box.getDomProperty("checked"))) ? true : null);
         admin.byId("sync-selected").click();
         admin.byId("sync-type");
         admin.byId("sync-confirm").click();
-        admin.await(d -> admin.notifications().contains("Sync started on 2 nodes") ? true : null);
-        admin.await(Duration.ofSeconds(60), d -> "0".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        admin.await(Duration.ofSeconds(60), d -> {
+            seen.add(admin.notifications());
+            return seen.stream().anyMatch(t -> t.contains("web-2 runs the new commit"))
+                    && seen.stream().anyMatch(t -> t.contains("web-3 runs the new commit")) ? true : null;
+        });
+        assertTrue(seen.stream().anyMatch(t -> t.contains("Sync started on 2 nodes")), seen.toString());
+        admin.await(d -> "0".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
         admin.await(d -> admin.badges("#pending").isEmpty() ? true : null);
         admin.await(d -> d.findElement(By.id("history")).getText().contains("web-3") ? true : null);
         admin.screenshot(SHOTS.resolve("updates.png"));

@@ -32,7 +32,7 @@ public final class Browser implements AutoCloseable {
         options.setBinary(System.getProperty("slm.chromium", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1440,900", "--user-data-dir=" + profile.toAbsolutePath());
+                "--disable-quic", "--window-size=1440,1000", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("slm.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .build();
@@ -57,17 +57,32 @@ public final class Browser implements AutoCloseable {
         return await(Duration.ofSeconds(20), condition);
     }
 
+    /** Waits for the condition; when it never holds, the page is kept as failure-*.png for whoever reads the report. */
     public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(RuntimeException.class).until(condition);
+        try {
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(RuntimeException.class).until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            try {
+                Path shot = screenshot(Path.of("target/screenshots/failure-" + System.currentTimeMillis() + ".png"));
+                throw new AssertionError("waited " + timeout.toSeconds() + " s in vain on " + driver.getCurrentUrl()
+                        + " (screenshot: " + shot + "); notifications: " + notifications(), e);
+            } catch (AssertionError a) {
+                throw a;
+            } catch (Exception io) {
+                e.addSuppressed(io);
+                throw e;
+            }
+        }
     }
 
     public WebElement byId(String id) {
         return await(d -> d.findElement(By.id(id)));
     }
 
-    /** The code badges the page shows, as node status names (data-status). */
+    /** The code badges the page shows, as node status names (data-status), in the order shown. */
     public List<String> badges(String within) {
         return driver.findElements(By.cssSelector(within + " .code-badge")).stream()
+                .filter(WebElement::isDisplayed) // a grid keeps the cells of rows it no longer shows
                 .map(e -> e.getAttribute("data-status")).toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -8,6 +9,7 @@ import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
@@ -19,6 +21,7 @@ import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
+import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.TrackedSource;
@@ -28,6 +31,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The start page: every node with its code badge, lazily loaded page by page, filtered and sorted in the database. */
 @Route(value = "", layout = MainLayout.class)
@@ -47,7 +52,7 @@ public class NodesView extends VerticalLayout {
 
     @Inject
     public NodesView(NodeQueries queries, FleetStatus fleet, SourceStore sources, Mirror mirror, Actions actions,
-                     LiveEvents events) {
+                     SyncOperations operations, LiveEvents events) {
         this.queries = queries;
         this.fleet = fleet;
         setSizeFull();
@@ -80,6 +85,7 @@ public class NodesView extends VerticalLayout {
         grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
                 .setAutoWidth(true).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
                         n.codeStatus() == CodeStatus.OUTDATED ? mirror.get().classify(n.codeVersion(), latest).behind() : List.of()));
+        grid.addComponentColumn(this::syncState).setHeader("Sync").setKey("sync").setWidth("170px").setFlexGrow(0);
         grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
         grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen");
         grid.addComponentColumn(n -> {
@@ -107,11 +113,43 @@ public class NodesView extends VerticalLayout {
         HorizontalLayout filters = new HorizontalLayout(text, role, status, online);
         add(filters, grid);
         Live.follow(grid, events, e -> {
-            if (!e.isSync() || e.type().equals("sync.completed")) {
-                grid.getDataProvider().refreshAll();
+            if (e.isSync()) {
+                if (e.type().equals("sync.started") || e.type().equals("sync.progress")) {
+                    inFlight.put(e.nodeId(), new Progress(e.status(), e.percent()));
+                } else {
+                    inFlight.remove(e.nodeId());
+                }
             }
+            grid.getDataProvider().refreshAll();
+        });
+        addAttachListener(a -> {
+            inFlight.clear();
+            operations.running(1000).forEach(o -> inFlight.put(o.nodeId(), new Progress(o.status().name(), o.percent())));
         });
         addAttachListener(a -> a.getUI().addPollListener(p -> grid.getDataProvider().refreshAll()));
+    }
+
+    /** What a running sync of the node is doing, from the live events (and the running operations on attach). */
+    private record Progress(String status, Integer percent) {
+    }
+
+    private final Map<String, Progress> inFlight = new ConcurrentHashMap<>();
+
+    private Component syncState(Node n) {
+        Progress p = inFlight.get(n.id());
+        if (p == null) {
+            return new Span();
+        }
+        ProgressBar bar = new ProgressBar(0, 100, p.percent() == null ? 0 : p.percent());
+        bar.setIndeterminate(p.percent() == null);
+        bar.setId("progress-" + n.id());
+        bar.getElement().setAttribute("data-stage", p.status());
+        Span stage = new Span(p.status().toLowerCase().replace('_', ' '));
+        stage.getStyle().set("font-size", "var(--lumo-font-size-xs)");
+        VerticalLayout cell = new VerticalLayout(stage, bar);
+        cell.setPadding(false);
+        cell.setSpacing(false);
+        return cell;
     }
 
     private void prepare(SourceStore sources) {
