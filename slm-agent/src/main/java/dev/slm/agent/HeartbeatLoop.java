@@ -65,7 +65,7 @@ public class HeartbeatLoop implements Runnable {
             Long operation = updates == null ? null : updates.runningOperation();
             ServerClient.Reply reply = server.heartbeat(new ServerClient.Heartbeat(
                     agentVersion, commit, config.hostname(), config.roles(), operation == null ? "IDLE" : "APPLYING",
-                    operation));
+                    operation, updates == null ? java.util.List.of() : updates.releases()));
             if (updates != null) {
                 reply.command().ifPresent(updates::offer);
             }

@@ -35,7 +35,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
     }
 
     public record Heartbeat(String agentVersion, Optional<String> codeVersion, String hostname,
-                            java.util.List<String> roles, String state, Long operationId) {
+                            java.util.List<String> roles, String state, Long operationId,
+                            java.util.List<String> releases) {
     }
 
     public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval,
@@ -55,10 +56,13 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
     public Reply heartbeat(Heartbeat hb) throws IOException, InterruptedException {
         JsonArrayBuilder roles = Json.createArrayBuilder();
         hb.roles().forEach(roles::add);
+        JsonArrayBuilder releases = Json.createArrayBuilder();
+        hb.releases().stream().limit(50).forEach(releases::add);
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("agent_version", hb.agentVersion())
                 .add("hostname", hb.hostname())
                 .add("roles", roles)
+                .add("releases", releases)
                 .add("state", hb.state());
         if (hb.operationId() != null) {
             body.add("operation_id", hb.operationId());

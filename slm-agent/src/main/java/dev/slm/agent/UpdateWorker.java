@@ -52,6 +52,15 @@ public final class UpdateWorker {
         thread.submit(() -> guarded(command.operationId(), () -> updater.get().start(command)));
     }
 
+    /** The releases on the node, for the heartbeat; empty without updates or when the directory cannot be read. */
+    public java.util.List<String> releases() {
+        try {
+            return updater.isPresent() ? updater.get().releases() : java.util.List.of();
+        } catch (java.io.IOException e) {
+            return java.util.List.of();
+        }
+    }
+
     /** The operation being worked on, for the heartbeat. */
     public Long runningOperation() {
         return running.get();

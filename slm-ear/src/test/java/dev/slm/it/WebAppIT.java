@@ -161,6 +161,15 @@ class WebAppIT {
         assertEquals("SUCCEEDED", history.getJsonObject(0).getString("status"));
         assertEquals("admin", history.getJsonObject(0).getString("requested_by"));
 
+        // the node's page: the release its agent now keeps, reported by the heartbeat
+        String deployed = history.getJsonObject(0).getString("target_commit");
+        admin.open("nodes/web-1");
+        admin.await(d -> d.findElement(By.id("node-releases")).getText().contains(deployed.substring(0, 7) + " (deployed)") ? true : null);
+        assertEquals(List.of(deployed), it.api.get("api/nodes/web-1", it.admin).json().getJsonArray("releases")
+                .getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList());
+        admin.open("");
+        admin.await(d -> admin.badges("#nodes").size() == 3 ? true : null);
+
         admin.byId("bell").click();
         admin.await(d -> d.findElement(By.id("bell-sync-web-2")));
         admin.screenshot(SHOTS.resolve("bell.png"));
@@ -233,6 +242,34 @@ class WebAppIT {
             }
         }).get(10, TimeUnit.SECONDS);
         assertEquals(1008, closed.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @Order(8)
+    void anAdminRegistersANodeSeesItsTokenOnceAndCreatesAnOperator() throws Exception {
+        admin.open("admin");
+        admin.byId("register-node-id").findElement(By.tagName("input")).sendKeys("web-9");
+        admin.byId("register-node").click();
+        String token = admin.await(d -> {
+            String t = d.findElement(By.id("new-token")).getText().trim();
+            return t.isEmpty() ? null : t;
+        });
+        admin.byId("token-done").click();
+        // the token shown is the node's: its agent's heartbeat is accepted
+        Api.Response hb = it.api.post("api/nodes/web-9/heartbeat", "Bearer " + token,
+                "{\"agent_version\":\"1\",\"hostname\":\"web-9\",\"roles\":[]}");
+        assertEquals(200, hb.status(), hb.toString());
+
+        admin.byId("user-name").findElement(By.tagName("input")).sendKeys("olga");
+        admin.byId("user-password").findElement(By.tagName("input")).sendKeys("operator-password-1");
+        admin.byId("create-user").click();
+        admin.await(d -> admin.notifications().contains("Created olga") ? true : null);
+        assertTrue(it.api.get("api/users", it.admin).body().contains("\"olga\""));
+
+        // a viewer is shown no admin page, and has no way to it in the navigation
+        viewer.open("admin");
+        viewer.await(d -> d.findElement(By.tagName("body")).getText().contains("needs the admin role") ? true : null);
+        assertTrue(viewer.driver.findElements(By.id("register-node")).isEmpty());
     }
 
     static List<String> types(List<JsonObject> events, long operationId) {

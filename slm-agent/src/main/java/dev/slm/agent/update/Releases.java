@@ -54,6 +54,16 @@ public final class Releases {
         Files.setLastModifiedTime(release, FileTime.fromMillis(System.currentTimeMillis()));
     }
 
+    /** The releases on disk (whole ones: no half-extracted directory), most recently activated first. */
+    public List<String> list() throws IOException {
+        try (Stream<Path> s = Files.list(releases)) {
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Releases::modified).reversed())
+                    .map(p -> p.getFileName().toString())
+                    .toList();
+        }
+    }
+
     /** Deletes the oldest releases beyond {@code keep}; the current release and {@code alsoKeep} always stay. */
     public List<String> prune(int keep, String alsoKeep) throws IOException {
         String active = current().orElse(null);

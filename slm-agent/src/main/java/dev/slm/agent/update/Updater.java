@@ -74,6 +74,11 @@ public final class Updater {
         this.state = new StateFile(settings.stateDir().resolve("state.json"));
     }
 
+    /** The releases kept on this node, most recently activated first (for the heartbeat). */
+    public List<String> releases() throws IOException {
+        return s.releases().list();
+    }
+
     /** After a start: finishes or rolls back what a killed agent left. */
     public Optional<Job> pending() throws IOException {
         return state.load();

@@ -28,7 +28,7 @@ public class HeartbeatReceiver {
     NodeRegistry registry;
 
     public record Report(String agentVersion, String codeVersion, String hostname, List<String> roles,
-                         AgentState state, Long operationId) {
+                         AgentState state, Long operationId, List<String> releases) {
     }
 
     public record Reply(boolean updateAvailable, String latestVersion, Duration heartbeatInterval, SyncCommand command) {
@@ -42,7 +42,7 @@ public class HeartbeatReceiver {
         HeartbeatBatcher.Stored stored;
         try {
             stored = batcher.submit(new HeartbeatBatcher.Pending(nodeId, NodeTokens.hash(token), r.agentVersion(),
-                    r.codeVersion(), r.hostname(), r.roles(), r.state(), r.operationId())).get(WAIT_S, TimeUnit.SECONDS);
+                    r.codeVersion(), r.hostname(), r.roles(), r.state(), r.operationId(), r.releases())).get(WAIT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while storing the heartbeat of " + nodeId, e);

@@ -58,17 +58,18 @@ public class HeartbeatBatcher {
             + " (SELECT value FROM setting WHERE name = 'heartbeat_interval_s')";
     private static final String UPDATE = "UPDATE node SET agent_version = v.agent_version, code_version = v.code_version,"
             + " hostname = v.hostname, roles = v.roles, agent_state = v.agent_state, operation_id = v.operation_id,"
-            + " last_seen = ?, code_status = v.code_status, commits_behind = v.commits_behind, status_basis = ?"
+            + " last_seen = ?, code_status = v.code_status, commits_behind = v.commits_behind, status_basis = ?,"
+            + " releases = v.releases"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],"
-            + " ?::text[], ?::int4[]) AS v(id, token_hash, agent_version, code_version, hostname, roles, agent_state,"
-            + " operation_id, code_status, commits_behind), node AS before"
+            + " ?::text[], ?::int4[], ?::text[]) AS v(id, token_hash, agent_version, code_version, hostname, roles,"
+            + " agent_state, operation_id, code_status, commits_behind, releases), node AS before"
             + " WHERE node.id = v.id AND node.token_hash = v.token_hash AND before.id = node.id"
             + " RETURNING node.id, before.code_status IS DISTINCT FROM node.code_status"
             + " OR before.code_version IS DISTINCT FROM node.code_version";
 
     /** A heartbeat waiting to be stored. */
     public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
-                          List<String> roles, AgentState state, Long operationId) {
+                          List<String> roles, AgentState state, Long operationId, List<String> releases) {
     }
 
     /** What storing a heartbeat gave: whether it authenticated, what to answer, and a command if one waits. */
@@ -199,7 +200,8 @@ public class HeartbeatBatcher {
         entries.forEach(e -> rows.add(e.heartbeat()));
         int n = rows.size();
         String[] ids = new String[n], hashes = new String[n], versions = new String[n], codes = new String[n],
-                hosts = new String[n], roles = new String[n], states = new String[n], statuses = new String[n];
+                hosts = new String[n], roles = new String[n], states = new String[n], statuses = new String[n],
+                releases = new String[n];
         Long[] operations = new Long[n];
         Integer[] behind = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -215,6 +217,7 @@ public class HeartbeatBatcher {
             operations[i] = p.operationId();
             statuses[i] = cl.status().name();
             behind[i] = cl.commitsBehind();
+            releases[i] = p.releases() == null ? "" : String.join(",", p.releases());
         }
         try (PreparedStatement u = c.prepareStatement(UPDATE)) {
             u.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -229,6 +232,7 @@ public class HeartbeatBatcher {
             u.setArray(10, c.createArrayOf("int8", operations));
             u.setArray(11, c.createArrayOf("text", statuses));
             u.setArray(12, c.createArrayOf("int4", behind));
+            u.setArray(13, c.createArrayOf("text", releases));
             Set<String> updated = new HashSet<>();
             try (ResultSet rs = u.executeQuery()) {
                 while (rs.next()) {

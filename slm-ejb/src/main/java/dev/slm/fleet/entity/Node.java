@@ -68,6 +68,9 @@ public class Node {
     @Column(name = "status_basis")
     private String statusBasis;
 
+    /** comma-separated, newest first: the releases the agent keeps on the node */
+    private String releases = "";
+
     protected Node() {
     }
 
@@ -121,4 +124,7 @@ public class Node {
     public CodeStatus codeStatus() { return codeStatus; }
     public Integer commitsBehind() { return commitsBehind; }
     public String statusBasis() { return statusBasis; }
+    public List<String> releases() {
+        return releases == null || releases.isBlank() ? List.of() : List.of(releases.split(","));
+    }
 }

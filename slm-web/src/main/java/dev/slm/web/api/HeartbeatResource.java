@@ -78,12 +78,11 @@ public class HeartbeatResource {
             throw new InvalidInput("agent_version (64), hostname (255) or roles (1024, no commas) too long or malformed");
         }
         AgentState state = in.enumValue("state", AgentState.class).orElse(AgentState.IDLE);
-        for (String release : in.strings("releases")) {
-            if (!GitMirror.COMMIT_ID.matcher(release).matches()) {
-                throw new InvalidInput("releases must list full commit ids");
-            }
+        List<String> releases = in.strings("releases");
+        if (releases.size() > 50 || releases.stream().anyMatch(r -> !GitMirror.COMMIT_ID.matcher(r).matches())) {
+            throw new InvalidInput("releases must list full commit ids (at most 50)");
         }
         return new HeartbeatReceiver.Report(agentVersion, codeVersion, hostname, roles, state,
-                in.longValue("operation_id").orElse(null));
+                in.longValue("operation_id").orElse(null), releases);
     }
 }

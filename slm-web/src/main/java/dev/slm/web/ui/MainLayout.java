@@ -78,6 +78,9 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Nodes", NodesView.class, VaadinIcon.SERVER.create()));
         nav.addItem(new SideNavItem("Updates", UpdatesView.class, VaadinIcon.REFRESH.create()));
+        if (Operator.current().map(o -> o.can(Role.ADMIN)).orElse(false)) {
+            nav.addItem(new SideNavItem("Admin", AdminView.class, VaadinIcon.COG.create()));
+        }
         addToDrawer(nav);
 
         refreshBell();

@@ -88,6 +88,11 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         facts.addFormItem(new Span(String.join(", ", n.roles())), "Roles");
         facts.addFormItem(new Span(n.agentVersion() == null ? "" : n.agentVersion()), "Agent version");
         facts.addFormItem(new Span(n.agentState() == null ? "" : n.agentState().name().toLowerCase()), "Agent state");
+        Span releases = new Span(n.releases().isEmpty() ? "none reported"
+                : String.join(", ", n.releases().stream().map(r -> CodeBadge.shortId(r)
+                + (r.equals(n.codeVersion()) ? " (deployed)" : "")).toList()));
+        releases.setId("node-releases");
+        facts.addFormItem(releases, "Releases on the node");
         history.setItems(operations.history(nodeId, null, null, null, 0, 50));
         add(new H2(n.id()), sync, facts, new H3("Operations"), history);
     }

@@ -1,0 +1,64 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Opens the nodes page (the start page) in headless Chromium, logged in, ROUNDS times, and prints for each: the time
+ * from navigation to the first grid rows on screen (an upper bound of the server's time), and the server's time to
+ * first byte of the page and of the Vaadin bootstrap request (Resource Timing). Args: base URL, user, password, rounds.
+ */
+public class NodesPageBench {
+    public static void main(String[] a) throws Exception {
+        String base = a[0];
+        int rounds = Integer.parseInt(a[3]);
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1440,900", "--user-data-dir=" + Files.createTempDirectory("nodes-bench"));
+        ChromeDriver d = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), o);
+        try {
+            WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60), Duration.ofMillis(10));
+            d.get(base + "login");
+            wait.until(x -> x.findElement(By.cssSelector("input[name='username']"))).sendKeys(a[1]);
+            d.findElement(By.cssSelector("input[name='password']")).sendKeys(a[2]);
+            d.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
+            wait.until(x -> x.findElement(By.id("current-user")));
+            List<Long> walls = new ArrayList<>();
+            for (int i = 0; i <= rounds; i++) {
+                long t0 = System.nanoTime();
+                d.get(base);
+                wait.until(x -> x.findElements(By.cssSelector("#nodes vaadin-grid-cell-content")).stream()
+                        .anyMatch(c -> c.getText().startsWith("bench-")));
+                long wall = (System.nanoTime() - t0) / 1_000_000;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> t = (Map<String, Object>) d.executeScript(
+                        "const n = performance.getEntriesByType('navigation')[0];"
+                                + "const r = performance.getEntriesByType('resource').filter(e => e.name.includes('v-r='));"
+                                + "return {page: n.responseStart - n.requestStart,"
+                                + " vaadin: r.reduce((s, e) => s + (e.responseStart - e.requestStart), 0), requests: r.length};");
+                String line = String.format("open %d: first rows on screen after %d ms; server time to first byte: page %.0f ms,"
+                                + " Vaadin requests %.0f ms (%s)", i, wall, ((Number) t.get("page")).doubleValue(),
+                        ((Number) t.get("vaadin")).doubleValue(), t.get("requests"));
+                System.out.println(i == 0 ? line + "  [warm-up, not counted]" : line);
+                if (i > 0) {
+                    walls.add(wall);
+                }
+            }
+            walls.sort(Long::compare);
+            System.out.println("nodes page, first rows on screen: median " + walls.get(walls.size() / 2) + " ms, worst "
+                    + walls.get(walls.size() - 1) + " ms over " + walls.size() + " opens");
+        } finally {
+            d.quit();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The nodes page with 10,000 registered nodes: how long until the grid shows its first rows, in headless Chromium
+# (Debian's chromium + chromium-driver), and what the database spends on the grid's two queries (count + first page).
+#   bash bench/nodes-page.sh           (after: mvn -q install -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NODES=${NODES:-10000}
+ROUNDS=${ROUNDS:-10}
+. bench/lib.sh
+DB=slm_bench_nodes
+start_server $DB
+psql_bench -d $DB -c "
+  INSERT INTO node (id, token_hash, registered_at, registered_by, hostname, roles, code_status, last_seen, code_version)
+  SELECT 'bench-' || lpad(i::text, 5, '0'), encode(sha256(convert_to('bench-token-' || i, 'UTF8')), 'hex'), now(),
+         'bench', 'host-' || i || '.example', CASE WHEN i % 3 = 0 THEN 'web,eu' ELSE 'worker' END,
+         (ARRAY['UP_TO_DATE','OUTDATED','DIVERGED','UNKNOWN'])[1 + i % 4], now() - (i % 120) * interval '1 second',
+         '$COMMIT'
+  FROM generate_series(0, $NODES - 1) AS i"
+psql_bench -d $DB -c "ANALYZE node"
+machine
+echo "$NODES nodes; Payara Micro on 127.0.0.1:$PORT"
+echo "database time of the grid's queries (EXPLAIN ANALYZE):"
+for q in "SELECT COUNT(*) FROM node" "SELECT * FROM node ORDER BY id LIMIT 50 OFFSET 0" \
+         "SELECT * FROM node ORDER BY code_status DESC NULLS LAST, id LIMIT 50 OFFSET 0" \
+         "SELECT COUNT(*) FROM node WHERE code_status <> 'UP_TO_DATE'"; do
+    printf '  %-80s %s\n' "$q" "$(psql_bench -d $DB -At -c "EXPLAIN ANALYZE $q" | awk '/Execution Time/{print $3 " ms"}')"
+done
+mvn -q -o -pl slm-ear dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+java -cp "$(cat "$WORK/cp.txt")" bench/NodesPageBench.java "http://127.0.0.1:$PORT/" admin "$PASSWORD" "$ROUNDS" 2>/dev/null
