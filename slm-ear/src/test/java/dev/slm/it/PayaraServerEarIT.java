@@ -44,10 +44,47 @@ class PayaraServerEarIT {
                 String latest = api.post("api/updates/refresh", admin, null).json().getString("latest_version");
                 assertEquals(40, latest.length());
                 String token = api.post("api/nodes", admin, "{\"node_id\":\"ear-1\"}").json().getString("token");
+                // the EJB module's events reach the web module's broadcaster in the EAR too: /ws/events hears them
+                java.util.concurrent.CompletableFuture<String> heard = new java.util.concurrent.CompletableFuture<>();
+                java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                        .header("Authorization", admin)
+                        .buildAsync(URI.create("ws://127.0.0.1:" + (portBase + 80) + "/ws/events"),
+                                new java.net.http.WebSocket.Listener() {
+                                    @Override
+                                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                                          CharSequence data, boolean last) {
+                                        if (data.toString().contains("node.code_status_changed")) {
+                                            heard.complete(data.toString());
+                                        }
+                                        w.request(1);
+                                        return null;
+                                    }
+                                }).exceptionally(e -> {
+                                    if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                                        throw new AssertionError("/ws/events handshake answered "
+                                                + h.getResponse().statusCode() + ": " + h.getResponse().body(), h);
+                                    }
+                                    throw new AssertionError(e);
+                                }).get(20, java.util.concurrent.TimeUnit.SECONDS);
                 Api.Response hb = api.post("api/nodes/ear-1/heartbeat", Api.bearer(token),
                         "{\"code_version\":\"" + latest + "\"}");
                 assertEquals(200, hb.status(), hb.toString());
                 assertEquals("UP_TO_DATE", api.get("api/nodes/ear-1", admin).json().getString("code_status"));
+                assertTrue(heard.get(20, java.util.concurrent.TimeUnit.SECONDS).contains("ear-1"));
+                ws.abort();
+
+                // the web app serves from the EAR: the login page, and the form login into a session
+                Api.Response login = api.get("login", null);
+                assertEquals(200, login.status());
+                assertTrue(login.body().contains("Vaadin"), "the Vaadin bootstrap page");
+                java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (portBase + 80) + "/login"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=admin&password=" + PASSWORD))
+                                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(302, form.statusCode());
+                assertTrue(form.headers().firstValue("Location").orElse("").endsWith("/"), form.headers().toString());
+                assertTrue(form.headers().firstValue("Set-Cookie").orElse("").startsWith("JSESSIONID="));
                 long migrations;
                 try (var files = Files.list(Path.of("..", "db"))) {
                     migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();

@@ -87,7 +87,7 @@ public class UpdatesView extends VerticalLayout {
         });
         syncSelected.setId("sync-selected");
         Button syncAll = new Button("Sync all", e -> {
-            List<String> ids = queries.needingUpdates(1000).stream().map(Node::id).toList();
+            List<String> ids = queries.idsNeedingUpdates();
             if (ids.isEmpty()) {
                 Actions.ok("Every node is up to date");
             } else {
@@ -114,7 +114,7 @@ public class UpdatesView extends VerticalLayout {
                         + " checks and abort on failure. They arrive with the fleet issue; today every sync is parallel."));
         later.setId("coming-later");
 
-        add(banner, new H3("Pending updates"), new HorizontalLayout(syncSelected, syncAll), pending,
+        add(banner, new H3("Pending updates"), new HorizontalLayout(syncSelected, syncAll), pendingNote, pending,
                 new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
                 later);
         refresh(actions);
@@ -167,10 +167,17 @@ public class UpdatesView extends VerticalLayout {
 
     private void showPending() {
         Set<String> selected = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
-        List<Node> nodes = queries.needingUpdates(1000);
+        List<Node> nodes = queries.needingUpdates(PENDING_SHOWN);
         pending.setItems(nodes);
         nodes.stream().filter(n -> selected.contains(n.id())).forEach(pending::select);
+        int all = queries.needingUpdatesCount();
+        pendingNote.setText(all > nodes.size() ? "Showing the first " + nodes.size() + " of " + all
+                + " nodes that need updates; \"Sync all\" takes all " + all + "." : "");
     }
+
+    /** The pending grid holds the first nodes in memory (so that "select all" works); "Sync all" takes every one. */
+    private static final int PENDING_SHOWN = 1000;
+    private final Span pendingNote = new Span();
 
     private void showRunning() {
         running.setItems(operations.running(200));
