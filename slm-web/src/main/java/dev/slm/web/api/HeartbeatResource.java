@@ -21,7 +21,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** The agent's heartbeat (DESIGN.md, agent protocol). */
+/**
+ * The agent's heartbeat (DESIGN.md, agent protocol). Requests reach it through {@link HeartbeatFilter}, which reads
+ * the body and writes the answer itself (the hot path skips JAX-RS); the JAX-RS declaration stays as the contract
+ * and for any request the filter passes on.
+ */
 @ApplicationScoped
 @Path("nodes/{node_id}/heartbeat")
 public class HeartbeatResource {
