@@ -65,7 +65,9 @@ public class HeartbeatBatcher {
             + " agent_state, operation_id, code_status, commits_behind, releases), node AS before"
             + " WHERE node.id = v.id AND node.token_hash = v.token_hash AND before.id = node.id"
             + " RETURNING node.id, before.code_status IS DISTINCT FROM node.code_status"
-            + " OR before.code_version IS DISTINCT FROM node.code_version";
+            + " OR before.code_version IS DISTINCT FROM node.code_version,"
+            // usually false: then the batch needs no statement about operations at all
+            + " EXISTS (SELECT 1 FROM sync_operation o WHERE o.node_id = node.id AND o.status IN " + SyncStatus.ACTIVE_SQL + ")";
 
     /** A heartbeat waiting to be stored. */
     public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
@@ -170,10 +172,11 @@ public class HeartbeatBatcher {
                     }
                 }
                 Set<String> changed = new HashSet<>();
-                Set<String> updated = update(c, latestPerNode.values(), latest, changed);
+                Set<String> busy = new HashSet<>();
+                Set<String> updated = update(c, latestPerNode.values(), latest, changed, busy);
                 List<SyncEvent> completed = new ArrayList<>();
-                Map<String, SyncCommand> commands = updated.isEmpty() ? Map.of()
-                        : settleOperations(c, updated, latestPerNode, completed);
+                Map<String, SyncCommand> commands = busy.isEmpty() ? Map.of()
+                        : settleOperations(c, busy, latestPerNode, completed);
                 c.commit();
                 if (!changed.isEmpty()) {
                     nodesChanged.fire(new NodesChanged(changed));
@@ -194,8 +197,9 @@ public class HeartbeatBatcher {
         }
     }
 
-    private Set<String> update(Connection c, Iterable<Entry> entries, String latest, Set<String> changed)
-            throws SQLException {
+    /** Stores the reports; fills {@code changed} (status or commit moved) and {@code busy} (an operation is active). */
+    private Set<String> update(Connection c, Iterable<Entry> entries, String latest, Set<String> changed,
+                               Set<String> busy) throws SQLException {
         List<Pending> rows = new ArrayList<>();
         entries.forEach(e -> rows.add(e.heartbeat()));
         int n = rows.size();
@@ -239,6 +243,9 @@ public class HeartbeatBatcher {
                     updated.add(rs.getString(1));
                     if (rs.getBoolean(2)) {
                         changed.add(rs.getString(1));
+                    }
+                    if (rs.getBoolean(3)) {
+                        busy.add(rs.getString(1));
                     }
                 }
             }
