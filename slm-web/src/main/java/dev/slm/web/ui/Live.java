@@ -4,18 +4,42 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** Subscribes a component to the live events while it is attached; the handler runs inside {@code ui.access}. */
+/**
+ * Subscribes a component to the live events while it is attached. Events are handed over in batches, inside
+ * {@code ui.access}: whatever arrives while the UI's last batch still waits for its turn joins it, so a fleet
+ * rollout's stream of progress reports costs a busy view one refresh per turn, not one per report.
+ */
 public final class Live {
 
     private Live() {
     }
 
-    public static void follow(Component component, LiveEvents events, Consumer<LiveEvent> handler) {
+    public static void follow(Component component, LiveEvents events, Consumer<List<LiveEvent>> handler) {
         component.addAttachListener(attach -> {
             UI ui = attach.getUI();
-            Runnable unregister = events.register(e -> ui.access(() -> handler.accept(e)));
+            ConcurrentLinkedQueue<LiveEvent> waiting = new ConcurrentLinkedQueue<>();
+            AtomicBoolean scheduled = new AtomicBoolean();
+            Runnable unregister = events.register(e -> {
+                waiting.add(e);
+                if (scheduled.compareAndSet(false, true)) {
+                    ui.access(() -> {
+                        scheduled.set(false);
+                        List<LiveEvent> batch = new ArrayList<>();
+                        for (LiveEvent next; (next = waiting.poll()) != null; ) {
+                            batch.add(next);
+                        }
+                        if (!batch.isEmpty()) {
+                            handler.accept(batch);
+                        }
+                    });
+                }
+            });
             component.addDetachListener(detach -> {
                 unregister.run();
                 detach.unregisterListener();

@@ -84,9 +84,9 @@ public class MainLayout extends AppLayout {
         addToDrawer(nav);
 
         refreshBell();
-        Live.follow(bell, events, e -> {
+        Live.follow(bell, events, batch -> {
             refreshBell();
-            toast(e);
+            toasts(batch);
         });
         addAttachListener(e -> {
             e.getUI().setPollInterval(5000); // online/offline is a matter of time, not of an event
@@ -94,7 +94,24 @@ public class MainLayout extends AppLayout {
         });
     }
 
-    /** Toasts for what an operator wants to hear about without looking: a sync's end, a new upstream commit. */
+    /** Toasts for what an operator wants to hear about without looking; many ends at once make one toast. */
+    private static void toasts(List<LiveEvent> batch) {
+        List<LiveEvent> told = batch.stream().filter(e -> e.type().equals("sync.completed") || e.type().equals("sync.failed")
+                || e.type().equals("source.latest_changed")).toList();
+        if (told.size() <= 3) {
+            told.forEach(MainLayout::toast);
+            return;
+        }
+        long ok = told.stream().filter(e -> e.type().equals("sync.completed")).count();
+        long failed = told.stream().filter(e -> e.type().equals("sync.failed")).count();
+        if (failed > 0) {
+            Actions.error(ok + " syncs succeeded, " + failed + " did not (see Updates)");
+        } else {
+            Actions.ok(ok + " syncs succeeded");
+        }
+        told.stream().filter(e -> e.type().equals("source.latest_changed")).forEach(MainLayout::toast);
+    }
+
     private static void toast(LiveEvent e) {
         switch (e.type()) {
             case "sync.completed" -> Actions.ok(e.nodeId() + " runs the new commit: sync " + e.operationId() + " succeeded");

@@ -50,9 +50,9 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         this.mirror = mirror;
         this.operations = operations;
         this.actions = actions;
-        Live.follow(this, events, e -> {
-            if (nodeId != null && (nodeId.equals(e.nodeId()) || e.nodeIds() != null && e.nodeIds().contains(nodeId)
-                    || e.type().equals("source.latest_changed"))) {
+        Live.follow(this, events, batch -> {
+            if (nodeId != null && batch.stream().anyMatch(e -> nodeId.equals(e.nodeId())
+                    || e.nodeIds() != null && e.nodeIds().contains(nodeId) || e.type().equals("source.latest_changed"))) {
                 show();
             }
         });

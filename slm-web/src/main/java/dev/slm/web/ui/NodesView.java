@@ -25,6 +25,7 @@ import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.entity.TrackedSource;
+import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -112,11 +113,11 @@ public class NodesView extends VerticalLayout {
 
         HorizontalLayout filters = new HorizontalLayout(text, role, status, online);
         add(filters, grid);
-        Live.follow(grid, events, e -> {
-            if (e.isSync()) {
+        Live.follow(grid, events, batch -> {
+            for (LiveEvent e : batch) {
                 if (e.type().equals("sync.started") || e.type().equals("sync.progress")) {
                     inFlight.put(e.nodeId(), new Progress(e.status(), e.percent()));
-                } else {
+                } else if (e.isSync()) {
                     inFlight.remove(e.nodeId());
                 }
             }

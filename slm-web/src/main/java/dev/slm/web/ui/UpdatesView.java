@@ -118,18 +118,18 @@ public class UpdatesView extends VerticalLayout {
                 new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
                 later);
         refresh(actions);
-        Live.follow(this, events, e -> onEvent(e, actions));
+        Live.follow(this, events, batch -> onEvents(batch, actions));
     }
 
-    private void onEvent(LiveEvent e, Actions actions) {
-        if (e.isSync()) {
-            showRunning();
-            history.getDataProvider().refreshAll();
-            if (!e.type().equals("sync.progress") && !e.type().equals("sync.started")) {
-                showPending();
-            }
-        } else {
+    private void onEvents(List<LiveEvent> batch, Actions actions) {
+        if (batch.stream().anyMatch(e -> !e.isSync())) {
             refresh(actions);
+            return;
+        }
+        showRunning();
+        history.getDataProvider().refreshAll();
+        if (batch.stream().anyMatch(e -> !e.type().equals("sync.progress") && !e.type().equals("sync.started"))) {
+            showPending();
         }
     }
 
