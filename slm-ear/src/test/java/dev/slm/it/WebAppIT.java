@@ -122,6 +122,25 @@ class WebAppIT {
         assertTrue(admin.driver.findElement(By.cssSelector("#nodes")).getText().contains("Update available"));
         admin.await(d -> admin.notifications().contains("New upstream commit") ? true : null);
         admin.screenshot(SHOTS.resolve("nodes.png"));
+
+        // the filter runs in the database: one node by name, none up to date
+        admin.byId("filter-text").findElement(By.tagName("input")).sendKeys("web-2");
+        admin.await(d -> admin.badges("#nodes").size() == 1 ? true : null);
+        assertTrue(admin.driver.findElement(By.id("nodes")).getText().contains("web-2"));
+        admin.byId("filter-text").findElement(By.tagName("input")).sendKeys(org.openqa.selenium.Keys.chord(
+                org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.BACK_SPACE);
+        admin.await(d -> admin.badges("#nodes").size() == 3 ? true : null);
+
+        // the version difference the badge explains: short commits, how far behind, the subjects
+        viewer.open("nodes/web-3");
+        String difference = viewer.await(d -> {
+            String title = d.findElement(By.cssSelector(".code-badge")).getAttribute("title");
+            return title != null && title.contains("behind") ? title : null;
+        });
+        assertTrue(difference.contains("1 commit behind"), difference);
+        assertTrue(difference.contains("v2: a new page"), difference);
+        viewer.open("");
+        viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
     }
 
     @Test
