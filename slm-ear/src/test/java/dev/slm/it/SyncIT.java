@@ -164,7 +164,7 @@ class SyncIT {
         registerAt("t-1", first);
         long id = it.api.post("api/nodes/t-1/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
         it.db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
-        JsonObject op = Await.until(Duration.ofSeconds(15), () -> operation(id),
+        JsonObject op = Await.until(Duration.ofSeconds(30), () -> operation(id),
                 o -> o.getString("status").equals("TIMED_OUT"));
         assertNotNull(op.getString("finished_at"));
         assertEquals(202, it.api.post("api/nodes/t-1/sync", it.admin, "{}").status(), "a timed-out node can be synced again");

@@ -38,7 +38,8 @@ public class SyncTimeouts {
 
     @PostConstruct
     void start() {
-        timers.createIntervalTimer(5_000, 5_000, new TimerConfig("sync-timeouts", false));
+        // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
+        timers.createIntervalTimer(10_000, 5_000, new TimerConfig("sync-timeouts", false));
     }
 
     @Timeout

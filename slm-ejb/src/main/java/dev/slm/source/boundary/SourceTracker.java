@@ -42,6 +42,7 @@ public class SourceTracker {
     private static final Logger LOG = Logger.getLogger(SourceTracker.class.getName());
     private static final Duration LEASE = Duration.ofMinutes(10);
     private static final Duration WAIT_FOR_OTHER_FETCH = Duration.ofSeconds(60);
+    private static final long FIRST_FETCH_DELAY_MS = 10_000;
 
     private final String instanceId = UUID.randomUUID().toString();
 
@@ -63,8 +64,13 @@ public class SourceTracker {
         String branch = config.gitUrl().isPresent() ? config.gitBranch() : DemoRepository.BRANCH;
         String path = config.gitUrl().isPresent() ? config.gitPath() : DemoRepository.PATH;
         store.follow(url, branch, path);
+        // JGit's classes are loaded now, during deployment: the web module's start that follows reopens the
+        // application's jars, and a first class load that falls into that moment fails its static initialiser for
+        // good (seen: "zip file closed" in FS.<clinit>, every later fetch failing); the first scheduled fetch comes
+        // well after the start for the same reason (an operator's refresh can only come after it anyway)
+        mirror.get().repository();
         Duration interval = config.fetchInterval();
-        timers.createIntervalTimer(1_000, interval.toMillis(), new TimerConfig("git-fetch", false));
+        timers.createIntervalTimer(FIRST_FETCH_DELAY_MS, interval.toMillis(), new TimerConfig("git-fetch", false));
         LOG.info(() -> "Tracking " + RedactedUrl.of(url) + " branch '" + branch + "' path '" + path
                 + "', fetching every " + interval.toSeconds() + " s");
     }
