@@ -289,6 +289,13 @@ class WebAppIT {
         viewer.open("admin");
         viewer.await(d -> d.findElement(By.tagName("body")).getText().contains("needs the admin role") ? true : null);
         assertTrue(viewer.driver.findElements(By.id("register-node")).isEmpty());
+
+        // logging out ends the session: the start page sends the browser back to the login
+        viewer.byId("logout").click();
+        viewer.await(d -> d.getCurrentUrl().endsWith("/login") ? true : null);
+        viewer.open("");
+        viewer.await(d -> d.findElements(By.cssSelector("input[name='username']")).isEmpty() ? null : true);
+        assertTrue(viewer.driver.findElements(By.id("current-user")).isEmpty());
     }
 
     static List<String> types(List<JsonObject> events, long operationId) {

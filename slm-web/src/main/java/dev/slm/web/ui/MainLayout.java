@@ -70,6 +70,7 @@ public class MainLayout extends AppLayout {
             UI.getCurrent().getPage().setLocation("login");
         });
         logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        logout.setId("logout");
         HorizontalLayout right = new HorizontalLayout(bell, user, logout);
         right.setAlignItems(FlexComponent.Alignment.CENTER);
         right.getStyle().set("margin-left", "auto").set("padding-right", "var(--lumo-space-m)");
