@@ -141,6 +141,10 @@ class FleetTrackingIT {
         assertProblem(400, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"0\"}"));
         assertProblem(400, it.api.put("api/settings/no_such_setting", it.admin, "{\"value\":\"1\"}"));
         assertProblem(400, it.api.post("api/users", it.admin, "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"VIEWER\"}"));
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"lea\",\"password\":\"viewer-password-2\",\"role\":\"viewer\"}").status(),
+                "roles are taken in either case");
+        assertProblem(400, it.api.post("api/users", it.admin, "{\"username\":\"max\",\"password\":\"viewer-password-3\",\"role\":\"root\"}"));
         assertTrue(it.db.query("SELECT password_hash FROM operator_account WHERE username = 'vera'").get(0)
                 .get("password_hash").toString().startsWith("PBKDF2WithHmacSHA256:"), "passwords are stored hashed");
     }

@@ -84,7 +84,7 @@ final class JsonInput {
     <E extends Enum<E>> Optional<E> enumValue(String name, Class<E> type) {
         return string(name).map(s -> {
             try {
-                return Enum.valueOf(type, s);
+                return Enum.valueOf(type, s.trim().toUpperCase(java.util.Locale.ROOT)); // "viewer" as well as "VIEWER"
             } catch (IllegalArgumentException e) {
                 throw new InvalidInput(name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
             }
