@@ -124,7 +124,6 @@ class AgentRecoveryIT {
         AgentProcess agent = deployedNode("dl-1", Map.of("download.limit.kb.s", "400"));
         AgentProcess again = null;
         String base = current(dir);
-        String old = label(dir);
         try {
             String target = newCommit("dl");
             long id = sync("dl-1", "immediate");
@@ -136,9 +135,7 @@ class AgentRecoveryIT {
             assertEquals(base, current(dir), "nothing touched current");
 
             again = AgentProcess.restart(dir);
-            JsonObject op = awaitEnd(id);
-            assertEquals("SUCCEEDED", op.getString("status"), op.toString());
-            assertEquals(target, current(dir));
+            assertEndsOn(id, dir, target);
             assertTrue(Files.readString(dir.resolve("agent.log")).contains("resuming the download of"),
                     "the second agent continued the .part file with a Range request");
             assertTrue(Files.notExists(part));
@@ -153,7 +150,6 @@ class AgentRecoveryIT {
         AgentProcess agent = deployedNode("ex-1", Map.of());
         AgentProcess again = null;
         String base = current(dir);
-        String old = label(dir);
         try {
             String target = newCommit("ex");
             Files.writeString(dir.resolve("hold-hook"), "");
@@ -167,9 +163,7 @@ class AgentRecoveryIT {
 
             Files.delete(dir.resolve("hold-hook"));
             again = AgentProcess.restart(dir);
-            JsonObject op = awaitEnd(id);
-            assertEquals("SUCCEEDED", op.getString("status"), op.toString());
-            assertEquals(target, current(dir));
+            assertEndsOn(id, dir, target);
             assertEquals("ex\n", Files.readString(dir.resolve("opt/current/VERSION")));
             try (Stream<Path> s = Files.list(dir.resolve("opt/releases"))) {
                 assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
@@ -196,9 +190,7 @@ class AgentRecoveryIT {
             assertEquals(base, current(dir), "killed before the swap: the old release is whole");
 
             again = AgentProcess.restart(dir);
-            JsonObject op = awaitEnd(id);
-            assertEquals("SUCCEEDED", op.getString("status"), op.toString());
-            assertEquals(target, current(dir));
+            assertEndsOn(id, dir, target);
             Await.until(Duration.ofSeconds(5), () -> events(dir), e -> e.contains("started sw"));
             assertEquals(List.of("started " + old, "draining " + old, "drained " + old, "started sw"), events(dir));
         } finally {
@@ -323,6 +315,13 @@ class AgentRecoveryIT {
     static JsonObject awaitEnd(long id) throws Exception {
         return Await.until(Duration.ofSeconds(90), () -> it.api.get("api/operations/" + id, it.admin).json(),
                 o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
+    }
+
+    /** The operation ends SUCCEEDED with the node's current release on the target. */
+    static void assertEndsOn(long id, Path dir, String target) throws Exception {
+        JsonObject op = awaitEnd(id);
+        assertEquals("SUCCEEDED", op.getString("status"), op.toString());
+        assertEquals(target, current(dir));
     }
 
     static String current(Path dir) throws Exception {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +35,7 @@ public final class SelfServiceController implements ServiceController {
     private final Releases releases;
     private final Path installDir;
     private final Optional<String> running;
-    private final java.util.function.Supplier<Optional<String>> confirmed;
+    private final Supplier<Optional<String>> confirmed;
     private final Runnable exit;
 
     /**
@@ -43,7 +44,7 @@ public final class SelfServiceController implements ServiceController {
      * @param exit      leaves the process (System.exit in the agent)
      */
     public SelfServiceController(Releases releases, Path installDir, Optional<String> running,
-                                 java.util.function.Supplier<Optional<String>> confirmed, Runnable exit) {
+                                 Supplier<Optional<String>> confirmed, Runnable exit) {
         this.releases = releases;
         this.installDir = installDir;
         this.running = running;

@@ -70,14 +70,6 @@ public class NodeQueries {
         return nodes;
     }
 
-    /** Every node that is not up to date, by id ("Sync all"). */
-    public List<String> idsNeedingUpdates() {
-        @SuppressWarnings("unchecked")
-        List<String> ids = em.createNativeQuery("SELECT id FROM node WHERE code_status <> 'UP_TO_DATE' ORDER BY id")
-                .getResultList();
-        return ids;
-    }
-
     public int needingUpdatesCount() {
         return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM node WHERE code_status <> 'UP_TO_DATE'")
                 .getSingleResult()).intValue();

@@ -20,6 +20,20 @@ public final class Live {
     private Live() {
     }
 
+    /**
+     * Runs {@code refresh} on every poll of the UI while the component is attached (online/offline is a matter of
+     * time, not of an event); the listener goes with the component, not with the UI.
+     */
+    public static void poll(Component component, Runnable refresh) {
+        component.addAttachListener(attach -> {
+            var registration = attach.getUI().addPollListener(p -> refresh.run());
+            component.addDetachListener(detach -> {
+                registration.remove();
+                detach.unregisterListener();
+            });
+        });
+    }
+
     public static void follow(Component component, LiveEvents events, Consumer<List<LiveEvent>> handler) {
         component.addAttachListener(attach -> {
             UI ui = attach.getUI();

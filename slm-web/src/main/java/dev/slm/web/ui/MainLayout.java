@@ -89,10 +89,8 @@ public class MainLayout extends AppLayout {
             refreshBell();
             toasts(batch);
         });
-        addAttachListener(e -> {
-            e.getUI().setPollInterval(5000); // online/offline is a matter of time, not of an event
-            e.getUI().addPollListener(p -> refreshBell());
-        });
+        addAttachListener(e -> e.getUI().setPollInterval(5000));
+        Live.poll(bell, this::refreshBell);
     }
 
     /** Toasts for what an operator wants to hear about without looking; many ends at once make one toast. */

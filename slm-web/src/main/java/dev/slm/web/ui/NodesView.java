@@ -127,7 +127,7 @@ public class NodesView extends VerticalLayout {
             inFlight.clear();
             operations.running(1000).forEach(o -> inFlight.put(o.nodeId(), new Progress(o.status().name(), o.percent())));
         });
-        addAttachListener(a -> a.getUI().addPollListener(p -> grid.getDataProvider().refreshAll()));
+        Live.poll(grid, grid.getDataProvider()::refreshAll);
     }
 
     /** What a running sync of the node is doing, from the live events (and the running operations on attach). */

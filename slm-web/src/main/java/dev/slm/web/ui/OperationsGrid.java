@@ -10,7 +10,8 @@ import java.time.format.DateTimeFormatter;
 /** Sync operations in a grid: node, status with progress, commits, who, when, the last message. */
 public final class OperationsGrid {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+    /** How the web app writes an instant. */
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
     private OperationsGrid() {

@@ -30,8 +30,6 @@ import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -44,9 +42,6 @@ import java.util.stream.Collectors;
 @PageTitle("Updates — SLM")
 @Dependent
 public class UpdatesView extends VerticalLayout {
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private final SourceStore sources;
     private final NodeQueries queries;
@@ -87,7 +82,7 @@ public class UpdatesView extends VerticalLayout {
         });
         syncSelected.setId("sync-selected");
         Button syncAll = new Button("Sync all", e -> {
-            List<String> ids = queries.idsNeedingUpdates();
+            List<String> ids = fleet.notUpToDate().stream().map(Node::id).toList();
             if (ids.isEmpty()) {
                 Actions.ok("Every node is up to date");
             } else {
@@ -152,7 +147,7 @@ public class UpdatesView extends VerticalLayout {
             commit.setId("latest-commit");
             commit.getStyle().set("font-weight", "600");
             Span meta = new Span(" by " + s.latestAuthor() + " · " + s.branch() + (s.path() == null || s.path().isBlank() ? ""
-                    : " · " + s.path()) + " · fetched " + (s.fetchedAt() == null ? "never" : TIME.format(s.fetchedAt())));
+                    : " · " + s.path()) + " · fetched " + (s.fetchedAt() == null ? "never" : OperationsGrid.TIME.format(s.fetchedAt())));
             HorizontalLayout line = new HorizontalLayout(VaadinIcon.CODE.create(), commit, meta, refresh);
             line.setAlignItems(FlexComponent.Alignment.CENTER);
             banner.add(line);
