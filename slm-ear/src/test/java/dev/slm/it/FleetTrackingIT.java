@@ -13,6 +13,8 @@ import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -190,6 +192,58 @@ class FleetTrackingIT {
         assertEquals(latest, recovered.getString("latest_version"));
         assertTrue(recovered.isNull("last_fetch_error"));
     }
+
+    /**
+     * Another instance stores a new latest commit (holding the status lock exclusive) while a heartbeat's batch waits
+     * for the lock: the heartbeat is then classified against that new commit, never stored against the one before.
+     */
+    @Test
+    void aHeartbeatThatWaitedForANewLatestCommitIsClassifiedAgainstIt() throws Exception {
+        String first = refresh().getString("latest_version");
+        String token = register("race-1");
+        String beat = "{\"code_version\":\"" + first + "\"}";
+        assertEquals(200, it.api.post("api/nodes/race-1/heartbeat", Api.bearer(token), beat).status());
+        String second = it.repo.commit("Fetched by this instance", "app/race.txt", "race\n");
+        assertEquals(second, refresh().getString("latest_version"));
+        assertEquals(200, it.api.post("api/nodes/race-1/heartbeat", Api.bearer(token), beat).status());
+        assertEquals("OUTDATED", node("race-1").getString("code_status"));
+
+        CompletableFuture<Api.Response> heartbeat;
+        try (Connection other = it.db.connect()) {
+            // "another instance" fetched a force-push back to the first commit and recomputed the statuses
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + STATUS_LOCK + ")");
+                s.execute("UPDATE tracked_source SET latest_commit = '" + first + "'");
+                s.execute("UPDATE node SET code_status = 'UP_TO_DATE', commits_behind = NULL, status_basis = '"
+                        + first + "' WHERE code_version = '" + first + "'");
+            }
+            heartbeat = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return it.api.post("api/nodes/race-1/heartbeat", Api.bearer(token), beat);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until(Duration.ofSeconds(10), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND wait_event = 'advisory'").get(0).get("waiting"),
+                    waiting -> ((Number) waiting).intValue() == 1);
+            assertFalse(heartbeat.isDone(), "the heartbeat did not wait for the status lock");
+            other.commit();
+        }
+        Api.Response answer = heartbeat.get(20, TimeUnit.SECONDS);
+        assertEquals(200, answer.status(), answer.toString());
+        assertEquals(first, answer.json().getString("latest_version"));
+        assertFalse(answer.json().getBoolean("update_available"));
+        Map<String, Object> row = it.db.query("SELECT code_status, status_basis FROM node WHERE id = 'race-1'").get(0);
+        assertEquals("UP_TO_DATE", row.get("code_status"));
+        assertEquals(first, row.get("status_basis"));
+        // back to the repository as it is, for the other tests
+        assertEquals(it.repo.head(), refresh().getString("latest_version"));
+    }
+
+    /** SourceStore.STATUS_LOCK: heartbeats take it shared, a change of the latest commit exclusive. */
+    static final long STATUS_LOCK = 0x534C4D0001L;
 
     @Test
     void aFetchWaitsWhileAnotherInstanceHoldsTheFetchLease() throws Exception {

@@ -42,6 +42,11 @@ public final class TestDatabase implements AutoCloseable {
         return Map.of("SLM_DB_URL", url(), "SLM_DB_USER", USER, "SLM_DB_PASSWORD", "");
     }
 
+    /** A connection of the test's own, for a transaction it holds open. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), USER, "");
+    }
+
     public List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
         try (Connection c = DriverManager.getConnection(url(), USER, "");
              PreparedStatement ps = c.prepareStatement(sql)) {

@@ -22,6 +22,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,14 +39,17 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Stores heartbeats in batches: one writer thread takes every heartbeat that is waiting and stores them all in one
- * transaction (lock, read the latest commit and interval, one UPDATE over arrays). When the server is idle a batch
- * holds one heartbeat; under load batches grow by themselves, so the database does a fraction of the work per
- * heartbeat and no heartbeat waits for a timer.
+ * Stores heartbeats in batches: one writer thread takes every heartbeat that is waiting and stores them all with
+ * one statement, {@code store_heartbeats} (db/V4): one round trip and one transaction that takes the status lock,
+ * reads the latest commit and interval and runs one UPDATE over arrays. When the server is idle a batch holds one
+ * heartbeat; under load batches grow by themselves, so the database does a fraction of the work per heartbeat and no
+ * heartbeat waits for a timer. Only nodes with an active sync operation cost a second transaction.
  *
- * Each batch holds the shared status lock, so a concurrent change of the latest commit (exclusive lock) never
- * leaves a stale status. The UPDATE matches node id and token hash together: a heartbeat whose row is not
- * updated did not authenticate, and its caller finds out why.
+ * The statuses are classified here, against the latest commit the previous batch saw; the function stores them only
+ * if that is still the latest commit once it holds the shared status lock (a change of the latest commit holds it
+ * exclusive), and otherwise says which one is, and the batch is classified again. So a status never goes stale. The
+ * UPDATE matches node id and token hash together: a heartbeat whose row is not updated did not authenticate, and its
+ * caller finds out why.
  */
 @ApplicationScoped
 public class HeartbeatBatcher {
@@ -52,22 +57,12 @@ public class HeartbeatBatcher {
     private static final Logger LOG = Logger.getLogger(HeartbeatBatcher.class.getName());
     private static final int MAX_BATCH = 500;
 
-    private static final String LOCK_AND_READ = "SELECT set_config('synchronous_commit', 'off', true),"
-            + " pg_advisory_xact_lock_shared(?),"
-            + " (SELECT latest_commit FROM tracked_source WHERE id = 1),"
-            + " (SELECT value FROM setting WHERE name = 'heartbeat_interval_s')";
-    private static final String UPDATE = "UPDATE node SET agent_version = v.agent_version, code_version = v.code_version,"
-            + " hostname = v.hostname, roles = v.roles, agent_state = v.agent_state, operation_id = v.operation_id,"
-            + " last_seen = ?, code_status = v.code_status, commits_behind = v.commits_behind, status_basis = ?,"
-            + " releases = v.releases"
-            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],"
-            + " ?::text[], ?::int4[], ?::text[]) AS v(id, token_hash, agent_version, code_version, hostname, roles,"
-            + " agent_state, operation_id, code_status, commits_behind, releases), node AS before"
-            + " WHERE node.id = v.id AND node.token_hash = v.token_hash AND before.id = node.id"
-            + " RETURNING node.id, before.code_status IS DISTINCT FROM node.code_status"
-            + " OR before.code_version IS DISTINCT FROM node.code_version,"
-            // usually false: then the batch needs no statement about operations at all
-            + " EXISTS (SELECT 1 FROM sync_operation o WHERE o.node_id = node.id AND o.status IN " + SyncStatus.ACTIVE_SQL + ")";
+    /** Tries before a batch gives up because the latest commit keeps changing under it (it never does twice). */
+    private static final int ATTEMPTS = 5;
+    /** One statement, one round trip (db/V4__store_heartbeats.sql). */
+    private static final String STORE = "SELECT stored_id, status_changed, has_operation, latest, interval_s"
+            + " FROM store_heartbeats(?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::text[], ?::int8[], ?::text[], ?::int4[], ?::text[])";
 
     /** A heartbeat waiting to be stored. */
     public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
@@ -107,6 +102,13 @@ public class HeartbeatBatcher {
     @Inject
     Event<SyncEvent> syncEvents;
 
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+    /** The latest commit the last batch was stored against; the next one classifies against it. Writer thread only. */
+    private String expectedLatest;
+    /** The writer's connection (see {@link #connection()}). Writer thread only. */
+    private Connection connection;
+
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
     private Thread writer;
     private volatile boolean running = true;
@@ -130,6 +132,14 @@ public class HeartbeatBatcher {
     }
 
     private void writeLoop() {
+        try {
+            writeUntilStopped();
+        } finally {
+            closeConnection();
+        }
+    }
+
+    private void writeUntilStopped() {
         List<Entry> batch = new ArrayList<>();
         while (running) {
             try {
@@ -139,7 +149,18 @@ public class HeartbeatBatcher {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                if (connection == null) {
+                    write(batch);
+                } else {
+                    try {
+                        write(batch);
+                    } catch (SQLException e) {
+                        // a kept connection may have gone stale (database restarted): once more with a fresh one;
+                        // storing a heartbeat twice does no harm
+                        LOG.log(Level.WARNING, "storing heartbeats failed; trying again with a new connection", e);
+                        write(batch);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -158,50 +179,71 @@ public class HeartbeatBatcher {
         for (Entry e : batch) {
             latestPerNode.put(e.heartbeat().nodeId(), e);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String latest;
-                Duration interval;
-                try (PreparedStatement s = c.prepareStatement(LOCK_AND_READ)) {
-                    s.setLong(1, SourceStore.STATUS_LOCK);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        latest = rs.getString(3);
-                        interval = parseInterval(rs.getString(4));
-                    }
+        List<Pending> rows = new ArrayList<>();
+        latestPerNode.values().forEach(e -> rows.add(e.heartbeat()));
+        Connection c = connection();
+        try {
+            Result stored = null;
+            for (int attempt = 0; stored == null; attempt++) {
+                if (attempt == ATTEMPTS) {
+                    throw new SQLException("the latest commit changed " + ATTEMPTS + " times while storing heartbeats");
                 }
-                Set<String> changed = new HashSet<>();
-                Set<String> busy = new HashSet<>();
-                Set<String> updated = update(c, latestPerNode.values(), latest, changed, busy);
-                List<SyncEvent> completed = new ArrayList<>();
-                Map<String, SyncCommand> commands = busy.isEmpty() ? Map.of()
-                        : settleOperations(c, busy, latestPerNode, completed);
-                c.commit();
-                if (!changed.isEmpty()) {
-                    nodesChanged.fire(new NodesChanged(changed));
-                }
-                completed.forEach(syncEvents::fire);
-                for (Entry e : batch) {
-                    String id = e.heartbeat().nodeId();
-                    boolean ok = updated.contains(id) && latestPerNode.get(id).heartbeat().tokenHash()
-                            .equals(e.heartbeat().tokenHash());
-                    e.result().complete(new Stored(ok, latest, interval, ok ? commands.get(id) : null));
-                }
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                stored = store(c, rows, expectedLatest);
             }
+            List<SyncEvent> completed = new ArrayList<>();
+            Map<String, SyncCommand> commands = stored.busy().isEmpty() ? Map.of()
+                    : settleOperations(c, stored.busy(), latestPerNode, completed);
+            if (!stored.changed().isEmpty()) {
+                nodesChanged.fire(new NodesChanged(stored.changed()));
+            }
+            completed.forEach(syncEvents::fire);
+            for (Entry e : batch) {
+                String id = e.heartbeat().nodeId();
+                boolean ok = stored.updated().contains(id) && latestPerNode.get(id).heartbeat().tokenHash()
+                        .equals(e.heartbeat().tokenHash());
+                e.result().complete(new Stored(ok, stored.latest(), stored.interval(), ok ? commands.get(id) : null));
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the connection may be what failed: the next batch takes a fresh one from the pool
+            closeConnection();
+            throw e;
         }
     }
 
-    /** Stores the reports; fills {@code changed} (status or commit moved) and {@code busy} (an operation is active). */
-    private Set<String> update(Connection c, Iterable<Entry> entries, String latest, Set<String> changed,
-                               Set<String> busy) throws SQLException {
-        List<Pending> rows = new ArrayList<>();
-        entries.forEach(e -> rows.add(e.heartbeat()));
+    /**
+     * The writer keeps one connection of the pool for as long as it works: taking one from the pool for every
+     * batch cost a quarter of the writer's time (BENCHMARKS.md). Autocommit, so each call of the function is its own
+     * transaction.
+     */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.log(Level.FINE, "closing the heartbeat writer's connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    /** What one call of store_heartbeats stored: the nodes, those whose status or commit moved, those with an operation. */
+    private record Result(Set<String> updated, Set<String> changed, Set<String> busy, String latest, Duration interval) {
+    }
+
+    /**
+     * Stores the reports classified against {@code expected}, in one statement (its own transaction). When the latest
+     * commit is no longer the expected one nothing is stored: {@link #expectedLatest} takes the new one and the
+     * answer is null, for the caller to try again.
+     */
+    private Result store(Connection c, List<Pending> rows, String expected) throws SQLException {
         int n = rows.size();
         String[] ids = new String[n], hashes = new String[n], versions = new String[n], codes = new String[n],
                 hosts = new String[n], roles = new String[n], states = new String[n], statuses = new String[n],
@@ -210,7 +252,7 @@ public class HeartbeatBatcher {
         Integer[] behind = new Integer[n];
         for (int i = 0; i < n; i++) {
             Pending p = rows.get(i);
-            Classification cl = mirror.get().classify(p.codeVersion(), latest);
+            Classification cl = mirror.get().classify(p.codeVersion(), expected);
             ids[i] = p.nodeId();
             hashes[i] = p.tokenHash();
             versions[i] = p.agentVersion();
@@ -223,39 +265,65 @@ public class HeartbeatBatcher {
             behind[i] = cl.commitsBehind();
             releases[i] = p.releases() == null ? "" : String.join(",", p.releases());
         }
-        try (PreparedStatement u = c.prepareStatement(UPDATE)) {
-            u.setTimestamp(1, Timestamp.from(clock.instant()));
-            u.setString(2, latest);
-            u.setArray(3, c.createArrayOf("text", ids));
-            u.setArray(4, c.createArrayOf("text", hashes));
-            u.setArray(5, c.createArrayOf("text", versions));
-            u.setArray(6, c.createArrayOf("text", codes));
-            u.setArray(7, c.createArrayOf("text", hosts));
-            u.setArray(8, c.createArrayOf("text", roles));
-            u.setArray(9, c.createArrayOf("text", states));
-            u.setArray(10, c.createArrayOf("int8", operations));
-            u.setArray(11, c.createArrayOf("text", statuses));
-            u.setArray(12, c.createArrayOf("int4", behind));
-            u.setArray(13, c.createArrayOf("text", releases));
-            Set<String> updated = new HashSet<>();
+        try (PreparedStatement u = c.prepareStatement(STORE)) {
+            u.setLong(1, SourceStore.STATUS_LOCK);
+            u.setString(2, expected);
+            u.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            u.setArray(4, c.createArrayOf("text", ids));
+            u.setArray(5, c.createArrayOf("text", hashes));
+            u.setArray(6, c.createArrayOf("text", versions));
+            u.setArray(7, c.createArrayOf("text", codes));
+            u.setArray(8, c.createArrayOf("text", hosts));
+            u.setArray(9, c.createArrayOf("text", roles));
+            u.setArray(10, c.createArrayOf("text", states));
+            u.setArray(11, c.createArrayOf("int8", operations));
+            u.setArray(12, c.createArrayOf("text", statuses));
+            u.setArray(13, c.createArrayOf("int4", behind));
+            u.setArray(14, c.createArrayOf("text", releases));
+            Set<String> updated = new HashSet<>(), changed = new HashSet<>(), busy = new HashSet<>();
+            String latest = expected;
+            Duration interval = DEFAULT_INTERVAL;
             try (ResultSet rs = u.executeQuery()) {
                 while (rs.next()) {
-                    updated.add(rs.getString(1));
+                    latest = rs.getString(4);
+                    interval = parseInterval(rs.getString(5));
+                    String id = rs.getString(1);
+                    if (id == null) {
+                        expectedLatest = latest;
+                        return null;
+                    }
+                    updated.add(id);
                     if (rs.getBoolean(2)) {
-                        changed.add(rs.getString(1));
+                        changed.add(id);
                     }
                     if (rs.getBoolean(3)) {
-                        busy.add(rs.getString(1));
+                        busy.add(id);
                     }
                 }
             }
-            return updated;
+            return new Result(updated, changed, busy, latest, interval);
         }
     }
 
     /** Ends the operations whose target the nodes now report, and collects (and marks SENT) waiting commands. */
     private Map<String, SyncCommand> settleOperations(Connection c, Set<String> nodes, Map<String, Entry> reports,
                                                       List<SyncEvent> completed) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Map<String, SyncCommand> commands = settle(c, nodes, reports, completed);
+            c.commit();
+            return commands;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            completed.clear();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private Map<String, SyncCommand> settle(Connection c, Set<String> nodes, Map<String, Entry> reports,
+                                            List<SyncEvent> completed) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         String[] ids = nodes.toArray(String[]::new);
         String[] codes = new String[ids.length];
@@ -296,9 +364,9 @@ public class HeartbeatBatcher {
 
     private static Duration parseInterval(String value) {
         try {
-            return Duration.ofSeconds(value == null ? 30 : Integer.parseInt(value.trim()));
+            return value == null ? DEFAULT_INTERVAL : Duration.ofSeconds(Integer.parseInt(value.trim()));
         } catch (NumberFormatException e) {
-            return Duration.ofSeconds(30);
+            return DEFAULT_INTERVAL;
         }
     }
 
