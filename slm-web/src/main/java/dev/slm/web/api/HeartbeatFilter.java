@@ -57,8 +57,10 @@ public class HeartbeatFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        String nodeId = URLDecoder.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()),
-                StandardCharsets.UTF_8);
+        String nodeId = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
+        if (nodeId.indexOf('%') >= 0 || nodeId.indexOf('+') >= 0) {
+            nodeId = URLDecoder.decode(nodeId, StandardCharsets.UTF_8);
+        }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase().startsWith("application/json")) {
             write(response, Problem.response(415, "Unsupported Media Type", "send the heartbeat as application/json"));
