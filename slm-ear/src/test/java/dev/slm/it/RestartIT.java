@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
+import dev.slm.it.support.TestDatabase;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -11,14 +12,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's run command ({@code java -jar slm-server.jar}) with no database and no git URL configured:
  * it starts an embedded PostgreSQL and a demo repository, and a server killed with SIGKILL comes back with
- * every node, setting, status and sync operation.
+ * every node, setting, status and sync operation. A server that cannot start ends the command with the cause.
  */
 class RestartIT {
 
@@ -79,7 +82,36 @@ class RestartIT {
         }
     }
 
+    /** A start that fails (here: the configured admin password is too short) ends the command with the cause. */
+    @Test
+    void aServerThatCannotStartEndsTheRunCommandWithTheCause() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "failed-start-it-").toAbsolutePath();
+        int port = MicroServer.freePort();
+        Path log = dataDir.resolve("launcher.log");
+        try (TestDatabase db = TestDatabase.create()) {
+            Map<String, String> settings = new HashMap<>(db.serverEnvironment());
+            settings.put("SLM_ADMIN_PASSWORD", "too-short");
+            Process launcher = startLauncher(dataDir, port, log, settings);
+            try {
+                // before: it waited its whole 3 minutes for a health check that never came
+                assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher is still waiting");
+                assertEquals(1, launcher.exitValue());
+                String text = Files.readString(log);
+                assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
+                        + "dev.slm.platform.InvalidInput: password must have at least 12 characters"), text);
+                assertTrue(launcher.toHandle().descendants().noneMatch(ProcessHandle::isAlive), "a child outlived it");
+            } finally {
+                stop(launcher);
+            }
+        }
+    }
+
     private static Process startLauncher(Path dataDir, int port, Path log) throws IOException {
+        return startLauncher(dataDir, port, log, Map.of());
+    }
+
+    private static Process startLauncher(Path dataDir, int port, Path log, Map<String, String> settings)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("slm.launcher.jar"))
                 .redirectErrorStream(true)
@@ -87,6 +119,7 @@ class RestartIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("SLM_"));
         pb.environment().put("SLM_DATA_DIR", dataDir.toString());
         pb.environment().put("SLM_PORT", Integer.toString(port));
+        pb.environment().putAll(settings);
         return pb.start();
     }
 

@@ -13,22 +13,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The SLM server on Payara Micro, as a child JVM: {@code java -jar payara-micro.jar --deploy ROOT.war}. */
 public final class MicroServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final StartWatch watch;
 
-    private MicroServer(Process process, int port) {
+    private MicroServer(Process process, int port, StartWatch watch) {
         this.process = process;
         this.port = port;
+        this.watch = watch;
     }
 
     /**
      * @param environment the {@code SLM_*} settings for the server
-     * @param log         where the server's output goes; null to inherit this process's output
+     * @param log         where the server's output goes; null for this process's standard output, watched for a
+     *                    failed deployment (see {@link #awaitReady})
      */
     public static MicroServer start(Path payaraMicroJar, Path war, int port, Path workDir,
                                     Map<String, String> environment, Path log) throws IOException {
@@ -48,28 +53,45 @@ public final class MicroServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = new HashMap<>(environment);
         pb.environment().putAll(env);
-        if (log == null) {
-            pb.inheritIO();
-        } else {
-            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectErrorStream(true);
+        if (log != null) {
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
-        return new MicroServer(pb.start(), port);
+        Process process = pb.start();
+        StartWatch watch = null;
+        if (log == null) {
+            watch = new StartWatch();
+            watch.follow(process.getInputStream(), System.out);
+        }
+        return new MicroServer(process, port, watch);
     }
 
-    /** Waits until {@code /api/health} answers 200; fails early if the process dies. */
+    /**
+     * Waits until {@code /api/health} answers 200; fails early if the process dies or, when its output is watched, as
+     * soon as Payara Micro reports that the application failed to start (it then runs on, serving nothing).
+     */
     public MicroServer awaitReady(Duration timeout) throws IOException, InterruptedException {
-        awaitHealthy(process, baseUri(), timeout);
+        awaitHealthy(process, baseUri(), timeout, watch == null ? Optional::empty : watch::failure);
         return this;
     }
 
     /** Waits until {@code base}/api/health answers 200; fails early if {@code process} (the server or its launcher) dies. */
     public static void awaitHealthy(Process process, URI base, Duration timeout) throws IOException, InterruptedException {
+        awaitHealthy(process, base, timeout, Optional::empty);
+    }
+
+    private static void awaitHealthy(Process process, URI base, Duration timeout, Supplier<Optional<String>> failure)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest health = HttpRequest.newBuilder(base.resolve("api/health")).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("the server exited with code " + process.exitValue() + " before it was ready");
+            }
+            Optional<String> failed = failure.get();
+            if (failed.isPresent()) {
+                throw new IOException(failed.get());
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

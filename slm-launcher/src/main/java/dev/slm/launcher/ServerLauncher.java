@@ -47,7 +47,13 @@ public final class ServerLauncher {
                 System.err.println("slm: shutdown: " + e.getMessage());
             }
         }));
-        server.awaitReady(Duration.ofMinutes(3));
+        try {
+            server.awaitReady(Duration.ofMinutes(3));
+        } catch (IOException e) {
+            System.err.println("slm: the SLM server did not start: " + e.getMessage());
+            System.err.println("slm: the server's log above has the details; stopping");
+            System.exit(1); // the shutdown hook stops Payara Micro and the embedded database
+        }
         printBanner(server, dataDir, env, embedded != null);
         System.exit(server.process().waitFor());
     }
