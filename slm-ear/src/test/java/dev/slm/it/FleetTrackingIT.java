@@ -242,6 +242,31 @@ class FleetTrackingIT {
         assertEquals(it.repo.head(), refresh().getString("latest_version"));
     }
 
+    /**
+     * PostgreSQL drops every connection of the server (as when it restarts): the next heartbeat and the next operator
+     * call work at once — the pool validates a connection before handing it out, the heartbeat writer replaces its own.
+     */
+    @Test
+    void theServerKeepsWorkingWhenTheDatabaseDropsItsConnections() throws Exception {
+        String latest = refresh().getString("latest_version");
+        String token = register("reconnect-1");
+        String beat = "{\"code_version\":\"" + latest + "\",\"hostname\":\"before\"}";
+        assertEquals(200, it.api.post("api/nodes/reconnect-1/heartbeat", Api.bearer(token), beat).status());
+        assertEquals("before", node("reconnect-1").getString("hostname"));
+        List<Map<String, Object>> writer = it.db.query("SELECT pid FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND query LIKE '%store_heartbeats(%' AND pid <> pg_backend_pid()");
+        assertEquals(1, writer.size(), "the heartbeat writer's connection");
+        List<Map<String, Object>> killed = it.db.query("SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        assertTrue(killed.size() >= 2, "the pool's connections and the writer's: " + killed);
+
+        Api.Response after = it.api.post("api/nodes/reconnect-1/heartbeat", Api.bearer(token),
+                beat.replace("before", "after"));
+        assertEquals(200, after.status(), after.toString());
+        assertEquals("after", node("reconnect-1").getString("hostname"));
+        assertEquals(200, it.api.get("api/updates/status", it.admin).status());
+    }
+
     /** SourceStore.STATUS_LOCK: heartbeats take it shared, a change of the latest commit exclusive. */
     static final long STATUS_LOCK = 0x534C4D0001L;
 
