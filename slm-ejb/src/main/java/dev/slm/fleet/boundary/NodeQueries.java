@@ -64,10 +64,8 @@ public class NodeQueries {
 
     /** The first {@code limit} nodes that are not up to date (the bell's list). */
     public List<Node> needingUpdates(int limit) {
-        @SuppressWarnings("unchecked")
-        List<Node> nodes = em.createNativeQuery("SELECT * FROM node WHERE code_status <> 'UP_TO_DATE' ORDER BY id LIMIT "
-                + Math.max(0, Math.min(limit, 1000)), Node.class).getResultList();
-        return nodes;
+        return em.createNamedQuery(Node.NOT_UP_TO_DATE, Node.class).setMaxResults(Math.max(0, Math.min(limit, 1000)))
+                .getResultList();
     }
 
     public int needingUpdatesCount() {

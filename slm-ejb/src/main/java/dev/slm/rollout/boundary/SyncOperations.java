@@ -153,22 +153,19 @@ public class SyncOperations {
 
     /** Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). */
     public int timeOutStale(Instant before) {
-        List<Object[]> stale = em.createNativeQuery("SELECT id, node_id FROM sync_operation WHERE status IN "
-                        + SyncStatus.ACTIVE_SQL + " AND updated_at < ?1 FOR UPDATE")
-                .setParameter(1, Timestamp.from(before))
-                .getResultList();
         String message = "no progress reported before the sync timeout";
-        for (Object[] row : stale) {
-            long id = ((Number) row[0]).longValue();
-            em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1, updated_at = ?1,"
-                            + " message = ?2 WHERE id = ?3")
-                    .setParameter(1, Timestamp.from(clock.instant()))
-                    .setParameter(2, message)
-                    .setParameter(3, id)
-                    .executeUpdate();
-            events.fire(SyncEvent.of(SyncStatus.TIMED_OUT, id, (String) row[1], null, message));
+        @SuppressWarnings("unchecked")
+        List<Object[]> ended = em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1,"
+                        + " updated_at = ?1, message = ?2 WHERE status IN " + SyncStatus.ACTIVE_SQL + " AND updated_at < ?3"
+                        + " RETURNING id, node_id")
+                .setParameter(1, Timestamp.from(clock.instant()))
+                .setParameter(2, message)
+                .setParameter(3, Timestamp.from(before))
+                .getResultList();
+        for (Object[] row : ended) {
+            events.fire(SyncEvent.of(SyncStatus.TIMED_OUT, ((Number) row[0]).longValue(), (String) row[1], null, message));
         }
-        return stale.size();
+        return ended.size();
     }
 
     /** The operations in flight, newest first. */

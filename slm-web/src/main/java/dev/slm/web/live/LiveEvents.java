@@ -34,10 +34,6 @@ public class LiveEvents {
         return () -> listeners.remove(listener);
     }
 
-    public int listenerCount() {
-        return listeners.size();
-    }
-
     void onSync(@Observes(during = TransactionPhase.AFTER_SUCCESS) SyncEvent e) {
         publish(LiveEvent.of(e));
     }

@@ -30,6 +30,9 @@ import java.util.List;
 @Dependent
 public class MainLayout extends AppLayout {
 
+    /** How many nodes the bell lists; the Updates page has the rest. */
+    private static final int BELL_SHOWN = 20;
+
     private final NodeQueries fleet;
     private final Actions actions;
     private final Button bell = new Button();
@@ -124,7 +127,7 @@ public class MainLayout extends AppLayout {
 
     private void refreshBell() {
         int n = fleet.needingUpdatesCount();
-        List<Node> pending = fleet.needingUpdates(20);
+        List<Node> pending = fleet.needingUpdates(BELL_SHOWN);
         count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
         bell.getElement().setAttribute("data-count", Integer.toString(n));
         bellList.removeAll();
@@ -144,8 +147,8 @@ public class MainLayout extends AppLayout {
             name.getStyle().set("flex", "1");
             bellList.add(row);
         }
-        if (n > 20) {
-            bellList.add(new Div(new Span("… and " + (n - 20) + " more on the Updates page")));
+        if (n > BELL_SHOWN) {
+            bellList.add(new Div(new Span("… and " + (n - BELL_SHOWN) + " more on the Updates page")));
         }
     }
 }

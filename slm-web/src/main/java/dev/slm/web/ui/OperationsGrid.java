@@ -3,7 +3,6 @@ package dev.slm.web.ui;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import dev.slm.rollout.entity.SyncOperation;
-import dev.slm.rollout.entity.SyncStatus;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -27,7 +26,7 @@ public final class OperationsGrid {
         grid.addColumn(o -> o.status().name()).setHeader("Status").setAutoWidth(true);
         grid.addComponentColumn(o -> {
             ProgressBar bar = new ProgressBar(0, 100, o.percent() == null ? 0 : o.percent());
-            bar.setIndeterminate(o.percent() == null && !SyncStatus.FINAL.contains(o.status()));
+            bar.setIndeterminate(o.percent() == null && !o.status().isFinal());
             bar.setWidth("120px");
             return bar;
         }).setHeader("Progress").setAutoWidth(true);
