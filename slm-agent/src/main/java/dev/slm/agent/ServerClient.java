@@ -9,6 +9,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import dev.slm.agent.update.Command;
+import dev.slm.agent.update.Updater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,11 +107,22 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
         return command(answer);
     }
 
-    /** Downloads to {@code part}, resuming from what a broken download left there (HTTP Range). */
-    public void download(String packageUrl, Path part) throws IOException, InterruptedException {
+    /**
+     * Downloads to {@code part}, resuming from what a broken download left there (HTTP Range), and never writes more
+     * than {@code maxBytes} (the manifest's size) in all: a server that sends more cannot fill the node's disk.
+     * The URL was checked to be on {@code server.url}'s origin ({@link Command#problem}); it is checked again here
+     * because the request carries the node's token.
+     */
+    public void download(URI packageUrl, Path part, long maxBytes) throws IOException, InterruptedException {
+        if (!Command.sameOrigin(packageUrl, config.serverUrl())) {
+            throw new Updater.DownloadRefused("the package URL " + packageUrl + " is not on " + config.serverUrl());
+        }
         long have = Files.exists(part) ? Files.size(part) : 0;
-        HttpRequest.Builder b = authorized(config.serverUrl().resolve(packageUrl.startsWith("/") ? packageUrl.substring(1) : packageUrl))
-                .timeout(Duration.ofMinutes(30)).GET();
+        if (have > maxBytes) {
+            Files.delete(part);
+            have = 0;
+        }
+        HttpRequest.Builder b = authorized(packageUrl).timeout(Duration.ofMinutes(30)).GET();
         if (have > 0) {
             b.header("Range", "bytes=" + have + "-");
             java.util.logging.Logger.getLogger(ServerClient.class.getName())
@@ -122,12 +134,17 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 return; // we have it all already; the digest check decides whether it is right
             }
             boolean append = r.statusCode() == 206;
-            if (r.statusCode() != 200 && !append) {
-                throw new Refused(r.statusCode(), "download of " + packageUrl + " refused");
+            if (r.statusCode() / 100 == 4) {
+                throw new Updater.DownloadRefused("the server refused the download (" + r.statusCode() + ")"
+                        + problemDetail(in));
             }
+            if (r.statusCode() != 200 && !append) {
+                throw new Refused(r.statusCode(), "download of " + packageUrl + " failed");
+            }
+            long room = maxBytes - (append ? have : 0);
             try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                copy(in, out, config.seconds("download.limit.kb.s", 0) * 1024);
+                copy(new Capped(in, room, maxBytes), out, config.seconds("download.limit.kb.s", 0) * 1024);
             }
         }
     }
@@ -152,6 +169,43 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
             if (dueNanos > 0) {
                 Thread.sleep(dueNanos / 1_000_000, (int) (dueNanos % 1_000_000));
             }
+        }
+    }
+
+    /** ": the detail" of a problem body, read from at most 4 KB; or nothing. */
+    private static String problemDetail(InputStream in) throws IOException {
+        JsonObject o = parse(new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8));
+        return o != null && o.get("detail") instanceof JsonString d ? ": " + abbreviate(d.getString()) : "";
+    }
+
+    /** Ends the download with a final refusal as soon as the server sends more than the manifest's size. */
+    private static final class Capped extends java.io.FilterInputStream {
+        private long room;
+        private final long size;
+
+        Capped(InputStream in, long room, long size) {
+            super(in);
+            this.room = room;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, (int) Math.min(len, Math.max(1, room + 1)));
+            if (n > 0) {
+                room -= n;
+                if (room < 0) {
+                    throw new Updater.DownloadRefused("the server sent more than the " + size
+                            + " bytes the signed manifest declares");
+                }
+            }
+            return n;
         }
     }
 
@@ -188,18 +242,29 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 .header("Accept", "application/json, application/gzip");
     }
 
-    private static Optional<Command> command(JsonObject answer) {
-        if (!(answer.get("command") instanceof JsonObject c) || !"sync".equals(c.getString("type", ""))) {
+    /**
+     * The command as it came, fields unchecked ({@link Command#problem} decides), so that a bad one is answered
+     * with FAILED and its reason rather than dropped in silence. Without a usable operation id there is nothing to
+     * answer: such a command is logged and ignored.
+     */
+    static Optional<Command> command(JsonObject answer) {
+        if (!(answer.get("command") instanceof JsonObject c) || !"sync".equals(text(c, "type"))) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new Command(c.getJsonNumber("operation_id").longValue(), c.getString("target_version"),
-                    c.getString("restart", "graceful"), c.getString("package_url"),
-                    c.get("sha256") instanceof JsonString s ? s.getString() : null,
-                    c.get("signature") instanceof JsonString g ? g.getString() : null));
-        } catch (RuntimeException malformed) {
+        long id = c.get("operation_id") instanceof JsonNumber n && n.isIntegral()
+                && n.bigIntegerValue().bitLength() < 63 ? n.longValue() : -1;
+        if (id <= 0) {
+            java.util.logging.Logger.getLogger(ServerClient.class.getName())
+                    .warning("ignored a sync command without a valid operation_id: " + abbreviate(c.toString()));
             return Optional.empty();
         }
+        String restart = c.containsKey("restart") ? text(c, "restart") : "graceful";
+        return Optional.of(new Command(id, text(c, "target_version"), restart, text(c, "package_url"),
+                text(c, "manifest"), text(c, "manifest_signature")));
+    }
+
+    private static String text(JsonObject o, String key) {
+        return o.get(key) instanceof JsonString s ? s.getString() : null;
     }
 
     private static JsonObject parse(String body) {

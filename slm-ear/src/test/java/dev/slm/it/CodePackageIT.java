@@ -63,7 +63,14 @@ class CodePackageIT {
         assertEquals(sha, full.headers().firstValue("X-SLM-SHA256").orElseThrow());
         assertEquals(latest, full.headers().firstValue("X-SLM-Commit").orElseThrow());
         JsonObject key = it.api.get("api/signing-key", null).json();
-        assertTrue(verifies(key.getString("public_key"), sha, full.headers().firstValue("X-SLM-Signature").orElseThrow()));
+        byte[] manifest = Base64.getDecoder().decode(full.headers().firstValue("X-SLM-Manifest").orElseThrow());
+        assertTrue(verifies(key.getString("public_key"), manifest,
+                full.headers().firstValue("X-SLM-Manifest-Signature").orElseThrow()), "the manifest is signed");
+        assertEquals("{\"format\":1,\"commit\":\"" + latest + "\",\"branch\":\"main\",\"path\":\"app\",\"sha256\":\""
+                        + sha + "\",\"size\":" + body.length + ",\"unpacked_size\":" + unpackedSize(body) + "}",
+                new String(manifest, StandardCharsets.UTF_8), "the manifest names what the package is (docs/packages.md)");
+        assertTrue(verifies(key.getString("public_key"), HexFormat.of().parseHex(sha),
+                full.headers().firstValue("X-SLM-Signature").orElseThrow()), "the digest's signature, for older agents");
         String tarText = new String(new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes(), StandardCharsets.ISO_8859_1);
         assertTrue(tarText.contains("\"commit\":\"" + latest + "\""), "version.json inside");
         assertTrue(tarText.contains("<h1>v1</h1>"), "index.html inside");
@@ -118,13 +125,17 @@ class CodePackageIT {
         assertEquals(1, builds, "packages built for " + next);
     }
 
-    private static boolean verifies(String publicKeyBase64, String sha, String signatureBase64) throws Exception {
+    private static boolean verifies(String publicKeyBase64, byte[] signed, String signatureBase64) throws Exception {
         PublicKey key = KeyFactory.getInstance("Ed25519")
                 .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyBase64)));
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(key);
-        s.update(HexFormat.of().parseHex(sha));
+        s.update(signed);
         return s.verify(Base64.getDecoder().decode(signatureBase64));
+    }
+
+    private static long unpackedSize(byte[] gzipped) throws Exception {
+        return new GZIPInputStream(new ByteArrayInputStream(gzipped)).readAllBytes().length;
     }
 
     private static String register(String nodeId) throws Exception {

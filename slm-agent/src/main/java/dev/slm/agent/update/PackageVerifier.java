@@ -1,8 +1,14 @@
 package dev.slm.agent.update;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -14,11 +20,19 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Checks a downloaded package before anything is extracted: its SHA-256 must be the one the command announced, and
- * the Ed25519 signature over that digest must verify with the server key the agent pins (from its configuration,
- * never from the server it is checking).
+ * Decides what the agent trusts, with the server key it pins (from its configuration, never from the server it is
+ * checking). Three checks, each before the step that relies on it:
+ * <ol>
+ * <li>{@link #manifest}: before anything is downloaded, the Ed25519 signature over the manifest verifies and the
+ *     manifest names the command's target — a package signed long ago for another commit cannot be replayed;</li>
+ * <li>{@link #verifyPackage}: before anything is extracted, the downloaded file has the manifest's size and SHA-256;</li>
+ * <li>{@link #verifyVersionFile}: before the release is used, its {@code version.json} names the same commit.</li>
+ * </ol>
  */
 public final class PackageVerifier {
+
+    /** The server's version.json is under 200 bytes; a larger one is not the server's. */
+    private static final long MAX_VERSION_FILE = 64 * 1024;
 
     private final PublicKey pinnedKey;
 
@@ -38,22 +52,73 @@ public final class PackageVerifier {
         }
     }
 
-    public void verify(Path file, String expectedSha256, String signatureBase64) throws IOException {
-        String actual = sha256(file);
-        if (expectedSha256 == null || !actual.equals(expectedSha256.toLowerCase())) {
-            throw new Rejected("package digest " + actual + " is not the announced " + expectedSha256);
+    /** The command's manifest, once its signature verifies and it names the command's target. */
+    public PackageManifest manifest(Command c) throws Rejected {
+        byte[] bytes;
+        byte[] signature;
+        try {
+            bytes = Base64.getDecoder().decode(c.manifest());
+            signature = Base64.getDecoder().decode(c.manifestSignature());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Rejected("the command's manifest or its signature is not base64");
         }
-        if (signatureBase64 == null || !signatureValid(actual, signatureBase64)) {
-            throw new Rejected("the package signature does not verify with the pinned server key");
+        if (!signatureValid(bytes, signature)) {
+            throw new Rejected("the package manifest's signature does not verify with the pinned server key"
+                    + " (signing.key): the command was altered or comes from another server");
+        }
+        PackageManifest m = PackageManifest.parse(bytes);
+        if (!m.commit().equals(c.targetVersion())) {
+            throw new Rejected("the signed manifest is for commit " + m.commit() + ", not the target "
+                    + c.targetVersion() + ": an old package offered for a new target is refused");
+        }
+        return m;
+    }
+
+    public void verifyPackage(Path file, PackageManifest m) throws IOException {
+        long size = Files.size(file);
+        if (size != m.size()) {
+            throw new Rejected("the downloaded package has " + size + " bytes; the signed manifest says " + m.size());
+        }
+        String actual = sha256(file);
+        if (!actual.equals(m.sha256())) {
+            throw new Rejected("the downloaded package's digest " + actual + " is not the signed " + m.sha256());
         }
     }
 
-    private boolean signatureValid(String sha256Hex, String signatureBase64) {
+    /** The extracted release's own {@code version.json} must name the manifest's commit (and branch). */
+    public void verifyVersionFile(Path release, PackageManifest m) throws IOException {
+        Path file = release.resolve("version.json");
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Rejected("the package has no version.json at its root: not a package built by an SLM server");
+        }
+        if (Files.size(file) > MAX_VERSION_FILE) {
+            throw new Rejected("the package's version.json has " + Files.size(file) + " bytes: not the server's");
+        }
+        JsonObject o;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+             JsonReader r = Json.createReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()))) {
+            o = r.readObject();
+        } catch (RuntimeException e) {
+            throw new Rejected("the package's version.json is not a JSON object");
+        }
+        String commit = o.get("commit") instanceof JsonString s ? s.getString() : null;
+        if (!m.commit().equals(commit)) {
+            throw new Rejected("the package's version.json names commit " + Command.quote(commit) + ", not "
+                    + m.commit());
+        }
+        String branch = o.get("branch") instanceof JsonString s ? s.getString() : null;
+        if (branch != null && !branch.equals(m.branch())) {
+            throw new Rejected("the package's version.json names branch " + Command.quote(branch)
+                    + "; the signed manifest says " + Command.quote(m.branch()));
+        }
+    }
+
+    private boolean signatureValid(byte[] data, byte[] signature) {
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initVerify(pinnedKey);
-            s.update(HexFormat.of().parseHex(sha256Hex));
-            return s.verify(Base64.getDecoder().decode(signatureBase64.trim()));
+            s.update(data);
+            return s.verify(signature);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }

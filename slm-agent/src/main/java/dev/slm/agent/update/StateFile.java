@@ -32,9 +32,10 @@ public final class StateFile {
                 .add("target", job.command().targetVersion())
                 .add("restart", job.command().restart())
                 .add("package_url", job.command().packageUrl())
-                .add("sha256", String.valueOf(job.command().sha256()))
-                .add("signature", String.valueOf(job.command().signature()))
                 .add("stage", job.stage().name());
+        if (job.command().manifest() != null) {
+            b.add("manifest", job.command().manifest()).add("manifest_signature", job.command().manifestSignature());
+        }
         if (job.previous() != null) {
             b.add("previous", job.previous());
         }
@@ -58,7 +59,12 @@ public final class StateFile {
         try (Reader r = Files.newBufferedReader(file); JsonReader json = Json.createReader(r)) {
             JsonObject o = json.readObject();
             Command c = new Command(o.getJsonNumber("operation_id").longValue(), o.getString("target"),
-                    o.getString("restart"), o.getString("package_url"), o.getString("sha256"), o.getString("signature"));
+                    o.getString("restart"), o.getString("package_url"), o.getString("manifest", null),
+                    o.getString("manifest_signature", null));
+            if (!Command.COMMIT_ID.matcher(c.targetVersion()).matches()) {
+                // the target becomes a directory name: a state file that was edited by hand is not followed
+                throw new IllegalArgumentException("its target is not a full commit id");
+            }
             return Optional.of(new Updater.Job(c, o.getString("previous", null), Updater.Stage.valueOf(o.getString("stage")),
                     o.getString("failure", null)));
         } catch (NoSuchFileException e) {

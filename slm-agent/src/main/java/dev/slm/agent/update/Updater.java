@@ -1,6 +1,7 @@
 package dev.slm.agent.update;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,16 +54,34 @@ public final class Updater {
 
     /** The server side of an update: fetching the package and hearing about the stages. */
     public interface Server {
-        void download(String packageUrl, Path partFile) throws IOException, InterruptedException;
+        /**
+         * Appends to {@code partFile} what it lacks of the package, never more than {@code maxBytes} in all.
+         *
+         * @throws DownloadRefused when trying again cannot help (the server refused, or sent too much)
+         */
+        void download(URI packageUrl, Path partFile, long maxBytes) throws IOException, InterruptedException;
 
         void report(long operationId, String stage, Integer percent, String message);
     }
 
     /** Everything an update needs from the node's configuration. */
-    public record Settings(Path stateDir, Releases releases, PackageVerifier verifier, ServiceController service,
-                           HealthCheck health, Duration drain, String drainCommand, Duration hookTimeout,
-                           int keepReleases) {
+    public record Settings(URI serverUrl, Path stateDir, Releases releases, PackageVerifier verifier,
+                           ServiceController service, HealthCheck health, Duration drain, String drainCommand,
+                           Duration hookTimeout, int keepReleases) {
     }
+
+    /** A download that must not be tried again: the reason is final. */
+    public static class DownloadRefused extends IOException {
+        public DownloadRefused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Kept free beyond what a package needs, so that an update never takes the node's last bytes (logs, state.json):
+     * 16 MiB is a few days of a busy service's log and far more than the agent's own files.
+     */
+    static final long DISK_RESERVE = 16L * 1024 * 1024;
 
     private final Settings s;
     private final Server server;
@@ -84,7 +103,24 @@ public final class Updater {
         return state.load();
     }
 
+    /**
+     * Takes a command from the server. Every field is checked and the manifest's signature verified before anything
+     * on disk is created, moved or deleted; a command that fails is reported FAILED with the reason and dropped.
+     */
     public void start(Command command) throws IOException, InterruptedException {
+        Optional<String> refused = command.problem(s.serverUrl());
+        if (refused.isEmpty()) {
+            try {
+                s.verifier().manifest(command);
+            } catch (PackageVerifier.Rejected e) {
+                refused = Optional.of(e.getMessage());
+            }
+        }
+        if (refused.isPresent()) {
+            LOG.warning("refused sync command " + command.operationId() + ": " + refused.get());
+            server.report(command.operationId(), "FAILED", null, "refused the command: " + refused.get());
+            return;
+        }
         String previous = s.releases().current().orElse(null);
         run(new Job(command, previous, Stage.DOWNLOADING, null));
     }
@@ -110,7 +146,7 @@ public final class Updater {
             try {
                 failure = execute(job);
             } catch (IOException e) {
-                failure = job.stage().name().toLowerCase() + ": " + e.getMessage();
+                failure = job.stage().name().toLowerCase().replace('_', ' ') + ": " + Reasons.of(e);
             }
             if (failure != null) {
                 if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {
@@ -132,19 +168,28 @@ public final class Updater {
     /** Runs one stage; returns a failure reason, or null when it succeeded. */
     private String execute(Job job) throws IOException, InterruptedException {
         Command c = job.command();
+        // checked by start(); again for a resumed job. Past EXTRACTING the release is verified and in place (and a job
+        // saved by an agent from before the manifest, resumed after a self-update, has none)
+        PackageManifest manifest = job.stage().compareTo(Stage.EXTRACTING) <= 0 ? s.verifier().manifest(c) : null;
         Path pkg = s.stateDir().resolve("staging").resolve(c.targetVersion() + ".tar.gz");
         switch (job.stage()) {
             case DOWNLOADING -> {
                 Files.createDirectories(pkg.getParent());
                 if (!Files.exists(pkg)) {
                     Path part = pkg.resolveSibling(pkg.getFileName() + ".part");
-                    downloadWithRetries(c.packageUrl(), part);
+                    long have = Files.exists(part) ? Files.size(part) : 0;
+                    String noSpace = spaceProblem(pkg.getParent(), manifest.size() - have, "download the package");
+                    if (noSpace != null) {
+                        Files.deleteIfExists(part);
+                        return noSpace;
+                    }
+                    downloadWithRetries(c.packageUri(s.serverUrl()), part, manifest.size());
                     Files.move(part, pkg, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             case VERIFYING -> {
                 try {
-                    s.verifier().verify(pkg, c.sha256(), c.signature());
+                    s.verifier().verifyPackage(pkg, manifest);
                 } catch (PackageVerifier.Rejected e) {
                     Files.deleteIfExists(pkg);
                     return e.getMessage();
@@ -153,11 +198,23 @@ public final class Updater {
             case EXTRACTING -> {
                 Path release = s.releases().dirOf(c.targetVersion());
                 if (!c.targetVersion().equals(s.releases().current().orElse(null))) {
+                    String noSpace = spaceProblem(release.getParent(), manifest.unpackedSize(), "unpack the release");
+                    if (noSpace != null) {
+                        return noSpace;
+                    }
                     // a release left by a killed extraction is never trusted: extract afresh, then rename into place
                     SafeExtractor.deleteTree(release);
                     Path fresh = release.resolveSibling("." + c.targetVersion() + ".extracting");
                     SafeExtractor.deleteTree(fresh);
-                    new SafeExtractor().extract(pkg, fresh);
+                    try {
+                        // the files of a package are fewer bytes than its tar stream, which the manifest declares
+                        new SafeExtractor(SafeExtractor.MAX_ENTRIES,
+                                Math.min(SafeExtractor.MAX_TOTAL_BYTES, manifest.unpackedSize())).extract(pkg, fresh);
+                        s.verifier().verifyVersionFile(fresh, manifest);
+                    } catch (SafeExtractor.Refused | PackageVerifier.Rejected e) {
+                        SafeExtractor.deleteTree(fresh);
+                        return e.getMessage();
+                    }
                     String hookFailure = runHook(fresh);
                     if (hookFailure != null) {
                         SafeExtractor.deleteTree(fresh);
@@ -223,18 +280,25 @@ public final class Updater {
         return "current points at " + (current == null ? "nothing" : current) + ", not the new release: " + why;
     }
 
-    /** A broken download is resumed (the .part file keeps what arrived) a few times, with growing pauses. */
-    private void downloadWithRetries(String url, Path part) throws IOException, InterruptedException {
+    /**
+     * A broken download is resumed (the .part file keeps what arrived) a few times, with growing pauses. One that
+     * finally fails, or is refused, leaves no .part behind: nothing half-downloaded stays on the node's disk.
+     */
+    private void downloadWithRetries(URI url, Path part, long size) throws IOException, InterruptedException {
         long pauseMs = 1_000;
         for (int attempt = 1; ; attempt++) {
             try {
-                server.download(url, part);
+                server.download(url, part, size);
                 return;
+            } catch (DownloadRefused e) {
+                Files.deleteIfExists(part);
+                throw e;
             } catch (IOException e) {
                 if (attempt == DOWNLOAD_ATTEMPTS) {
-                    throw new IOException("download failed " + attempt + " times: " + e.getMessage(), e);
+                    Files.deleteIfExists(part);
+                    throw new IOException("failed " + attempt + " times, the last: " + Reasons.of(e), e);
                 }
-                LOG.warning("download attempt " + attempt + " failed (" + e.getMessage() + "); resuming in "
+                LOG.warning("download attempt " + attempt + " failed (" + Reasons.of(e) + "); resuming in "
                         + pauseMs / 1000 + " s");
                 Thread.sleep(pauseMs);
                 pauseMs *= 2;
@@ -314,6 +378,20 @@ public final class Updater {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** Why {@code bytes} (and the reserve) do not fit in {@code dir}'s file system, with the figures; or null. */
+    private static String spaceProblem(Path dir, long bytes, String what) throws IOException {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free - DISK_RESERVE >= bytes) {
+            return null;
+        }
+        return "not enough disk space to " + what + ": " + mib(bytes) + " needed (and " + mib(DISK_RESERVE)
+                + " kept free), " + mib(free) + " free on the file system of " + dir;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private static boolean manual(Job job) {

@@ -51,26 +51,44 @@ class ReleasesAndVerifierTest {
     }
 
     @Test
-    void aPackageMustMatchTheAnnouncedDigestAndTheSignatureOfThePinnedKey() throws Exception {
+    void aPackageMustMatchItsManifestSignedByThePinnedKeyForTheCommandsTarget() throws Exception {
         KeyPair server = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         KeyPair impostor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String target = "2".repeat(40);
         Path pkg = tmp.resolve("p.tar.gz");
-        Files.write(pkg, new byte[] {1, 2, 3, 4, 5});
+        TestPackages.write(pkg, List.of(TestPackages.Entry.version(target)));
         String sha = PackageVerifier.sha256(pkg);
-        PackageVerifier verifier = new PackageVerifier(Base64.getEncoder().encodeToString(server.getPublic().getEncoded()));
+        PackageVerifier verifier = new PackageVerifier(TestPackages.publicKey(server));
+        byte[] manifest = TestPackages.manifest(target, pkg);
 
-        verifier.verify(pkg, sha, sign(server, sha));
-        assertThrows(PackageVerifier.Rejected.class, () -> verifier.verify(pkg, sha, sign(impostor, sha)));
-        assertThrows(PackageVerifier.Rejected.class, () -> verifier.verify(pkg, sha, null));
-        Files.write(pkg, new byte[] {1, 2, 3, 4, 6}); // one flipped byte
-        assertThrows(PackageVerifier.Rejected.class, () -> verifier.verify(pkg, sha, sign(server, sha)));
+        PackageManifest m = verifier.manifest(command(target, manifest, TestPackages.sign(server, manifest)));
+        verifier.verifyPackage(pkg, m);
+        assertEquals(target, m.commit());
+        assertRejected("does not verify", () -> verifier.manifest(command(target, manifest, TestPackages.sign(impostor, manifest))));
+        assertRejected("does not verify", () -> verifier.manifest(command(target, manifest,
+                TestPackages.sign(server, HexFormat.of().parseHex(sha)))));
+        byte[] older = TestPackages.manifest("1".repeat(40), pkg);
+        assertRejected("not the target", () -> verifier.manifest(command(target, older, TestPackages.sign(server, older))));
+        byte[] future = TestPackages.manifest(2, target, sha, Files.size(pkg), 10240);
+        assertRejected("format 2", () -> verifier.manifest(command(target, future, TestPackages.sign(server, future))));
+        byte[] notJson = "commit=2222".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertRejected("not a JSON object", () -> verifier.manifest(command(target, notJson, TestPackages.sign(server, notJson))));
+
+        byte[] bytes = Files.readAllBytes(pkg);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(pkg, bytes);
+        assertRejected("digest", () -> verifier.verifyPackage(pkg, m));
+        Files.write(pkg, java.util.Arrays.copyOf(bytes, bytes.length + 1));
+        assertRejected("bytes", () -> verifier.verifyPackage(pkg, m));
         assertThrows(IllegalArgumentException.class, () -> new PackageVerifier("not a key"));
     }
 
-    private static String sign(KeyPair key, String sha) throws Exception {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(key.getPrivate());
-        s.update(HexFormat.of().parseHex(sha));
-        return Base64.getEncoder().encodeToString(s.sign());
+    private static Command command(String target, byte[] manifest, String signature) {
+        return new Command(1, target, "immediate", "/p", Base64.getEncoder().encodeToString(manifest), signature);
+    }
+
+    private static void assertRejected(String expected, org.junit.jupiter.api.function.Executable call) {
+        PackageVerifier.Rejected e = assertThrows(PackageVerifier.Rejected.class, call);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 }

@@ -65,7 +65,7 @@ class UpdaterResumeTest {
     @ParameterizedTest
     @EnumSource(value = Updater.Stage.class, names = {"DOWNLOADING", "VERIFYING", "EXTRACTING", "SWAPPING", "RESTARTING", "HEALTH_CHECK"})
     void anAgentKilledAtAnyStageFinishesTheUpdateOnItsNextStart(Updater.Stage killedAt) throws Exception {
-        Command command = new Command(7, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        Command command = command(7, "immediate");
         Updater dying = updater(killedAt.name());
         assertThrows(Killed.class, () -> dying.start(command));
         assertTrue(Files.exists(tmp.resolve("state/state.json")), "the stage was saved before the side effect");
@@ -82,14 +82,15 @@ class UpdaterResumeTest {
 
     @Test
     void aCorruptedOrWronglySignedPackageFailsBeforeAnythingTouchesCurrent() throws Exception {
-        Command wrongSignature = new Command(8, NEW, "immediate", "/pkg", sha(pkg),
+        Command signed = command(8, "immediate");
+        Command wrongSignature = new Command(8, NEW, "immediate", "/pkg", signed.manifest(),
                 Base64.getEncoder().encodeToString(new byte[64]));
         updater(null).start(wrongSignature);
         assertEquals(OLD, releases.current().orElseThrow());
         assertTrue(reports.get(reports.size() - 1).startsWith("FAILED"), reports.toString());
         assertTrue(serviceLog.isEmpty(), "the service was never stopped");
 
-        Command flipped = new Command(9, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        Command flipped = command(9, "immediate");
         byte[] bytes = Files.readAllBytes(pkg);
         bytes[bytes.length / 2] ^= 1;
         Files.write(pkg, bytes);
@@ -101,12 +102,12 @@ class UpdaterResumeTest {
 
     @Test
     void aBrokenDownloadIsResumedFromWhatArrived() throws Exception {
-        Command command = new Command(11, NEW, "immediate", "/pkg", sha(pkg), sign(sha(pkg)));
+        Command command = command(11, "immediate");
         byte[] whole = Files.readAllBytes(pkg);
         List<Long> resumedFrom = new ArrayList<>();
         Updater.Server flaky = new Updater.Server() {
             @Override
-            public void download(String packageUrl, Path part) throws IOException {
+            public void download(java.net.URI packageUrl, Path part, long maxBytes) throws IOException {
                 long have = Files.exists(part) ? Files.size(part) : 0;
                 resumedFrom.add(have);
                 if (have == 0) {
@@ -129,7 +130,7 @@ class UpdaterResumeTest {
 
     @Test
     void aFailingHealthCheckRollsBackToThePreviousRelease() throws Exception {
-        Command command = new Command(10, NEW, "graceful", "/pkg", sha(pkg), sign(sha(pkg)));
+        Command command = command(10, "graceful");
         Updater u = new Updater(settings(new HealthCheck(null, "test -f current-is-healthy", Duration.ofMillis(50),
                 Duration.ofMillis(200))), server(null));
         u.start(command);
@@ -161,7 +162,7 @@ class UpdaterResumeTest {
                 return true;
             }
         };
-        return new Updater.Settings(tmp.resolve("state"), releases,
+        return new Updater.Settings(java.net.URI.create("http://127.0.0.1:1/"), tmp.resolve("state"), releases,
                 new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
                 Duration.ofSeconds(1), null, Duration.ofSeconds(5), 3);
     }
@@ -169,7 +170,7 @@ class UpdaterResumeTest {
     private Updater.Server server(String killAtStage) {
         return new Updater.Server() {
             @Override
-            public void download(String packageUrl, Path partFile) throws IOException {
+            public void download(java.net.URI packageUrl, Path partFile, long maxBytes) throws IOException {
                 Files.copy(pkg, partFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
 
@@ -184,15 +185,8 @@ class UpdaterResumeTest {
         };
     }
 
-    private String sha(Path file) throws IOException {
-        return PackageVerifier.sha256(file);
-    }
-
-    private String sign(String sha) throws Exception {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(key.getPrivate());
-        s.update(HexFormat.of().parseHex(sha));
-        return Base64.getEncoder().encodeToString(s.sign());
+    private Command command(long id, String restart) throws IOException {
+        return TestPackages.command(id, NEW, restart, "/pkg", key, pkg);
     }
 
     private static void writePackage(Path file, String index) throws IOException {

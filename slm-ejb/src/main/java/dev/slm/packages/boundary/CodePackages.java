@@ -2,6 +2,7 @@ package dev.slm.packages.boundary;
 
 import dev.slm.packages.control.PackageBuilder;
 import dev.slm.packages.control.PackageCache;
+import dev.slm.packages.control.PackageManifest;
 import dev.slm.packages.control.SigningKey;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -39,8 +41,12 @@ public class CodePackages {
     private SigningKey key;
     private PackageCache cache;
 
-    /** A package ready to serve, with the signature of its SHA-256. */
-    public record SignedPackage(String commit, Path file, long size, String sha256, String signature) {
+    /**
+     * A package ready to serve: its signed manifest ({@code manifest} is the base64 of the canonical bytes that
+     * {@code manifestSignature} signs) and, for agents from before the manifest, the signature of its bare digest.
+     */
+    public record SignedPackage(String commit, Path file, long size, String sha256, String manifest,
+                                String manifestSignature, String legacySignature) {
     }
 
     @PostConstruct
@@ -72,7 +78,11 @@ public class CodePackages {
         try {
             PackageCache.CachedPackage p = cache.get(cacheKey,
                     out -> PackageBuilder.write(mirror.get().repository(), id, s.branch(), s.path(), out));
-            return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(), key.sign(p.sha256())));
+            PackageManifest manifest = new PackageManifest(id, s.branch(), PackageBuilder.normalise(s.path()),
+                    p.sha256(), p.size(), p.unpackedSize());
+            return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(),
+                    Base64.getEncoder().encodeToString(manifest.canonicalBytes()), key.sign(manifest),
+                    key.signLegacyDigest(p.sha256())));
         } catch (PackageBuilder.MissingCommit e) {
             return Optional.empty();
         }

@@ -32,8 +32,12 @@ public final class PackageBuilder {
     private PackageBuilder() {
     }
 
-    /** @throws MissingCommit when the commit or the subdirectory is not in the repository */
-    public static void write(Repository repo, String commitId, String branch, String path, OutputStream out)
+    /**
+     * @return the bytes of the uncompressed tar stream: an upper bound of what the package takes once unpacked,
+     *         which the manifest declares so that an agent can check its free space before extracting
+     * @throws MissingCommit when the commit or the subdirectory is not in the repository
+     */
+    public static long write(Repository repo, String commitId, String branch, String path, OutputStream out)
             throws IOException {
         String prefix = normalise(path);
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
@@ -49,13 +53,15 @@ public final class PackageBuilder {
             gzip.setCompressionLevel(6);
             gzip.setOperatingSystem(3);
             try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(new NonClosing(out), gzip);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name())) {
+                 Counting counted = new Counting(gz);
+                 TarArchiveOutputStream tar = new TarArchiveOutputStream(counted, StandardCharsets.UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 byte[] version = versionJson(commitId, branch, commit.getCommitTime());
                 putFile(tar, VERSION_FILE, 0644, time, version);
                 writeTree(reader, tree, tar, time);
                 tar.finish();
+                return counted.count;
             }
         }
     }
@@ -138,7 +144,8 @@ public final class PackageBuilder {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static String normalise(String path) {
+    /** The subdirectory as the package and its manifest name it: no leading or trailing slashes. */
+    public static String normalise(String path) {
         String p = path == null ? "" : path.trim();
         while (p.startsWith("/")) {
             p = p.substring(1);
@@ -152,6 +159,27 @@ public final class PackageBuilder {
     public static class MissingCommit extends IOException {
         public MissingCommit(String message) {
             super(message);
+        }
+    }
+
+    /** Counts what goes into the gzip stream: the unpacked size. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Built packages on disk, one file per key, with their SHA-256 beside them. Callers that ask for the same key while
+ * Built packages on disk, one file per key, with their SHA-256 and unpacked size beside them ({@code <key>.digest}). Callers that ask for the same key while
  * it is being built wait for that one build. The cache is bounded: after a build the least recently served files
  * are deleted until the total fits. A file is written under a temporary name and renamed, so a crash never leaves
  * a half package that looks whole.
@@ -34,17 +34,21 @@ public final class PackageCache {
 
     private static final Logger LOG = Logger.getLogger(PackageCache.class.getName());
 
+    private static final String DIGEST = ".digest";
+
     private final Path dir;
     private final long maxBytes;
     private final Map<String, CompletableFuture<CachedPackage>> building = new ConcurrentHashMap<>();
     private final AtomicLong builds = new AtomicLong();
 
-    public record CachedPackage(String key, Path file, long size, String sha256) {
+    /** @param unpackedSize what the writer said the content takes once unpacked (for the agent's disk check) */
+    public record CachedPackage(String key, Path file, long size, String sha256, long unpackedSize) {
     }
 
     @FunctionalInterface
     public interface Writer {
-        void write(OutputStream out) throws IOException;
+        /** Writes the package; returns the bytes its content takes once unpacked. */
+        long write(OutputStream out) throws IOException;
     }
 
     public PackageCache(Path dir, long maxBytes) {
@@ -89,12 +93,16 @@ public final class PackageCache {
 
     private CachedPackage lookup(String key) throws IOException {
         Path file = dir.resolve(key + ".tar.gz");
-        Path digest = dir.resolve(key + ".sha256");
+        Path digest = dir.resolve(key + DIGEST);
         if (!Files.exists(file) || !Files.exists(digest)) {
+            return null; // also a package cached by a version before the digest file held the unpacked size: rebuilt
+        }
+        String[] fields = Files.readString(digest).trim().split(" ");
+        if (fields.length != 2) {
             return null;
         }
         Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
-        return new CachedPackage(key, file, Files.size(file), Files.readString(digest).trim());
+        return new CachedPackage(key, file, Files.size(file), fields[0], Long.parseLong(fields[1]));
     }
 
     private CachedPackage build(String key, Writer writer) throws IOException {
@@ -102,9 +110,10 @@ public final class PackageCache {
         Path tmp = Files.createTempFile(dir, key, ".building");
         try {
             MessageDigest sha = sha256();
+            long unpacked;
             try (OutputStream out = new java.io.BufferedOutputStream(
                     new DigestOutputStream(Files.newOutputStream(tmp), sha), 1 << 16)) {
-                writer.write(out);
+                unpacked = writer.write(out);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -112,16 +121,16 @@ public final class PackageCache {
             String hex = HexFormat.of().formatHex(sha.digest());
             Path file = dir.resolve(key + ".tar.gz");
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Path digestTmp = Files.createTempFile(dir, key, ".sha256tmp");
-            Files.writeString(digestTmp, hex + "\n");
-            Files.move(digestTmp, dir.resolve(key + ".sha256"), StandardCopyOption.ATOMIC_MOVE,
+            Path digestTmp = Files.createTempFile(dir, key, ".digesttmp");
+            Files.writeString(digestTmp, hex + " " + unpacked + "\n");
+            Files.move(digestTmp, dir.resolve(key + DIGEST), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             builds.incrementAndGet();
             long size = Files.size(file);
             LOG.info(() -> "built package " + key + ": " + size + " bytes, sha256 " + hex + ", in "
                     + (System.nanoTime() - started) / 1_000_000 + " ms");
             evictBeyondLimit(file);
-            return new CachedPackage(key, file, size, hex);
+            return new CachedPackage(key, file, size, hex, unpacked);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -145,7 +154,9 @@ public final class PackageCache {
             if (!p.equals(keep)) {
                 long size = Files.size(p);
                 String name = p.getFileName().toString();
-                Files.deleteIfExists(dir.resolve(name.substring(0, name.length() - ".tar.gz".length()) + ".sha256"));
+                String key = name.substring(0, name.length() - ".tar.gz".length());
+                Files.deleteIfExists(dir.resolve(key + DIGEST));
+                Files.deleteIfExists(dir.resolve(key + ".sha256")); // beside a package cached by an older version
                 Files.deleteIfExists(p);
                 total -= size;
                 LOG.info(() -> "evicted package " + name + " from the cache");

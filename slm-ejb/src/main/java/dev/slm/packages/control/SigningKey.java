@@ -20,7 +20,8 @@ import java.util.HexFormat;
 
 /**
  * The server's Ed25519 key pair, created on first start in {@code <data dir>/signing/} (private key owner-only).
- * Packages are signed over their SHA-256 digest; agents that pin the public key refuse a package swapped on the way.
+ * Packages are signed over their {@link PackageManifest} (commit, branch, path, digest, size); agents that pin the
+ * public key refuse a package swapped on the way or offered for another commit than it was built from.
  * Every server instance of a cluster must hold the same key pair: copy the directory.
  */
 public final class SigningKey {
@@ -48,26 +49,27 @@ public final class SigningKey {
         return new SigningKey(privateKey, publicKey);
     }
 
-    /** Base64 of the Ed25519 signature over the 32 bytes of the SHA-256 digest. */
-    public String sign(String sha256Hex) {
+    /** Base64 of the Ed25519 signature over the manifest's canonical bytes. */
+    public String sign(PackageManifest manifest) {
+        return sign(manifest.canonicalBytes());
+    }
+
+    /**
+     * Base64 of the Ed25519 signature over the 32 bytes of the SHA-256 digest alone: what agents before the manifest
+     * (format 1) check. Kept so that such a fleet can still be moved to a new agent through SLM; new agents ignore it.
+     */
+    public String signLegacyDigest(String sha256Hex) {
+        return sign(HexFormat.of().parseHex(sha256Hex));
+    }
+
+    private String sign(byte[] data) {
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(privateKey);
-            s.update(HexFormat.of().parseHex(sha256Hex));
+            s.update(data);
             return Base64.getEncoder().encodeToString(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing failed", e);
-        }
-    }
-
-    public static boolean verify(PublicKey key, String sha256Hex, String signatureBase64) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(key);
-            s.update(HexFormat.of().parseHex(sha256Hex));
-            return s.verify(Base64.getDecoder().decode(signatureBase64));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
         }
     }
 

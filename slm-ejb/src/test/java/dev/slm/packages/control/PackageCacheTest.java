@@ -38,6 +38,7 @@ class PackageCacheTest {
                     throw new java.io.InterruptedIOException();
                 }
                 out.write("content".getBytes());
+                return 7;
             })));
         }
         String sha = null;
@@ -45,18 +46,27 @@ class PackageCacheTest {
             PackageCache.CachedPackage p = f.get();
             sha = sha == null ? p.sha256() : sha;
             assertEquals(sha, p.sha256());
+            assertEquals(7, p.unpackedSize());
         }
         pool.shutdown();
         assertEquals(1, writes.get());
         assertEquals(1, cache.builds());
         assertEquals("ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73", sha); // sha256("content")
+        PackageCache.CachedPackage reopened = new PackageCache(tmp, 1 << 20).get("k", out -> {
+            throw new AssertionError("a cached package is not built again");
+        });
+        assertEquals(sha, reopened.sha256());
+        assertEquals(7, reopened.unpackedSize(), "the unpacked size survives a restart, for the manifest");
     }
 
     @Test
     void theLeastRecentlyUsedPackagesAreEvictedBeyondTheLimit() throws Exception {
         PackageCache cache = new PackageCache(tmp, 2500);
         for (String key : List.of("a", "b", "c")) {
-            cache.get(key, out -> out.write(new byte[1000]));
+            cache.get(key, out -> {
+                out.write(new byte[1000]);
+                return 1000;
+            });
             Thread.sleep(20);
         }
         assertFalse(Files.exists(tmp.resolve("a.tar.gz")));
@@ -81,17 +91,28 @@ class PackageCacheTest {
     }
 
     @Test
-    void signaturesVerifyWithThePublishedKeyAndFailForAnotherDigest() throws Exception {
+    void manifestSignaturesVerifyWithThePublishedKeyAndFailForAnotherCommit() throws Exception {
         SigningKey key = SigningKey.loadOrCreate(tmp.resolve("signing"));
         SigningKey again = SigningKey.loadOrCreate(tmp.resolve("signing"));
         assertEquals(key.publicKeyBase64(), again.publicKeyBase64(), "the key pair is kept, not recreated");
         var pub = KeyFactory.getInstance("Ed25519")
                 .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.publicKeyBase64())));
         String digest = "ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73";
-        String signature = key.sign(digest);
-        assertTrue(SigningKey.verify(pub, digest, signature));
-        assertFalse(SigningKey.verify(pub, digest.replace('e', 'f'), signature));
+        PackageManifest signed = new PackageManifest("1".repeat(40), "main", "app", digest, 27, 2048);
+        String signature = key.sign(signed);
+        assertTrue(verifies(pub, signed.canonicalBytes(), signature));
+        PackageManifest replayed = new PackageManifest("2".repeat(40), "main", "app", digest, 27, 2048);
+        assertFalse(verifies(pub, replayed.canonicalBytes(), signature), "the signature binds the commit");
+        assertFalse(verifies(pub, java.util.HexFormat.of().parseHex(digest), signature),
+                "a manifest signature is not a signature of the bare digest");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(tmp.resolve("signing/ed25519.key"))));
+    }
+
+    private static boolean verifies(java.security.PublicKey key, byte[] data, String signature) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initVerify(key);
+        s.update(data);
+        return s.verify(Base64.getDecoder().decode(signature));
     }
 }

@@ -30,6 +30,8 @@ public class CodePackageResource {
     public static final String SHA256_HEADER = "X-SLM-SHA256";
     public static final String SIGNATURE_HEADER = "X-SLM-Signature";
     public static final String COMMIT_HEADER = "X-SLM-Commit";
+    public static final String MANIFEST_HEADER = "X-SLM-Manifest";
+    public static final String MANIFEST_SIGNATURE_HEADER = "X-SLM-Manifest-Signature";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     @Inject
@@ -98,7 +100,9 @@ public class CodePackageResource {
         return r.header("ETag", etag)
                 .header("Accept-Ranges", "bytes")
                 .header(SHA256_HEADER, p.sha256())
-                .header(SIGNATURE_HEADER, p.signature())
+                .header(SIGNATURE_HEADER, p.legacySignature())
+                .header(MANIFEST_HEADER, p.manifest())
+                .header(MANIFEST_SIGNATURE_HEADER, p.manifestSignature())
                 .header(COMMIT_HEADER, p.commit())
                 .header("Cache-Control", "private, max-age=31536000, immutable");
     }

@@ -1,0 +1,46 @@
+package dev.slm.agent.update;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * A failure as a person reads it in the operation's history: what went wrong and on which file. Java's own messages
+ * are sometimes a bare path (NoSuchFileException), or nothing at all (ConnectException); neither says what to fix.
+ */
+public final class Reasons {
+
+    private Reasons() {
+    }
+
+    public static String of(IOException e) {
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        if (e instanceof NoSuchFileException f) {
+            return "no such file or directory: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile() + " (the agent's user cannot write there)";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile();
+        }
+        if (e instanceof DirectoryNotEmptyException f) {
+            return "directory not empty: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f) {
+            return (f.getReason() == null ? "file system error" : f.getReason()) + ": " + f.getFile();
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to the server" + (m == null ? "" : " (" + m + ")");
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "the server did not answer in time";
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}
