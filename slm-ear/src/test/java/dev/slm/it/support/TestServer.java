@@ -55,9 +55,16 @@ public final class TestServer implements AutoCloseable {
         env.put("SLM_FETCH_INTERVAL", "1h");
         env.put("SLM_ADMIN_PASSWORD", password);
         MicroServer server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
-                        Path.of(System.getProperty("slm.war")), MicroServer.freePort(), work.resolve("server"), env,
-                        work.resolve("server.log"))
-                .awaitReady(Duration.ofMinutes(3));
+                Path.of(System.getProperty("slm.war")), MicroServer.freePort(), work.resolve("server"), env,
+                work.resolve("server.log"));
+        try {
+            server.awaitReady(Duration.ofMinutes(3));
+        } catch (Exception | Error e) {
+            // a server that never became ready would otherwise outlive the test run and slow every later class
+            try (db; server) {
+                throw e;
+            }
+        }
         return new TestServer(work, db, repo, server, password);
     }
 
