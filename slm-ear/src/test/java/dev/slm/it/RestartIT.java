@@ -1,6 +1,7 @@
 package dev.slm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
@@ -27,8 +28,13 @@ class RestartIT {
 
     private String token;
 
+    /**
+     * The run command and its server killed with SIGKILL leave the embedded PostgreSQL running (and before, the next
+     * start failed after a minute with "Gave up waiting"); started again, it stops that leftover and comes back with
+     * every node, setting, status and operation. Then its server alone is killed: the run command ends with it.
+     */
     @Test
-    void aKilledServerRestartsWithEveryNodeSettingAndStatus() throws Exception {
+    void aKilledRunCommandStartsAgainWithEveryNodeSettingAndStatus() throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "restart-it-").toAbsolutePath();
         int port = MicroServer.freePort();
         Path firstLog = dataDir.resolve("launcher-1.log");
@@ -55,8 +61,13 @@ class RestartIT {
             operation = api.post("api/nodes/survivor/sync", admin, "{}").json().getJsonNumber("operation_id").longValue();
             this.token = token;
 
-            killPayaraWithSigkill(launcher);
-            assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not end with its server");
+            ProcessHandle payara = payaraOf(launcher);
+            launcher.destroyForcibly().waitFor();
+            payara.destroyForcibly();
+            payara.onExit().get(30, TimeUnit.SECONDS);
+            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+            assertTrue(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
+                    "the embedded PostgreSQL outlives a killed run command");
         } finally {
             stop(launcher);
         }
@@ -77,8 +88,52 @@ class RestartIT {
             assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
                     "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
             assertEquals("SUCCEEDED", api.get("api/operations/" + operation, admin).json().getString("status"));
+            assertTrue(Files.readString(dataDir.resolve("launcher-2.log")).contains("a PostgreSQL left by an earlier run"));
+
+            payaraOf(again).destroyForcibly();
+            assertTrue(again.waitFor(60, TimeUnit.SECONDS), "the launcher did not end with its server");
         } finally {
             stop(again);
+        }
+    }
+
+    /** Before: a taken port was found by Payara after its start; a wrong SLM_PORT was a NumberFormatException. */
+    @Test
+    void aTakenPortOrAWrongSettingEndsTheRunCommandAtOnceWithOneLine() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "settings-it-").toAbsolutePath();
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/api/health", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        other.start();
+        try {
+            int taken = other.getAddress().getPort();
+            assertRefused(dataDir, Map.of("SLM_PORT", Integer.toString(taken)),
+                    "slm: port " + taken + " is in use by a server that answers /api/health (another SLM server?)");
+            assertRefused(dataDir, Map.of("SLM_PORT", "eighty"),
+                    "slm: SLM_PORT must be a port number from 1 to 65535, not 'eighty'");
+            assertRefused(dataDir, Map.of("SLM_PORT", "70000"),
+                    "slm: SLM_PORT must be a port number from 1 to 65535, not '70000'");
+            assertRefused(dataDir, Map.of("SLM_BIND", "192.0.2.7"), "slm: SLM_BIND 192.0.2.7 is not an address of this machine");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    private static void assertRefused(Path dataDir, Map<String, String> settings, String line) throws Exception {
+        Path log = Files.createTempFile(dataDir, "launcher", ".log");
+        Process launcher = startLauncher(dataDir, MicroServer.freePort(), log, settings);
+        try {
+            assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the run command is still running");
+            assertEquals(1, launcher.exitValue());
+            String text = Files.readString(log);
+            assertTrue(text.contains(line), text);
+            assertFalse(text.contains("Exception"), "one line, not a stack trace: " + text);
+            assertFalse(Files.exists(dataDir.resolve("postgres")), "nothing was started");
+        } finally {
+            stop(launcher);
         }
     }
 
@@ -138,12 +193,12 @@ class RestartIT {
         assertTrue(text.contains("open http://127.0.0.1:" + port + "/"), text);
     }
 
-    private static void killPayaraWithSigkill(Process launcher) {
+    private static ProcessHandle payaraOf(Process launcher) {
         List<ProcessHandle> servers = launcher.toHandle().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("payara-micro.jar"))
                 .toList();
         assertEquals(1, servers.size(), "expected one Payara Micro child of the launcher");
-        servers.get(0).destroyForcibly();
+        return servers.get(0);
     }
 
     private static void stop(Process launcher) throws InterruptedException {

@@ -47,10 +47,12 @@ public class SlmConfig {
     @ConfigProperty(name = "SLM_ADMIN_PASSWORD")
     Optional<String> adminPassword;
 
+    /** {@code SLM_DATA_DIR}, or {@code $HOME/.slm} as the README says (Java's user.home comes from passwd, not $HOME). */
     public Path dataDir() {
+        String home = System.getenv("HOME");
         return dataDir.filter(s -> !s.isBlank())
                 .map(Path::of)
-                .orElse(Path.of(System.getProperty("user.home"), ".slm"))
+                .orElse(Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".slm"))
                 .toAbsolutePath();
     }
 

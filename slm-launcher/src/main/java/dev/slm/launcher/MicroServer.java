@@ -31,16 +31,23 @@ public final class MicroServer implements AutoCloseable {
     }
 
     /**
+     * @param bindAddress the address the HTTP listener binds ({@code 0.0.0.0}: every interface)
      * @param environment the {@code SLM_*} settings for the server
      * @param log         where the server's output goes; null for this process's standard output, watched for a
      *                    failed deployment (see {@link #awaitReady})
      */
-    public static MicroServer start(Path payaraMicroJar, Path war, int port, Path workDir,
+    public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, Path workDir,
                                     Map<String, String> environment, Path log) throws IOException {
         Files.createDirectories(workDir);
         // Payara Micro redeploys what it finds in a reused root directory, and serves 503 while it does: start clean
         Path root = workDir.resolve("payara-micro");
         deleteRecursively(root);
+        Path postBoot = workDir.resolve("post-boot.asadmin");
+        Files.writeString(postBoot, "set configs.config.server-config.network-config.network-listeners"
+                + ".network-listener.http-listener.address=" + bindAddress + "\n");
+        // --nohazelcast, not --nocluster: with --nocluster Payara Micro still opens its data grid's port 6900 on every
+        // interface (seen with ss -ltnp). The server needs none of it: one instance, non-persistent timers, sessions in
+        // memory. What is left open is the HTTP port, on bindAddress.
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
@@ -48,7 +55,8 @@ public final class MicroServer implements AutoCloseable {
                 "--deploy", war.toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
-                "--nocluster",
+                "--nohazelcast",
+                "--postbootcommandfile", postBoot.toAbsolutePath().toString(),
                 "--rootdir", root.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = new HashMap<>(environment);
@@ -58,6 +66,7 @@ public final class MicroServer implements AutoCloseable {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         Process process = pb.start();
+        Files.writeString(workDir.resolve(PID_FILE), Long.toString(process.pid()));
         StartWatch watch = null;
         if (log == null) {
             watch = new StartWatch();
@@ -125,6 +134,38 @@ public final class MicroServer implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
+    }
+
+    private static final String PID_FILE = "payara-micro.pid";
+
+    /**
+     * Stops the Payara Micro an earlier run started in {@code workDir} if it still runs: when the run command is
+     * killed with SIGKILL its server lives on, holding the port and the database. Only a process whose command
+     * line names payara-micro and this directory is touched (a reused pid is left alone).
+     */
+    public static void stopLeftover(Path workDir) throws IOException, InterruptedException {
+        Path pidFile = workDir.resolve(PID_FILE);
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        Optional<ProcessHandle> leftover;
+        try {
+            leftover = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (NumberFormatException e) {
+            leftover = Optional.empty();
+        }
+        String root = workDir.resolve("payara-micro").toAbsolutePath().toString();
+        Optional<ProcessHandle> ours = leftover.filter(ProcessHandle::isAlive).filter(p -> p.info().commandLine()
+                .map(c -> c.contains("payara-micro") && c.contains(root)).orElse(false));
+        if (ours.isPresent()) {
+            System.out.println("slm: the server of an earlier run (pid " + ours.get().pid() + ") still runs: stopping it");
+            ours.get().destroy();
+            if (ours.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join() == null) {
+                ours.get().destroyForcibly();
+                ours.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join();
+            }
+        }
+        Files.deleteIfExists(pidFile);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * {@code java -jar slm-launcher/target/slm-server.jar}: the server for a single machine. Without SLM_DB_URL it
- * runs an embedded PostgreSQL whose data lives in {@code <SLM_DATA_DIR>/postgres} (default {@code ~/.slm}),
+ * runs an embedded PostgreSQL whose data lives in {@code <SLM_DATA_DIR>/postgres} (default {@code $HOME/.slm}),
  * so a restart keeps every node, setting and status.
  */
 public final class ServerLauncher {
@@ -21,21 +21,32 @@ public final class ServerLauncher {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
-        Path dataDir = Path.of(env.getOrDefault("SLM_DATA_DIR", Path.of(System.getProperty("user.home"), ".slm").toString()))
-                .toAbsolutePath();
+        LaunchSettings settings;
+        try {
+            settings = LaunchSettings.from(env);
+            // what a run killed with SIGKILL left running holds the port and the data: stopped before the check
+            MicroServer.stopLeftover(settings.dataDir().resolve("run"));
+            settings.requirePortFree();
+        } catch (LaunchSettings.Refused e) {
+            System.err.println("slm: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Path dataDir = settings.dataDir();
         env.put("SLM_DATA_DIR", dataDir.toString());
-        int port = Integer.parseInt(env.getOrDefault("SLM_PORT", "8080"));
         Path home = installDir();
 
         EmbeddedPostgres embedded = null;
         if (isBlank(env.get("SLM_DB_URL"))) {
-            embedded = startEmbeddedDatabase(dataDir.resolve("postgres"));
+            System.out.println("slm: no SLM_DB_URL configured: starting an embedded PostgreSQL with its data in "
+                    + dataDir.resolve("postgres"));
+            embedded = EmbeddedDatabase.start(dataDir.resolve("postgres"));
             env.put("SLM_DB_URL", embedded.getJdbcUrl("postgres", "postgres"));
             env.put("SLM_DB_USER", "postgres");
             env.put("SLM_DB_PASSWORD", "");
         }
         MicroServer server = MicroServer.start(home.resolve("runtime/payara-micro.jar"), home.resolve("runtime/ROOT.war"),
-                port, dataDir.resolve("run"), env, null);
+                settings.bindAddress(), settings.port(), dataDir.resolve("run"), env, null);
         EmbeddedPostgres db = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -56,15 +67,6 @@ public final class ServerLauncher {
         }
         printBanner(server, dataDir, env, embedded != null);
         System.exit(server.process().waitFor());
-    }
-
-    private static EmbeddedPostgres startEmbeddedDatabase(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        System.out.println("slm: no SLM_DB_URL configured: starting an embedded PostgreSQL with its data in " + dir);
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dir)
-                .setCleanDataDirectory(false)
-                .start();
     }
 
     private static void printBanner(MicroServer server, Path dataDir, Map<String, String> env, boolean embedded) {
