@@ -270,32 +270,52 @@ class FleetTrackingIT {
     /** SourceStore.STATUS_LOCK: heartbeats take it shared, a change of the latest commit exclusive. */
     static final long STATUS_LOCK = 0x534C4D0001L;
 
+    /** FetchLock.KEY: the session advisory lock an instance holds while it fetches. */
+    static final long FETCH_LOCK = 0x534C4D0002L;
+
     @Test
-    void aFetchWaitsWhileAnotherInstanceHoldsTheFetchLease() throws Exception {
+    void aFetchWaitsWhileAnotherInstanceFetchesAndNotAfterThatInstanceDied() throws Exception {
         refresh();
-        it.db.execute("UPDATE tracked_source SET fetch_lease_owner = 'another-instance', "
-                + "fetch_lease_until = now() + interval '1 hour'");
-        String next;
+        String next = it.repo.commit("Committed while another instance fetches", "app/lease.txt", "lease\n");
         CompletableFuture<Api.Response> refresh;
-        try {
-            next = it.repo.commit("Committed while another instance fetches", "app/lease.txt", "lease\n");
-            refresh = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return it.api.post("api/updates/refresh", it.admin, null);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(2_000);
-            assertFalse(refresh.isDone(), "the refresh did not wait for the lease");
+        try (Connection other = it.db.connect(); Statement s = other.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + FETCH_LOCK + ")");
+            refresh = CompletableFuture.supplyAsync(this::refreshCall);
+            // the server has tried the lock once it is a connection's last statement
+            Await.until(Duration.ofSeconds(30), () -> it.db.query("SELECT 1 FROM pg_stat_activity"
+                    + " WHERE query LIKE 'SELECT pg_try_advisory_lock%'").size(), tries -> tries > 0);
+            assertFalse(refresh.isDone(), "the refresh did not wait for the other instance's fetch");
             assertNotEquals(next, it.db.query("SELECT latest_commit FROM tracked_source").get(0).get("latest_commit"));
-        } finally {
-            it.db.execute("UPDATE tracked_source SET fetch_lease_owner = NULL, fetch_lease_until = NULL");
+            s.execute("SELECT pg_advisory_unlock(" + FETCH_LOCK + ")");
+            Api.Response done = refresh.get(20, TimeUnit.SECONDS);
+            assertEquals(200, done.status(), done.toString());
+            assertEquals(next, done.json().getString("latest_version"));
         }
-        Api.Response done = refresh.get(20, TimeUnit.SECONDS);
-        assertEquals(200, done.status(), done.toString());
-        assertEquals(next, done.json().getString("latest_version"));
-        assertNull(it.db.query("SELECT fetch_lease_owner FROM tracked_source").get(0).get("fetch_lease_owner"));
+
+        // an instance killed mid-fetch: its session ends with it, and with the session its lock. Before, a lease row
+        // left like this kept Refresh waiting a minute and then failing, for the lease's ten minutes
+        String after = it.repo.commit("Committed after an instance died", "app/lease.txt", "died\n");
+        it.db.execute("UPDATE tracked_source SET fetch_lease_owner = 'killed-instance', "
+                + "fetch_lease_until = now() + interval '10 minutes'");
+        try (Connection dying = it.db.connect(); Statement s = dying.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + FETCH_LOCK + ")");
+            int pid = ((Number) it.db.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = "
+                    + (FETCH_LOCK & 0xffffffffL) + " AND granted").get(0).get("pid")).intValue();
+            it.db.query("SELECT pg_terminate_backend(?)", pid);
+            long started = System.nanoTime();
+            Api.Response done = refreshCall();
+            assertEquals(200, done.status(), done.toString());
+            assertEquals(after, done.json().getString("latest_version"));
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "the refresh waited for a dead instance");
+        }
+    }
+
+    private Api.Response refreshCall() {
+        try {
+            return it.api.post("api/updates/refresh", it.admin, null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
  * The run command's own settings, each checked before anything starts: a wrong value or a taken port ends the
  * command with one line that says what to change, not a stack trace or a server that waits for minutes.
  */
-record LaunchSettings(int port, String bindAddress, Path dataDir) {
+record LaunchSettings(int port, String bindAddress, Path dataDir, long heapMiB) {
 
     /** Why the run command cannot start; printed as one line, exit code 1. */
     static final class Refused extends Exception {
@@ -27,7 +27,33 @@ record LaunchSettings(int port, String bindAddress, Path dataDir) {
     }
 
     static LaunchSettings from(Map<String, String> env) throws Refused {
-        return new LaunchSettings(port(env.get("SLM_PORT")), bindAddress(env.get("SLM_BIND")), dataDir(env));
+        return new LaunchSettings(port(env.get("SLM_PORT")), bindAddress(env.get("SLM_BIND")), dataDir(env),
+                heapMiB(env.get("SLM_HEAP"), physicalMemoryMiB()));
+    }
+
+    /**
+     * {@code SLM_HEAP} ({@code 768m}, {@code 2g}, or MiB), by default a quarter of the machine's memory between 512 MiB
+     * and 2 GiB: 512 MiB holds the server with a thousand nodes and a few dozen browsers; more is room for the
+     * browsers an operator forgets, not a need (issue 10's soak gives the figures).
+     */
+    static long heapMiB(String value, long physicalMiB) throws Refused {
+        if (value == null || value.isBlank()) {
+            return Math.max(512, Math.min(2048, physicalMiB / 4));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})([mMgG]?)").matcher(value.trim());
+        if (m.matches()) {
+            long mib = Long.parseLong(m.group(1)) * (m.group(2).equalsIgnoreCase("g") ? 1024 : 1);
+            if (mib >= 256 && mib <= physicalMiB) {
+                return mib;
+            }
+        }
+        throw new Refused("SLM_HEAP must be a heap size from 256m to this machine's " + physicalMiB
+                + "m (e.g. 1g or 768m), not '" + value + "'");
+    }
+
+    private static long physicalMemoryMiB() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / (1024 * 1024);
     }
 
     static int port(String value) throws Refused {

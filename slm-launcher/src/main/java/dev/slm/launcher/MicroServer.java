@@ -32,11 +32,12 @@ public final class MicroServer implements AutoCloseable {
 
     /**
      * @param bindAddress the address the HTTP listener binds ({@code 0.0.0.0}: every interface)
+     * @param heapMiB     the server's maximum heap
      * @param environment the {@code SLM_*} settings for the server
      * @param log         where the server's output goes; null for this process's standard output, watched for a
      *                    failed deployment (see {@link #awaitReady})
      */
-    public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, Path workDir,
+    public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, long heapMiB, Path workDir,
                                     Map<String, String> environment, Path log) throws IOException {
         Files.createDirectories(workDir);
         // Payara Micro redeploys what it finds in a reused root directory, and serves 503 while it does: start clean
@@ -50,7 +51,7 @@ public final class MicroServer implements AutoCloseable {
         // memory. What is left open is the HTTP port, on bindAddress.
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
+                "-Xmx" + heapMiB + "m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
                 "-jar", payaraMicroJar.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",

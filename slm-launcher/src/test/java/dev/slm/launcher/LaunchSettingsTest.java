@@ -54,8 +54,21 @@ class LaunchSettingsTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = taken.getLocalPort();
             LaunchSettings.Refused e = assertThrows(LaunchSettings.Refused.class,
-                    () -> new LaunchSettings(port, "0.0.0.0", Path.of("/tmp")).requirePortFree());
+                    () -> new LaunchSettings(port, "0.0.0.0", Path.of("/tmp"), 512).requirePortFree());
             assertEquals("port " + port + " is in use: stop what runs there or set SLM_PORT", e.getMessage());
+        }
+    }
+
+    @Test
+    void theHeapIsAQuarterOfTheMachineBetween512MiBAnd2GiBUnlessConfigured() throws Exception {
+        assertEquals(512, LaunchSettings.heapMiB(null, 1024));
+        assertEquals(1024, LaunchSettings.heapMiB(null, 4096));
+        assertEquals(2048, LaunchSettings.heapMiB(" ", 24 * 1024));
+        assertEquals(768, LaunchSettings.heapMiB("768m", 4096));
+        assertEquals(3072, LaunchSettings.heapMiB("3G", 4096));
+        for (String bad : new String[] {"lots", "100m", "9g", "1.5g", "-1g", "1t"}) {
+            assertTrue(assertThrows(LaunchSettings.Refused.class, () -> LaunchSettings.heapMiB(bad, 4096)).getMessage()
+                    .startsWith("SLM_HEAP must be a heap size from 256m to this machine's 4096m"), bad);
         }
     }
 }

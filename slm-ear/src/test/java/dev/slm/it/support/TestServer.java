@@ -55,7 +55,7 @@ public final class TestServer implements AutoCloseable {
         env.put("SLM_FETCH_INTERVAL", "1h");
         env.put("SLM_ADMIN_PASSWORD", password);
         MicroServer server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
-                Path.of(System.getProperty("slm.war")), "127.0.0.1", MicroServer.freePort(), work.resolve("server"), env,
+                Path.of(System.getProperty("slm.war")), "127.0.0.1", MicroServer.freePort(), 512, work.resolve("server"), env,
                 work.resolve("server.log"));
         try {
             server.awaitReady(Duration.ofMinutes(3));

@@ -10,14 +10,12 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The tracked source's row: what the server follows, the fetch lease and the results of fetches.
+ * The tracked source's row: what the server follows and the results of fetches (who may fetch: FetchLock).
  * Each method is its own transaction, so a long fetch never holds a database transaction open.
  */
 @Stateless
@@ -50,24 +48,6 @@ public class SourceStore {
             source.follow(url, branch, path);
         }
         return source;
-    }
-
-    /** @return true if this instance now holds the fetch lease */
-    public boolean tryLease(String owner, Duration length) {
-        int updated = em.createNativeQuery("UPDATE tracked_source SET fetch_lease_owner = ?1, fetch_lease_until = ?2"
-                        + " WHERE id = 1 AND (fetch_lease_until IS NULL OR fetch_lease_until < ?3 OR fetch_lease_owner = ?1)")
-                .setParameter(1, owner)
-                .setParameter(2, Timestamp.from(clock.instant().plus(length)))
-                .setParameter(3, Timestamp.from(clock.instant()))
-                .executeUpdate();
-        return updated == 1;
-    }
-
-    public void releaseLease(String owner) {
-        em.createNativeQuery("UPDATE tracked_source SET fetch_lease_owner = NULL, fetch_lease_until = NULL"
-                        + " WHERE id = 1 AND fetch_lease_owner = ?1")
-                .setParameter(1, owner)
-                .executeUpdate();
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.slm.source.boundary;
 
+import dev.slm.platform.Conflict;
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.control.DemoRepository;
+import dev.slm.source.control.FetchLock;
 import dev.slm.source.control.GitMirror.SourceUnavailable;
 import dev.slm.source.control.Mirror;
 import dev.slm.source.control.RedactedUrl;
@@ -21,16 +23,19 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Follows the configured git repository: fetches it on a timer (SLM_FETCH_INTERVAL) and on demand.
- * A database lease makes sure only one server instance of a cluster fetches at a time.
+ * Only one server instance fetches at a time: the fetch holds a PostgreSQL session advisory lock on a connection of
+ * its own. An instance that dies (kill -9 mid-fetch) loses its session and so the lock at once — the lease row with
+ * a ten-minute expiry it replaces kept Refresh waiting, then failing, for those ten minutes.
  */
 @Singleton
 @Startup
@@ -40,11 +45,14 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public class SourceTracker {
 
     private static final Logger LOG = Logger.getLogger(SourceTracker.class.getName());
-    private static final Duration LEASE = Duration.ofMinutes(10);
     private static final Duration WAIT_FOR_OTHER_FETCH = Duration.ofSeconds(60);
     private static final long FIRST_FETCH_DELAY_MS = 10_000;
 
-    private final String instanceId = UUID.randomUUID().toString();
+    /** Who holds the fetch lock, as pg_stat_activity shows it to another instance. */
+    private final String instanceName = "slm fetch " + hostName() + " pid " + ProcessHandle.current().pid();
+
+    @Resource(lookup = "java:app/jdbc/slm")
+    DataSource dataSource;
 
     @Inject
     SlmConfig config;
@@ -91,39 +99,59 @@ public class SourceTracker {
         }
     }
 
-    /** The timer's fetch: skipped when another instance holds the lease. */
+    /** The timer's fetch: skipped when another instance is fetching. */
     public void fetchIfNoOtherInstanceIs() {
-        if (store.tryLease(instanceId, LEASE)) {
-            fetchHoldingLease();
+        try (FetchLock lock = FetchLock.tryTake(dataSource, instanceName)) {
+            if (lock != null) {
+                fetch();
+            }
+        } catch (SQLException e) {
+            LOG.warning("scheduled fetch skipped: the database is not reachable: " + e.getMessage());
         }
     }
 
-    /** "Refresh": fetch now, waiting for a fetch another instance is running to finish first. */
+    /**
+     * "Refresh": fetch now, waiting for a fetch another instance is running to finish first.
+     *
+     * @throws Conflict (409) naming the instance that has been fetching for longer than a minute
+     */
     public TrackedSource refresh() {
         long deadline = System.nanoTime() + WAIT_FOR_OTHER_FETCH.toNanos();
-        while (!store.tryLease(instanceId, LEASE)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("another server instance has been fetching for over "
-                        + WAIT_FOR_OTHER_FETCH.toSeconds() + " s; try again later");
+        try {
+            while (true) {
+                try (FetchLock lock = FetchLock.tryTake(dataSource, instanceName)) {
+                    if (lock != null) {
+                        fetch();
+                        return store.current().orElseThrow();
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new Conflict("another server instance (" + FetchLock.holder(dataSource).orElse("gone now")
+                            + ") has been fetching for over " + WAIT_FOR_OTHER_FETCH.toSeconds() + " s; try again later");
+                }
+                sleep(200);
             }
-            sleep(200);
+        } catch (SQLException e) {
+            throw new Conflict("cannot fetch now: the database is not reachable (" + e.getMessage() + ")");
         }
-        fetchHoldingLease();
-        return store.current().orElseThrow();
     }
 
-    private void fetchHoldingLease() {
+    private void fetch() {
+        TrackedSource source = store.current().orElseThrow();
         try {
-            TrackedSource source = store.current().orElseThrow();
-            try {
-                CommitInfo latest = mirror.get().fetch(source.gitUrl(), source.branch(), credentials());
-                store.recordSuccess(latest);
-            } catch (SourceUnavailable e) {
-                LOG.warning(e.getMessage());
-                store.recordFailure(e.getMessage());
-            }
-        } finally {
-            store.releaseLease(instanceId);
+            CommitInfo latest = mirror.get().fetch(source.gitUrl(), source.branch(), credentials());
+            store.recordSuccess(latest);
+        } catch (SourceUnavailable e) {
+            LOG.warning(e.getMessage());
+            store.recordFailure(e.getMessage());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown host";
         }
     }
 
@@ -138,7 +166,7 @@ public class SourceTracker {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the fetch lease", e);
+            throw new IllegalStateException("interrupted while waiting for the fetch lock", e);
         }
     }
 }

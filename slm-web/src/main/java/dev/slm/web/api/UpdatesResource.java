@@ -8,7 +8,6 @@ import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.SourceTracker;
 import dev.slm.source.control.RedactedUrl;
 import dev.slm.source.entity.TrackedSource;
-import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -55,11 +54,7 @@ public class UpdatesResource {
     @Path("refresh")
     @Requires(Role.OPERATOR)
     public Response refresh() {
-        try {
-            return Response.ok(status(tracker.refresh())).build();
-        } catch (IllegalStateException e) {
-            return Problem.response(Response.Status.CONFLICT, e.getMessage());
-        }
+        return Response.ok(status(tracker.refresh())).build(); // another instance fetching for too long: Conflict, 409
     }
 
     @GET
