@@ -38,6 +38,8 @@ import java.util.Properties;
  * self.managed         = false                  (true: the code this node deploys is the agent itself, run by
  *                                                bin/slm-agent-launcher from install.dir; see SelfServiceController)
  * download.limit.kb.s  = 0                      (bandwidth cap for package downloads; 0: none)
+ * read.timeout.s       = 60                     (how long the server may send nothing in the middle of an answer
+ *                                                or a download before the agent gives the connection up)
  * </pre>
  */
 public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path stateDir, String hostname,
