@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -237,6 +238,31 @@ class HostileServerTest {
         assertEquals(before, listing(root), "nothing on disk changed");
         assertEquals(List.of(), foreignRequests, "nothing went to another server");
         assertTrue(Files.notExists(Path.of("/tmp/slm-hostile-absolute.txt")));
+    }
+
+    @Test
+    void aCommandWithAHugeOperationIdDoesNotSilenceTheCommandsAfterIt() throws Exception {
+        // operation_id is not signed: a hostile or broken server (a database restored from a backup) may send any
+        UpdateWorker worker = new UpdateWorker(Optional.of(updater), client, () -> { });
+        try {
+            Map<String, Object> bogus = validCommand(4_000_000_000_000_000_000L, NEW);
+            bogus.put("target_version", "HEAD");
+            worker.offer(ServerClient.command(wrapped(bogus)).orElseThrow());
+            served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
+            worker.offer(ServerClient.command(wrapped(validCommand(2, NEW))).orElseThrow());
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(root.resolve("state/version.json")).contains(NEW) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals("FAILED", lastReport(4_000_000_000_000_000_000L)[0]);
+            assertEquals(Optional.of(NEW), currentRelease(), "the command after it was taken: " + lastReport(2));
+        } finally {
+            worker.shutdown();
+        }
+    }
+
+    private static JsonObject wrapped(Map<String, Object> command) {
+        return Json.createObjectBuilder().add("command", json(command)).build();
     }
 
     // ---- the fake server
