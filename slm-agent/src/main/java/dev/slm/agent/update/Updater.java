@@ -344,7 +344,10 @@ public final class Updater {
             server.report(job.command().operationId(), "APPLYING", 100, message);
         }
         state.delete();
-        Files.deleteIfExists(s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz"));
+        Path pkg = s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz");
+        Files.deleteIfExists(pkg);
+        // a resumed job refused before its download ended (say, signing.key changed meanwhile) leaves no .part either
+        Files.deleteIfExists(pkg.resolveSibling(pkg.getFileName() + ".part"));
         if (success) {
             s.releases().prune(s.keepReleases(), job.previous());
         }
