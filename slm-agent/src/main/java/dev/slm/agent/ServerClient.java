@@ -143,6 +143,12 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 return; // we have it all already; the digest check decides whether it is right
             }
             boolean append = r.statusCode() == 206;
+            if (r.statusCode() / 100 == 3) {
+                // HttpClient follows no redirect here (Redirect.NEVER), so the token never goes along; say so
+                throw new Updater.DownloadRefused("the server answered " + r.statusCode() + " with a redirect to "
+                        + r.headers().firstValue("Location").map(Command::quote).orElse("nowhere")
+                        + ": not followed, the package is fetched only from package_url with the node's token");
+            }
             if (r.statusCode() / 100 == 4) {
                 throw new Updater.DownloadRefused("the server refused the download (" + r.statusCode() + ")"
                         + problemDetail(in));

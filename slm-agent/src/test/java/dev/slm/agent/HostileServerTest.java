@@ -69,6 +69,8 @@ class HostileServerTest {
     /** Package requests to answer with half the body and a broken connection, then with 404. */
     volatile int brokenDownloads;
     volatile boolean refuseDownloads;
+    /** Where package requests are redirected to, if anywhere. */
+    volatile String redirectDownloads;
     ServerClient client;
     Updater updater;
 
@@ -134,6 +136,10 @@ class HostileServerTest {
             t.brokenDownloads = 1; // a .part with half the package stays for the resume, which the server refuses
             t.refuseDownloads = true;
         }));
+        a.add(new Attack("download redirected to another server", "redirect", (t, c) -> t.redirectDownloads =
+                "http://127.0.0.1:" + t.foreign.getAddress().getPort() + "/api/nodes/n1/code-package"));
+        a.add(new Attack("download redirected on the same server", "redirect", (t, c) -> t.redirectDownloads =
+                "/api/nodes/n1/code-package?version=" + NEW + "&again"));
         a.add(new Attack("package altered on the way", "digest", (t, c) -> {
             t.served[t.served.length / 2] ^= 1;
         }));
@@ -279,6 +285,10 @@ class HostileServerTest {
                     answer.add("command", command);
                 }
                 respond(exchange, 200, answer.build().toString().getBytes(StandardCharsets.UTF_8));
+            } else if (path.endsWith("/code-package") && redirectDownloads != null
+                    && !exchange.getRequestURI().toString().equals(redirectDownloads)) {
+                exchange.getResponseHeaders().add("Location", redirectDownloads);
+                exchange.sendResponseHeaders(302, -1);
             } else if (path.endsWith("/code-package") && brokenDownloads > 0) {
                 brokenDownloads--;
                 exchange.sendResponseHeaders(200, served.length);
