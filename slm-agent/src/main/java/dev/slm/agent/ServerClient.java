@@ -139,10 +139,18 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
         }
         HttpResponse<InputStream> r = http.send(b.build(), QuietLimitedBody.handler(readTimeout, null));
         try (InputStream in = r.body()) {
-            if (r.statusCode() == 416) {
+            if (r.statusCode() == 416 && have == maxBytes) {
                 return; // we have it all already; the digest check decides whether it is right
             }
-            boolean append = r.statusCode() == 206;
+            boolean append = r.statusCode() == 206 && have > 0;
+            String range = r.headers().firstValue("Content-Range").orElse("");
+            if (r.statusCode() == 416 || append && !range.startsWith("bytes " + have + "-")) {
+                // a server or proxy that cannot resume: what arrived is dropped and the next attempt starts again
+                // (appending a body from another byte would only fail the digest check, and the update with it)
+                Files.deleteIfExists(part);
+                throw new IOException("the server answered a resume from byte " + have + " with " + r.statusCode()
+                        + (range.isEmpty() ? "" : " " + Command.quote(range)) + "; downloading it whole again");
+            }
             if (r.statusCode() / 100 == 3) {
                 // HttpClient follows no redirect here (Redirect.NEVER), so the token never goes along; say so
                 throw new Updater.DownloadRefused("the server answered " + r.statusCode() + " with a redirect to "

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent against a server of the test's own that signs with a test key and serves hostile commands and packages,
@@ -69,6 +70,8 @@ class HostileServerTest {
     /** Package requests to answer with half the body and a broken connection, then with 404. */
     volatile int brokenDownloads;
     volatile boolean refuseDownloads;
+    /** How a resumed download (a Range request) is answered: null (properly), "416", or "206 from byte 0". */
+    volatile String resumeAnswer;
     /** Where package requests are redirected to, if anywhere. */
     volatile String redirectDownloads;
     ServerClient client;
@@ -267,6 +270,18 @@ class HostileServerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"416", "206 from byte 0"})
+    void aResumeTheServerAnswersWronglyStartsTheDownloadAgainInsteadOfFailingTheUpdate(String answer) throws Exception {
+        served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
+        command = json(validCommand(2, NEW));
+        brokenDownloads = 1; // half the package arrives, then the connection breaks: the next attempt resumes
+        resumeAnswer = answer;
+        heartbeatAndRun();
+        assertEquals(Optional.of(NEW), currentRelease(), "reports: " + lastReport(2)[0] + " " + lastReport(2)[1]);
+        assertTrue(Files.notExists(root.resolve("state/staging/" + NEW + ".tar.gz.part")));
+    }
+
     private static JsonObject wrapped(Map<String, Object> command) {
         return Json.createObjectBuilder().add("command", json(command)).build();
     }
@@ -289,6 +304,14 @@ class HostileServerTest {
                     && !exchange.getRequestURI().toString().equals(redirectDownloads)) {
                 exchange.getResponseHeaders().add("Location", redirectDownloads);
                 exchange.sendResponseHeaders(302, -1);
+            } else if (path.endsWith("/code-package") && resumeAnswer != null
+                    && exchange.getRequestHeaders().getFirst("Range") != null) {
+                if (resumeAnswer.equals("416")) {
+                    exchange.sendResponseHeaders(416, -1);
+                } else {
+                    exchange.getResponseHeaders().add("Content-Range", "bytes 0-" + (served.length - 1) + "/" + served.length);
+                    respond(exchange, 206, served);
+                }
             } else if (path.endsWith("/code-package") && brokenDownloads > 0) {
                 brokenDownloads--;
                 exchange.sendResponseHeaders(200, served.length);
