@@ -39,7 +39,8 @@ public final class Reasons {
             return "cannot connect to the server" + (m == null ? "" : " (" + m + ")");
         }
         if (e instanceof HttpTimeoutException) {
-            return "the server did not answer in time";
+            // Java's own message says nothing more; the agent's (a server silent mid-answer) says what it waited for
+            return m == null || m.equals("request timed out") ? "the server did not answer in time" : m;
         }
         return m == null ? e.getClass().getSimpleName() : m;
     }
