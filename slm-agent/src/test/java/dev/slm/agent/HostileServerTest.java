@@ -283,6 +283,24 @@ class HostileServerTest {
         assertTrue(Files.notExists(root.resolve("state/staging/" + NEW + ".tar.gz.part")));
     }
 
+    @Test
+    void aStateFileThatCannotBeWrittenFailsTheCommandWithTheReasonInsteadOfLeavingItUnanswered() throws Exception {
+        // as a full disk would: state.json cannot be saved, so no step may run (a kill could not be resumed)
+        Files.createDirectories(root.resolve("state/state.json.tmp"));
+        served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
+        command = json(validCommand(2, NEW));
+        Map<String, String> before = listing(root);
+
+        heartbeatAndRun();
+
+        String[] last = lastReport(2);
+        assertNotNull(last, "the operation was answered");
+        assertEquals("FAILED", last[0], last[1]);
+        assertTrue(last[1].contains("state.json"), last[1]);
+        assertEquals(Optional.of(OLD), currentRelease());
+        assertEquals(before, listing(root), "nothing on disk changed");
+    }
+
     /**
      * A man in the middle (plain http) or a replayer keeps the command that deployed OLD — target and manifest, validly
      * signed — and offers it again, with a fresh operation_id (unsigned), once the node runs NEW: a downgrade to a
