@@ -46,6 +46,8 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
                           List<String> roles, Properties properties, Path baseDir) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/slm-agent/agent.properties");
+    /** What the server registers (NodeRegistry.NODE_ID); the id becomes part of every URL path the token goes to. */
+    static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     public static AgentConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -63,8 +65,20 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
         if (!"http".equals(serverUrl.getScheme()) && !"https".equals(serverUrl.getScheme())) {
             throw new IllegalArgumentException(file + ": server.url must start with https:// (or http://)");
         }
+        if (serverUrl.getHost() == null || serverUrl.getRawUserInfo() != null || serverUrl.getRawQuery() != null
+                || serverUrl.getRawFragment() != null) {
+            // the token goes to this origin only, and a package URL must resolve to it: user info would make every
+            // one "not on the server", and a host Java cannot parse (say, with '_') every call fail
+            throw new IllegalArgumentException(file + ": server.url must be https://host[:port][/path], with a host"
+                    + " name Java accepts and no user info, query or fragment: " + server);
+        }
+        String nodeId = required(p, "node.id", file);
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException(file + ": node.id must be the id the node was registered with (lower-case"
+                    + " letters, digits, '.', '_', '-'; at most 63), not " + nodeId);
+        }
         String roles = p.getProperty("roles", "").trim();
-        return new AgentConfig(serverUrl, required(p, "node.id", file),
+        return new AgentConfig(serverUrl, nodeId,
                 base.resolve(required(p, "token.file", file)),
                 base.resolve(p.getProperty("state.dir", "/var/lib/slm-agent").trim()),
                 p.getProperty("hostname", localHostname()).trim(),
