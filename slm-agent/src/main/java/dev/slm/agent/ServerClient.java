@@ -165,8 +165,9 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 throw new Refused(r.statusCode(), "download of " + packageUrl + " failed");
             }
             long room = maxBytes - (append ? have : 0);
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (OutputStream out = dev.slm.agent.update.Reasons.naming(Files.newOutputStream(part,
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING), part)) {
                 copy(new Capped(in, room, maxBytes), out, config.seconds("download.limit.kb.s", 0) * 1024);
             }
         }

@@ -110,6 +110,19 @@ class ServerAnswersTest {
         assertEquals(100, Files.size(part));
     }
 
+    @Test
+    void aDiskThatFillsDuringTheDownloadIsNamedInTheReason() throws Exception {
+        // /dev/full answers every write as a full disk does; Java's own message says only "No space left on device"
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full));
+        sent = new byte[100];
+        declared = 100;
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/nodes/n1/code-package");
+        IOException e = assertThrows(IOException.class, () -> client.download(url, full, 100));
+        String reason = dev.slm.agent.update.Reasons.of(e);
+        assertTrue(reason.contains("No space left on device") && reason.contains("/dev/full"), reason);
+    }
+
     private void heartbeat() throws Exception {
         client.heartbeat(new ServerClient.Heartbeat("test", Optional.empty(), "host", List.of(), "IDLE", null, List.of()));
     }

@@ -170,8 +170,8 @@ public final class SafeExtractor {
 
     private static long copy(InputStream in, Path dest, boolean executable, long budget) throws IOException {
         long written = 0;
-        try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream out = Reasons.naming(Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), dest)) {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) > 0) {
