@@ -31,6 +31,7 @@ final class QuietLimitedBody extends InputStream implements HttpResponse.BodySub
     private final BlockingQueue<Object> arrived = new LinkedBlockingQueue<>();
     private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
     private final long silenceNanos;
+    private final boolean limited;
     private final long deadline;
     private Iterator<ByteBuffer> buffers = Collections.emptyIterator();
     private ByteBuffer current = ByteBuffer.allocate(0);
@@ -46,7 +47,9 @@ final class QuietLimitedBody extends InputStream implements HttpResponse.BodySub
 
     private QuietLimitedBody(Duration silence, Duration total) {
         this.silenceNanos = silence.toNanos();
-        this.deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
+        // nanoTime may be negative: a deadline is compared only when there is one, never as Long.MAX_VALUE - now
+        this.limited = total != null;
+        this.deadline = limited ? System.nanoTime() + total.toNanos() : 0;
     }
 
     @Override
@@ -99,7 +102,7 @@ final class QuietLimitedBody extends InputStream implements HttpResponse.BodySub
             if (closed) {
                 return -1;
             }
-            long wait = Math.min(silenceNanos, deadline - System.nanoTime());
+            long wait = limited ? Math.min(silenceNanos, deadline - System.nanoTime()) : silenceNanos;
             Object next;
             try {
                 next = wait <= 0 ? null : arrived.poll(wait, TimeUnit.NANOSECONDS);
@@ -110,7 +113,7 @@ final class QuietLimitedBody extends InputStream implements HttpResponse.BodySub
             }
             if (next == null) {
                 close();
-                throw new HttpTimeoutException(System.nanoTime() >= deadline
+                throw new HttpTimeoutException(limited && System.nanoTime() - deadline >= 0
                         ? "the server's answer did not arrive whole in time"
                         : "the server sent nothing for " + TimeUnit.NANOSECONDS.toSeconds(silenceNanos)
                         + " s in the middle of its answer");
