@@ -38,12 +38,16 @@ import java.util.Properties;
  * self.managed         = false                  (true: the code this node deploys is the agent itself, run by
  *                                                bin/slm-agent-launcher from install.dir; see SelfServiceController)
  * download.limit.kb.s  = 0                      (bandwidth cap for package downloads; 0: none)
+ * read.timeout.s       = 60                     (how long the server may send nothing in the middle of an answer
+ *                                                or a download before the agent gives the connection up)
  * </pre>
  */
 public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path stateDir, String hostname,
                           List<String> roles, Properties properties, Path baseDir) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/slm-agent/agent.properties");
+    /** What the server registers (NodeRegistry.NODE_ID); the id becomes part of every URL path the token goes to. */
+    static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     public static AgentConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -61,8 +65,20 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
         if (!"http".equals(serverUrl.getScheme()) && !"https".equals(serverUrl.getScheme())) {
             throw new IllegalArgumentException(file + ": server.url must start with https:// (or http://)");
         }
+        if (serverUrl.getHost() == null || serverUrl.getRawUserInfo() != null || serverUrl.getRawQuery() != null
+                || serverUrl.getRawFragment() != null) {
+            // the token goes to this origin only, and a package URL must resolve to it: user info would make every
+            // one "not on the server", and a host Java cannot parse (say, with '_') every call fail
+            throw new IllegalArgumentException(file + ": server.url must be https://host[:port][/path], with a host"
+                    + " name Java accepts and no user info, query or fragment: " + server);
+        }
+        String nodeId = required(p, "node.id", file);
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException(file + ": node.id must be the id the node was registered with (lower-case"
+                    + " letters, digits, '.', '_', '-'; at most 63), not " + nodeId);
+        }
         String roles = p.getProperty("roles", "").trim();
-        return new AgentConfig(serverUrl, required(p, "node.id", file),
+        return new AgentConfig(serverUrl, nodeId,
                 base.resolve(required(p, "token.file", file)),
                 base.resolve(p.getProperty("state.dir", "/var/lib/slm-agent").trim()),
                 p.getProperty("hostname", localHostname()).trim(),

@@ -27,12 +27,21 @@ import java.util.Optional;
 /** The agent's side of the protocol in DESIGN.md: JSON over HTTP(S) with the node's bearer token. */
 public class ServerClient implements dev.slm.agent.update.Updater.Server {
 
+    /**
+     * The server's JSON answers are a few hundred bytes (a command with its manifest under 2 KB); one far larger is
+     * not read into memory, where an endless answer would end the heartbeat thread with an OutOfMemoryError.
+     */
+    static final int MAX_ANSWER = 1024 * 1024;
+
     private final AgentConfig config;
     private final HttpClient http;
+    /** How long the server may send nothing in the middle of an answer (read.timeout.s, default 60). */
+    private final Duration readTimeout;
 
     public ServerClient(AgentConfig config) {
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.readTimeout = Duration.ofSeconds(Math.max(1, config.seconds("read.timeout.s", 60)));
     }
 
     public record Heartbeat(String agentVersion, Optional<String> codeVersion, String hostname,
@@ -77,7 +86,7 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.build().toString()))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Answer response = send(request, Duration.ofSeconds(30));
         JsonObject answer = parse(response.body());
         if (response.statusCode() / 100 != 2) {
             throw new Refused(response.statusCode(), answer != null && answer.get("detail") instanceof JsonString d
@@ -96,7 +105,7 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
     public Optional<Command> pollCommand(int waitSeconds) throws IOException, InterruptedException {
         HttpRequest request = authorized(config.serverUrl().resolve("api/nodes/" + config.nodeId() + "/commands?wait=" + waitSeconds))
                 .timeout(Duration.ofSeconds(waitSeconds + 15)).GET().build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Answer response = send(request, Duration.ofSeconds(waitSeconds + 15));
         if (response.statusCode() == 204) {
             return Optional.empty();
         }
@@ -128,12 +137,26 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
             java.util.logging.Logger.getLogger(ServerClient.class.getName())
                     .info("resuming the download of " + packageUrl + " after " + have + " bytes");
         }
-        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(b.build(), QuietLimitedBody.handler(readTimeout, null));
         try (InputStream in = r.body()) {
-            if (r.statusCode() == 416) {
+            if (r.statusCode() == 416 && have == maxBytes) {
                 return; // we have it all already; the digest check decides whether it is right
             }
-            boolean append = r.statusCode() == 206;
+            boolean append = r.statusCode() == 206 && have > 0;
+            String range = r.headers().firstValue("Content-Range").orElse("");
+            if (r.statusCode() == 416 || append && !range.startsWith("bytes " + have + "-")) {
+                // a server or proxy that cannot resume: what arrived is dropped and the next attempt starts again
+                // (appending a body from another byte would only fail the digest check, and the update with it)
+                Files.deleteIfExists(part);
+                throw new IOException("the server answered a resume from byte " + have + " with " + r.statusCode()
+                        + (range.isEmpty() ? "" : " " + Command.quote(range)) + "; downloading it whole again");
+            }
+            if (r.statusCode() / 100 == 3) {
+                // HttpClient follows no redirect here (Redirect.NEVER), so the token never goes along; say so
+                throw new Updater.DownloadRefused("the server answered " + r.statusCode() + " with a redirect to "
+                        + r.headers().firstValue("Location").map(Command::quote).orElse("nowhere")
+                        + ": not followed, the package is fetched only from package_url with the node's token");
+            }
             if (r.statusCode() / 100 == 4) {
                 throw new Updater.DownloadRefused("the server refused the download (" + r.statusCode() + ")"
                         + problemDetail(in));
@@ -142,8 +165,9 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 throw new Refused(r.statusCode(), "download of " + packageUrl + " failed");
             }
             long room = maxBytes - (append ? have : 0);
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (OutputStream out = dev.slm.agent.update.Reasons.naming(Files.newOutputStream(part,
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING), part)) {
                 copy(new Capped(in, room, maxBytes), out, config.seconds("download.limit.kb.s", 0) * 1024);
             }
         }
@@ -224,7 +248,7 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.build().toString())).build();
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Answer r = send(request, Duration.ofSeconds(30));
             if (r.statusCode() / 100 != 2) {
                 java.util.logging.Logger.getLogger(ServerClient.class.getName())
                         .warning("progress report " + stage + " refused: " + r.statusCode() + " " + abbreviate(r.body()));
@@ -234,6 +258,25 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                     .warning("progress report " + stage + " not delivered: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Answer(int statusCode, String body) {
+    }
+
+    /**
+     * A JSON answer, read whole within {@code total} of its headers and never beyond {@link #MAX_ANSWER} bytes:
+     * a server that stalls or never stops cannot hold or fill the calling thread.
+     */
+    private Answer send(HttpRequest request, Duration total) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(request, QuietLimitedBody.handler(readTimeout, total));
+        try (InputStream in = r.body()) {
+            byte[] body = in.readNBytes(MAX_ANSWER + 1);
+            if (body.length > MAX_ANSWER) {
+                throw new IOException("the server's answer to " + request.uri().getPath() + " is larger than "
+                        + MAX_ANSWER / 1024 + " KiB: not read");
+            }
+            return new Answer(r.statusCode(), new String(body, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

@@ -2,10 +2,13 @@ package dev.slm.agent;
 
 import dev.slm.agent.update.Command;
 import dev.slm.agent.update.Updater;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,7 +28,18 @@ public final class UpdateWorker {
         t.setDaemon(false);
         return t;
     });
-    private final AtomicLong lastTaken = new AtomicLong(-1);
+    /**
+     * The operations taken lately: a command arrives by the heartbeat reply and by the long-poll alike, and is taken
+     * once. Not "the highest id so far": operation_id is not signed, and one command with a huge id (a hostile or
+     * broken server, a database restored from a backup) made every later command be ignored in silence.
+     */
+    private final Set<Long> taken = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<Long, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > 256;
+                }
+            }));
     private final AtomicReference<Long> running = new AtomicReference<>();
     private final Runnable afterUpdate;
 
@@ -41,7 +55,7 @@ public final class UpdateWorker {
     }
 
     public void offer(Command command) {
-        if (lastTaken.getAndUpdate(prev -> Math.max(prev, command.operationId())) >= command.operationId()) {
+        if (!taken.add(command.operationId())) {
             return;
         }
         if (updater.isEmpty()) {

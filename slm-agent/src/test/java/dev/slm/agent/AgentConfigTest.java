@@ -34,6 +34,25 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("node.id"), e.getMessage());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"http://user:secret@slm.example.com", "http://slm_server:8080",
+            "https:///api", "http://slm.example.com/?x=1", "http://slm.example.com/#top"})
+    void aServerUrlTheTokenCouldNotBeKeptToIsRefusedAtStart(String url) throws Exception {
+        // user info made every package URL "not on the server"; a host Java cannot parse, every heartbeat fail
+        Path file = write("server.url=" + url + "\nnode.id=a\ntoken.file=t\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.load(file));
+        assertTrue(e.getMessage().contains("server.url"), e.getMessage());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../../api/users", "web 3", "a/b", "Web-3", "x?y", "-a"})
+    void aNodeIdTheServerCannotHaveIsRefusedAtStart(String nodeId) throws Exception {
+        // it becomes part of every URL path the token is sent to
+        Path file = write("server.url=http://127.0.0.1:8080\nnode.id=" + nodeId + "\ntoken.file=t\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.load(file));
+        assertTrue(e.getMessage().contains("node.id"), e.getMessage());
+    }
+
     @Test
     void aServerUrlThatIsNotHttpIsRefused() throws Exception {
         Path file = write("server.url=ftp://x\nnode.id=a\ntoken.file=t\n");

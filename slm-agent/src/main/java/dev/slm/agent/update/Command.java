@@ -101,7 +101,7 @@ public record Command(long operationId, String targetVersion, String restart, St
     }
 
     /** A value shown in a reason: quoted, control characters visible, cut short. */
-    static String quote(String s) {
+    public static String quote(String s) {
         if (s == null) {
             return "nothing";
         }

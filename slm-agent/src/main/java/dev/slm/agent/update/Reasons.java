@@ -1,6 +1,8 @@
 package dev.slm.agent.update;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.AccessDeniedException;
@@ -8,6 +10,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * A failure as a person reads it in the operation's history: what went wrong and on which file. Java's own messages
@@ -16,6 +19,25 @@ import java.nio.file.NoSuchFileException;
 public final class Reasons {
 
     private Reasons() {
+    }
+
+    /**
+     * {@code out}, whose write errors name {@code file}: Java's own, for a full disk, say only "No space left on
+     * device", not which file system filled up.
+     */
+    public static OutputStream naming(OutputStream out, Path file) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (FileSystemException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new FileSystemException(file.toString(), null, e.getMessage());
+                }
+            }
+        };
     }
 
     public static String of(IOException e) {
@@ -39,7 +61,8 @@ public final class Reasons {
             return "cannot connect to the server" + (m == null ? "" : " (" + m + ")");
         }
         if (e instanceof HttpTimeoutException) {
-            return "the server did not answer in time";
+            // Java's own message says nothing more; the agent's (a server silent mid-answer) says what it waited for
+            return m == null || m.equals("request timed out") ? "the server did not answer in time" : m;
         }
         return m == null ? e.getClass().getSimpleName() : m;
     }

@@ -97,16 +97,28 @@ public final class SafeExtractor {
         }
         for (Path link : links) {
             // a link may point through other links (x -> a/up/..): check where it really ends up
-            Path real;
-            try {
-                real = link.toRealPath();
-            } catch (IOException dangling) {
-                continue; // points at nothing: harmless, the release may create it later
-            }
-            if (!real.startsWith(root)) {
+            if (!whereItLeads(link).startsWith(root)) {
                 throw new Refused("symlink '" + root.relativize(link) + "' resolves outside the release");
             }
         }
+    }
+
+    /**
+     * Where writing through {@code link} would land. A dangling link is not harmless: the service creates its target
+     * when it writes there, so x -> a/up/../new.txt (a/up -> ..) would create a file beside the release. The part
+     * of the target that exists is resolved by the file system, the rest is appended as written.
+     */
+    private static Path whereItLeads(Path link) throws IOException {
+        Path target = link.getParent().resolve(Files.readSymbolicLink(link));
+        Path missing = target.getFileSystem().getPath("");
+        for (Path existing = target; existing != null; existing = existing.getParent()) {
+            try {
+                return existing.toRealPath().resolve(missing).normalize();
+            } catch (IOException notThere) {
+                missing = existing.getFileName().resolve(missing);
+            }
+        }
+        return target.normalize();
     }
 
     private static Path resolveInside(Path root, String name) throws Refused {
@@ -158,8 +170,8 @@ public final class SafeExtractor {
 
     private static long copy(InputStream in, Path dest, boolean executable, long budget) throws IOException {
         long written = 0;
-        try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream out = Reasons.naming(Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), dest)) {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) > 0) {

@@ -135,7 +135,12 @@ public final class Updater {
 
     private void run(Job job) throws IOException, InterruptedException {
         while (true) {
-            state.save(job);
+            try {
+                state.save(job);
+            } catch (IOException e) {
+                stateNotSaved(job, e);
+                return;
+            }
             server.report(job.command().operationId(), REPORTED.get(job.stage()), percent(job.stage()),
                     job.stage() == Stage.ROLLING_BACK ? job.failure() : job.stage().name().toLowerCase().replace('_', ' '));
             if (job.stage() == Stage.ROLLING_BACK) {
@@ -163,6 +168,23 @@ public final class Updater {
             }
             job = job.at(next);
         }
+    }
+
+    /**
+     * state.json could not be saved (a full disk, most often): no step may run without it, since a kill could not be
+     * resumed. Before the swap the operation fails with the reason and leaves nothing; after it, the reason is
+     * reported and the job stays where it was, resumed when the agent starts again. Without this the operation
+     * stayed unanswered until the server timed it out.
+     */
+    private void stateNotSaved(Job job, IOException e) throws IOException {
+        String reason = "cannot save the update's state (state.json): " + Reasons.of(e);
+        if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {
+            finish(job, "FAILED", reason, false);
+            return;
+        }
+        server.report(job.command().operationId(), REPORTED.get(job.stage()), null,
+                reason + "; the update resumes when the agent starts again");
+        throw e;
     }
 
     /** Runs one stage; returns a failure reason, or null when it succeeded. */
@@ -344,7 +366,10 @@ public final class Updater {
             server.report(job.command().operationId(), "APPLYING", 100, message);
         }
         state.delete();
-        Files.deleteIfExists(s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz"));
+        Path pkg = s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz");
+        Files.deleteIfExists(pkg);
+        // a resumed job refused before its download ended (say, signing.key changed meanwhile) leaves no .part either
+        Files.deleteIfExists(pkg.resolveSibling(pkg.getFileName() + ".part"));
         if (success) {
             s.releases().prune(s.keepReleases(), job.previous());
         }

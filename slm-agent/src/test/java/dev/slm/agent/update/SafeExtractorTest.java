@@ -56,7 +56,8 @@ class SafeExtractorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dotdot", "absolute", "backslash", "drive", "nul", "symlinkToRoot", "symlinkUp",
-            "symlinkAbsolute", "writeThroughSymlink", "hardLink", "fifo", "device", "linkChainUp", "empty"})
+            "symlinkAbsolute", "writeThroughSymlink", "hardLink", "fifo", "device", "linkChainUp", "empty",
+            "linkChainUpDangling", "dotLinkClimbDangling"})
     void hostileArchivesAreRefusedAndLeaveNothingBehind(String attack) throws Exception {
         List<E> entries = switch (attack) {
             case "dotdot" -> List.of(E.f("ok.txt", "ok"), E.f("../escaped.txt", "x"));
@@ -74,6 +75,9 @@ class SafeExtractorTest {
             case "device" -> List.of(new E('c', "null", null));
             case "linkChainUp" -> List.of(E.d("a/"), E.l("a/up", ".."), E.l("x", "a/up/.."));
             case "empty" -> List.of(E.f("", "x"));
+            // the same climbs to a file that does not exist yet: the service would create it outside when writing
+            case "linkChainUpDangling" -> List.of(E.d("a/"), E.l("a/up", ".."), E.l("x", "a/up/../outside/new.txt"));
+            case "dotLinkClimbDangling" -> List.of(E.l("d", "."), E.l("x", "d/d/../outside/new.txt"));
             default -> throw new IllegalArgumentException(attack);
         };
         Path target = tmp.resolve("release");

@@ -129,6 +129,34 @@ class UpdaterResumeTest {
     }
 
     @Test
+    void aResumedDownloadThatIsRefusedLeavesNoPartFileBehind() throws Exception {
+        byte[] whole = Files.readAllBytes(pkg);
+        Updater.Server dies = new Updater.Server() {
+            @Override
+            public void download(java.net.URI packageUrl, Path part, long maxBytes) throws IOException {
+                Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 2));
+                throw new Killed();
+            }
+
+            @Override
+            public void report(long operationId, String stage, Integer percent, String message) {
+                reports.add(stage + " " + message);
+            }
+        };
+        Command command = command(12, "immediate");
+        assertThrows(Killed.class, () -> new Updater(settings(new HealthCheck(null, null, Duration.ofMillis(10),
+                Duration.ofSeconds(1))), dies).start(command));
+        Path part = tmp.resolve("state/staging/" + NEW + ".tar.gz.part");
+        assertTrue(Files.exists(part), "half the package arrived before the kill");
+
+        key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair(); // signing.key changed while the agent was down
+        updater(null).resume();
+        assertTrue(reports.get(reports.size() - 1).startsWith("FAILED"), reports.toString());
+        assertFalse(Files.exists(part), "a download that finally fails leaves no .part behind");
+        assertEquals(OLD, releases.current().orElseThrow());
+    }
+
+    @Test
     void aFailingHealthCheckRollsBackToThePreviousRelease() throws Exception {
         Command command = command(10, "graceful");
         Updater u = new Updater(settings(new HealthCheck(null, "test -f current-is-healthy", Duration.ofMillis(50),
