@@ -303,7 +303,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
         }
         String restart = c.containsKey("restart") ? text(c, "restart") : "graceful";
         return Optional.of(new Command(id, text(c, "target_version"), restart, text(c, "package_url"),
-                text(c, "manifest"), text(c, "manifest_signature")));
+                text(c, "manifest"), text(c, "manifest_signature"), text(c, "signed_command"),
+                text(c, "command_signature")));
     }
 
     private static String text(JsonObject o, String key) {

@@ -24,7 +24,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,7 +38,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +115,25 @@ class HostileServerTest {
                 "http://x@127.0.0.1:" + t.server.getAddress().getPort() + "/api/nodes/n1/code-package")));
         a.add(new Attack("url malformed", "package_url is not a URL", (t, c) -> c.put("package_url", "http://[::1")));
         a.add(new Attack("url missing", "package_url is missing", (t, c) -> c.remove("package_url")));
+        // the signed command: this node, this operation, these fields, not before
+        a.add(new Attack("command not signed", "is not signed", (t, c) -> c.put("_after", Map.of("signed_command", OMIT))));
+        a.add(new Attack("command signature missing", "is not signed",
+                (t, c) -> c.put("_after", Map.of("command_signature", OMIT))));
+        a.add(new Attack("command signed by another key", "command's signature does not verify",
+                (t, c) -> c.put("_signer", KeyPairGenerator.getInstance("Ed25519").generateKeyPair())));
+        a.add(new Attack("command for another node", "signed for node \"n2\"", (t, c) -> c.put("_node", "n2")));
+        a.add(new Attack("restart changed after signing", "not the one the server signed",
+                (t, c) -> c.put("_after", Map.of("restart", "manual"))));
+        a.add(new Attack("target changed after signing", "not the one the server signed", (t, c) -> {
+            c.put("_after", Map.of("target_version", "3".repeat(40)));
+        }));
+        a.add(new Attack("manifest swapped after signing", "not the one the server signed", (t, c) -> {
+            byte[] other = TestPackages.manifest(1, NEW, "0".repeat(64), 10, 10240);
+            c.put("_after", Map.of("manifest", Base64.getEncoder().encodeToString(other),
+                    "manifest_signature", TestPackages.sign(t.key, other)));
+        }));
+        a.add(new Attack("old command issued a day ago", "an old command replayed is refused",
+                (t, c) -> c.put("_issued", Instant.now().minus(java.time.Duration.ofDays(1)))));
         // the signed manifest decides what is installed
         a.add(new Attack("manifest missing", "no signed manifest", (t, c) -> c.remove("manifest")));
         a.add(new Attack("manifest not base64", "no signed manifest", (t, c) -> c.put("manifest", "not base64!")));
@@ -232,6 +252,7 @@ class HostileServerTest {
         attack.spoil().apply(this, c);
         command = json(c);
         Map<String, String> before = listing(root);
+        String commandsTaken = Files.readString(root.resolve("state/commands.json"));
         long pid = servicePid().orElseThrow();
 
         heartbeatAndRun();
@@ -246,6 +267,10 @@ class HostileServerTest {
         assertEquals(Optional.of(pid), servicePid(), "the service was not restarted");
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service still runs");
         assertEquals(before, listing(root), "nothing on disk changed");
+        if (last[1].startsWith("refused the command:")) {
+            assertEquals(commandsTaken, Files.readString(root.resolve("state/commands.json")),
+                    "a refused command is not even noted as taken");
+        }
         assertEquals(List.of(), foreignRequests, "nothing went to another server");
         assertTrue(Files.notExists(Path.of("/tmp/slm-hostile-absolute.txt")));
     }
@@ -302,15 +327,14 @@ class HostileServerTest {
     }
 
     /**
-     * A man in the middle (plain http) or a replayer keeps the command that deployed OLD — target and manifest, validly
-     * signed — and offers it again, with a fresh operation_id (unsigned), once the node runs NEW: a downgrade to a
-     * release that may have been replaced for a reason. The manifest binds the package to its commit, not to a time,
-     * node or operation, so nothing refuses it.
+     * A man in the middle (plain http) or a replayer keeps the command that deployed OLD — target, manifest, package
+     * and signatures — and offers it again once the node runs NEW: as it was (the same operation), and with a fresh
+     * operation_id. The first is a command this node has taken (it is not run again), the second is not what the
+     * server signed.
      */
-    @Test
-    @Disabled("open: needs a signed freshness or ordering (say the commit time in the manifest, and the agent refusing"
-            + " one older than the release it runs unless the server signs the rollback) — a manifest format change")
-    void aWholeOldCommandReplayedAfterANewerDeployIsRefused() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"as it was", "with a fresh operation_id"})
+    void aWholeOldCommandReplayedAfterANewerDeployIsRefused(String how) throws Exception {
         JsonObject recorded = command; // the command of the first sync, to OLD, and its package
         byte[] recordedPackage = served;
         served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
@@ -319,12 +343,21 @@ class HostileServerTest {
         assertEquals(Optional.of(NEW), currentRelease());
 
         served = recordedPackage;
-        command = Json.createObjectBuilder(recorded).add("operation_id", 3L).build();
+        long id = how.equals("as it was") ? 1 : 3;
+        int reportsBefore = reports.size();
+        command = Json.createObjectBuilder(recorded).add("operation_id", id).build();
         heartbeatAndRun();
-        assertEquals(Optional.of(NEW), currentRelease(), "replayed: " + lastReport(3)[0] + " " + lastReport(3)[1]);
+        assertEquals(Optional.of(NEW), currentRelease(), "replayed: " + Arrays.toString(lastReport(id)));
+        if (id == 1) {
+            // the operation it belongs to has had its answer: the command is not run again, nor answered again
+            assertEquals(reportsBefore, reports.size(), "no new report");
+        } else {
+            assertEquals("FAILED", lastReport(id)[0]);
+            assertTrue(lastReport(id)[1].contains("not the one the server signed"), lastReport(id)[1]);
+        }
     }
 
-    private static JsonObject wrapped(Map<String, Object> command) {
+    private JsonObject wrapped(Map<String, Object> command) {
         return Json.createObjectBuilder().add("command", json(command)).build();
     }
 
@@ -450,27 +483,66 @@ class HostileServerTest {
         return c;
     }
 
+    private static String base64(Object value) {
+        try {
+            return value instanceof String s && !s.equals(OMIT) && Base64.getDecoder().decode(s) != null ? s : null;
+        } catch (IllegalArgumentException e) {
+            return null; // the test's own signer signs what it can, as a server with a bug would
+        }
+    }
+
     private static byte[] decode(Object base64) {
         return Base64.getDecoder().decode((String) base64);
     }
 
-    private static JsonObject json(Map<String, Object> c) {
+    /** Leaves a field out of the command sent. */
+    static final String OMIT = "(omitted)";
+
+    /**
+     * The command as the server sends it, signed over its fields (as they are after a spoil, like a server with a
+     * bug would). A spoil steers the signing with {@code _node} (another node), {@code _issued} (another issue time),
+     * {@code _signer} (another key) and {@code _after} (fields changed after signing, as a man in the middle would).
+     */
+    @SuppressWarnings("unchecked")
+    private JsonObject json(Map<String, Object> command) {
+        Map<String, Object> c = new LinkedHashMap<>(command);
+        String node = (String) c.remove("_node");
+        Instant issued = (Instant) c.remove("_issued");
+        KeyPair signer = (KeyPair) c.remove("_signer");
+        Map<String, Object> after = (Map<String, Object>) c.remove("_after");
+        if (!c.containsKey("signed_command") && c.get("operation_id") instanceof Long id) {
+            byte[] signed = TestPackages.signedCommand(node == null ? NODE : node, id,
+                    issued == null ? Instant.now() : issued, String.valueOf(c.get("target_version")),
+                    String.valueOf(c.get("restart")), base64(c.get("manifest")));
+            c.put("signed_command", Base64.getEncoder().encodeToString(signed));
+            c.put("command_signature", TestPackages.sign(signer == null ? key : signer, signed));
+        }
+        if (after != null) {
+            c.putAll(after);
+        }
         JsonObjectBuilder b = Json.createObjectBuilder();
         c.forEach((k, v) -> {
             if (v instanceof Long n) {
                 b.add(k, n);
-            } else {
+            } else if (!OMIT.equals(v)) {
                 b.add(k, (String) v);
             }
         });
         return b.build();
     }
 
-    /** Every path under {@code dir} with its type, size, link target and a digest of its content. */
+    /**
+     * Every path under {@code dir} with its type, size, link target and a digest of its content — but the agent's
+     * note of the commands it took (state/commands.json), which a command that passed the first checks is entered in
+     * before its first step, so that it can never be carried out twice.
+     */
     static Map<String, String> listing(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) all::iterator) {
+                if (p.getFileName().toString().equals("commands.json")) {
+                    continue;
+                }
                 String what;
                 if (Files.isSymbolicLink(p)) {
                     what = "link -> " + Files.readSymbolicLink(p);

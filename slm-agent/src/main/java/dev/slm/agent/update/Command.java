@@ -8,14 +8,18 @@ import java.util.regex.Pattern;
 
 /**
  * A sync command from the server (heartbeat reply or long-poll), as it came: every field is untrusted until
- * {@link #problem(URI)} has found nothing wrong with it. The target becomes a directory name, the package URL
- * carries the node's token and the manifest decides what is installed, so none of them is used before that check.
+ * {@link #problem(URI)} has found nothing wrong with it and the signatures verified ({@link PackageVerifier}). The
+ * target becomes a directory name, the package URL carries the node's token and the manifest decides what is
+ * installed, so none of them is used before that check.
  *
  * @param manifest          base64 of the signed manifest's canonical bytes (docs/packages.md)
  * @param manifestSignature base64 of the server's Ed25519 signature over those bytes
+ * @param signedCommand     base64 of the signed command's canonical bytes: node, operation, issue time, target,
+ *                          restart and manifest, so that no command can be replayed or altered (docs/protocol.md)
+ * @param commandSignature  base64 of the server's Ed25519 signature over those bytes
  */
 public record Command(long operationId, String targetVersion, String restart, String packageUrl, String manifest,
-                      String manifestSignature) {
+                      String manifestSignature, String signedCommand, String commandSignature) {
 
     /** A full commit id: SHA-1 (40) or SHA-256 (64) lower-case hex, nothing else ever becomes a release's name. */
     public static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
@@ -41,6 +45,10 @@ public record Command(long operationId, String targetVersion, String restart, St
         }
         if (!base64(manifest) || !base64(manifestSignature)) {
             return Optional.of("the command carries no signed manifest (manifest and manifest_signature, base64):"
+                    + " the server is older than this agent or the command was altered");
+        }
+        if (!base64(signedCommand) || !base64(commandSignature)) {
+            return Optional.of("the command is not signed (signed_command and command_signature, base64):"
                     + " the server is older than this agent or the command was altered");
         }
         return Optional.empty();

@@ -19,13 +19,7 @@ public record PackageManifest(String commit, String branch, String path, String 
     public static final int FORMAT = 1;
 
     static PackageManifest parse(byte[] signedBytes) throws PackageVerifier.Rejected {
-        JsonObject o;
-        try (JsonReader r = Json.createReader(new java.io.InputStreamReader(
-                new ByteArrayInputStream(signedBytes), StandardCharsets.UTF_8.newDecoder()))) {
-            o = r.readObject();
-        } catch (RuntimeException e) {
-            throw new PackageVerifier.Rejected("the signed manifest is not a JSON object");
-        }
+        JsonObject o = object(signedBytes, "the signed manifest");
         long format = number(o, "format");
         if (format != FORMAT) {
             throw new PackageVerifier.Rejected("the package manifest has format " + format + "; this agent reads format "
@@ -40,21 +34,33 @@ public record PackageManifest(String commit, String branch, String path, String 
         return m;
     }
 
-    private static String string(JsonObject o, String key) throws PackageVerifier.Rejected {
+    /** Signed bytes as a JSON object (strict UTF-8); {@code what} names them in the reason. */
+    static JsonObject object(byte[] signedBytes, String what) throws PackageVerifier.Rejected {
+        try (JsonReader r = Json.createReader(new java.io.InputStreamReader(
+                new ByteArrayInputStream(signedBytes), StandardCharsets.UTF_8.newDecoder()))) {
+            return r.readObject();
+        } catch (RuntimeException e) {
+            throw new PackageVerifier.Rejected(what + " is not a JSON object");
+        }
+    }
+
+    static String string(JsonObject o, String key) throws PackageVerifier.Rejected {
         if (o.get(key) instanceof JsonString s) {
             return s.getString();
         }
-        throw new PackageVerifier.Rejected("the signed manifest has no " + key);
+        throw new PackageVerifier.Rejected("the signed " + (o.containsKey("node_id") ? "command" : "manifest")
+                + " has no " + key);
     }
 
-    private static long number(JsonObject o, String key) throws PackageVerifier.Rejected {
+    static long number(JsonObject o, String key) throws PackageVerifier.Rejected {
+        String what = "the signed " + (o.containsKey("node_id") ? "command" : "manifest");
         if (o.get(key) instanceof JsonNumber n && n.isIntegral()) {
             try {
                 return n.longValueExact();
             } catch (ArithmeticException e) {
-                throw new PackageVerifier.Rejected("the signed manifest's " + key + " is out of range");
+                throw new PackageVerifier.Rejected(what + "'s " + key + " is out of range");
             }
         }
-        throw new PackageVerifier.Rejected("the signed manifest has no whole number " + key);
+        throw new PackageVerifier.Rejected(what + " has no whole number " + key);
     }
 }

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -74,6 +75,49 @@ public final class PackageVerifier {
         return m;
     }
 
+    /**
+     * The command's issue time, once the signature over the signed command verifies and the signed command says
+     * exactly what the command says — this node, this operation, this target, restart and manifest.
+     */
+    public Instant verifyCommand(Command c, String nodeId) throws Rejected {
+        byte[] bytes;
+        byte[] signature;
+        byte[] manifest;
+        try {
+            bytes = Base64.getDecoder().decode(c.signedCommand());
+            signature = Base64.getDecoder().decode(c.commandSignature());
+            manifest = Base64.getDecoder().decode(c.manifest());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Rejected("the command's signature or signed bytes are not base64");
+        }
+        if (!signatureValid(bytes, signature)) {
+            throw new Rejected("the command's signature does not verify with the pinned server key (signing.key):"
+                    + " the command was altered or comes from another server");
+        }
+        JsonObject o = PackageManifest.object(bytes, "the signed command");
+        long format = PackageManifest.number(o, "format");
+        if (format != 1) {
+            throw new Rejected("the signed command has format " + format + "; this agent reads format 1: update the agent");
+        }
+        String signedNode = PackageManifest.string(o, "node_id");
+        if (!signedNode.equals(nodeId)) {
+            throw new Rejected("the command is signed for node " + Command.quote(signedNode) + ", not this node "
+                    + Command.quote(nodeId) + ": a command for another node is refused");
+        }
+        if (PackageManifest.number(o, "operation_id") != c.operationId()
+                || !PackageManifest.string(o, "target_version").equals(c.targetVersion())
+                || !PackageManifest.string(o, "restart").equals(c.restart())
+                || !PackageManifest.string(o, "manifest_sha256").equals(sha256(manifest))) {
+            throw new Rejected("the command's operation_id, target_version, restart or manifest is not the one the"
+                    + " server signed: the command was altered");
+        }
+        try {
+            return Instant.parse(PackageManifest.string(o, "issued_at"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new Rejected("the signed command's issued_at is not a time");
+        }
+    }
+
     public void verifyPackage(Path file, PackageManifest m) throws IOException {
         long size = Files.size(file);
         if (size != m.size()) {
@@ -121,6 +165,14 @@ public final class PackageVerifier {
             return s.verify(signature);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -36,6 +36,10 @@ public final class StateFile {
         if (job.command().manifest() != null) {
             b.add("manifest", job.command().manifest()).add("manifest_signature", job.command().manifestSignature());
         }
+        if (job.command().signedCommand() != null) {
+            b.add("signed_command", job.command().signedCommand())
+                    .add("command_signature", job.command().commandSignature());
+        }
         if (job.previous() != null) {
             b.add("previous", job.previous());
         }
@@ -60,7 +64,8 @@ public final class StateFile {
             JsonObject o = json.readObject();
             Command c = new Command(o.getJsonNumber("operation_id").longValue(), o.getString("target"),
                     o.getString("restart"), o.getString("package_url"), o.getString("manifest", null),
-                    o.getString("manifest_signature", null));
+                    o.getString("manifest_signature", null), o.getString("signed_command", null),
+                    o.getString("command_signature", null));
             if (!Command.COMMIT_ID.matcher(c.targetVersion()).matches()) {
                 // the target becomes a directory name: a state file that was edited by hand is not followed
                 throw new IllegalArgumentException("its target is not a full commit id");

@@ -65,7 +65,7 @@ public final class Updater {
     }
 
     /** Everything an update needs from the node's configuration. */
-    public record Settings(URI serverUrl, Path stateDir, Releases releases, PackageVerifier verifier,
+    public record Settings(URI serverUrl, String nodeId, Path stateDir, Releases releases, PackageVerifier verifier,
                            ServiceController service, HealthCheck health, Duration drain, String drainCommand,
                            Duration hookTimeout, int keepReleases) {
     }
@@ -86,11 +86,13 @@ public final class Updater {
     private final Settings s;
     private final Server server;
     private final StateFile state;
+    private final CommandLog commands;
 
     public Updater(Settings settings, Server server) {
         this.s = settings;
         this.server = server;
         this.state = new StateFile(settings.stateDir().resolve("state.json"));
+        this.commands = new CommandLog(settings.stateDir().resolve("commands.json"));
     }
 
     /** The releases kept on this node, most recently activated first (for the heartbeat). */
@@ -104,14 +106,23 @@ public final class Updater {
     }
 
     /**
-     * Takes a command from the server. Every field is checked and the manifest's signature verified before anything
-     * on disk is created, moved or deleted; a command that fails is reported FAILED with the reason and dropped.
+     * Takes a command from the server. Every field is checked, the command's and the manifest's signatures verified
+     * and the command looked up among those already taken (a replay) before anything on disk is created, moved or
+     * deleted; a command that fails is reported FAILED with the reason and dropped.
      */
     public void start(Command command) throws IOException, InterruptedException {
         Optional<String> refused = command.problem(s.serverUrl());
+        Instant issuedAt = null;
         if (refused.isEmpty()) {
             try {
+                issuedAt = s.verifier().verifyCommand(command, s.nodeId());
+                if (commands.taken(command.operationId(), issuedAt)) {
+                    // resent while it runs (its agent restarted) or replayed: that operation has had its answer
+                    LOG.info("operation " + command.operationId() + " was taken before: the command is not run again");
+                    return;
+                }
                 s.verifier().manifest(command);
+                refused = commands.replayProblem(issuedAt);
             } catch (PackageVerifier.Rejected e) {
                 refused = Optional.of(e.getMessage());
             }
@@ -119,6 +130,13 @@ public final class Updater {
         if (refused.isPresent()) {
             LOG.warning("refused sync command " + command.operationId() + ": " + refused.get());
             server.report(command.operationId(), "FAILED", null, "refused the command: " + refused.get());
+            return;
+        }
+        try {
+            commands.record(command.operationId(), issuedAt);
+        } catch (IOException e) {
+            server.report(command.operationId(), "FAILED", null, "cannot note the command in "
+                    + s.stateDir().resolve("commands.json") + ": " + Reasons.of(e));
             return;
         }
         String previous = s.releases().current().orElse(null);

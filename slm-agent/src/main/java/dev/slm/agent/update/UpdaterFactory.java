@@ -52,7 +52,7 @@ public final class UpdaterFactory {
         HealthCheck health = new HealthCheck(c.get("health.url").map(URI::create).orElse(defaultUrl),
                 c.get("health.command").orElse(null), Duration.ofMillis(500),
                 Duration.ofSeconds(c.seconds("health.deadline.s", 30)));
-        return Optional.of(new Updater(new Updater.Settings(c.serverUrl(), c.stateDir(), releases, new PackageVerifier(key.get()),
+        return Optional.of(new Updater(new Updater.Settings(c.serverUrl(), c.nodeId(), c.stateDir(), releases, new PackageVerifier(key.get()),
                 service, health, Duration.ofSeconds(c.seconds("drain.timeout.s", 30)), c.get("drain.command").orElse(null),
                 Duration.ofSeconds(c.seconds("hook.timeout.s", 60)), (int) c.seconds("keep.releases", 3)), server));
     }

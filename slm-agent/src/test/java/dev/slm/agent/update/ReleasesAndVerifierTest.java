@@ -84,7 +84,7 @@ class ReleasesAndVerifierTest {
     }
 
     private static Command command(String target, byte[] manifest, String signature) {
-        return new Command(1, target, "immediate", "/p", Base64.getEncoder().encodeToString(manifest), signature);
+        return new Command(1, target, "immediate", "/p", Base64.getEncoder().encodeToString(manifest), signature, null, null);
     }
 
     private static void assertRejected(String expected, org.junit.jupiter.api.function.Executable call) {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Signature;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -81,11 +83,26 @@ public final class TestPackages {
         }
     }
 
-    /** A command for {@code file} as the server sends it: target, package URL, signed manifest. */
+    /** The node the test agents are. */
+    public static final String NODE = "n1";
+
+    /** A command for {@code file} as the server sends it: target, package URL, signed manifest, signed command. */
     public static Command command(long id, String commit, String restart, String url, KeyPair key, Path file)
             throws IOException {
-        byte[] manifest = manifest(commit, file);
-        return new Command(id, commit, restart, url, Base64.getEncoder().encodeToString(manifest), sign(key, manifest));
+        String manifest = Base64.getEncoder().encodeToString(manifest(commit, file));
+        byte[] signed = signedCommand(NODE, id, Instant.now(), commit, restart, manifest);
+        return new Command(id, commit, restart, url, manifest, sign(key, Base64.getDecoder().decode(manifest)),
+                Base64.getEncoder().encodeToString(signed), sign(key, signed));
+    }
+
+    /** The canonical bytes of a signed command as the server writes them (docs/packages.md). */
+    public static byte[] signedCommand(String node, long id, Instant issuedAt, String target, String restart,
+                                       String manifestBase64) {
+        byte[] manifest = manifestBase64 == null ? new byte[0] : Base64.getDecoder().decode(manifestBase64);
+        return ("{\"format\":1,\"node_id\":\"" + node + "\",\"operation_id\":" + id + ",\"issued_at\":\""
+                + issuedAt.truncatedTo(ChronoUnit.MICROS) + "\",\"target_version\":\"" + target + "\",\"restart\":\""
+                + restart + "\",\"manifest_sha256\":\"" + PackageVerifier.sha256(manifest) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public static String publicKey(KeyPair key) {

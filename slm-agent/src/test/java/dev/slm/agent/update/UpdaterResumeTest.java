@@ -84,7 +84,7 @@ class UpdaterResumeTest {
     void aCorruptedOrWronglySignedPackageFailsBeforeAnythingTouchesCurrent() throws Exception {
         Command signed = command(8, "immediate");
         Command wrongSignature = new Command(8, NEW, "immediate", "/pkg", signed.manifest(),
-                Base64.getEncoder().encodeToString(new byte[64]));
+                Base64.getEncoder().encodeToString(new byte[64]), signed.signedCommand(), signed.commandSignature());
         updater(null).start(wrongSignature);
         assertEquals(OLD, releases.current().orElseThrow());
         assertTrue(reports.get(reports.size() - 1).startsWith("FAILED"), reports.toString());
@@ -190,7 +190,7 @@ class UpdaterResumeTest {
                 return true;
             }
         };
-        return new Updater.Settings(java.net.URI.create("http://127.0.0.1:1/"), tmp.resolve("state"), releases,
+        return new Updater.Settings(java.net.URI.create("http://127.0.0.1:1/"), TestPackages.NODE, tmp.resolve("state"), releases,
                 new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
                 Duration.ofSeconds(1), null, Duration.ofSeconds(5), 3);
     }

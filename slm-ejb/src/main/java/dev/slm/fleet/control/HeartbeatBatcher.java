@@ -79,7 +79,7 @@ public class HeartbeatBatcher {
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
             + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL
             + " RETURNING o.id, o.node_id";
-    private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type FROM sync_operation"
+    private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type, created_at FROM sync_operation"
             + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
     private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
             + " WHERE node_id = ANY(?) AND status = 'PENDING'";
@@ -348,7 +348,7 @@ public class HeartbeatBatcher {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     commands.put(rs.getString(2), new SyncCommand(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getBoolean(4), RestartType.valueOf(rs.getString(5))));
+                            rs.getBoolean(4), RestartType.valueOf(rs.getString(5)), rs.getTimestamp(6).toInstant()));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.slm.packages.boundary;
 import dev.slm.packages.control.PackageBuilder;
 import dev.slm.packages.control.PackageCache;
 import dev.slm.packages.control.PackageManifest;
+import dev.slm.packages.control.SignedCommand;
 import dev.slm.packages.control.SigningKey;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
@@ -86,6 +87,14 @@ public class CodePackages {
         } catch (PackageBuilder.MissingCommit e) {
             return Optional.empty();
         }
+    }
+
+    /** The command's canonical bytes (base64) and their signature, for the agent to check before it acts. */
+    public record CommandGrant(String signedCommand, String signature) {
+    }
+
+    public CommandGrant sign(SignedCommand command) {
+        return new CommandGrant(Base64.getEncoder().encodeToString(command.canonicalBytes()), key.sign(command));
     }
 
     public String publicKeyBase64() {

@@ -33,7 +33,7 @@ public record PackageManifest(String commit, String branch, String path, String 
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String string(String s) {
+    static String string(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

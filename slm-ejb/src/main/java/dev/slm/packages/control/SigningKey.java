@@ -54,6 +54,11 @@ public final class SigningKey {
         return sign(manifest.canonicalBytes());
     }
 
+    /** Base64 of the Ed25519 signature over the command's canonical bytes. */
+    public String sign(SignedCommand command) {
+        return sign(command.canonicalBytes());
+    }
+
     /**
      * Base64 of the Ed25519 signature over the 32 bytes of the SHA-256 digest alone: what agents before the manifest
      * (format 1) check. Kept so that such a fleet can still be moved to a new agent through SLM; new agents ignore it.

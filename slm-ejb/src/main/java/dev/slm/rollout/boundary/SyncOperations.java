@@ -101,7 +101,7 @@ public class SyncOperations {
                 .setParameter(1, Timestamp.from(clock.instant()))
                 .setParameter(2, op.id())
                 .executeUpdate();
-        return Optional.of(new SyncCommand(op.id(), nodeId, op.targetCommit(), op.restart(), op.restartType()));
+        return Optional.of(new SyncCommand(op.id(), nodeId, op.targetCommit(), op.restart(), op.restartType(), op.createdAt()));
     }
 
     /**

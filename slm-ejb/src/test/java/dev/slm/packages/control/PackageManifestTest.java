@@ -26,4 +26,14 @@ class PackageManifestTest {
                 + "\"sha256\":\"d\",\"size\":0,\"unpacked_size\":0}", json);
         assertEquals(json.length() + 1, m.canonicalBytes().length, "ä is two bytes of UTF-8, not an escape");
     }
+
+    @Test
+    void aSignedCommandNamesNodeOperationIssueTimeInMicrosecondsTargetRestartAndManifest() {
+        SignedCommand c = new SignedCommand("web-3", 124, java.time.Instant.parse("2026-11-30T15:00:00.123456789Z"),
+                "0123456789abcdef0123456789abcdef01234567", "graceful", "ab".repeat(32));
+        assertEquals("{\"format\":1,\"node_id\":\"web-3\",\"operation_id\":124,\"issued_at\":\"2026-11-30T15:00:00.123456Z\","
+                        + "\"target_version\":\"0123456789abcdef0123456789abcdef01234567\",\"restart\":\"graceful\","
+                        + "\"manifest_sha256\":\"" + "ab".repeat(32) + "\"}",
+                new String(c.canonicalBytes(), StandardCharsets.UTF_8));
+    }
 }

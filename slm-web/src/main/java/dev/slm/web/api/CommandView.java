@@ -1,22 +1,41 @@
 package dev.slm.web.api;
 
 import dev.slm.packages.boundary.CodePackages;
+import dev.slm.packages.control.SignedCommand;
 import dev.slm.rollout.entity.SyncCommand;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
 
 /**
- * The sync command in an agent's answer (docs/protocol.md): {@code manifest} (base64 of the canonical manifest
- * bytes, docs/packages.md) and {@code manifest_signature} are what an agent checks; {@code sha256} and
- * {@code signature} (over the bare digest) are kept for agents from before the manifest.
+ * The sync command in an agent's answer (docs/protocol.md): {@code signed_command} (base64 of the canonical command
+ * bytes: node, operation, issue time, target, restart, manifest) with {@code command_signature}, and {@code manifest}
+ * (docs/packages.md) with {@code manifest_signature} are what an agent checks; {@code sha256} and {@code signature}
+ * (over the bare digest) are kept for agents from before the manifest.
  */
 public record CommandView(String type, long operationId, String targetVersion, String restart, String packageUrl,
-                          String manifest, String manifestSignature, String sha256, String signature) {
+                          String manifest, String manifestSignature, String signedCommand, String commandSignature,
+                          String sha256, String signature) {
 
     static CommandView of(SyncCommand c, CodePackages packages) throws IOException {
         CodePackages.SignedPackage p = packages.forCommit(java.util.Optional.of(c.targetCommit())).orElse(null);
-        return new CommandView("sync", c.operationId(), c.targetCommit(), c.effectiveRestart().name().toLowerCase(),
+        String restart = c.effectiveRestart().name().toLowerCase();
+        CodePackages.CommandGrant grant = p == null ? null : packages.sign(new SignedCommand(c.nodeId(),
+                c.operationId(), c.createdAt(), c.targetCommit(), restart, sha256(Base64.getDecoder().decode(p.manifest()))));
+        return new CommandView("sync", c.operationId(), c.targetCommit(), restart,
                 "/api/nodes/" + c.nodeId() + "/code-package?version=" + c.targetCommit(),
                 p == null ? null : p.manifest(), p == null ? null : p.manifestSignature(),
+                grant == null ? null : grant.signedCommand(), grant == null ? null : grant.signature(),
                 p == null ? null : p.sha256(), p == null ? null : p.legacySignature());
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
