@@ -2,6 +2,7 @@ package dev.slm.packages.boundary;
 
 import dev.slm.packages.control.PackageBuilder;
 import dev.slm.packages.control.PackageCache;
+import dev.slm.packages.control.PackageRules;
 import dev.slm.packages.control.SigningKey;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
@@ -68,13 +69,15 @@ public class CodePackages {
         if (!GitMirror.COMMIT_ID.matcher(id).matches()) {
             throw new InvalidInput("version must be a full commit id: 40 lower-case hex digits");
         }
-        String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path());
+        String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path() + "\n" + PackageBuilder.FORMAT);
         try {
             PackageCache.CachedPackage p = cache.get(cacheKey,
                     out -> PackageBuilder.write(mirror.get().repository(), id, s.branch(), s.path(), out));
             return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(), key.sign(p.sha256())));
         } catch (PackageBuilder.MissingCommit e) {
             return Optional.empty();
+        } catch (PackageRules.Refused e) {
+            throw new NotDeployable(id, e.getMessage());
         }
     }
 
