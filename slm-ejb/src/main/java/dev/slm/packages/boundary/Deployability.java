@@ -20,9 +20,10 @@ import java.util.logging.Logger;
 
 /**
  * Whether the tracked source's latest commit can be deployed at all ({@link dev.slm.packages.control.PackageRules}),
- * asked by every sync (through {@code SyncOperations}), the status API and the Updates page. The verdict of a
- * commit and path never changes, so it is computed once (a walk of the trees and symlinks, no build: ~50 ms for
- * 5,000 files) and kept in memory; a new latest commit is checked as soon as it is stored, before anyone asks.
+ * asked by every sync (through {@code SyncOperations}), the status API and the Updates page. The verdict on a commit,
+ * branch and path never changes, so it is computed once (a walk of the trees and the symlinks' targets: no file's
+ * content is read, nothing is built) and kept in memory; a new latest commit is checked as soon as it is stored,
+ * before anyone asks. Concurrent askers of the same commit wait for the one walk.
  */
 @ApplicationScoped
 public class Deployability {

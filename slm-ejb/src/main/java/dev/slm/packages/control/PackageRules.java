@@ -75,7 +75,7 @@ public final class PackageRules {
         long bytes = extraBytes;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            Optional<String> problem = duplicates.contains(i) ? Optional.of("the name appears twice in its directory")
+            Optional<String> problem = duplicates.contains(i) ? Optional.of(": the name appears twice in its directory")
                     : nameProblem(e);
             if (problem.isEmpty() && e.kind() == Kind.SYMLINK) {
                 problem = linkProblem(e, byPath);

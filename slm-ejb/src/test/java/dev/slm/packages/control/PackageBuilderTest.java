@@ -107,6 +107,7 @@ class PackageBuilderTest {
         "backslashLink | app/l -> ..\\..\\x: a backslash in the symlink target (the agent refuses it)",
         "driveLetter   | app/C:evil.txt: a name that starts like a drive letter (the agent refuses it)",
         "longName      | app/%s: a name longer than 255 bytes (no Linux file system holds it)",
+        "duplicate     | app/d: the name appears twice in its directory",
     })
     void aTreeNoAgentCouldInstallIsRefusedWithItsFirstOffendingPathWhereGitArchiveShipsIt(String kind, String reason)
             throws Exception {
@@ -134,6 +135,7 @@ class PackageBuilderTest {
             case "backslashLink" -> link(work, "app/l", "..\\..\\x");
             case "driveLetter" -> file(work, "app/C:evil.txt");
             case "longName" -> "app/" + longName; // no file system here holds it: put in the index below
+            case "duplicate" -> "app/d"; // a symlink d -> sub and a directory d: written through the link
             default -> throw new IllegalArgumentException(kind);
         };
         git(work, "add", "-A");
@@ -141,6 +143,10 @@ class PackageBuilderTest {
             hostileEntry(work, offending);
         }
         git(work, "commit", "-q", "-m", kind);
+        if (kind.equals("duplicate")) {
+            String sub = gitIn(work, "100644 blob " + blob(work, "x\n") + "\tf\n", "mktree");
+            handMadeCommit(work, "120000 blob " + blob(work, "sub") + "\td\n040000 tree " + sub + "\td\n");
+        }
         String commit = git(work, "rev-parse", "HEAD").trim();
         String expected = reason.replace("%s", longName);
 
@@ -150,6 +156,16 @@ class PackageBuilderTest {
             assertEquals(Optional.of(expected), PackageBuilder.refusal(repo, commit, "main", "app"));
             PackageRules.Refused refused = assertThrows(PackageRules.Refused.class, () -> build(repo, commit));
             assertEquals(expected, refused.getMessage());
+        }
+    }
+
+    @Test
+    void aHandMadeTreeWithADotDotNameIsRefusedAsGitArchiveRefusesIt() throws Exception {
+        Path work = tmp.resolve("dotdot");
+        git(tmp, "init", "-q", "-b", "main", work.toString());
+        String commit = handMadeCommit(work, "100644 blob " + blob(work, "x\n") + "\t..\n");
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            assertEquals(Optional.of("app/..: a malformed name ('..')"), PackageBuilder.refusal(repo, commit, "main", "app"));
         }
     }
 
@@ -209,6 +225,32 @@ class PackageBuilderTest {
         Files.delete(work.resolve("blob.txt"));
         git(work, "update-index", "--add", "--cacheinfo", "100644," + blob + "," + path);
         return path;
+    }
+
+    /** A commit whose {@code app} holds the tree {@code git mktree} makes of the lines (git checks few names). */
+    private static String handMadeCommit(Path work, String appTreeLines) throws Exception {
+        String app = gitIn(work, appTreeLines, "mktree");
+        String root = gitIn(work, "040000 tree " + app + "\tapp\n", "mktree");
+        String commit = git(work, "commit-tree", root, "-m", "hand-made").trim();
+        git(work, "update-ref", "refs/heads/main", commit);
+        return commit;
+    }
+
+    private static String blob(Path work, String content) throws Exception {
+        return gitIn(work, content, "hash-object", "-w", "--stdin");
+    }
+
+    private static String gitIn(Path dir, String input, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+        try (var in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", args) + ": "
+                + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return out.trim();
     }
 
     /** What {@code git archive <commit> <path>} gives, relative to the path (whose own entry is left out). */
