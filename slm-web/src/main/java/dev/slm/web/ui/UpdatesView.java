@@ -176,7 +176,9 @@ public class UpdatesView extends VerticalLayout {
             Span message = new Span(why);
             message.setId("not-deployable");
             message.getStyle().set("color", "var(--lumo-error-text-color)").set("font-weight", "600");
-            banner.add(new Div(VaadinIcon.BAN.create(), message));
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.BAN.create(), message);
+            line.setAlignItems(FlexComponent.Alignment.CENTER);
+            banner.add(line);
         }
         for (Button b : List.of(syncSelected, syncAll)) {
             b.setEnabled(!refused);
