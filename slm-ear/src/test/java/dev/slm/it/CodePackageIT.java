@@ -2,6 +2,7 @@ package dev.slm.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
@@ -123,6 +124,54 @@ class CodePackageIT {
         long builds = Files.readAllLines(it.work.resolve("server.log")).stream()
                 .filter(l -> l.contains("built package " + next)).count();
         assertEquals(1, builds, "packages built for " + next);
+    }
+
+    /**
+     * A commit whose tracked directory holds a link that leaves it (through another link, the class of
+     * {@code x -> a/up/..}) is shown as not deployable and every way to sync to it answers 409 with the reason,
+     * creating nothing; the agent asking for its package is told the same. A fixing commit makes it deployable again.
+     */
+    @Test
+    void aCommitNoAgentCouldInstallIsNotDeployableAndCreatesNoOperationUntilAFixingCommit() throws Exception {
+        String token = register("pkg-bad");
+        java.nio.file.Path conf = it.repo.dir().resolve("app/conf");
+        Files.createDirectories(conf);
+        Files.createSymbolicLink(conf.resolve("up"), java.nio.file.Path.of(".."));
+        Files.createSymbolicLink(conf.resolve("escape"), java.nio.file.Path.of("up/../.."));
+        it.repo.git("add", "-A");
+        it.repo.git("commit", "-q", "-m", "A link that leaves the tracked directory");
+        String bad = it.repo.head();
+        String reason = "app/conf/escape -> up/../..: leaves the distributed directory through the symlink app/conf/up";
+
+        JsonObject refreshed = it.api.post("api/updates/refresh", it.admin, null).json();
+        assertEquals(bad, refreshed.getString("latest_version"));
+        assertFalse(refreshed.getBoolean("deployable"), refreshed.toString());
+        assertEquals(reason, refreshed.getString("not_deployable_reason"));
+        JsonObject status = it.api.get("api/updates/status", it.admin).json();
+        assertFalse(status.getBoolean("deployable"), status.toString());
+        assertEquals(reason, status.getString("not_deployable_reason"));
+
+        for (Api.Response refused : List.of(it.api.post("api/nodes/pkg-bad/sync", it.admin, "{\"restart\": true}"),
+                it.api.post("api/fleet/sync", it.admin, "{\"node_ids\": [\"pkg-bad\"]}"),
+                asApi(download("pkg-bad", token, null)))) {
+            FleetTrackingIT.assertProblem(409, refused);
+            assertEquals(bad, refused.json().getString("commit"), refused.toString());
+            assertEquals(reason, refused.json().getString("not_deployable_reason"), refused.toString());
+            assertTrue(refused.json().getString("detail").contains(reason), refused.toString());
+        }
+        assertEquals(List.of(), it.db.query("SELECT id FROM sync_operation WHERE node_id = 'pkg-bad'"),
+                "no operation for a commit no agent could install");
+
+        Files.delete(conf.resolve("escape"));
+        it.repo.git("add", "-A");
+        it.repo.git("commit", "-q", "-m", "Fix the link");
+        JsonObject fixed = it.api.post("api/updates/refresh", it.admin, null).json();
+        assertTrue(fixed.getBoolean("deployable"), fixed.toString());
+        assertTrue(fixed.isNull("not_deployable_reason"), fixed.toString());
+        Api.Response sync = it.api.post("api/nodes/pkg-bad/sync", it.admin, "{\"restart\": true}");
+        assertEquals(202, sync.status(), sync.toString());
+        assertEquals(1, it.db.query("SELECT id FROM sync_operation WHERE node_id = 'pkg-bad'").size());
+        assertEquals(200, download("pkg-bad", token, null).statusCode());
     }
 
     private static boolean verifies(String publicKeyBase64, byte[] signed, String signatureBase64) throws Exception {

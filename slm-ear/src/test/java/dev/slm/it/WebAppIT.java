@@ -298,6 +298,33 @@ class WebAppIT {
         assertTrue(viewer.driver.findElements(By.id("current-user")).isEmpty());
     }
 
+    @Test
+    @Order(9)
+    void aCommitNoAgentCouldInstallIsSaidOnTheUpdatesPageWithItsSyncButtonsOffUntilAFix() throws Exception {
+        admin.open("updates");
+        admin.byId("latest-commit");
+        Path link = it.repo.dir().resolve("app/passwd");
+        Files.createSymbolicLink(link, Path.of("/etc/passwd"));
+        it.repo.git("add", "-A");
+        it.repo.git("commit", "-q", "-m", "An absolute link");
+        it.api.post("api/updates/refresh", it.admin, null);
+        // the page follows the new commit live: no reload
+        String said = admin.await(d -> d.findElements(By.id("not-deployable")).stream().findFirst()
+                .map(WebElement::getText).orElse(null));
+        assertTrue(said.contains("is not deployable: app/passwd -> /etc/passwd: an absolute symlink"), said);
+        for (String button : List.of("sync-all", "sync-selected")) {
+            assertEquals("true", admin.byId(button).getDomProperty("disabled"), button);
+        }
+        admin.screenshot(SHOTS.resolve("updates-not-deployable.png"));
+
+        Files.delete(link);
+        it.repo.git("add", "-A");
+        it.repo.git("commit", "-q", "-m", "No absolute link");
+        it.api.post("api/updates/refresh", it.admin, null);
+        admin.await(d -> d.findElements(By.id("not-deployable")).isEmpty() ? true : null);
+        assertEquals("false", admin.byId("sync-all").getDomProperty("disabled"));
+    }
+
     static List<String> types(List<JsonObject> events, long operationId) {
         synchronized (events) {
             return events.stream().filter(e -> e.containsKey("operation_id")

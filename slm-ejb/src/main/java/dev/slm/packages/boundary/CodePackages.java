@@ -4,6 +4,7 @@ import dev.slm.packages.control.PackageBuilder;
 import dev.slm.packages.control.PackageCache;
 import dev.slm.packages.control.PackageManifest;
 import dev.slm.packages.control.SignedCommand;
+import dev.slm.packages.control.PackageRules;
 import dev.slm.packages.control.SigningKey;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
@@ -75,7 +76,7 @@ public class CodePackages {
         if (!GitMirror.COMMIT_ID.matcher(id).matches()) {
             throw new InvalidInput("version must be a full commit id: 40 lower-case hex digits");
         }
-        String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path());
+        String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path() + "\n" + PackageBuilder.FORMAT);
         try {
             PackageCache.CachedPackage p = cache.get(cacheKey,
                     out -> PackageBuilder.write(mirror.get().repository(), id, s.branch(), s.path(), out));
@@ -86,6 +87,8 @@ public class CodePackages {
                     key.signLegacyDigest(p.sha256())));
         } catch (PackageBuilder.MissingCommit e) {
             return Optional.empty();
+        } catch (PackageRules.Refused e) {
+            throw new NotDeployable(id, e.getMessage());
         }
     }
 

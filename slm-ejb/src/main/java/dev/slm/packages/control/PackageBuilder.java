@@ -5,29 +5,34 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
-import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Writes the tar.gz of one subdirectory at one commit straight from the git object database (no checkout).
- * Deterministic: entries in git's order, every time the commit time, uid/gid 0 without names, modes 644/755 for
- * files and directories, symlinks as stored, POSIX long names, a gzip header without time or name. The root holds
- * {@code version.json} ({@code commit}, {@code branch}, {@code built_at} = the commit time, so that the same
- * commit always gives the same bytes); a {@code version.json} in the repository's subdirectory is replaced by it.
+ * The entries are those {@code git archive <commit> <path>} gives ({@link PackageTree}: export-ignore honoured, a
+ * submodule as an empty directory), relative to the subdirectory, and only when {@link PackageRules} finds nothing an
+ * agent would refuse. Deterministic: entries in git's order, every time the commit time, uid/gid 0 without names,
+ * modes 644/755 for files and directories, symlinks as stored, POSIX long names, a gzip header without time or name.
+ * The root holds {@code version.json} ({@code commit}, {@code branch}, {@code built_at} = the commit time, so that the
+ * same commit always gives the same bytes); whatever the repository's subdirectory has at that name is replaced by it.
+ * The differences from git archive, and why, are in {@code docs/packages.md}.
  */
 public final class PackageBuilder {
 
     public static final String VERSION_FILE = "version.json";
+    /** Part of the cache key: a package built by an earlier builder (other contents for the same commit) is not reused. */
+    public static final int FORMAT = 2;
 
     private PackageBuilder() {
     }
@@ -36,18 +41,19 @@ public final class PackageBuilder {
      * @return the bytes of the uncompressed tar stream: an upper bound of what the package takes once unpacked,
      *         which the manifest declares so that an agent can check its free space before extracting
      * @throws MissingCommit when the commit or the subdirectory is not in the repository
+     * @throws PackageRules.Refused when no agent could install the package (the message says why)
      */
     public static long write(Repository repo, String commitId, String branch, String path, OutputStream out)
             throws IOException {
-        String prefix = normalise(path);
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            ObjectId id = ObjectId.fromString(commitId);
-            if (!repo.getObjectDatabase().has(id)) {
-                throw new MissingCommit("the server's mirror has no commit " + commitId);
+            RevCommit commit = parse(repo, walk, commitId);
+            PackageTree tree = PackageTree.read(reader, commit, normalise(path), PackageRules.MAX_ENTRIES);
+            byte[] version = versionJson(commitId, branch, commit.getCommitTime());
+            Optional<String> refused = PackageRules.check(tree, version.length);
+            if (refused.isPresent()) {
+                throw new PackageRules.Refused(refused.get());
             }
-            RevCommit commit = walk.parseCommit(id);
             Date time = Date.from(Instant.ofEpochSecond(commit.getCommitTime()));
-            ObjectId tree = subtree(reader, commit, prefix);
             GzipParameters gzip = new GzipParameters();
             gzip.setModificationTime(0);
             gzip.setCompressionLevel(6);
@@ -57,61 +63,65 @@ public final class PackageBuilder {
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(counted, StandardCharsets.UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                byte[] version = versionJson(commitId, branch, commit.getCommitTime());
                 putFile(tar, VERSION_FILE, 0644, time, version);
-                writeTree(reader, tree, tar, time);
+                for (PackageTree.Entry e : tree.entries()) {
+                    writeEntry(reader, e, tar, time);
+                }
                 tar.finish();
                 return counted.count;
             }
         }
     }
 
-    private static void writeTree(ObjectReader reader, ObjectId tree, TarArchiveOutputStream tar, Date time)
-            throws IOException {
-        try (TreeWalk tw = new TreeWalk(reader)) {
-            tw.addTree(tree);
-            tw.setRecursive(false);
-            while (tw.next()) {
-                String name = tw.getPathString();
-                FileMode mode = tw.getFileMode(0);
-                if (tw.isSubtree()) {
-                    TarArchiveEntry dir = new TarArchiveEntry(name + "/", TarArchiveEntry.LF_DIR);
-                    stamp(dir, 0755, time);
-                    tar.putArchiveEntry(dir);
-                    tar.closeArchiveEntry();
-                    tw.enterSubtree();
-                } else if (mode == FileMode.SYMLINK) {
-                    TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                    link.setLinkName(new String(reader.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
-                    stamp(link, 0777, time);
-                    tar.putArchiveEntry(link);
-                    tar.closeArchiveEntry();
-                } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
-                    if (name.equals(VERSION_FILE)) {
-                        continue; // ours, written first, describes the package
-                    }
-                    ObjectLoader blob = reader.open(tw.getObjectId(0));
-                    TarArchiveEntry file = new TarArchiveEntry(name);
-                    stamp(file, mode == FileMode.EXECUTABLE_FILE ? 0755 : 0644, time);
-                    file.setSize(blob.getSize());
-                    tar.putArchiveEntry(file);
-                    blob.copyTo(tar);
-                    tar.closeArchiveEntry();
-                }
-                // submodules (gitlinks) have no content in this repository: left out, as git archive does
-            }
+    /**
+     * The reason no agent could install the package of {@code path} at the commit, or empty when one can. Reads the
+     * trees and the symlinks, not the files' contents: cheap next to a build.
+     *
+     * @throws MissingCommit when the commit or the subdirectory is not in the repository
+     */
+    public static Optional<String> refusal(Repository repo, String commitId, String branch, String path) throws IOException {
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            RevCommit commit = parse(repo, walk, commitId);
+            PackageTree tree = PackageTree.read(reader, commit, normalise(path), PackageRules.MAX_ENTRIES);
+            return PackageRules.check(tree, versionJson(commitId, branch, commit.getCommitTime()).length);
         }
     }
 
-    private static ObjectId subtree(ObjectReader reader, RevCommit commit, String prefix) throws IOException {
-        if (prefix.isEmpty()) {
-            return commit.getTree();
+    private static RevCommit parse(Repository repo, RevWalk walk, String commitId) throws IOException {
+        ObjectId id = ObjectId.fromString(commitId);
+        if (!repo.getObjectDatabase().has(id)) {
+            throw new MissingCommit("the server's mirror has no commit " + commitId);
         }
-        try (TreeWalk tw = TreeWalk.forPath(reader, prefix, commit.getTree())) {
-            if (tw == null || !tw.isSubtree()) {
-                throw new MissingCommit("commit " + commit.getName() + " has no directory '" + prefix + "'");
+        return walk.parseCommit(id);
+    }
+
+    private static void writeEntry(ObjectReader reader, PackageTree.Entry e, TarArchiveOutputStream tar, Date time)
+            throws IOException {
+        switch (e.kind()) {
+            case DIRECTORY, SUBMODULE -> {
+                // a submodule's content is in another repository: an empty directory, as git archive gives
+                TarArchiveEntry dir = new TarArchiveEntry(e.path() + "/", TarArchiveEntry.LF_DIR);
+                stamp(dir, 0755, time);
+                tar.putArchiveEntry(dir);
+                tar.closeArchiveEntry();
             }
-            return tw.getObjectId(0);
+            case SYMLINK -> {
+                TarArchiveEntry link = new TarArchiveEntry(e.path(), TarArchiveEntry.LF_SYMLINK);
+                link.setLinkName(new String(e.linkTarget(), StandardCharsets.UTF_8));
+                stamp(link, 0777, time);
+                tar.putArchiveEntry(link);
+                tar.closeArchiveEntry();
+            }
+            case FILE, EXECUTABLE -> {
+                ObjectLoader blob = reader.open(e.id(), Constants.OBJ_BLOB);
+                TarArchiveEntry file = new TarArchiveEntry(e.path());
+                stamp(file, e.kind() == PackageTree.Kind.EXECUTABLE ? 0755 : 0644, time);
+                file.setSize(blob.getSize());
+                tar.putArchiveEntry(file);
+                blob.copyTo(tar);
+                tar.closeArchiveEntry();
+            }
+            default -> throw new PackageRules.Refused(e.repoPath() + ": an entry of a type git does not define");
         }
     }
 

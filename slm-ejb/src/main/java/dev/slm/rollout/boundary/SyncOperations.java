@@ -1,6 +1,8 @@
 package dev.slm.rollout.boundary;
 
 import dev.slm.fleet.entity.Node;
+import dev.slm.packages.boundary.Deployability;
+import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
@@ -44,8 +46,20 @@ public class SyncOperations {
     @Inject
     Event<SyncEvent> events;
 
-    /** @throws NotFound for an unknown node, {@link NodeBusy} when one is in flight, Conflict before any fetch */
+    @Inject
+    Deployability deployability;
+
+    /**
+     * @throws NotDeployable when no agent could install the latest commit (checked first, for every trigger, so that
+     *         a refused commit creates no operation anywhere); Conflict before any fetch; NotFound for an unknown
+     *         node; {@link NodeBusy} when one is in flight
+     */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger) {
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source == null || source.latestCommit() == null) {
+            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
+        }
+        deployability.require(source.latestCommit(), source);
         // the row lock serialises requests for one node across server instances
         Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
         if (node == null) {
@@ -54,10 +68,6 @@ public class SyncOperations {
         Optional<SyncOperation> active = active(nodeId);
         if (active.isPresent()) {
             throw new NodeBusy(nodeId, active.get().id());
-        }
-        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
-        if (source == null || source.latestCommit() == null) {
-            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
         }
         SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), source.latestCommit(), restart,
                 type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant());

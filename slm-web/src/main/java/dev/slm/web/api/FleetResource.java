@@ -3,6 +3,7 @@ package dev.slm.web.api;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.entity.Node;
+import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
@@ -72,6 +73,11 @@ public class FleetResource {
                 outcomes.add(new Outcome(node, "created", id, null));
             } catch (NodeBusy e) {
                 outcomes.add(new Outcome(node, "busy", e.operationId(), e.getMessage()));
+            } catch (NotDeployable e) {
+                if (outcomes.stream().noneMatch(o -> o.result().equals("created"))) {
+                    throw e; // 409: nothing was created
+                }
+                outcomes.add(new Outcome(node, "refused", null, e.getMessage())); // a new latest commit arrived meanwhile
             } catch (NotFound | Conflict e) {
                 outcomes.add(new Outcome(node, "refused", null, e.getMessage()));
             }

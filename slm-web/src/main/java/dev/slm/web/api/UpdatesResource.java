@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.packages.boundary.Deployability;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.SourceTracker;
 import dev.slm.source.control.RedactedUrl;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the tracked repository says and which nodes are behind it. */
 @ApplicationScoped
@@ -38,9 +40,13 @@ public class UpdatesResource {
     @Inject
     FleetStatus fleet;
 
+    @Inject
+    Deployability deployability;
+
     public record Status(String gitUrl, String branch, String path, String latestVersion, String latestSubject,
                          String latestAuthor, Instant latestCommittedAt, Instant fetchedAt, Instant lastAttemptAt,
-                         String lastFetchError, Map<String, Long> counts, long nodes, long online) {
+                         String lastFetchError, Boolean deployable, String notDeployableReason,
+                         Map<String, Long> counts, long nodes, long online) {
     }
 
     @GET
@@ -87,8 +93,10 @@ public class UpdatesResource {
             counts.put(e.getKey().name(), e.getValue());
             total += e.getValue();
         }
+        Optional<Deployability.Verdict> verdict = deployability.ofLatest(s);
         return new Status(RedactedUrl.of(s.gitUrl()), s.branch(), s.path(), s.latestCommit(), s.latestSubject(),
                 s.latestAuthor(), s.latestCommittedAt(), s.fetchedAt(), s.lastAttemptAt(), s.lastError(),
-                counts, total, fleet.onlineCount());
+                verdict.map(Deployability.Verdict::deployable).orElse(null),
+                verdict.map(Deployability.Verdict::reason).orElse(null), counts, total, fleet.onlineCount());
     }
 }

@@ -5,6 +5,7 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import dev.slm.access.entity.Role;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.NotFound;
+import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.rollout.boundary.NodeBusy;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.RestartType;
@@ -40,6 +41,9 @@ public class Actions {
             try {
                 operations.request(id, restart, type, who.name(), nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
                 started++;
+            } catch (NotDeployable e) {
+                problems.add(e.getMessage()); // the same for every node: said once
+                break;
             } catch (NodeBusy e) {
                 problems.add(id + ": a sync is already running (operation " + e.operationId() + ")");
             } catch (NotFound | Conflict e) {

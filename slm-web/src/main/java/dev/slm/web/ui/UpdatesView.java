@@ -21,6 +21,7 @@ import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
+import dev.slm.packages.boundary.Deployability;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.SyncStatus;
@@ -46,7 +47,10 @@ public class UpdatesView extends VerticalLayout {
     private final SourceStore sources;
     private final NodeQueries queries;
     private final SyncOperations operations;
+    private final Deployability deployability;
     private final Div banner = new Div();
+    private Button syncSelected;
+    private Button syncAll;
     private final Grid<Node> pending = new Grid<>();
     private final Grid<SyncOperation> running = OperationsGrid.create("running", true);
     private final Grid<SyncOperation> history = OperationsGrid.create("history", true);
@@ -55,8 +59,9 @@ public class UpdatesView extends VerticalLayout {
 
     @Inject
     public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
-                       Actions actions, LiveEvents events) {
+                       Deployability deployability, Actions actions, LiveEvents events) {
         this.sources = sources;
+        this.deployability = deployability;
         this.queries = queries;
         this.operations = operations;
         banner.setId("status-banner");
@@ -72,7 +77,7 @@ public class UpdatesView extends VerticalLayout {
                 .setHeader("Behind");
         pending.addColumn(n -> NodesView.ago(n.lastSeen())).setHeader("Last seen");
         pending.setHeight("280px");
-        Button syncSelected = new Button("Sync selected", e -> {
+        syncSelected = new Button("Sync selected", e -> {
             Set<String> ids = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
             if (ids.isEmpty()) {
                 Actions.error("Select the nodes to sync first");
@@ -81,7 +86,7 @@ public class UpdatesView extends VerticalLayout {
             }
         });
         syncSelected.setId("sync-selected");
-        Button syncAll = new Button("Sync all", e -> {
+        syncAll = new Button("Sync all", e -> {
             List<String> ids = fleet.notUpToDate().stream().map(Node::id).toList();
             if (ids.isEmpty()) {
                 Actions.ok("Every node is up to date");
@@ -152,11 +157,32 @@ public class UpdatesView extends VerticalLayout {
             line.setAlignItems(FlexComponent.Alignment.CENTER);
             banner.add(line);
         }
+        showDeployability(s);
         if (s != null && s.lastError() != null) {
             Span error = new Span("Last fetch failed: " + s.lastError());
             error.setId("fetch-error");
             error.getStyle().set("color", "var(--lumo-error-text-color)");
             banner.add(new Div(error));
+        }
+    }
+
+    /** A commit no agent could install: said in the banner, and the sync buttons are off (the server refuses anyway). */
+    private void showDeployability(TrackedSource s) {
+        Deployability.Verdict verdict = s == null ? null : deployability.ofLatest(s).orElse(null);
+        boolean refused = verdict != null && verdict.refused();
+        String why = refused ? "Commit " + CodeBadge.shortId(verdict.commit()) + " is not deployable: " + verdict.reason()
+                + ". No agent could install it; commit a fix and refresh." : null;
+        if (refused) {
+            Span message = new Span(why);
+            message.setId("not-deployable");
+            message.getStyle().set("color", "var(--lumo-error-text-color)").set("font-weight", "600");
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.BAN.create(), message);
+            line.setAlignItems(FlexComponent.Alignment.CENTER);
+            banner.add(line);
+        }
+        for (Button b : List.of(syncSelected, syncAll)) {
+            b.setEnabled(!refused);
+            b.setTooltipText(why);
         }
     }
 
