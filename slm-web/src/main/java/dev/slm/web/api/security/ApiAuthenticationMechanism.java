@@ -170,6 +170,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         request.changeSessionId();
         session.setAttribute(SESSION_OPERATOR, new SessionOperator(result.getCallerPrincipal().getName(),
                 Set.copyOf(result.getCallerGroups())));
+        SessionCookies.harden(request, response, origins.publicUrlIsHttps() || request.isSecure());
         return context.redirect(root + "/");
     }
 
@@ -216,6 +217,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         try {
             response.setStatus(status);
             response.setContentType(Problem.MEDIA_TYPE);
+            response.setCharacterEncoding("UTF-8");
             response.getWriter().write(JSON.toJson(new Problem("about:blank", title, status, detail)));
         } catch (IOException e) {
             // the client went away; nothing left to tell it
