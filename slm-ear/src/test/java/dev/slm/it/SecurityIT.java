@@ -327,6 +327,22 @@ class SecurityIT {
                 .filter(c -> c.startsWith("JSESSIONID=")).findFirst().orElseThrow();
         assertTrue(setCookie.contains("HttpOnly"), setCookie);
         assertTrue(setCookie.matches("(?i).*;\\s*SameSite=Lax.*"), setCookie);
+
+        // as a browser does it: the login page's session first, then the login gives it a new id (no fixation)
+        HttpResponse<String> page = send("GET", "login");
+        String before = sessionCookie(page).orElse(null);
+        List<String> login = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded", "Origin", own));
+        if (before != null) {
+            login.addAll(List.of("Cookie", before));
+        }
+        login.add(body("admin", it.adminPassword()));
+        HttpResponse<String> in = send("POST", "login", login.toArray(String[]::new));
+        List<String> cookies = in.headers().allValues("Set-Cookie");
+        assertEquals(1, cookies.stream().filter(c -> c.startsWith("JSESSIONID=")).count(), cookies.toString());
+        String after = sessionCookie(in).orElseThrow();
+        assertFalse(after.equals(before), before + " -> " + cookies);
+        assertTrue(cookies.toString().contains("SameSite=Lax"), cookies.toString());
+        assertEquals(200, send("GET", "api/nodes", "Cookie", after).statusCode(), before + " -> " + cookies);
     }
 
     @Test
