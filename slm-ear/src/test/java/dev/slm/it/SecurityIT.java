@@ -233,6 +233,8 @@ class SecurityIT {
             return text.contains("203.0.113.40") ? text : null;
         });
         assertTrue(grid.contains("mallory"), grid);
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "arguments[0].scrollIntoView()", browser.driver.findElement(By.id("failed-logins")));
         browser.screenshot(Path.of("target/screenshots/failed-logins.png"));
     }
 
