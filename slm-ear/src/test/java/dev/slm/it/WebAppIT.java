@@ -325,6 +325,15 @@ class WebAppIT {
         assertEquals("false", admin.byId("sync-all").getDomProperty("disabled"));
     }
 
+    @Test
+    @Order(10)
+    void theAppRanUnderItsContentSecurityPolicyWithNothingRefused() {
+        // the pushes above arrived and every page worked with the policy on; the browsers' consoles say nothing was refused
+        for (Browser b : List.of(admin, viewer)) {
+            assertEquals(List.of(), b.contentSecurityPolicyViolations());
+        }
+    }
+
     static List<String> types(List<JsonObject> events, long operationId) {
         synchronized (events) {
             return events.stream().filter(e -> e.containsKey("operation_id")

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -47,6 +49,35 @@ public class SlmConfig {
     @ConfigProperty(name = "SLM_ADMIN_PASSWORD")
     Optional<String> adminPassword;
 
+    // failed logins (see LoginThrottle) and where browsers come from (see the web module's RequestOrigin)
+    @Inject
+    @ConfigProperty(name = "SLM_LOGIN_MAX_FAILURES", defaultValue = "5")
+    int loginMaxFailures;
+
+    @Inject
+    @ConfigProperty(name = "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS", defaultValue = "20")
+    int loginMaxFailuresPerAddress;
+
+    @Inject
+    @ConfigProperty(name = "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT", defaultValue = "50")
+    int loginMaxFailuresPerAccount;
+
+    @Inject
+    @ConfigProperty(name = "SLM_LOGIN_LOCKOUT", defaultValue = "1m")
+    String loginLockout;
+
+    @Inject
+    @ConfigProperty(name = "SLM_LOGIN_LOCKOUT_MAX", defaultValue = "1h")
+    String loginLockoutMax;
+
+    @Inject
+    @ConfigProperty(name = "SLM_TRUSTED_PROXIES")
+    Optional<String> trustedProxies;
+
+    @Inject
+    @ConfigProperty(name = "SLM_PUBLIC_URL")
+    Optional<String> publicUrl;
+
     /** {@code SLM_DATA_DIR}, or {@code $HOME/.slm} as the README says (Java's user.home comes from passwd, not $HOME). */
     public Path dataDir() {
         String home = System.getenv("HOME");
@@ -88,5 +119,40 @@ public class SlmConfig {
 
     public Optional<String> adminPassword() {
         return adminPassword.filter(s -> !s.isBlank());
+    }
+
+    /** Failures of one account from one address before that pair is locked out. */
+    public int loginMaxFailures() {
+        return loginMaxFailures;
+    }
+
+    /** Failures from one address, whatever the accounts, before the address is locked out. */
+    public int loginMaxFailuresPerAddress() {
+        return loginMaxFailuresPerAddress;
+    }
+
+    /** Failures of one account, whatever the addresses, before only addresses without failures may still try it. */
+    public int loginMaxFailuresPerAccount() {
+        return loginMaxFailuresPerAccount;
+    }
+
+    /** The first lockout; each further one of the same key doubles, up to {@link #loginLockoutMax()}. */
+    public Duration loginLockout() {
+        return Durations.parse(loginLockout);
+    }
+
+    public Duration loginLockoutMax() {
+        return Durations.parse(loginLockoutMax);
+    }
+
+    /** The addresses of reverse proxies whose {@code X-Forwarded-For} is believed (comma-separated IP addresses). */
+    public List<String> trustedProxies() {
+        return trustedProxies.stream().flatMap(s -> Arrays.stream(s.split(",")))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The URL browsers use to reach the server (scheme, host, port), when it is not what the server itself sees. */
+    public Optional<String> publicUrl() {
+        return publicUrl.map(String::trim).filter(s -> !s.isEmpty());
     }
 }

@@ -33,6 +33,10 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic", "--window-size=1440,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        // the console, for what the page's Content-Security-Policy refused
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("slm.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .build();
@@ -89,6 +93,13 @@ public final class Browser implements AutoCloseable {
     public String notifications() {
         return String.join("\n", driver.findElements(By.cssSelector("vaadin-notification-card")).stream()
                 .map(WebElement::getText).toList());
+    }
+
+    /** Console messages about the Content-Security-Policy since the last call (the browser keeps them until read). */
+    public List<String> contentSecurityPolicyViolations() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage())
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
     }
 
     public Path screenshot(Path file) throws Exception {

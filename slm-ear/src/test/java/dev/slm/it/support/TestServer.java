@@ -1,11 +1,13 @@
 package dev.slm.it.support;
 
 import dev.slm.launcher.MicroServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One real server for a test class: a fresh database, a git repository made in the test (tracked path {@code app},
@@ -42,6 +44,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(String name, Seed seed) throws Exception {
+        return start(name, seed, base -> Map.of());
+    }
+
+    /** @param settings more {@code SLM_*} settings, given the URL the server will have */
+    public static TestServer start(String name, Seed seed, Function<URI, Map<String, String>> settings) throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), name + "-").toAbsolutePath();
         TestDatabase db = TestDatabase.create();
         GitRepo repo = GitRepo.init(work.resolve("repo"));
@@ -54,8 +61,10 @@ public final class TestServer implements AutoCloseable {
         env.put("SLM_GIT_PATH", "app");
         env.put("SLM_FETCH_INTERVAL", "1h");
         env.put("SLM_ADMIN_PASSWORD", password);
+        int port = MicroServer.freePort();
+        env.putAll(settings.apply(URI.create("http://127.0.0.1:" + port + "/")));
         MicroServer server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
-                Path.of(System.getProperty("slm.war")), "127.0.0.1", MicroServer.freePort(), 512, work.resolve("server"), env,
+                Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, work.resolve("server"), env,
                 work.resolve("server.log"));
         try {
             server.awaitReady(Duration.ofMinutes(3));

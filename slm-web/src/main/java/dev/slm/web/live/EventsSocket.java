@@ -16,7 +16,9 @@ import java.io.IOException;
 /**
  * {@code /ws/events}: the live events as JSON text messages for scripts. The handshake must be authenticated like
  * the API (HTTP Basic, any role: viewers see everything) or come from a logged-in web session; otherwise the
- * socket is closed at once with 1008 (policy violation).
+ * socket is closed at once with 1008 (policy violation). A handshake with the session cookie must come from the
+ * app's own pages (its {@code Origin}), or another site's page could read the fleet's events: the authentication
+ * mechanism refuses it with 403 before it gets here.
  */
 @ServerEndpoint("/ws/events")
 public class EventsSocket {

@@ -17,6 +17,7 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.slm.access.boundary.LoginThrottle;
 import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.access.entity.OperatorAccount;
 import dev.slm.access.entity.Role;
@@ -29,16 +30,23 @@ import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 
 /**
  * {@code /admin}: register nodes (the token is shown once), give a node a new token or remove it, create operator
- * accounts, change settings. Admins only: the page says so to others, and every action checks the role again.
+ * accounts, change settings, see failed logins. Admins only: the page says so to others, and every action checks the role again.
  */
 @Route(value = "admin", layout = MainLayout.class)
 @PageTitle("Admin — SLM")
 @Dependent
 public class AdminView extends VerticalLayout {
+
+    /** A page, not a log: the newest entries of up to 30,000 remembered (LoginThrottle.CAPACITY per kind). */
+    private static final int FAILED_LOGINS_SHOWN = 500;
+    private static final DateTimeFormatter LOCKED_UNTIL = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private final NodeRegistry nodes;
     private final OperatorAccounts accounts;
@@ -46,18 +54,21 @@ public class AdminView extends VerticalLayout {
     private final Grid<Node> nodeGrid = new Grid<>();
     private final Grid<OperatorAccount> userGrid = new Grid<>();
     private final VerticalLayout settingsForm = new VerticalLayout();
+    private final LoginThrottle throttle;
+    private final Grid<LoginThrottle.Entry> failedLogins = new Grid<>();
 
     @Inject
-    public AdminView(NodeRegistry nodes, OperatorAccounts accounts, Settings settings) {
+    public AdminView(NodeRegistry nodes, OperatorAccounts accounts, Settings settings, LoginThrottle throttle) {
         this.nodes = nodes;
         this.accounts = accounts;
         this.settings = settings;
+        this.throttle = throttle;
         if (!Operator.current().map(o -> o.can(Role.ADMIN)).orElse(false)) {
             add(new H3("Admin"), new Paragraph("This page needs the admin role."));
             return;
         }
         add(new H3("Nodes"), registerForm(), nodeGrid, new H3("Operators"), userForm(), userGrid,
-                new H3("Settings"), settingsForm);
+                new H3("Settings"), settingsForm, failedLoginsHeader(), failedLogins);
         nodeGrid.setId("admin-nodes");
         nodeGrid.addColumn(Node::id).setHeader("Node").setAutoWidth(true);
         nodeGrid.addColumn(n -> n.registeredBy() + ", " + NodesView.ago(n.registeredAt())).setHeader("Registered");
@@ -69,12 +80,14 @@ public class AdminView extends VerticalLayout {
         userGrid.addColumn(a -> a.role().roleName()).setHeader("Role");
         userGrid.addColumn(a -> NodesView.ago(a.createdAt())).setHeader("Created");
         userGrid.setHeight("200px");
+        configureFailedLogins();
         show();
     }
 
     private void show() {
         nodeGrid.setItems(nodes.all());
         userGrid.setItems(accounts.all());
+        failedLogins.setItems(throttle.entries().stream().limit(FAILED_LOGINS_SHOWN).toList());
         settingsForm.removeAll();
         settingsForm.setPadding(false);
         for (Setting s : settings.all()) {
@@ -87,6 +100,27 @@ public class AdminView extends VerticalLayout {
             row.setAlignItems(FlexComponent.Alignment.BASELINE);
             settingsForm.add(row);
         }
+    }
+
+    private Component failedLoginsHeader() {
+        Button refresh = new Button("Refresh", e -> show());
+        refresh.setId("refresh-failed-logins");
+        refresh.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        HorizontalLayout header = new HorizontalLayout(new H3("Failed logins"), refresh);
+        header.setAlignItems(FlexComponent.Alignment.BASELINE);
+        return header;
+    }
+
+    /** Who failed to log in from where, and until when the throttle refuses them; latest first. */
+    private void configureFailedLogins() {
+        failedLogins.setId("failed-logins");
+        failedLogins.addColumn(e -> e.account() == null ? "any account" : e.account()).setHeader("Account");
+        failedLogins.addColumn(e -> e.address() == null ? "any address" : e.address()).setHeader("Address");
+        failedLogins.addColumn(LoginThrottle.Entry::failures).setHeader("Failures");
+        failedLogins.addColumn(e -> NodesView.ago(e.lastFailure())).setHeader("Last failure");
+        failedLogins.addColumn(e -> e.lockedUntil() == null ? "" : "locked until "
+                + LOCKED_UNTIL.format(e.lockedUntil())).setHeader("Locked");
+        failedLogins.setHeight("260px");
     }
 
     private Component registerForm() {

@@ -1,8 +1,10 @@
 package dev.slm.web.api.security;
 
+import dev.slm.access.boundary.LoginThrottle;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
@@ -13,7 +15,6 @@ import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.util.Set;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,22 +23,48 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
- * HTTP Basic for operators' API calls. Requests without Basic credentials (agents use bearer tokens, checked
- * per node by {@code AgentTokenFilter}) pass unauthenticated; role checks then answer 401 where a login is needed.
- * A verified credential is remembered for a minute, so a script's calls do not each pay for PBKDF2.
+ * How operators are recognised: HTTP Basic for API calls and scripts, the web session for the web app (and the API
+ * and {@code /ws/events} from its pages), and the login form ({@code POST /login}). Requests without either (agents
+ * use bearer tokens, checked per node by {@code AgentTokenFilter}) pass unauthenticated; role checks then answer 401
+ * where a login is needed. A verified credential is remembered for a minute, so a script's calls do not each pay for
+ * PBKDF2 (never past a lockout).
+ * <p>
+ * It runs before anything else for every request, so it also owns: the security headers ({@link SecurityHeaders}),
+ * the login throttle ({@link LoginThrottle}: refused at once with 429 and {@code Retry-After}, never by making the
+ * request wait, which would let a few hundred attempts hold every request thread) and the same-origin rule
+ * ({@link RequestOrigin}): a state-changing request that a browser says comes from another site is refused whatever
+ * authenticates it (a browser resends Basic credentials it once asked for, too), and one authenticated by the
+ * session cookie, like the login form, must say it comes from our own pages. Scripts send no Origin and pass.
  */
 @ApplicationScoped
 public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     private static final long REMEMBER_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final Logger LOG = Logger.getLogger(ApiAuthenticationMechanism.class.getName());
+    private static final long HINT_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final Jsonb JSON = JsonbBuilder.create();
 
     @Inject
     IdentityStoreHandler identityStores;
 
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    ClientAddress clientAddress;
+
+    @Inject
+    RequestOrigin origins;
+
     private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
+    private final AtomicLong lastOriginHint = new AtomicLong(System.nanoTime() - HINT_EVERY_NANOS);
 
     private record Remembered(CredentialValidationResult result, long until) {
     }
@@ -45,13 +72,21 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        SecurityHeaders.apply(response);
+        boolean changesState = RequestOrigin.changesState(request);
+        if (changesState && origins.declaresForeign(request)) {
+            return crossOrigin(request, response, context);
+        }
         if ("POST".equals(request.getMethod()) && request.getRequestURI().equals(request.getContextPath() + "/login")) {
-            return formLogin(request, context);
+            return formLogin(request, response, context);
         }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             HttpSession session = request.getSession(false);
             if (session != null && session.getAttribute(SESSION_OPERATOR) instanceof SessionOperator operator) {
+                if (changesState && !origins.declaresOwn(request)) {
+                    return crossOrigin(request, response, context);
+                }
                 return context.notifyContainerAboutLogin(operator.name(), operator.groups());
             }
             return context.doNothing();
@@ -66,20 +101,33 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         if (colon < 0) {
             return unauthorized(response, context, "malformed Basic credentials");
         }
+        String user = decoded.substring(0, colon);
+        String address = clientAddress.of(request);
         String key = fingerprint(decoded);
         long now = System.nanoTime();
         Remembered known = recent.get(key);
         CredentialValidationResult result;
         if (known != null && known.until() - now > 0) {
+            Optional<Duration> locked = throttle.lockedFor(user, address);
+            if (locked.isPresent()) {
+                return tooManyFailures(response, context, LoginThrottle.accountKey(user), address, locked.get());
+            }
             result = known.result();
         } else {
-            result = identityStores.validate(
-                    new UsernamePasswordCredential(decoded.substring(0, colon), decoded.substring(colon + 1)));
-            if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-                if (recent.size() > 1000) {
-                    recent.clear();
+            try (LoginThrottle.Attempt attempt = throttle.begin(user, address)) {
+                if (attempt.refused()) {
+                    return tooManyFailures(response, context, attempt.account(), address, attempt.retryAfter());
                 }
-                recent.put(key, new Remembered(result, now + REMEMBER_NANOS));
+                result = identityStores.validate(new UsernamePasswordCredential(user, decoded.substring(colon + 1)));
+                if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+                    attempt.succeeded();
+                    if (recent.size() > 1000) {
+                        recent.clear();
+                    }
+                    recent.put(key, new Remembered(result, now + REMEMBER_NANOS));
+                } else {
+                    attempt.failed();
+                }
             }
         }
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
@@ -89,25 +137,40 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     }
 
     /**
-     * The web app's login form ({@code POST /login}, fields {@code username} and {@code password}): on success the
+     * The web app's login form ({@code POST /login}, fields {@code username} and {@code password}), from our own pages
+     * only (a foreign page could otherwise log the browser in to an account of its choosing): on success the
      * operator is kept in the HTTP session (under a fresh id: no fixation) and applied to each of its requests, and
-     * the browser goes to the start page; otherwise back to the login page with {@code ?error}.
+     * the browser goes to the start page; otherwise back to the login page with {@code ?error}, or with
+     * {@code ?locked=<seconds>} while the throttle refuses.
      */
-    private AuthenticationStatus formLogin(HttpServletRequest request, HttpMessageContext context) {
+    private AuthenticationStatus formLogin(HttpServletRequest request, HttpServletResponse response,
+                                           HttpMessageContext context) {
+        if (!origins.declaresOwn(request)) {
+            return crossOrigin(request, response, context);
+        }
         String user = request.getParameter("username");
         String password = request.getParameter("password");
         String root = request.getContextPath();
         if (user == null || password == null || user.isBlank()) {
             return context.redirect(root + "/login?error");
         }
-        CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(user.trim(), password));
-        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
-            return context.redirect(root + "/login?error");
+        CredentialValidationResult result;
+        try (LoginThrottle.Attempt attempt = throttle.begin(user.trim(), clientAddress.of(request))) {
+            if (attempt.refused()) {
+                return context.redirect(root + "/login?locked=" + attempt.retryAfter().toSeconds());
+            }
+            result = identityStores.validate(new UsernamePasswordCredential(user.trim(), password));
+            if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+                attempt.failed();
+                return context.redirect(root + "/login?error");
+            }
+            attempt.succeeded();
         }
         HttpSession session = request.getSession(true);
         request.changeSessionId();
         session.setAttribute(SESSION_OPERATOR, new SessionOperator(result.getCallerPrincipal().getName(),
                 Set.copyOf(result.getCallerGroups())));
+        SessionCookies.harden(request, response, origins.publicUrlIsHttps() || request.isSecure());
         return context.redirect(root + "/");
     }
 
@@ -120,12 +183,42 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus unauthorized(HttpServletResponse response, HttpMessageContext context,
                                                      String detail) {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"SLM\"");
+        return refuse(response, context, 401, "Unauthorized", detail);
+    }
+
+    private static AuthenticationStatus tooManyFailures(HttpServletResponse response, HttpMessageContext context,
+                                                        String account, String address, Duration retryAfter) {
+        response.setHeader("Retry-After", Long.toString(retryAfter.toSeconds()));
+        return refuse(response, context, 429, "Too Many Requests", "too many failed logins as '" + account + "' from "
+                + address + ": try again in " + retryAfter.toSeconds() + " s");
+    }
+
+    private AuthenticationStatus crossOrigin(HttpServletRequest request, HttpServletResponse response,
+                                             HttpMessageContext context) {
+        String origin = Optional.ofNullable(request.getHeader("Origin"))
+                .orElse("none (Sec-Fetch-Site: " + request.getHeader("Sec-Fetch-Site") + ")");
+        String own = origins.own(request).orElse("unknown (no Host header)");
+        long now = System.nanoTime();
+        long last = lastOriginHint.get();
+        if (now - last > HINT_EVERY_NANOS && lastOriginHint.compareAndSet(last, now)) {
+            // an attack, or a proxy the server does not know about: say which, at most once a minute
+            LOG.warning("Refused a cross-origin " + request.getMethod() + " " + request.getRequestURI() + " from origin "
+                    + origin + " (this server's origin: " + own + "). If browsers reach the server through a reverse"
+                    + " proxy under another scheme or host, set SLM_PUBLIC_URL to the URL they use.");
+        }
+        return refuse(response, context, 403, "Forbidden", "cross-origin request refused: a browser request that"
+                + " changes something must come from this server's own pages (origin " + own + "), not from "
+                + origin + "; scripts authenticate with HTTP Basic and send no Origin");
+    }
+
+    private static AuthenticationStatus refuse(HttpServletResponse response, HttpMessageContext context, int status,
+                                               String title, String detail) {
         try {
-            response.setStatus(401);
-            response.setHeader("WWW-Authenticate", "Basic realm=\"SLM\"");
+            response.setStatus(status);
             response.setContentType(Problem.MEDIA_TYPE);
-            response.getWriter().write(JsonbBuilder.create().toJson(
-                    new Problem("about:blank", "Unauthorized", 401, detail)));
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write(JSON.toJson(new Problem("about:blank", title, status, detail)));
         } catch (IOException e) {
             // the client went away; nothing left to tell it
         }

@@ -1,0 +1,499 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.Browser;
+import dev.slm.it.support.TestServer;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+
+/**
+ * Operators' passwords and sessions against the real server: failed logins throttled (HTTP Basic and the login
+ * form, a few hundred attempts each), and a browser session that another site cannot use (cross-site POST,
+ * WebSocket handshake, login form), plus the security headers and the session cookie.
+ * <p>
+ * The server believes X-Forwarded-For from 127.0.0.1 (SLM_TRUSTED_PROXIES), so each test attacks from addresses of
+ * its own (documentation ranges) and the tests do not lock each other out; lockouts are 2 s, growing to 8 s.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+
+    static final String FOREIGN = "https://evil.example";
+    static final String VERA_PASSWORD = "viewer-password-1";
+    static final String OLGA_PASSWORD = "operator-password-1";
+
+    static TestServer it;
+    static String own;
+    static Browser browser;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        it = TestServer.start("security-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"), base -> Map.of(
+                "SLM_PUBLIC_URL", base.toString(),
+                "SLM_TRUSTED_PROXIES", "127.0.0.1",
+                "SLM_LOGIN_LOCKOUT", "2s",
+                "SLM_LOGIN_LOCKOUT_MAX", "8s"));
+        own = it.server.baseUri().toString().replaceAll("/$", "");
+        it.api.post("api/updates/refresh", it.admin, null);
+        for (String[] user : new String[][] {{"vera", VERA_PASSWORD, "VIEWER"}, {"olga", OLGA_PASSWORD, "OPERATOR"},
+                {"mallory", "mallory-password-1", "VIEWER"}}) {
+            assertEquals(201, it.api.post("api/users", it.admin, "{\"username\":\"" + user[0] + "\",\"password\":\""
+                    + user[1] + "\",\"role\":\"" + user[2] + "\"}").status());
+        }
+        browser = new Browser(it.server.baseUri(), it.work.resolve("chrome"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (it != null) {
+            it.close();
+        }
+    }
+
+    // --- failed logins ---------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void hundredsOfWrongBasicPasswordsAreRefusedAtOnceAndTheRightOneWorksAgainAfterTheLockout() throws Exception {
+        String from = "203.0.113.10";
+        assertEquals(200, basic("admin", it.adminPassword(), from).statusCode(), "remembered for a minute from now on");
+
+        List<HttpResponse<String>> answers = parallel(300, i -> basic("admin", "guess-" + i, from));
+        List<HttpResponse<String>> tried = answers.stream().filter(r -> r.statusCode() == 401).toList();
+        List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
+        assertEquals(300, tried.size() + refused.size(), statuses(answers));
+        assertTrue(tried.size() <= 10, "at most the five allowed plus one per lockout that ended: " + statuses(answers));
+        for (HttpResponse<String> r : refused) {
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.toString());
+            long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 8, "Retry-After " + retryAfter);
+            assertTrue(json(r).getString("detail").contains("too many failed logins"), r.body());
+        }
+
+        // a wrong guess after a lockout ended locks again (for up to 8 s): the right password is refused, remembered or not
+        Await.until(Duration.ofSeconds(20), () -> basic("admin", "one-more-guess", from).statusCode(), s -> s == 401);
+        HttpResponse<String> during = basic("admin", it.adminPassword(), from);
+        assertEquals(429, during.statusCode(), during.body());
+        // ... but not from another address: an attacker cannot lock the admin out
+        assertEquals(200, basic("admin", it.adminPassword(), "203.0.113.11").statusCode());
+
+        long lockedAt = System.nanoTime();
+        Await.until(Duration.ofSeconds(20), () -> basic("admin", it.adminPassword(), from).statusCode(), s -> s == 200);
+        assertTrue(System.nanoTime() - lockedAt >= Duration.ofSeconds(1).toNanos(), "the lockout held for a while");
+    }
+
+    @Test
+    @Order(2)
+    void hundredsOfWrongFormLoginsAreRefusedAtOnceAndTheRightOneWorksAgainAfterTheLockout() throws Exception {
+        String from = "203.0.113.20";
+        List<HttpResponse<String>> answers = parallel(200, i -> formLogin("vera", "guess-" + i, own, from));
+        List<String> locations = answers.stream().map(r -> r.statusCode() + " " + location(r)).toList();
+        long tried = locations.stream().filter(l -> l.endsWith("/login?error")).count();
+        long locked = locations.stream().filter(l -> l.matches("30[23] .*/login\\?locked=\\d+")).count();
+        assertEquals(200, tried + locked, locations.toString());
+        assertTrue(tried <= 10, "tried " + tried);
+        answers.forEach(r -> assertTrue(sessionCookie(r).isEmpty(), "no session for a failed login"));
+
+        Await.until(Duration.ofSeconds(20), () -> location(formLogin("vera", "one-more", own, from)), l -> l.endsWith("error"));
+        HttpResponse<String> during = formLogin("vera", VERA_PASSWORD, own, from);
+        assertTrue(location(during).contains("/login?locked="), location(during));
+        assertTrue(sessionCookie(during).isEmpty());
+
+        HttpResponse<String> after = Await.until(Duration.ofSeconds(20),
+                () -> formLogin("vera", VERA_PASSWORD, own, from), r -> !location(r).contains("/login"));
+        assertTrue(location(after).endsWith("/"), location(after));
+        assertTrue(sessionCookie(after).isPresent());
+    }
+
+    @Test
+    @Order(3)
+    void anUnknownUsersFailureTakesAboutAsLongAsAKnownUsers() throws Exception {
+        List<Long> known = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            int n = i;
+            // each from an address of its own: no lockout gets in the way
+            known.add(timed(() -> assertEquals(401, basic("admin", "wrong", "198.51.100." + (2 * n)).statusCode())));
+            unknown.add(timed(() -> assertEquals(401, basic("nobody-" + n, "wrong", "198.51.100." + (2 * n + 1)).statusCode())));
+        }
+        long knownMedian = median(known.subList(4, known.size()));
+        long unknownMedian = median(unknown.subList(4, unknown.size()));
+        System.out.printf("failed login: known user %d ms, unknown user %d ms (medians)%n", knownMedian, unknownMedian);
+        assertTrue(unknownMedian * 2 >= knownMedian, "unknown " + unknownMedian + " ms against known " + knownMedian + " ms");
+    }
+
+    @Test
+    @Order(4)
+    void aDistributedAttackOnAnAccountStillLetsTheOwnerInFromAnAddressWithoutFailures() throws Exception {
+        for (int i = 1; i <= 52; i++) {
+            HttpResponse<String> r = basic("olga", "guess", "192.0.2." + i);
+            assertEquals(401, r.statusCode(), "one guess from each address is tried: " + r.body());
+        }
+        assertEquals(429, basic("olga", OLGA_PASSWORD, "192.0.2.7").statusCode(), "an address that failed waits");
+        assertEquals(200, basic("olga", OLGA_PASSWORD, "192.0.2.200").statusCode(), "a clean address gets in");
+    }
+
+    @Test
+    @Order(5)
+    void sprayingUserNamesFromOneAddressLocksThatAddressAndKeepsLittle() throws Exception {
+        String from = "203.0.113.30";
+        List<HttpResponse<String>> answers = parallel(300, i -> basic("user" + i + "-" + System.nanoTime(), "guess", from));
+        long tried = answers.stream().filter(r -> r.statusCode() == 401).count();
+        assertTrue(tried >= 20 && tried <= 25, "the address is locked after 20 failures: " + statuses(answers));
+        assertEquals(200, basic("admin", it.adminPassword(), "203.0.113.31").statusCode());
+
+        JsonArray entries = Json.createReader(new StringReader(it.api.get("api/login-failures", it.admin).body())).readArray();
+        long fromThere = entries.stream().map(v -> v.asJsonObject())
+                .filter(e -> from.equals(e.isNull("address") ? null : e.getString("address"))).count();
+        assertTrue(fromThere <= 1 + 25, "one record per name tried, none for the refused: " + fromThere);
+    }
+
+    @Test
+    @Order(6)
+    void aLockedOutFormLoginShowsTheLoginPageWithAMessage() throws Exception {
+        browser.open("login");
+        browser.await(d -> d.findElement(By.cssSelector("input[name='username']"))).sendKeys("mallory");
+        browser.driver.findElement(By.cssSelector("input[name='password']")).sendKeys("mallory-password-1");
+        // locked out just before the browser (127.0.0.1 itself, no X-Forwarded-For) sends the right password
+        for (int i = 0; i < 5; i++) {
+            assertTrue(location(formLogin("mallory", "guess-" + i, own, null)).endsWith("/login?error"));
+        }
+        browser.driver.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
+        browser.await(d -> d.getCurrentUrl().contains("/login?locked=") ? true : null);
+        Object title = browser.await(d -> ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const f = document.querySelector('vaadin-login-form');"
+                        + " return f && f.error ? f.i18n.errorMessage.title : null;"));
+        assertEquals("Too many failed logins", title);
+        assertTrue(browser.driver.findElements(By.id("current-user")).isEmpty());
+    }
+
+    @Test
+    @Order(7)
+    void theAdminPageAndItsApiShowFailedLogins() throws Exception {
+        browser.login("admin", it.adminPassword());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, basic("mallory", "guess-" + i, "203.0.113.40").statusCode());
+        }
+        JsonObject entry = Json.createReader(new StringReader(it.api.get("api/login-failures", it.admin).body())).readArray()
+                .stream().map(v -> v.asJsonObject())
+                .filter(e -> "mallory".equals(e.isNull("account") ? null : e.getString("account"))
+                        && "203.0.113.40".equals(e.isNull("address") ? null : e.getString("address")))
+                .findFirst().orElseThrow(() -> new AssertionError("no entry for mallory from 203.0.113.40"));
+        assertEquals(5, entry.getInt("failures"));
+        assertFalse(entry.isNull("locked_until"), entry.toString());
+
+        browser.open("admin");
+        String grid = browser.await(d -> {
+            String text = d.findElement(By.id("failed-logins")).getText();
+            return text.contains("203.0.113.40") ? text : null;
+        });
+        assertTrue(grid.contains("mallory"), grid);
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "arguments[0].scrollIntoView()", browser.driver.findElement(By.id("failed-logins")));
+        browser.screenshot(Path.of("target/screenshots/failed-logins.png"));
+    }
+
+    // --- the session and other sites -------------------------------------------------------------------------------
+
+    @Test
+    @Order(10)
+    void aCrossSitePostWithTheAdminsSessionCookieDoesNotChangeANodesToken() throws Exception {
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"csrf-1\"}").json().getString("token");
+        String cookie = sessionCookie(formLogin("admin", it.adminPassword(), own, null)).orElseThrow();
+
+        // what a page on another site makes the admin's browser send: a form POST with no body
+        HttpResponse<String> forged = send("POST", "api/nodes/csrf-1/token", "Cookie", cookie, "Origin", FOREIGN,
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(403, forged.statusCode(), forged.body());
+        assertTrue(forged.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        for (String[] headers : new String[][] {{"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"},
+                {"X-Nothing", "no Origin, no Sec-Fetch-Site"}, {"Origin", "null"}, {"Origin", own + ".evil.example"}}) {
+            HttpResponse<String> r = send("POST", "api/nodes/csrf-1/token", "Cookie", cookie, headers[0], headers[1]);
+            assertEquals(403, r.statusCode(), String.join(": ", headers) + " -> " + r.body());
+        }
+        // a Host changed on the way cannot make the foreign origin look like ours (SLM_PUBLIC_URL pins it)
+        String raw = rawRequest("POST /api/nodes/csrf-1/token HTTP/1.1\r\nHost: evil.example\r\nOrigin: http://evil.example\r\n"
+                + "Cookie: " + cookie + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertTrue(raw.startsWith("HTTP/1.1 403"), raw);
+        // a browser resends Basic credentials it once asked for: a foreign Origin is refused with them too
+        assertEquals(403, send("POST", "api/nodes/csrf-1/token", "Authorization", it.admin, "Origin", FOREIGN).statusCode());
+        assertEquals(200, heartbeat("csrf-1", token), "the node keeps its token");
+
+        // the same request from the app's own pages works, and so does a script's
+        HttpResponse<String> mine = send("POST", "api/nodes/csrf-1/token", "Cookie", cookie, "Origin", own);
+        assertEquals(200, mine.statusCode(), mine.body());
+        String rotated = json(mine).getString("token");
+        assertEquals(401, heartbeat("csrf-1", token));
+        assertEquals(200, heartbeat("csrf-1", rotated));
+        HttpResponse<String> sameOriginWithoutOrigin = send("POST", "api/nodes/csrf-1/token", "Cookie", cookie,
+                "Sec-Fetch-Site", "same-origin");
+        assertEquals(200, sameOriginWithoutOrigin.statusCode(), sameOriginWithoutOrigin.body());
+        assertEquals(200, it.api.post("api/nodes/csrf-1/token", it.admin, null).status(), "Basic scripts unchanged");
+        // reading stays open to the session from anywhere (other sites cannot read the answer)
+        assertEquals(200, send("GET", "api/nodes", "Cookie", cookie, "Origin", FOREIGN).statusCode());
+    }
+
+    @Test
+    @Order(11)
+    void aWebSocketHandshakeWithAForeignOriginAndTheSessionCookieIsRefused() throws Exception {
+        String cookie = sessionCookie(formLogin("admin", it.adminPassword(), own, null)).orElseThrow();
+        URI ws = URI.create(own.replace("http", "ws") + "/ws/events");
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+
+        CompletableFuture<WebSocket> foreign = http.newWebSocketBuilder().header("Cookie", cookie).header("Origin", FOREIGN)
+                .buildAsync(ws, new Collect(received));
+        try {
+            foreign.get(10, TimeUnit.SECONDS);
+            fail("the handshake from another site was accepted");
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof WebSocketHandshakeException, e.toString());
+            assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        }
+
+        WebSocket mine = http.newWebSocketBuilder().header("Cookie", cookie).header("Origin", own)
+                .buildAsync(ws, new Collect(received)).get(10, TimeUnit.SECONDS);
+        try {
+            it.repo.commit("v2", "app/index.html", "<h1>v2</h1>\n");
+            it.api.post("api/updates/refresh", it.admin, null);
+            Await.until(Duration.ofSeconds(20), () -> List.copyOf(received),
+                    l -> l.stream().anyMatch(m -> m.contains("source.latest_changed")));
+        } finally {
+            mine.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aLoginFormPostFromAForeignOriginIsRefused() throws Exception {
+        HttpResponse<String> foreign = formLogin("admin", it.adminPassword(), FOREIGN, null);
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        assertTrue(sessionCookie(foreign).isEmpty(), "no session");
+        HttpResponse<String> noOrigin = send("POST", "login", "Content-Type", "application/x-www-form-urlencoded",
+                body("admin", it.adminPassword()));
+        assertEquals(403, noOrigin.statusCode(), "a login without a word on where it comes from");
+
+        HttpResponse<String> mine = formLogin("admin", it.adminPassword(), own, null);
+        assertTrue(location(mine).endsWith("/") && !location(mine).contains("login"), location(mine));
+        assertTrue(sessionCookie(mine).isPresent());
+    }
+
+    @Test
+    @Order(13)
+    void theSessionCookieIsHttpOnlyAndSameSiteLax() throws Exception {
+        String setCookie = formLogin("admin", it.adminPassword(), own, null).headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID=")).findFirst().orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        assertTrue(setCookie.matches("(?i).*;\\s*SameSite=Lax.*"), setCookie);
+
+        // as a browser does it: the login page's session first, then the login gives it a new id (no fixation)
+        HttpResponse<String> page = send("GET", "login");
+        String before = sessionCookie(page).orElse(null);
+        List<String> login = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded", "Origin", own));
+        if (before != null) {
+            login.addAll(List.of("Cookie", before));
+        }
+        login.add(body("admin", it.adminPassword()));
+        HttpResponse<String> in = send("POST", "login", login.toArray(String[]::new));
+        List<String> cookies = in.headers().allValues("Set-Cookie");
+        assertEquals(1, cookies.stream().filter(c -> c.startsWith("JSESSIONID=")).count(), cookies.toString());
+        String after = sessionCookie(in).orElseThrow();
+        assertFalse(after.equals(before), before + " -> " + cookies);
+        assertTrue(cookies.toString().contains("SameSite=Lax"), cookies.toString());
+        assertEquals(200, send("GET", "api/nodes", "Cookie", after).statusCode(), before + " -> " + cookies);
+    }
+
+    @Test
+    @Order(14)
+    void everyResponseCarriesTheSecurityHeaders() throws Exception {
+        List<HttpResponse<String>> responses = List.of(
+                send("GET", ""), send("GET", "login"), send("GET", "api/health"), send("GET", "api/nodes"),
+                send("GET", "api/no-such-thing", "Authorization", it.admin),
+                send("POST", "api/nodes/x/token", "Origin", FOREIGN),
+                basic("nobody", "wrong", "203.0.113.50"));
+        for (HttpResponse<String> r : responses) {
+            String what = r.request().method() + " " + r.uri() + " -> " + r.statusCode();
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse(null);
+            assertNotNull(csp, what);
+            assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), what + ": " + csp);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), what);
+            assertEquals("same-origin", r.headers().firstValue("Referrer-Policy").orElse(null), what);
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), what);
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------------
+
+    interface Call {
+        HttpResponse<String> send(int i) throws Exception;
+    }
+
+    static List<HttpResponse<String>> parallel(int count, Call call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> call.send(n)));
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : futures) {
+                answers.add(f.get(2, TimeUnit.MINUTES));
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A Basic call to an operator endpoint, from {@code address} (a trusted proxy's X-Forwarded-For). */
+    static HttpResponse<String> basic(String user, String password, String address) throws Exception {
+        return send("GET", "api/nodes", "Authorization", Api.basic(user, password), "X-Forwarded-For", address);
+    }
+
+    /** The login form's POST, with an Origin (null: none) and from an address (null: 127.0.0.1 itself). */
+    static HttpResponse<String> formLogin(String user, String password, String origin, String address) throws Exception {
+        List<String> headers = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded"));
+        if (origin != null) {
+            headers.addAll(List.of("Origin", origin));
+        }
+        if (address != null) {
+            headers.addAll(List.of("X-Forwarded-For", address));
+        }
+        headers.add(body(user, password));
+        return send("POST", "login", headers.toArray(String[]::new));
+    }
+
+    static String body(String user, String password) {
+        return "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+    }
+
+    /** Header names and values in pairs; an odd last argument is the body. */
+    static HttpResponse<String> send(String method, String path, String... headersAndBody) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(it.server.baseUri().resolve(path)).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i + 1 < headersAndBody.length; i += 2) {
+            b.header(headersAndBody[i], headersAndBody[i + 1]);
+        }
+        String body = headersAndBody.length % 2 == 1 ? headersAndBody[headersAndBody.length - 1] : "";
+        b.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String rawRequest(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", it.server.baseUri().getPort())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            return all.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    static int heartbeat(String node, String token) throws Exception {
+        return it.api.post("api/nodes/" + node + "/heartbeat", Api.bearer(token),
+                "{\"agent_version\":\"1\",\"hostname\":\"" + node + "\",\"roles\":[]}").status();
+    }
+
+    static String location(HttpResponse<?> r) {
+        return r.headers().firstValue("Location").orElse("(no Location, " + r.statusCode() + ")");
+    }
+
+    static java.util.Optional<String> sessionCookie(HttpResponse<?> r) {
+        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
+                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst();
+    }
+
+    static JsonObject json(HttpResponse<String> r) {
+        return Json.createReader(new StringReader(r.body())).readObject();
+    }
+
+    static String statuses(List<HttpResponse<String>> answers) {
+        Map<Integer, Long> counts = new java.util.TreeMap<>();
+        answers.forEach(r -> counts.merge(r.statusCode(), 1L, Long::sum));
+        return counts.toString();
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    static long timed(Step step) throws Exception {
+        long start = System.nanoTime();
+        step.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static final class Collect implements WebSocket.Listener {
+        private final List<String> into;
+        private final StringBuilder partial = new StringBuilder();
+
+        Collect(List<String> into) {
+            this.into = into;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                into.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
