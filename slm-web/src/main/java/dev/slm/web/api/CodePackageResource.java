@@ -30,7 +30,8 @@ public class CodePackageResource {
     public static final String SHA256_HEADER = "X-SLM-SHA256";
     public static final String SIGNATURE_HEADER = "X-SLM-Signature";
     public static final String COMMIT_HEADER = "X-SLM-Commit";
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** At most 18 digits (a long): a longer number is not a range of ours, and the header is ignored (RFC 9110). */
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
     @Inject
     CodePackages packages;
