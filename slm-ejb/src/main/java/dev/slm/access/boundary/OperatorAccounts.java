@@ -40,7 +40,11 @@ public class OperatorAccounts {
         return em.createNamedQuery(OperatorAccount.ALL, OperatorAccount.class).getResultList();
     }
 
+    /** A name no account can have (a NUL, 500 characters: a login's Basic header) is unknown, never a query. */
     public Optional<OperatorAccount> find(String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(em.find(OperatorAccount.class, username));
     }
 

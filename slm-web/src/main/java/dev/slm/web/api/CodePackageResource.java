@@ -32,7 +32,8 @@ public class CodePackageResource {
     public static final String COMMIT_HEADER = "X-SLM-Commit";
     public static final String MANIFEST_HEADER = "X-SLM-Manifest";
     public static final String MANIFEST_SIGNATURE_HEADER = "X-SLM-Manifest-Signature";
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** At most 18 digits (a long): a longer number is not a range of ours, and the header is ignored (RFC 9110). */
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
     @Inject
     CodePackages packages;

@@ -6,10 +6,6 @@ import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.problem.ProblemMappers;
 import dev.slm.web.api.security.AgentRefusedMapper;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.servlet.FilterChain;
@@ -22,30 +18,27 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The heartbeat's own path: {@code POST /api/nodes/{node_id}/heartbeat} is answered here, before JAX-RS, because
  * it is by far the most frequent call and JAX-RS's handling of a request body cost as much as the heartbeat's own
  * work (BENCHMARKS.md). Same validation, same answers and problem bodies as the rest of the API
- * ({@link HeartbeatResource} does the work; the JAX-RS mappers give the errors); every other call passes through.
+ * ({@link HeartbeatResource} does the work, {@link JsonBody} reads the body; the JAX-RS mappers give the errors);
+ * every other call passes through. The token is checked before the body is read (a cache in the receiver: no
+ * database round trip for a node it knows), so a caller without it cannot make the server read 64 KB.
  */
 @WebFilter(urlPatterns = "/api/nodes/*", asyncSupported = true)
 public class HeartbeatFilter extends HttpFilter {
 
     private static final String PREFIX = "/api/nodes/";
     private static final String SUFFIX = "/heartbeat";
-    private static final int MAX_BODY = 64 * 1024;
 
     @Inject
     HeartbeatResource heartbeats;
 
     private final Jsonb json = new JsonbConfigurator().getContext(Object.class);
-    /** Json.createReader looks the provider up on every call (a service-loader search): once is enough. */
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -57,25 +50,14 @@ public class HeartbeatFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        String nodeId = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
-        if (nodeId.indexOf('%') >= 0 || nodeId.indexOf('+') >= 0) {
-            nodeId = URLDecoder.decode(nodeId, StandardCharsets.UTF_8);
-        }
-        String type = request.getContentType();
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
-            write(response, Problem.response(415, "Unsupported Media Type", "send the heartbeat as application/json"));
-            return;
-        }
-        if (request.getContentLengthLong() > MAX_BODY) {
-            write(response, Problem.response(413, "Content Too Large", "a heartbeat is at most " + MAX_BODY + " bytes"));
-            return;
-        }
         try {
-            JsonValue body;
-            try (JsonReader reader = READERS.createReader(request.getInputStream(), StandardCharsets.UTF_8)) {
-                body = reader.readValue();
-            }
-            HeartbeatResource.Answer answer = heartbeats.heartbeat(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION), body);
+            String nodeId = PathEscapes.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
+            // the order matters: who the caller is, then the headers, and only then the body
+            heartbeats.authenticate(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION));
+            JsonBody.requireJson(request.getContentType());
+            JsonValue body = JsonBody.parse(JsonBody.read(request.getInputStream(), request.getContentLengthLong(),
+                    JsonBody.AGENT_LIMIT));
+            HeartbeatResource.Answer answer = heartbeats.answer(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION), body);
             byte[] bytes = json.toJson(answer).getBytes(StandardCharsets.UTF_8);
             response.setStatus(200);
             response.setContentType("application/json");
@@ -83,12 +65,17 @@ public class HeartbeatFilter extends HttpFilter {
             try (OutputStream out = response.getOutputStream()) {
                 out.write(bytes);
             }
-        } catch (JsonException e) {
-            write(response, new ProblemMappers.JsonMapper().toResponse(e));
         } catch (InvalidInput e) {
             write(response, new ProblemMappers.InvalidInputMapper().toResponse(e));
         } catch (AgentRefused e) {
             write(response, new AgentRefusedMapper().toResponse(e));
+        } catch (JsonBody.TooLarge e) {
+            write(response, new ProblemMappers.TooLargeMapper().toResponse(e));
+        } catch (JsonBody.WrongMediaType e) {
+            write(response, new ProblemMappers.WrongMediaTypeMapper().toResponse(e));
+        } catch (RuntimeException e) {
+            // the container's own answer would be an HTML page: the same problem body as the JAX-RS catch-all
+            write(response, new ProblemMappers.UnexpectedMapper().toResponse(e));
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.slm.web.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.slm.fleet.boundary.AgentRefused;
 import dev.slm.fleet.boundary.HeartbeatReceiver;
-import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.packages.boundary.CodePackages;
 import dev.slm.platform.InvalidInput;
 import dev.slm.source.control.GitMirror;
+import dev.slm.web.api.security.AgentAuthenticated;
 import dev.slm.web.api.security.AgentTokenFilter;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -19,6 +18,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -33,9 +33,6 @@ public class HeartbeatResource {
     @Inject
     HeartbeatReceiver receiver;
 
-    @Inject
-    NodeRegistry registry;
-
     public record Answer(String status, boolean updateAvailable, String latestVersion, String updateUrl,
                          long heartbeatIntervalS, CommandView command) {
     }
@@ -43,26 +40,25 @@ public class HeartbeatResource {
     @Inject
     CodePackages packages;
 
-    /** Authenticated by the receiver itself, in the same statement that stores the report (see HeartbeatReceiver). */
+    /** Through JAX-RS the token filter checks the token before the body is read, as {@link HeartbeatFilter} does. */
     @POST
+    @AgentAuthenticated
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Answer heartbeat(@PathParam("node_id") String nodeId,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body)
-            throws java.io.IOException {
-        String token = AgentTokenFilter.bearerToken(authorization);
-        HeartbeatReceiver.Report report;
-        try {
-            report = read(body);
-        } catch (InvalidInput e) {
-            // who may not send heartbeats learns nothing about what a valid one looks like
-            NodeRegistry.TokenCheck check = registry.check(nodeId, token);
-            if (check != NodeRegistry.TokenCheck.VALID) {
-                throw new AgentRefused(check, nodeId);
-            }
-            throw e;
-        }
-        HeartbeatReceiver.Reply reply = receiver.receive(nodeId, token, report);
+            throws IOException {
+        return answer(nodeId, authorization, body);
+    }
+
+    /** Before the body is read. @throws AgentRefused when the token is not this node's */
+    void authenticate(String nodeId, String authorization) {
+        receiver.authenticate(nodeId, AgentTokenFilter.bearerToken(authorization));
+    }
+
+    /** After {@link #authenticate}; the store still matches the token (it may have been rotated meanwhile). */
+    Answer answer(String nodeId, String authorization, JsonValue body) throws IOException {
+        HeartbeatReceiver.Reply reply = receiver.receive(nodeId, AgentTokenFilter.bearerToken(authorization), read(body));
         return new Answer("ok", reply.updateAvailable(), reply.latestVersion(),
                 "/api/nodes/" + nodeId + "/code-package", reply.heartbeatInterval().toSeconds(),
                 reply.command() == null ? null : CommandView.of(reply.command(), packages));
@@ -86,7 +82,10 @@ public class HeartbeatResource {
         if (releases.size() > 50 || releases.stream().anyMatch(r -> !GitMirror.COMMIT_ID.matcher(r).matches())) {
             throw new InvalidInput("releases must list full commit ids (at most 50)");
         }
-        return new HeartbeatReceiver.Report(agentVersion, codeVersion, hostname, roles, state,
-                in.longValue("operation_id").orElse(null), releases);
+        Long operationId = in.longValue("operation_id").orElse(null);
+        if (operationId != null && operationId < 1) {
+            throw new InvalidInput("operation_id must be the id of one of this node's operations");
+        }
+        return new HeartbeatReceiver.Report(agentVersion, codeVersion, hostname, roles, state, operationId, releases);
     }
 }

@@ -47,7 +47,11 @@ final class JsonInput {
             return Optional.empty();
         }
         if (v instanceof JsonNumber n && n.isIntegral()) {
-            return Optional.of(n.longValueExact());
+            try {
+                return Optional.of(n.longValueExact());
+            } catch (ArithmeticException e) {
+                throw new InvalidInput(name + " is out of range (a 64-bit integer)");
+            }
         }
         throw new InvalidInput(name + " must be an integer");
     }

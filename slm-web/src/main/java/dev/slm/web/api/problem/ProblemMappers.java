@@ -2,7 +2,6 @@ package dev.slm.web.api.problem;
 
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
-import jakarta.ejb.EJBException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
@@ -58,6 +57,24 @@ public final class ProblemMappers {
         }
     }
 
+    /** 413; the connection is closed rather than drained of a body nobody will read. */
+    @Provider
+    public static class TooLargeMapper implements ExceptionMapper<dev.slm.web.api.JsonBody.TooLarge> {
+        @Override
+        public Response toResponse(dev.slm.web.api.JsonBody.TooLarge e) {
+            return Response.fromResponse(Problem.response(413, "Content Too Large", e.getMessage()))
+                    .header("Connection", "close").build();
+        }
+    }
+
+    @Provider
+    public static class WrongMediaTypeMapper implements ExceptionMapper<dev.slm.web.api.JsonBody.WrongMediaType> {
+        @Override
+        public Response toResponse(dev.slm.web.api.JsonBody.WrongMediaType e) {
+            return Problem.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+        }
+    }
+
     /** A body that is not JSON, or not the JSON expected. */
     @Provider
     public static class JsonMapper implements ExceptionMapper<JsonException> {
@@ -107,9 +124,20 @@ public final class ProblemMappers {
     public static class UnexpectedMapper implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
-            Throwable cause = e instanceof EJBException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof InvalidInput i) {
-                return Problem.response(Response.Status.BAD_REQUEST, i.getMessage());
+            // Jersey and the EJB container wrap what a reader or a bean threw: answer for the cause
+            for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                if (cause instanceof InvalidInput i) {
+                    return Problem.response(Response.Status.BAD_REQUEST, i.getMessage());
+                }
+                if (cause instanceof dev.slm.web.api.JsonBody.TooLarge t) {
+                    return new TooLargeMapper().toResponse(t);
+                }
+                if (cause instanceof dev.slm.web.api.JsonBody.WrongMediaType w) {
+                    return new WrongMediaTypeMapper().toResponse(w);
+                }
+                if (cause instanceof WebApplicationException w) {
+                    return new WebApplicationMapper().toResponse(w);
+                }
             }
             LOG.log(Level.SEVERE, "unexpected error", e);
             return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "unexpected server error; see the server log");

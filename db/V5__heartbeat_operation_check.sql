@@ -1,0 +1,66 @@
+-- store_heartbeats (V4), and: an operation id in a report must be one of the reporting node's operations. Such a
+-- report is not stored; the function answers a row for it with unknown_operation = true (and only when its token
+-- matches, so a caller without the node's token learns nothing), and the caller refuses that heartbeat alone (400).
+--
+-- Cost: nothing for a report without an operation id (nearly all: an agent reports one only while it applies a
+-- sync). A report with one costs one look-up in sync_operation's primary key, inside the batch's single statement —
+-- no round trip of its own. The checks are written as correlated scalar sub-queries so that the generic plan
+-- (plan_cache_mode, see V4) evaluates them per row that carries an id, never as a join over sync_operation.
+DROP FUNCTION store_heartbeats(bigint, text, timestamptz, text[], text[], text[], text[], text[], text[], text[],
+                               int8[], text[], int4[], text[]);
+
+CREATE FUNCTION store_heartbeats(p_status_lock bigint, p_expected_latest text, p_seen timestamptz,
+                                 p_ids text[], p_token_hashes text[], p_agent_versions text[], p_code_versions text[],
+                                 p_hostnames text[], p_roles text[], p_agent_states text[], p_operation_ids int8[],
+                                 p_code_statuses text[], p_commits_behind int4[], p_releases text[])
+    RETURNS TABLE (stored_id text, status_changed boolean, has_operation boolean, latest text, interval_s text,
+                   unknown_operation boolean)
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    v_latest   text;
+    v_interval text;
+BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
+    PERFORM pg_advisory_xact_lock_shared(p_status_lock);
+    SELECT t.latest_commit INTO v_latest FROM tracked_source t WHERE t.id = 1;
+    SELECT s.value INTO v_interval FROM setting s WHERE s.name = 'heartbeat_interval_s';
+    IF v_latest IS DISTINCT FROM p_expected_latest THEN
+        RETURN QUERY SELECT NULL::text, false, false, v_latest, v_interval, false;
+        RETURN;
+    END IF;
+    RETURN QUERY
+        UPDATE node
+        SET agent_version  = v.agent_version,
+            code_version   = v.code_version,
+            hostname       = v.hostname,
+            roles          = v.roles,
+            agent_state    = v.agent_state,
+            operation_id   = v.operation_id,
+            last_seen      = p_seen,
+            code_status    = v.code_status,
+            commits_behind = v.commits_behind,
+            status_basis   = v_latest,
+            releases       = v.releases
+        FROM unnest(p_ids, p_token_hashes, p_agent_versions, p_code_versions, p_hostnames, p_roles, p_agent_states,
+                    p_operation_ids, p_code_statuses, p_commits_behind, p_releases)
+                 AS v(id, token_hash, agent_version, code_version, hostname, roles, agent_state, operation_id,
+                      code_status, commits_behind, releases),
+             node AS before
+        WHERE node.id = v.id AND node.token_hash = v.token_hash AND before.id = node.id
+          AND (v.operation_id IS NULL
+               OR (SELECT o.node_id FROM sync_operation o WHERE o.id = v.operation_id) IS NOT DISTINCT FROM v.id)
+        RETURNING node.id::text,
+            before.code_status IS DISTINCT FROM node.code_status OR before.code_version IS DISTINCT FROM node.code_version,
+            EXISTS (SELECT 1 FROM sync_operation o
+                    WHERE o.node_id = node.id AND o.status NOT IN ('SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'TIMED_OUT')),
+            v_latest, v_interval, false;
+    RETURN QUERY
+        SELECT r.id, false, false, v_latest, v_interval, true
+        FROM unnest(p_ids, p_token_hashes, p_operation_ids) AS r(id, token_hash, operation_id)
+        WHERE r.operation_id IS NOT NULL
+          AND (SELECT o.node_id FROM sync_operation o WHERE o.id = r.operation_id) IS DISTINCT FROM r.id
+          AND (SELECT n.token_hash FROM node n WHERE n.id = r.id) = r.token_hash;
+END
+$$;

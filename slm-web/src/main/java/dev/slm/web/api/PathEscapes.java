@@ -1,0 +1,47 @@
+package dev.slm.web.api;
+
+import dev.slm.platform.InvalidInput;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Percent-decoding of a path as RFC 3986 has it: {@code %} and two hex digits, the bytes strict UTF-8, and a
+ * {@code +} is a plus (not a space: that is form encoding). Anything else is a 400 — never decoded into something
+ * else, never an empty answer.
+ */
+public final class PathEscapes {
+
+    private PathEscapes() {
+    }
+
+    public static String decode(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
+                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    throw new InvalidInput("the path holds a malformed percent-escape: % must be followed by two hex digits");
+                }
+                bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInput("the path's percent-escapes are not UTF-8");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.slm.web.live;
+
+import jakarta.json.Json;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code /ws/*} speaks WebSocket only: a plain HTTP request there would otherwise fall through to the web app's
+ * catch-all servlet and get its HTML page with a 200. It gets a 400 (or 426 for another protocol version) with a
+ * problem body instead; handshakes pass on.
+ */
+@WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
+public class WebSocketOnlyFilter extends HttpFilter {
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || request.getHeader("Sec-WebSocket-Key") == null) {
+            refuse(response, 400, "Bad Request", "a WebSocket endpoint: open it with a WebSocket handshake (RFC 6455)");
+            return;
+        }
+        if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
+            // RFC 6455 4.4: say which version the server speaks (an unknown one fell through to the web app's page)
+            response.setHeader("Sec-WebSocket-Version", "13");
+            refuse(response, 426, "Upgrade Required", "WebSocket version 13 (RFC 6455) is the one spoken here");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        byte[] body = Json.createObjectBuilder().add("type", "about:blank").add("title", title).add("status", status)
+                .add("detail", detail).build().toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
