@@ -163,8 +163,10 @@ public final class PackageRules {
     /**
      * Where a link really ends up once extracted (the agent's second check, {@code toRealPath} of every link):
      * components resolved one by one against the tree, a symlink met on the way replaced by its target, ".." taken
-     * from the real directory reached. A path that meets a missing entry or a file before its end cannot be
-     * resolved on the node either (the agent leaves such dangling links alone), so only a way out counts.
+     * from the real directory reached. From a missing entry or a file met before the end on, the rest is taken
+     * as written, as the agent does (it resolves the part that exists and appends the rest, normalised: a dangling
+     * link is where the service may create a file): {@code up/missing/../..} with {@code up -> .} leaves, though
+     * Linux would not resolve it.
      */
     private static final class Resolution {
         private final Map<String, Entry> byPath;
@@ -177,6 +179,7 @@ public final class PackageRules {
             List<String> at = new ArrayList<>(parent(link.path()));
             Deque<String> todo = new ArrayDeque<>(List.of(utf8(link.linkTarget()).split("/", -1)));
             String through = null;
+            boolean asWritten = false;
             int followed = 0;
             int steps = 0;
             while (!todo.isEmpty()) {
@@ -196,9 +199,13 @@ public final class PackageRules {
                     continue;
                 }
                 at.add(part);
+                if (asWritten) {
+                    continue;
+                }
                 Entry e = byPath.get(String.join("/", at));
                 if (e == null) {
-                    return Optional.empty(); // dangling: nothing to reach
+                    asWritten = true; // dangling from here: the rest as written
+                    continue;
                 }
                 if (e.kind() == Kind.SYMLINK) {
                     String target = e.linkTarget() == null ? null : utf8(e.linkTarget());
@@ -215,8 +222,8 @@ public final class PackageRules {
                     for (int i = parts.length - 1; i >= 0; i--) {
                         todo.addFirst(parts[i]);
                     }
-                } else if (e.kind() != Kind.DIRECTORY && e.kind() != Kind.SUBMODULE && !todo.isEmpty()) {
-                    return Optional.empty(); // a file in the middle of a path: ENOTDIR, resolves nowhere
+                } else if (e.kind() != Kind.DIRECTORY && e.kind() != Kind.SUBMODULE) {
+                    asWritten = true; // a file in the middle of a path (ENOTDIR): the rest as written
                 }
             }
             return Optional.empty();

@@ -103,6 +103,8 @@ class PackageBuilderTest {
         "throughLink   | app/x -> a/up/..: leaves the distributed directory through the symlink app/a/up",
         "throughChain  | app/y -> b/..: leaves the distributed directory through the symlink app/b",
         "loop          | app/loop -> loop: more than 40 symlinks to follow (a loop?)",
+        "missingThenUp | app/x -> up/missing/../..: leaves the distributed directory through the symlink app/up",
+        "fileThenUp    | app/x -> up/f/../..: leaves the distributed directory through the symlink app/up",
         "backslashName | app/..\\evil.txt: a backslash in the name (the agent refuses it)",
         "backslashLink | app/l -> ..\\..\\x: a backslash in the symlink target (the agent refuses it)",
         "driveLetter   | app/C:evil.txt: a name that starts like a drive letter (the agent refuses it)",
@@ -131,6 +133,16 @@ class PackageBuilderTest {
                 yield link(work, "app/y", "b/.."); // written inside, but b/.. is app/..
             }
             case "loop" -> link(work, "app/loop", "loop");
+            case "missingThenUp" -> {
+                // the agent resolves what exists (app/up is app) and appends the rest as written: app/missing/../..
+                link(work, "app/up", ".");
+                yield link(work, "app/x", "up/missing/../..");
+            }
+            case "fileThenUp" -> {
+                link(work, "app/up", "."); // likewise past a file: app/f/../.. is outside
+                file(work, "app/f");
+                yield link(work, "app/x", "up/f/../..");
+            }
             case "backslashName" -> file(work, "app/..\\evil.txt");
             case "backslashLink" -> link(work, "app/l", "..\\..\\x");
             case "driveLetter" -> file(work, "app/C:evil.txt");
