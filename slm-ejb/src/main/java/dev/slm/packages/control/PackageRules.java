@@ -39,6 +39,12 @@ public final class PackageRules {
     /** Bounds the work one link costs (a hostile tree can chain 40 links of 2,000 components each). */
     private static final int MAX_RESOLUTION_STEPS = 4096;
     private static final int NAME_MAX = 255;
+    /**
+     * Linux's PATH_MAX (4,096 bytes with the NUL) less the shortest directory the agent extracts into,
+     * {@code /x/releases/.<commit>.extracting/} (65 bytes, 89 with a SHA-256 commit id): a longer path in the package
+     * fails with ENAMETOOLONG under every install directory, though each of its names fits.
+     */
+    static final int MAX_PATH = 4095 - 89;
     private static final int SHOWN_TARGET = 80;
     private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:.*", Pattern.DOTALL);
 
@@ -106,6 +112,9 @@ public final class PackageRules {
         }
         if (raw.length > NAME_MAX) {
             return Optional.of(": a name longer than " + NAME_MAX + " bytes (no Linux file system holds it)");
+        }
+        if (e.path().getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
+            return Optional.of(": a path longer than " + MAX_PATH + " bytes (no agent's install directory leaves room for it)");
         }
         if (DRIVE_LETTER.matcher(e.path()).matches()) {
             return Optional.of(": a name that starts like a drive letter (the agent refuses it)");

@@ -182,6 +182,27 @@ class PackageBuilderTest {
     }
 
     @Test
+    void aPathTooLongForAnyInstallDirectoryIsRefusedThoughEachNameFits() throws Exception {
+        Path work = tmp.resolve("deep");
+        git(tmp, "init", "-q", "-b", "main", work.toString());
+        // 17 directories of 250-byte names: every name fits, the path (over 4,000 bytes) does not
+        String tree = gitIn(work, "100644 blob " + blob(work, "x\n") + "\tf\n", "mktree");
+        String dirs = "";
+        for (int i = 16; i >= 0; i--) {
+            String name = "d".repeat(248) + String.format("%02d", i);
+            tree = gitIn(work, "040000 tree " + tree + "\t" + name + "\n", "mktree");
+            dirs = name + "/" + dirs;
+        }
+        String commit = handMadeCommit(work, "040000 tree " + tree + "\tdeep\n");
+        // the first entry past the bound: deep/ and 16 of the directories (4,020 bytes)
+        String first = "app/deep/" + dirs.substring(0, 16 * 251 - 1);
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            assertEquals(Optional.of(first + ": a path longer than 4006 bytes (no agent's install directory leaves room for it)"),
+                    PackageBuilder.refusal(repo, commit, "main", "app"));
+        }
+    }
+
+    @Test
     void theAgentsCapsOnEntriesAndBytesAreApplied() throws Exception {
         Path work = tmp.resolve("caps");
         git(tmp, "init", "-q", "-b", "main", work.toString());
