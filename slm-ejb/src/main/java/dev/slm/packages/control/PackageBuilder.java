@@ -31,8 +31,11 @@ import org.eclipse.jgit.revwalk.RevWalk;
 public final class PackageBuilder {
 
     public static final String VERSION_FILE = "version.json";
-    /** Part of the cache key: a package built by an earlier builder (other contents for the same commit) is not reused. */
-    public static final int FORMAT = 2;
+    /**
+     * Part of the cache key: a package built by an earlier builder (other contents for the same commit) is not reused.
+     * Also raised when {@link PackageRules} refuses more: a package cached before would otherwise still be served.
+     */
+    public static final int FORMAT = 3;
 
     private PackageBuilder() {
     }
