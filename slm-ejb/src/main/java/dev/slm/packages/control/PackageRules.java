@@ -71,6 +71,9 @@ public final class PackageRules {
         if (tree.truncated() || entries.size() + 1 > maxEntries) {
             return Optional.of("more than " + maxEntries + " files, directories and links (the agent's limit)");
         }
+        if (tree.attributesProblem() != null) {
+            return Optional.of(tree.attributesProblem());
+        }
         Map<String, Entry> byPath = new HashMap<>();
         Set<Integer> duplicates = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {

@@ -202,6 +202,38 @@ class PackageBuilderTest {
         }
     }
 
+    /** git honours C-quoted patterns in .gitattributes, JGit does not: shipping what git archive leaves out is refused. */
+    @Test
+    void aQuotedExportIgnorePatternIsRefusedRatherThanShippingWhatGitArchiveLeavesOut() throws Exception {
+        Path work = tmp.resolve("quoted");
+        git(tmp, "init", "-q", "-b", "main", work.toString());
+        Files.createDirectories(work.resolve("app/keep out"));
+        Files.createDirectories(work.resolve("app/sub"));
+        Files.writeString(work.resolve("app/keep out/secret.txt"), "s\n");
+        Files.writeString(work.resolve("app/sub/b c.txt"), "s\n");
+        Files.writeString(work.resolve("app/index.html"), "ok\n");
+        Files.writeString(work.resolve(".gitattributes"), "\"app/keep out\" export-ignore\n");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "quoted");
+        String commit = git(work, "rev-parse", "HEAD").trim();
+        assertFalse(gitArchive(work, commit, "app").containsKey("keep out/secret.txt"), "git archive leaves it out");
+        // a macro in a subdirectory's file, and a quoted line without export-ignore (harmless)
+        Files.writeString(work.resolve(".gitattributes"), "[attr]private export-ignore\n\"app/x y\" text\n");
+        Files.writeString(work.resolve("app/sub/.gitattributes"), "\"b c.txt\" private\n");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "macro");
+        String macro = git(work, "rev-parse", "HEAD").trim();
+        assertFalse(gitArchive(work, macro, "app").containsKey("sub/b c.txt"), "git archive leaves it out");
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            assertEquals(Optional.of(".gitattributes: the quoted pattern in '\"app/keep out\" export-ignore' (git archive"
+                    + " honours it, this server cannot: write the pattern unquoted, e.g. with ? for a space)"),
+                    PackageBuilder.refusal(repo, commit, "main", "app"));
+            assertEquals(Optional.of("app/sub/.gitattributes: the quoted pattern in '\"b c.txt\" private' (git archive"
+                    + " honours it, this server cannot: write the pattern unquoted, e.g. with ? for a space)"),
+                    PackageBuilder.refusal(repo, macro, "main", "app"));
+        }
+    }
+
     @Test
     void theAgentsCapsOnEntriesAndBytesAreApplied() throws Exception {
         Path work = tmp.resolve("caps");
