@@ -77,7 +77,7 @@ public final class PackageTree {
 
     /**
      * @param limit at most this many entries are read (a hostile tree may hold millions): memory stays bounded
-     * @throws PackageBuilder.MissingCommit when the commit lacks the directory
+     * @throws PackageRules.Refused when the commit has no such directory
      */
     public static PackageTree read(ObjectReader reader, RevCommit commit, String prefix, int limit) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -139,7 +139,9 @@ public final class PackageTree {
                 }
             }
             if (!found) {
-                throw new PackageBuilder.MissingCommit("commit " + commit.getName() + " has no directory '" + prefix + "'");
+                // the commit is here: a sync of it would fail on every node, so it is not deployable (not "unknown")
+                throw new PackageRules.Refused(prefix + ": not a directory in this commit (deleted, renamed, or a symlink,"
+                        + " file or submodule)");
             }
         }
         PackageTree tree = new PackageTree(prefix, entries, false);

@@ -257,18 +257,31 @@ class PackageBuilderTest {
     }
 
     @Test
-    void aCommitOrPathTheRepositoryLacksIsReportedAsMissing() throws Exception {
+    void aCommitTheMirrorLacksIsMissingAndACommitWithoutTheDirectoryIsNotDeployable() throws Exception {
         Path work = tmp.resolve("repo2");
         git(tmp, "init", "-q", "-b", "main", work.toString());
         Files.writeString(work.resolve("a.txt"), "a");
         git(work, "add", "-A");
         git(work, "commit", "-q", "-m", "one");
         String commit = git(work, "rev-parse", "HEAD").trim();
+        Files.createDirectories(work.resolve("other"));
+        Files.writeString(work.resolve("other/o.txt"), "o");
+        link(work, "app", "other");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "app is a symlink");
+        String symlinked = git(work, "rev-parse", "HEAD").trim();
         try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            // another instance may have fetched it: this server cannot tell
             assertThrows(PackageBuilder.MissingCommit.class, () -> PackageBuilder.write(repo,
                     "0123456789abcdef0123456789abcdef01234567", "main", "", new ByteArrayOutputStream()));
-            assertThrows(PackageBuilder.MissingCommit.class,
-                    () -> PackageBuilder.write(repo, commit, "main", "app", new ByteArrayOutputStream()));
+            // the commit is here and has no directory to install (deleted, or a symlink): no agent can install it
+            for (String c : List.of(commit, symlinked)) {
+                PackageRules.Refused refused = assertThrows(PackageRules.Refused.class,
+                        () -> PackageBuilder.write(repo, c, "main", "app", new ByteArrayOutputStream()));
+                assertEquals("app: not a directory in this commit (deleted, renamed, or a symlink, file or submodule)",
+                        refused.getMessage());
+                assertEquals(Optional.of(refused.getMessage()), PackageBuilder.refusal(repo, c, "main", "app"));
+            }
         }
     }
 
