@@ -333,6 +333,11 @@ class SecurityIT {
         // as a browser does it: the login page's session first, then the login gives it a new id (no fixation)
         HttpResponse<String> page = send("GET", "login");
         String before = sessionCookie(page).orElse(null);
+        // every session cookie, also the one before the login (the container's own, not the login's)
+        page.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID=")).forEach(c -> {
+            assertTrue(c.contains("HttpOnly"), c);
+            assertTrue(c.matches("(?i).*;\\s*SameSite=Lax.*"), c);
+        });
         List<String> login = new ArrayList<>(List.of("Content-Type", "application/x-www-form-urlencoded", "Origin", own));
         if (before != null) {
             login.addAll(List.of("Cookie", before));
@@ -343,8 +348,12 @@ class SecurityIT {
         assertEquals(1, cookies.stream().filter(c -> c.startsWith("JSESSIONID=")).count(), cookies.toString());
         String after = sessionCookie(in).orElseThrow();
         assertFalse(after.equals(before), before + " -> " + cookies);
-        assertTrue(cookies.toString().contains("SameSite=Lax"), cookies.toString());
+        assertTrue(cookies.toString().matches("(?i).*SameSite=Lax.*"), cookies.toString()); // values: any case
         assertEquals(200, send("GET", "api/nodes", "Cookie", after).statusCode(), before + " -> " + cookies);
+        // the session travels in its cookie only: an id in the URL (leaked by logs, Referer, a planted link) is no login
+        String id = after.substring(after.indexOf('=') + 1);
+        assertEquals(400, send("GET", "api/nodes;jsessionid=" + id).statusCode());
+        assertEquals(400, send("GET", ";jsessionid=" + id).statusCode());
     }
 
     @Test

@@ -68,7 +68,8 @@ public final class SafeExtractor {
         int entries = 0;
         long total = 0;
         try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)));
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
+            // names are UTF-8 (the server writes them so), whatever this JVM's default charset
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (++entries > maxEntries) {

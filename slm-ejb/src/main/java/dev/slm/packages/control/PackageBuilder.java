@@ -31,8 +31,11 @@ import org.eclipse.jgit.revwalk.RevWalk;
 public final class PackageBuilder {
 
     public static final String VERSION_FILE = "version.json";
-    /** Part of the cache key: a package built by an earlier builder (other contents for the same commit) is not reused. */
-    public static final int FORMAT = 2;
+    /**
+     * Part of the cache key: a package built by an earlier builder (other contents for the same commit) is not reused.
+     * Also raised when {@link PackageRules} refuses more: a package cached before would otherwise still be served.
+     */
+    public static final int FORMAT = 3;
 
     private PackageBuilder() {
     }
@@ -40,8 +43,9 @@ public final class PackageBuilder {
     /**
      * @return the bytes of the uncompressed tar stream: an upper bound of what the package takes once unpacked,
      *         which the manifest declares so that an agent can check its free space before extracting
-     * @throws MissingCommit when the commit or the subdirectory is not in the repository
-     * @throws PackageRules.Refused when no agent could install the package (the message says why)
+     * @throws MissingCommit when the commit is not in the repository
+     * @throws PackageRules.Refused when no agent could install the package (the message says why), also when the
+     *         commit has no such subdirectory
      */
     public static long write(Repository repo, String commitId, String branch, String path, OutputStream out)
             throws IOException {
@@ -77,13 +81,15 @@ public final class PackageBuilder {
      * The reason no agent could install the package of {@code path} at the commit, or empty when one can. Reads the
      * trees and the symlinks, not the files' contents: cheap next to a build.
      *
-     * @throws MissingCommit when the commit or the subdirectory is not in the repository
+     * @throws MissingCommit when the commit is not in the repository
      */
     public static Optional<String> refusal(Repository repo, String commitId, String branch, String path) throws IOException {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             RevCommit commit = parse(repo, walk, commitId);
             PackageTree tree = PackageTree.read(reader, commit, normalise(path), PackageRules.MAX_ENTRIES);
             return PackageRules.check(tree, versionJson(commitId, branch, commit.getCommitTime()).length);
+        } catch (PackageRules.Refused noDirectory) {
+            return Optional.of(noDirectory.getMessage());
         }
     }
 

@@ -39,6 +39,12 @@ public final class PackageRules {
     /** Bounds the work one link costs (a hostile tree can chain 40 links of 2,000 components each). */
     private static final int MAX_RESOLUTION_STEPS = 4096;
     private static final int NAME_MAX = 255;
+    /**
+     * Linux's PATH_MAX (4,096 bytes with the NUL) less the shortest directory the agent extracts into,
+     * {@code /x/releases/.<commit>.extracting/} (65 bytes, 89 with a SHA-256 commit id): a longer path in the package
+     * fails with ENAMETOOLONG under every install directory, though each of its names fits.
+     */
+    static final int MAX_PATH = 4095 - 89;
     private static final int SHOWN_TARGET = 80;
     private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:.*", Pattern.DOTALL);
 
@@ -64,6 +70,9 @@ public final class PackageRules {
         List<Entry> entries = tree.entries();
         if (tree.truncated() || entries.size() + 1 > maxEntries) {
             return Optional.of("more than " + maxEntries + " files, directories and links (the agent's limit)");
+        }
+        if (tree.attributesProblem() != null) {
+            return Optional.of(tree.attributesProblem());
         }
         Map<String, Entry> byPath = new HashMap<>();
         Set<Integer> duplicates = new HashSet<>();
@@ -106,6 +115,9 @@ public final class PackageRules {
         }
         if (raw.length > NAME_MAX) {
             return Optional.of(": a name longer than " + NAME_MAX + " bytes (no Linux file system holds it)");
+        }
+        if (e.path().getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
+            return Optional.of(": a path longer than " + MAX_PATH + " bytes (no agent's install directory leaves room for it)");
         }
         if (DRIVE_LETTER.matcher(e.path()).matches()) {
             return Optional.of(": a name that starts like a drive letter (the agent refuses it)");
@@ -163,8 +175,10 @@ public final class PackageRules {
     /**
      * Where a link really ends up once extracted (the agent's second check, {@code toRealPath} of every link):
      * components resolved one by one against the tree, a symlink met on the way replaced by its target, ".." taken
-     * from the real directory reached. A path that meets a missing entry or a file before its end cannot be
-     * resolved on the node either (the agent leaves such dangling links alone), so only a way out counts.
+     * from the real directory reached. From a missing entry or a file met before the end on, the rest is taken
+     * as written, as the agent does (it resolves the part that exists and appends the rest, normalised: a dangling
+     * link is where the service may create a file): {@code up/missing/../..} with {@code up -> .} leaves, though
+     * Linux would not resolve it.
      */
     private static final class Resolution {
         private final Map<String, Entry> byPath;
@@ -177,6 +191,7 @@ public final class PackageRules {
             List<String> at = new ArrayList<>(parent(link.path()));
             Deque<String> todo = new ArrayDeque<>(List.of(utf8(link.linkTarget()).split("/", -1)));
             String through = null;
+            boolean asWritten = false;
             int followed = 0;
             int steps = 0;
             while (!todo.isEmpty()) {
@@ -196,9 +211,13 @@ public final class PackageRules {
                     continue;
                 }
                 at.add(part);
+                if (asWritten) {
+                    continue;
+                }
                 Entry e = byPath.get(String.join("/", at));
                 if (e == null) {
-                    return Optional.empty(); // dangling: nothing to reach
+                    asWritten = true; // dangling from here: the rest as written
+                    continue;
                 }
                 if (e.kind() == Kind.SYMLINK) {
                     String target = e.linkTarget() == null ? null : utf8(e.linkTarget());
@@ -215,8 +234,8 @@ public final class PackageRules {
                     for (int i = parts.length - 1; i >= 0; i--) {
                         todo.addFirst(parts[i]);
                     }
-                } else if (e.kind() != Kind.DIRECTORY && e.kind() != Kind.SUBMODULE && !todo.isEmpty()) {
-                    return Optional.empty(); // a file in the middle of a path: ENOTDIR, resolves nowhere
+                } else if (e.kind() != Kind.DIRECTORY && e.kind() != Kind.SUBMODULE) {
+                    asWritten = true; // a file in the middle of a path (ENOTDIR): the rest as written
                 }
             }
             return Optional.empty();

@@ -43,11 +43,22 @@ public final class PackageTree {
     private final String prefix;
     private final List<Entry> entries;
     private final boolean truncated;
+    private String attributesProblem;
 
     private PackageTree(String prefix, List<Entry> entries, boolean truncated) {
         this.prefix = prefix;
         this.entries = entries;
         this.truncated = truncated;
+    }
+
+    /**
+     * A {@code .gitattributes} line that counts for the package and that git archive would read otherwise than this
+     * server: {@code "path with space" export-ignore}. Git honours C-quoted patterns; JGit takes the quotes as part of
+     * the pattern, so the package would ship what git archive leaves out (a file its author meant to keep off the
+     * nodes). Null when there is none.
+     */
+    public String attributesProblem() {
+        return attributesProblem;
     }
 
     /** The directory the package is made of, in the repository ({@code ""}: the whole tree). */
@@ -66,10 +77,25 @@ public final class PackageTree {
 
     /**
      * @param limit at most this many entries are read (a hostile tree may hold millions): memory stays bounded
-     * @throws PackageBuilder.MissingCommit when the commit lacks the directory
+     * @throws PackageRules.Refused when the commit has no such directory
      */
     public static PackageTree read(ObjectReader reader, RevCommit commit, String prefix, int limit) throws IOException {
         List<Entry> entries = new ArrayList<>();
+        QuotedPatterns quoted = new QuotedPatterns();
+        if (!prefix.isEmpty()) {
+            // the .gitattributes of the root and of the directories above the tracked one: outside the walk below
+            String[] parts = prefix.split("/");
+            String dir = "";
+            for (int i = 0; i < parts.length; i++) {
+                String path = dir.isEmpty() ? ".gitattributes" : dir + "/.gitattributes";
+                try (TreeWalk one = TreeWalk.forPath(reader, path, commit.getTree())) {
+                    if (one != null && !one.isSubtree()) {
+                        quoted.check(reader, one.getObjectId(0), path);
+                    }
+                }
+                dir = dir.isEmpty() ? parts[i] : dir + "/" + parts[i];
+            }
+        }
         try (TreeWalk tw = new TreeWalk(reader)) {
             tw.setAttributesNodeProvider(NO_OUTSIDE_ATTRIBUTES);
             tw.setOperationType(TreeWalk.OperationType.CHECKOUT_OP);
@@ -92,6 +118,9 @@ public final class PackageTree {
                     }
                     continue;
                 }
+                if (!ignored && !tw.isSubtree() && tw.getNameString().equals(".gitattributes")) {
+                    quoted.check(reader, tw.getObjectId(0), repoPath); // counts even when itself export-ignored
+                }
                 if (ignored || exportIgnored(tw)) {
                     continue;
                 }
@@ -100,7 +129,9 @@ public final class PackageTree {
                     continue; // the package's own version.json takes its place
                 }
                 if (entries.size() == limit) {
-                    return new PackageTree(prefix, entries, true);
+                    PackageTree cut = new PackageTree(prefix, entries, true);
+                    cut.attributesProblem = quoted.first;
+                    return cut;
                 }
                 entries.add(entry(reader, tw, path, repoPath));
                 if (tw.isSubtree()) {
@@ -108,10 +139,70 @@ public final class PackageTree {
                 }
             }
             if (!found) {
-                throw new PackageBuilder.MissingCommit("commit " + commit.getName() + " has no directory '" + prefix + "'");
+                // the commit is here: a sync of it would fail on every node, so it is not deployable (not "unknown")
+                throw new PackageRules.Refused(prefix + ": not a directory in this commit (deleted, renamed, or a symlink,"
+                        + " file or submodule)");
             }
         }
-        return new PackageTree(prefix, entries, false);
+        PackageTree tree = new PackageTree(prefix, entries, false);
+        tree.attributesProblem = quoted.first;
+        return tree;
+    }
+
+    /** Finds the first .gitattributes line with a C-quoted pattern that sets export-ignore (itself or by a macro). */
+    private static final class QuotedPatterns {
+        private static final int MAX_READ = 1 << 20;
+        private final java.util.Set<String> exportMacros = new java.util.HashSet<>();
+        String first;
+
+        void check(ObjectReader reader, ObjectId blob, String path) throws IOException {
+            if (first != null) {
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = reader.open(blob, Constants.OBJ_BLOB).getCachedBytes(MAX_READ);
+            } catch (LargeObjectException tooLarge) {
+                return;
+            }
+            String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\\r?\\n");
+            for (String line : lines) {
+                String l = line.strip();
+                if (l.startsWith("[attr]") && mentionsExportIgnore(l.substring(6).split("\\s+"), 1)) {
+                    exportMacros.add(l.substring(6).split("\\s+")[0]); // git allows macros in the root's only
+                }
+            }
+            for (String line : lines) {
+                String l = line.strip();
+                int close = l.startsWith("\"") ? closingQuote(l) : -1;
+                if (close > 0 && mentionsExportIgnore(l.substring(close + 1).strip().split("\\s+"), 0)) {
+                    first = path + ": the quoted pattern in '" + l + "' (git archive honours it, this server cannot:"
+                            + " write the pattern unquoted, e.g. with ? for a space)";
+                    return;
+                }
+            }
+        }
+
+        private boolean mentionsExportIgnore(String[] attrs, int from) {
+            for (int i = from; i < attrs.length; i++) {
+                String a = attrs[i].replaceFirst("^[-!]", "").replaceFirst("=.*", "");
+                if (a.equals("export-ignore") || exportMacros.contains(a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static int closingQuote(String l) {
+            for (int i = 1; i < l.length(); i++) {
+                if (l.charAt(i) == '\\') {
+                    i++;
+                } else if (l.charAt(i) == '"') {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     private static Entry entry(ObjectReader reader, TreeWalk tw, String path, String repoPath) throws IOException {

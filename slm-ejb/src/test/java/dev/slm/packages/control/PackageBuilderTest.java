@@ -103,6 +103,8 @@ class PackageBuilderTest {
         "throughLink   | app/x -> a/up/..: leaves the distributed directory through the symlink app/a/up",
         "throughChain  | app/y -> b/..: leaves the distributed directory through the symlink app/b",
         "loop          | app/loop -> loop: more than 40 symlinks to follow (a loop?)",
+        "missingThenUp | app/x -> up/missing/../..: leaves the distributed directory through the symlink app/up",
+        "fileThenUp    | app/x -> up/f/../..: leaves the distributed directory through the symlink app/up",
         "backslashName | app/..\\evil.txt: a backslash in the name (the agent refuses it)",
         "backslashLink | app/l -> ..\\..\\x: a backslash in the symlink target (the agent refuses it)",
         "driveLetter   | app/C:evil.txt: a name that starts like a drive letter (the agent refuses it)",
@@ -131,6 +133,16 @@ class PackageBuilderTest {
                 yield link(work, "app/y", "b/.."); // written inside, but b/.. is app/..
             }
             case "loop" -> link(work, "app/loop", "loop");
+            case "missingThenUp" -> {
+                // the agent resolves what exists (app/up is app) and appends the rest as written: app/missing/../..
+                link(work, "app/up", ".");
+                yield link(work, "app/x", "up/missing/../..");
+            }
+            case "fileThenUp" -> {
+                link(work, "app/up", "."); // likewise past a file: app/f/../.. is outside
+                file(work, "app/f");
+                yield link(work, "app/x", "up/f/../..");
+            }
             case "backslashName" -> file(work, "app/..\\evil.txt");
             case "backslashLink" -> link(work, "app/l", "..\\..\\x");
             case "driveLetter" -> file(work, "app/C:evil.txt");
@@ -170,6 +182,59 @@ class PackageBuilderTest {
     }
 
     @Test
+    void aPathTooLongForAnyInstallDirectoryIsRefusedThoughEachNameFits() throws Exception {
+        Path work = tmp.resolve("deep");
+        git(tmp, "init", "-q", "-b", "main", work.toString());
+        // 17 directories of 250-byte names: every name fits, the path (over 4,000 bytes) does not
+        String tree = gitIn(work, "100644 blob " + blob(work, "x\n") + "\tf\n", "mktree");
+        String dirs = "";
+        for (int i = 16; i >= 0; i--) {
+            String name = "d".repeat(248) + String.format("%02d", i);
+            tree = gitIn(work, "040000 tree " + tree + "\t" + name + "\n", "mktree");
+            dirs = name + "/" + dirs;
+        }
+        String commit = handMadeCommit(work, "040000 tree " + tree + "\tdeep\n");
+        // the first entry past the bound: deep/ and 16 of the directories (4,020 bytes)
+        String first = "app/deep/" + dirs.substring(0, 16 * 251 - 1);
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            assertEquals(Optional.of(first + ": a path longer than 4006 bytes (no agent's install directory leaves room for it)"),
+                    PackageBuilder.refusal(repo, commit, "main", "app"));
+        }
+    }
+
+    /** git honours C-quoted patterns in .gitattributes, JGit does not: shipping what git archive leaves out is refused. */
+    @Test
+    void aQuotedExportIgnorePatternIsRefusedRatherThanShippingWhatGitArchiveLeavesOut() throws Exception {
+        Path work = tmp.resolve("quoted");
+        git(tmp, "init", "-q", "-b", "main", work.toString());
+        Files.createDirectories(work.resolve("app/keep out"));
+        Files.createDirectories(work.resolve("app/sub"));
+        Files.writeString(work.resolve("app/keep out/secret.txt"), "s\n");
+        Files.writeString(work.resolve("app/sub/b c.txt"), "s\n");
+        Files.writeString(work.resolve("app/index.html"), "ok\n");
+        Files.writeString(work.resolve(".gitattributes"), "\"app/keep out\" export-ignore\n");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "quoted");
+        String commit = git(work, "rev-parse", "HEAD").trim();
+        assertFalse(gitArchive(work, commit, "app").containsKey("keep out/secret.txt"), "git archive leaves it out");
+        // a macro in a subdirectory's file, and a quoted line without export-ignore (harmless)
+        Files.writeString(work.resolve(".gitattributes"), "[attr]private export-ignore\n\"app/x y\" text\n");
+        Files.writeString(work.resolve("app/sub/.gitattributes"), "\"b c.txt\" private\n");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "macro");
+        String macro = git(work, "rev-parse", "HEAD").trim();
+        assertFalse(gitArchive(work, macro, "app").containsKey("sub/b c.txt"), "git archive leaves it out");
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            assertEquals(Optional.of(".gitattributes: the quoted pattern in '\"app/keep out\" export-ignore' (git archive"
+                    + " honours it, this server cannot: write the pattern unquoted, e.g. with ? for a space)"),
+                    PackageBuilder.refusal(repo, commit, "main", "app"));
+            assertEquals(Optional.of("app/sub/.gitattributes: the quoted pattern in '\"b c.txt\" private' (git archive"
+                    + " honours it, this server cannot: write the pattern unquoted, e.g. with ? for a space)"),
+                    PackageBuilder.refusal(repo, macro, "main", "app"));
+        }
+    }
+
+    @Test
     void theAgentsCapsOnEntriesAndBytesAreApplied() throws Exception {
         Path work = tmp.resolve("caps");
         git(tmp, "init", "-q", "-b", "main", work.toString());
@@ -192,18 +257,31 @@ class PackageBuilderTest {
     }
 
     @Test
-    void aCommitOrPathTheRepositoryLacksIsReportedAsMissing() throws Exception {
+    void aCommitTheMirrorLacksIsMissingAndACommitWithoutTheDirectoryIsNotDeployable() throws Exception {
         Path work = tmp.resolve("repo2");
         git(tmp, "init", "-q", "-b", "main", work.toString());
         Files.writeString(work.resolve("a.txt"), "a");
         git(work, "add", "-A");
         git(work, "commit", "-q", "-m", "one");
         String commit = git(work, "rev-parse", "HEAD").trim();
+        Files.createDirectories(work.resolve("other"));
+        Files.writeString(work.resolve("other/o.txt"), "o");
+        link(work, "app", "other");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "app is a symlink");
+        String symlinked = git(work, "rev-parse", "HEAD").trim();
         try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            // another instance may have fetched it: this server cannot tell
             assertThrows(PackageBuilder.MissingCommit.class, () -> PackageBuilder.write(repo,
                     "0123456789abcdef0123456789abcdef01234567", "main", "", new ByteArrayOutputStream()));
-            assertThrows(PackageBuilder.MissingCommit.class,
-                    () -> PackageBuilder.write(repo, commit, "main", "app", new ByteArrayOutputStream()));
+            // the commit is here and has no directory to install (deleted, or a symlink): no agent can install it
+            for (String c : List.of(commit, symlinked)) {
+                PackageRules.Refused refused = assertThrows(PackageRules.Refused.class,
+                        () -> PackageBuilder.write(repo, c, "main", "app", new ByteArrayOutputStream()));
+                assertEquals("app: not a directory in this commit (deleted, renamed, or a symlink, file or submodule)",
+                        refused.getMessage());
+                assertEquals(Optional.of(refused.getMessage()), PackageBuilder.refusal(repo, c, "main", "app"));
+            }
         }
     }
 

@@ -73,6 +73,13 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         SecurityHeaders.apply(response);
+        if (request.isRequestedSessionIdFromURL()) {
+            // the session travels in its cookie only (SessionCookies), but the container still takes ;jsessionid= from
+            // a URL, where logs and Referer leak it and a planted link chooses the session; the web app reads the
+            // session's operator itself, so merely not authenticating the request would not be enough
+            return refuse(response, context, 400, "Bad Request", "a session id in the URL is not accepted: the session"
+                    + " travels in its cookie");
+        }
         boolean changesState = RequestOrigin.changesState(request);
         if (changesState && origins.declaresForeign(request)) {
             return crossOrigin(request, response, context);

@@ -4,12 +4,14 @@ import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +34,9 @@ public class SessionCookies implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        // the session in its cookie only: an id in a URL (;jsessionid=) leaks through logs and Referer, and a link
+        // holding one would plant a session of someone else's choosing
+        event.getServletContext().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
         SessionCookieConfig cookie = event.getServletContext().getSessionCookieConfig();
         cookie.setHttpOnly(true);
         cookie.setAttribute("SameSite", "Lax");
