@@ -48,6 +48,7 @@ class RestartIT {
             String log = Files.readString(firstLog);
             assertTrue(log.contains("starting an embedded PostgreSQL"), log);
             assertTrue(log.contains("tracking the demo repository"), log);
+            assertEmbeddedDatabaseAsksForItsPassword(dataDir);
             String password = Files.readString(dataDir.resolve("initial-admin-password")).trim();
             admin = Api.basic("admin", password);
             awaitBanner(firstLog, port);
@@ -191,6 +192,22 @@ class RestartIT {
         }
         String text = Files.readString(log);
         assertTrue(text.contains("open http://127.0.0.1:" + port + "/"), text);
+    }
+
+    /** Before: zonky's initdb trusted every local connection to the fleet's database. */
+    private static void assertEmbeddedDatabaseAsksForItsPassword(Path dataDir) throws Exception {
+        Path passwordFile = dataDir.resolve("postgres.password");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(passwordFile)));
+        int port = Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim());
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> java.sql.DriverManager.getConnection(url, "postgres", "").close());
+        assertTrue(refused.getMessage().contains("password"), refused.getMessage());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres",
+                Files.readString(passwordFile).trim())) {
+            assertTrue(c.isValid(5));
+        }
     }
 
     private static ProcessHandle payaraOf(Process launcher) {

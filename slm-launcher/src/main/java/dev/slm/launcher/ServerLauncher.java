@@ -40,10 +40,18 @@ public final class ServerLauncher {
         if (isBlank(env.get("SLM_DB_URL"))) {
             System.out.println("slm: no SLM_DB_URL configured: starting an embedded PostgreSQL with its data in "
                     + dataDir.resolve("postgres"));
-            embedded = EmbeddedDatabase.start(dataDir.resolve("postgres"));
+            EmbeddedDatabase.Started db;
+            try {
+                db = EmbeddedDatabase.start(dataDir.resolve("postgres"), dataDir.resolve("postgres.password"));
+            } catch (LaunchSettings.Refused e) {
+                System.err.println("slm: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+            embedded = db.postgres();
             env.put("SLM_DB_URL", embedded.getJdbcUrl("postgres", "postgres"));
             env.put("SLM_DB_USER", "postgres");
-            env.put("SLM_DB_PASSWORD", "");
+            env.put("SLM_DB_PASSWORD", db.password());
         }
         MicroServer server = MicroServer.start(home.resolve("runtime/payara-micro.jar"), home.resolve("runtime/ROOT.war"),
                 settings.bindAddress(), settings.port(), settings.heapMiB(), dataDir.resolve("run"), env, null);
