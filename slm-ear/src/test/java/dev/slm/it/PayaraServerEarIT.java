@@ -80,6 +80,7 @@ class PayaraServerEarIT {
                 java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newHttpClient().send(
                         java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (portBase + 80) + "/login"))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("Origin", "http://127.0.0.1:" + (portBase + 80)) // as the browser sends it
                                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=admin&password=" + PASSWORD))
                                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertEquals(302, form.statusCode());

@@ -356,6 +356,17 @@ class SecurityIT {
         assertEquals(400, send("GET", ";jsessionid=" + id).statusCode());
     }
 
+    /** Before: Payara's /metrics, /openapi and /health answered anyone on the application's port. */
+    @Test
+    @Order(15)
+    void payarasOwnEndpointsTellNothingWithoutALogin() throws Exception {
+        for (String path : List.of("metrics", "openapi", "health")) {
+            Api.Response r = it.api.get(path, null);
+            assertFalse(r.status() == 200 && (r.body().contains("\"checks\"") || r.body().contains("openapi:")
+                    || r.body().contains("# TYPE")), path + " answered " + r.status() + ": " + r.body());
+        }
+    }
+
     @Test
     @Order(14)
     void everyResponseCarriesTheSecurityHeaders() throws Exception {

@@ -44,8 +44,13 @@ public final class MicroServer implements AutoCloseable {
         Path root = workDir.resolve("payara-micro");
         deleteRecursively(root);
         Path postBoot = workDir.resolve("post-boot.asadmin");
+        // Payara's own MicroProfile endpoints (/metrics, /openapi, /health) would answer on the application's port
+        // without a login, telling anyone the server's internals: SLM has its own /api/health
         Files.writeString(postBoot, "set configs.config.server-config.network-config.network-listeners"
-                + ".network-listener.http-listener.address=" + bindAddress + "\n");
+                + ".network-listener.http-listener.address=" + bindAddress + "\n"
+                + "set-metrics-configuration --enabled=false\n"
+                + "set-openapi-configuration --enabled=false\n"
+                + "set-microprofile-healthcheck-configuration --enabled=false\n");
         // --nohazelcast, not --nocluster: with --nocluster Payara Micro still opens its data grid's port 6900 on every
         // interface (seen with ss -ltnp). The server needs none of it: one instance, non-persistent timers, sessions in
         // memory. What is left open is the HTTP port, on bindAddress.
