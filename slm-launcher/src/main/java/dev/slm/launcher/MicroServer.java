@@ -43,14 +43,18 @@ public final class MicroServer implements AutoCloseable {
         // Payara Micro redeploys what it finds in a reused root directory, and serves 503 while it does: start clean
         Path root = workDir.resolve("payara-micro");
         deleteRecursively(root);
-        Path postBoot = workDir.resolve("post-boot.asadmin");
+        // before the boot: set after it, the listener's address restarts a listener that is starting, and now and then
+        // (twice in full runs) it never serves ("GrizzlyProxy is NULL")
+        Path preBoot = workDir.resolve("pre-boot.asadmin");
         // Payara's own MicroProfile endpoints (/metrics, /openapi, /health) would answer on the application's port
-        // without a login, telling anyone the server's internals: SLM has its own /api/health
-        Files.writeString(postBoot, "set configs.config.server-config.network-config.network-listeners"
+        // without a login, telling anyone the server's internals: SLM has its own /api/health. Metrics can only be
+        // switched off after the boot (before it, the command fails: its service starts later)
+        Files.writeString(preBoot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=" + bindAddress + "\n"
-                + "set-metrics-configuration --enabled=false\n"
                 + "set-openapi-configuration --enabled=false\n"
                 + "set-microprofile-healthcheck-configuration --enabled=false\n");
+        Path postBoot = workDir.resolve("post-boot.asadmin");
+        Files.writeString(postBoot, "set-metrics-configuration --enabled=false\n");
         // --nohazelcast, not --nocluster: with --nocluster Payara Micro still opens its data grid's port 6900 on every
         // interface (seen with ss -ltnp). The server needs none of it: one instance, non-persistent timers, sessions in
         // memory. What is left open is the HTTP port, on bindAddress.
@@ -62,6 +66,7 @@ public final class MicroServer implements AutoCloseable {
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
                 "--nohazelcast",
+                "--prebootcommandfile", preBoot.toAbsolutePath().toString(),
                 "--postbootcommandfile", postBoot.toAbsolutePath().toString(),
                 "--rootdir", root.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
