@@ -13,7 +13,7 @@ start_server() { # database name
     SLM_DB_URL="jdbc:postgresql://$PG/$db" SLM_DB_USER=postgres SLM_DB_PASSWORD= SLM_DATA_DIR="$WORK/data" \
     SLM_ADMIN_PASSWORD=$PASSWORD SLM_FETCH_INTERVAL=1h SLM_GIT_URL=${BENCH_GIT_URL:-} SLM_GIT_PATH=${BENCH_GIT_PATH:-} \
     java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar slm-launcher/target/runtime/payara-micro.jar \
-        --deploy slm-launcher/target/runtime/ROOT.war --contextroot / --port "$PORT" --nocluster \
+        --deploy slm-launcher/target/runtime/ROOT.war --contextroot / --port "$PORT" --nohazelcast \
         --rootdir "$WORK/micro" > "$WORK/server.log" 2>&1 &
     SERVER=$!
     trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
