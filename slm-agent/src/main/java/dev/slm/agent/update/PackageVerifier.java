@@ -55,18 +55,7 @@ public final class PackageVerifier {
 
     /** The command's manifest, once its signature verifies and it names the command's target. */
     public PackageManifest manifest(Command c) throws Rejected {
-        byte[] bytes;
-        byte[] signature;
-        try {
-            bytes = Base64.getDecoder().decode(c.manifest());
-            signature = Base64.getDecoder().decode(c.manifestSignature());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Rejected("the command's manifest or its signature is not base64");
-        }
-        if (!signatureValid(bytes, signature)) {
-            throw new Rejected("the package manifest's signature does not verify with the pinned server key"
-                    + " (signing.key): the command was altered or comes from another server");
-        }
+        byte[] bytes = verified(c.manifest(), c.manifestSignature(), "the package manifest");
         PackageManifest m = PackageManifest.parse(bytes);
         if (!m.commit().equals(c.targetVersion())) {
             throw new Rejected("the signed manifest is for commit " + m.commit() + ", not the target "
@@ -80,20 +69,8 @@ public final class PackageVerifier {
      * exactly what the command says — this node, this operation, this target, restart and manifest.
      */
     public Instant verifyCommand(Command c, String nodeId) throws Rejected {
-        byte[] bytes;
-        byte[] signature;
-        byte[] manifest;
-        try {
-            bytes = Base64.getDecoder().decode(c.signedCommand());
-            signature = Base64.getDecoder().decode(c.commandSignature());
-            manifest = Base64.getDecoder().decode(c.manifest());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new Rejected("the command's signature or signed bytes are not base64");
-        }
-        if (!signatureValid(bytes, signature)) {
-            throw new Rejected("the command's signature does not verify with the pinned server key (signing.key):"
-                    + " the command was altered or comes from another server");
-        }
+        byte[] bytes = verified(c.signedCommand(), c.commandSignature(), "the command");
+        byte[] manifest = decode(c.manifest(), "the command's manifest");
         JsonObject o = PackageManifest.object(bytes, "the signed command");
         long format = PackageManifest.number(o, "format");
         if (format != 1) {
@@ -154,6 +131,24 @@ public final class PackageVerifier {
         if (branch != null && !branch.equals(m.branch())) {
             throw new Rejected("the package's version.json names branch " + Command.quote(branch)
                     + "; the signed manifest says " + Command.quote(m.branch()));
+        }
+    }
+
+    /** The signed bytes, once their signature verifies with the pinned key; {@code what} names them in a refusal. */
+    private byte[] verified(String bytesBase64, String signatureBase64, String what) throws Rejected {
+        byte[] bytes = decode(bytesBase64, what);
+        if (!signatureValid(bytes, decode(signatureBase64, what + "'s signature"))) {
+            throw new Rejected(what + "'s signature does not verify with the pinned server key (signing.key):"
+                    + " the command was altered or comes from another server");
+        }
+        return bytes;
+    }
+
+    private static byte[] decode(String base64, String what) throws Rejected {
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Rejected(what + " is not base64");
         }
     }
 
