@@ -70,6 +70,15 @@ public class SlmConfig {
     @ConfigProperty(name = "SLM_LOGIN_LOCKOUT_MAX", defaultValue = "1h")
     String loginLockoutMax;
 
+    // the web app's pages and sessions (see the web module's UiReaper and AnonymousSessions)
+    @Inject
+    @ConfigProperty(name = "SLM_UI_GONE_AFTER", defaultValue = "60s")
+    String uiGoneAfter;
+
+    @Inject
+    @ConfigProperty(name = "SLM_ANONYMOUS_SESSION_TIMEOUT", defaultValue = "2m")
+    String anonymousSessionTimeout;
+
     @Inject
     @ConfigProperty(name = "SLM_TRUSTED_PROXIES")
     Optional<String> trustedProxies;
@@ -139,6 +148,16 @@ public class SlmConfig {
     /** The first lockout; each further one of the same key doubles, up to {@link #loginLockoutMax()}. */
     public Duration loginLockout() {
         return Durations.parse(loginLockout);
+    }
+
+    /** How long a page whose browser has gone (its push connection broken) is kept before it is closed. */
+    public Duration uiGoneAfter() {
+        return Durations.parse(uiGoneAfter);
+    }
+
+    /** How long a web session nobody has logged in with lives without a request. */
+    public Duration anonymousSessionTimeout() {
+        return Durations.parse(anonymousSessionTimeout);
     }
 
     public Duration loginLockoutMax() {

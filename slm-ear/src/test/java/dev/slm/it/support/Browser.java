@@ -25,9 +25,11 @@ public final class Browser implements AutoCloseable {
 
     public final ChromeDriver driver;
     private final URI base;
+    private final Path profile;
 
     public Browser(URI base, Path profile) {
         this.base = base;
+        this.profile = profile.toAbsolutePath();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("slm.chromium", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -90,6 +92,16 @@ public final class Browser implements AutoCloseable {
                 .map(e -> e.getAttribute("data-status")).toList();
     }
 
+    /**
+     * The same as {@link #badges}, read in one script: on a page that live updates redraw every second, element by
+     * element reads keep meeting cells the grid has just replaced (stale elements) and never finish.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> badgesAtOnce(String within) {
+        return (List<String>) driver.executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".filter(e => e.checkVisibility()).map(e => e.getAttribute('data-status'))", within + " .code-badge");
+    }
+
     public String notifications() {
         return String.join("\n", driver.findElements(By.cssSelector("vaadin-notification-card")).stream()
                 .map(WebElement::getText).toList());
@@ -107,6 +119,21 @@ public final class Browser implements AutoCloseable {
         Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, file, StandardCopyOption.REPLACE_EXISTING);
         return file;
+    }
+
+    /**
+     * The browser goes away as a closed laptop lid or a crash takes it: its processes are killed (SIGKILL), nothing is
+     * logged out or closed. Then its driver is stopped, which can only report that the browser is gone.
+     */
+    public void abandon() {
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("--user-data-dir=" + profile)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        try {
+            driver.quit();
+        } catch (org.openqa.selenium.WebDriverException expected) {
+            // the driver answers that its browser is unreachable: it has stopped all the same
+        }
     }
 
     @Override

@@ -25,6 +25,18 @@ public record LiveEvent(String type, Instant at, Long operationId, String nodeId
         return new LiveEvent("source.latest_changed", Instant.now(), null, null, null, null, null, null, commit);
     }
 
+    /**
+     * Not an event of the fleet: a page that missed events (its browser was away, or it fell too far behind) gets
+     * this one instead of them, and shows everything afresh. Never sent on {@code /ws/events}.
+     */
+    public static LiveEvent resync() {
+        return new LiveEvent("resync", Instant.now(), null, null, null, null, null, null, null);
+    }
+
+    public boolean isResync() {
+        return type.equals("resync");
+    }
+
     public boolean isSync() {
         return type.startsWith("sync.");
     }

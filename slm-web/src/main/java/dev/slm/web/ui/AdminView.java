@@ -23,7 +23,6 @@ import dev.slm.access.entity.OperatorAccount;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.boundary.Settings;
-import dev.slm.fleet.entity.Node;
 import dev.slm.fleet.entity.Setting;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
@@ -51,7 +50,7 @@ public class AdminView extends VerticalLayout {
     private final NodeRegistry nodes;
     private final OperatorAccounts accounts;
     private final Settings settings;
-    private final Grid<Node> nodeGrid = new Grid<>();
+    private final Grid<NodeRow> nodeGrid = new Grid<>();
     private final Grid<OperatorAccount> userGrid = new Grid<>();
     private final VerticalLayout settingsForm = new VerticalLayout();
     private final LoginThrottle throttle;
@@ -70,7 +69,7 @@ public class AdminView extends VerticalLayout {
         add(new H3("Nodes"), registerForm(), nodeGrid, new H3("Operators"), userForm(), userGrid,
                 new H3("Settings"), settingsForm, failedLoginsHeader(), failedLogins);
         nodeGrid.setId("admin-nodes");
-        nodeGrid.addColumn(Node::id).setHeader("Node").setAutoWidth(true);
+        nodeGrid.addColumn(NodeRow::id).setHeader("Node").setAutoWidth(true);
         nodeGrid.addColumn(n -> n.registeredBy() + ", " + NodesView.ago(n.registeredAt())).setHeader("Registered");
         nodeGrid.addColumn(n -> NodesView.ago(n.lastSeen())).setHeader("Last seen");
         nodeGrid.addComponentColumn(this::nodeActions).setHeader("").setAutoWidth(true);
@@ -85,7 +84,7 @@ public class AdminView extends VerticalLayout {
     }
 
     private void show() {
-        nodeGrid.setItems(nodes.all());
+        nodeGrid.setItems(NodeRow.of(nodes.all()));
         userGrid.setItems(accounts.all());
         failedLogins.setItems(throttle.entries().stream().limit(FAILED_LOGINS_SHOWN).toList());
         settingsForm.removeAll();
@@ -140,7 +139,7 @@ public class AdminView extends VerticalLayout {
         return new HorizontalLayout(id, register);
     }
 
-    private Component nodeActions(Node n) {
+    private Component nodeActions(NodeRow n) {
         Button token = new Button("New token", e -> {
             ConfirmDialog confirm = new ConfirmDialog("New token for " + n.id(),
                     "The node's current token stops working at once; its agent needs the new one.", "New token",

@@ -3,7 +3,6 @@ package dev.slm.web.ui;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import dev.slm.fleet.entity.CodeStatus;
-import dev.slm.fleet.entity.Node;
 import dev.slm.source.entity.CommitInfo;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,7 +22,7 @@ public final class CodeBadge {
         };
     }
 
-    public static Span of(Node node) {
+    public static Span of(NodeRow node) {
         CodeStatus status = node.codeStatus();
         VaadinIcon icon = switch (status) {
             case UP_TO_DATE -> VaadinIcon.CHECK_CIRCLE;
@@ -45,7 +44,7 @@ public final class CodeBadge {
     }
 
     /** The version difference for the tooltip: short commits, how far behind, the missing subjects. */
-    public static String tooltip(Node node, String latest, List<CommitInfo> behind) {
+    public static String tooltip(NodeRow node, String latest, List<CommitInfo> behind) {
         String from = shortId(node.codeVersion());
         String to = shortId(latest);
         return switch (node.codeStatus()) {

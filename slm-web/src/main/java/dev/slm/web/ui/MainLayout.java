@@ -19,7 +19,6 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.VaadinSession;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.fleet.entity.Node;
 import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
@@ -127,7 +126,7 @@ public class MainLayout extends AppLayout {
 
     private void refreshBell() {
         int n = fleet.needingUpdatesCount();
-        List<Node> pending = fleet.needingUpdates(BELL_SHOWN);
+        List<NodeRow> pending = NodeRow.of(fleet.needingUpdates(BELL_SHOWN));
         count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
         bell.getElement().setAttribute("data-count", Integer.toString(n));
         bellList.removeAll();
@@ -135,7 +134,7 @@ public class MainLayout extends AppLayout {
             bellList.add(new Span("Every node runs the latest commit."));
         }
         boolean canSync = Operator.current().map(o -> o.can(Role.OPERATOR)).orElse(false);
-        for (Node node : pending) {
+        for (NodeRow node : pending) {
             Button sync = new Button("Sync", e -> new SyncDialog(List.of(node.id()), actions).open());
             sync.setId("bell-sync-" + node.id());
             sync.addThemeVariants(ButtonVariant.LUMO_SMALL);

@@ -52,7 +52,8 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         this.actions = actions;
         Live.follow(this, events, batch -> {
             if (nodeId != null && batch.stream().anyMatch(e -> nodeId.equals(e.nodeId())
-                    || e.nodeIds() != null && e.nodeIds().contains(nodeId) || e.type().equals("source.latest_changed"))) {
+                    || e.nodeIds() != null && e.nodeIds().contains(nodeId) || e.type().equals("source.latest_changed")
+                    || e.isResync())) {
                 show();
             }
         });
@@ -71,7 +72,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
             add(new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed)."));
             return;
         }
-        Node n = found.get();
+        NodeRow n = NodeRow.of(found.get());
         String latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
         Span badge = CodeBadge.of(n);
         badge.setTitle(CodeBadge.tooltip(n, latest, mirror.get().classify(n.codeVersion(), latest).behind()));

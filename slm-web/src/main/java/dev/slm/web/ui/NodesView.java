@@ -20,7 +20,6 @@ import com.vaadin.flow.router.RouteParameters;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.entity.CodeStatus;
-import dev.slm.fleet.entity.Node;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.control.Mirror;
@@ -43,7 +42,7 @@ public class NodesView extends VerticalLayout {
 
     private final NodeQueries queries;
     private final FleetStatus fleet;
-    private final Grid<Node> grid = new Grid<>();
+    private final Grid<NodeRow> grid = new Grid<>();
     private final TextField text = new TextField();
     private final ComboBox<String> role = new ComboBox<>();
     private final ComboBox<CodeStatus> status = new ComboBox<>();
@@ -106,7 +105,7 @@ public class NodesView extends VerticalLayout {
             prepare(sources);
             List<NodeQueries.Sort> sort = q.getSortOrders().stream()
                     .map(o -> new NodeQueries.Sort(o.getSorted(), o.getDirection() == SortDirection.ASCENDING)).toList();
-            return queries.page(filter(), sort, q.getOffset(), q.getLimit()).stream();
+            return NodeRow.of(queries.page(filter(), sort, q.getOffset(), q.getLimit())).stream();
         }, q -> queries.count(filter()));
         grid.setSizeFull();
         grid.sort(GridSortOrder.asc(grid.getColumnByKey("id")).build());
@@ -115,6 +114,9 @@ public class NodesView extends VerticalLayout {
         add(filters, grid);
         Live.follow(grid, events, batch -> {
             for (LiveEvent e : batch) {
+                if (e.isResync()) {
+                    showRunning(operations);
+                }
                 if (e.type().equals("sync.started") || e.type().equals("sync.progress")) {
                     inFlight.put(e.nodeId(), new Progress(e.status(), e.percent()));
                 } else if (e.isSync()) {
@@ -123,10 +125,7 @@ public class NodesView extends VerticalLayout {
             }
             grid.getDataProvider().refreshAll();
         });
-        addAttachListener(a -> {
-            inFlight.clear();
-            operations.running(1000).forEach(o -> inFlight.put(o.nodeId(), new Progress(o.status().name(), o.percent())));
-        });
+        addAttachListener(a -> showRunning(operations));
         Live.poll(grid, grid.getDataProvider()::refreshAll);
     }
 
@@ -136,7 +135,12 @@ public class NodesView extends VerticalLayout {
 
     private final Map<String, Progress> inFlight = new ConcurrentHashMap<>();
 
-    private Component syncState(Node n) {
+    private void showRunning(SyncOperations operations) {
+        inFlight.clear();
+        operations.running(1000).forEach(o -> inFlight.put(o.nodeId(), new Progress(o.status().name(), o.percent())));
+    }
+
+    private Component syncState(NodeRow n) {
         Progress p = inFlight.get(n.id());
         if (p == null) {
             return new Span();

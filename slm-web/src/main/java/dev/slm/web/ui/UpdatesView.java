@@ -51,7 +51,7 @@ public class UpdatesView extends VerticalLayout {
     private final Div banner = new Div();
     private Button syncSelected;
     private Button syncAll;
-    private final Grid<Node> pending = new Grid<>();
+    private final Grid<NodeRow> pending = new Grid<>();
     private final Grid<SyncOperation> running = OperationsGrid.create("running", true);
     private final Grid<SyncOperation> history = OperationsGrid.create("history", true);
     private final TextField historyNode = new TextField();
@@ -70,7 +70,7 @@ public class UpdatesView extends VerticalLayout {
 
         pending.setId("pending");
         pending.setSelectionMode(Grid.SelectionMode.MULTI);
-        pending.addColumn(Node::id).setHeader("Node").setAutoWidth(true);
+        pending.addColumn(NodeRow::id).setHeader("Node").setAutoWidth(true);
         pending.addComponentColumn(CodeBadge::of).setHeader("Code").setAutoWidth(true);
         pending.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
         pending.addColumn(n -> n.codeStatus() == CodeStatus.OUTDATED ? CodeBadge.plural(n.commitsBehind()) + " behind" : "")
@@ -78,7 +78,7 @@ public class UpdatesView extends VerticalLayout {
         pending.addColumn(n -> NodesView.ago(n.lastSeen())).setHeader("Last seen");
         pending.setHeight("280px");
         syncSelected = new Button("Sync selected", e -> {
-            Set<String> ids = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
+            Set<String> ids = pending.getSelectedItems().stream().map(NodeRow::id).collect(Collectors.toSet());
             if (ids.isEmpty()) {
                 Actions.error("Select the nodes to sync first");
             } else {
@@ -187,8 +187,8 @@ public class UpdatesView extends VerticalLayout {
     }
 
     private void showPending() {
-        Set<String> selected = pending.getSelectedItems().stream().map(Node::id).collect(Collectors.toSet());
-        List<Node> nodes = queries.needingUpdates(PENDING_SHOWN);
+        Set<String> selected = pending.getSelectedItems().stream().map(NodeRow::id).collect(Collectors.toSet());
+        List<NodeRow> nodes = NodeRow.of(queries.needingUpdates(PENDING_SHOWN));
         pending.setItems(nodes);
         nodes.stream().filter(n -> selected.contains(n.id())).forEach(pending::select);
         int all = queries.needingUpdatesCount();

@@ -175,6 +175,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         }
         HttpSession session = request.getSession(true);
         request.changeSessionId();
+        AnonymousSessions.loggedIn(session);
         session.setAttribute(SESSION_OPERATOR, new SessionOperator(result.getCallerPrincipal().getName(),
                 Set.copyOf(result.getCallerGroups())));
         SessionCookies.harden(request, response, origins.publicUrlIsHttps() || request.isSecure());

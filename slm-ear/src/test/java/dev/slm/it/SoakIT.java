@@ -1,0 +1,142 @@
+package dev.slm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.Browser;
+import dev.slm.it.support.Heap;
+import dev.slm.it.support.TestServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short soak (bench/soak.sh is the long one): nodes heartbeating with changing versions, so that every open page
+ * gets a stream of live updates, while browsers open the app and go away without logging out (their processes
+ * killed). The pages of the browsers that went away are closed, memory after a full GC does not grow with them, no
+ * heartbeat fails, and the browser that stayed still shows the truth.
+ */
+class SoakIT {
+
+    static final int NODES = 40;
+    static final int ABANDONED = 3;
+    static final int ANONYMOUS = 100;
+    static final String SESSION = "org.apache.catalina.session.StandardSession";
+
+    static TestServer it;
+    static String v1;
+    static String v2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        it = TestServer.start("soak-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"),
+                // a page whose browser is gone is closed 10 s after its push connection broke (60 s by default)
+                // and a session nobody logged in with lives 10 s without a request (2 minutes by default)
+                base -> Map.of("SLM_UI_GONE_AFTER", "10s", "SLM_ANONYMOUS_SESSION_TIMEOUT", "10s"));
+        v1 = it.repo.head();
+        v2 = it.repo.commit("v2", "app/index.html", "<h1>v2</h1>\n");
+        it.api.post("api/updates/refresh", it.admin, null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (it != null) {
+            it.close();
+        }
+    }
+
+    @Test
+    void pagesOfBrowsersThatWentAwayAreClosedAndMemoryStaysFlatWhileNodesHeartbeat() throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            tokens.add(it.api.post("api/nodes", it.admin, "{\"node_id\":\"soak-" + i + "\"}").json().getString("token"));
+        }
+        // every node flips between the two commits at each heartbeat: a status change, so a live event, each time
+        AtomicInteger beats = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ScheduledExecutorService fleet = Executors.newScheduledThreadPool(4);
+        for (int i = 0; i < NODES; i++) {
+            String node = "soak-" + i;
+            String token = tokens.get(i);
+            fleet.scheduleWithFixedDelay(() -> {
+                String version = beats.incrementAndGet() % 2 == 0 ? v1 : v2;
+                try {
+                    Api.Response r = it.api.post("api/nodes/" + node + "/heartbeat", Api.bearer(token),
+                            "{\"code_version\":\"" + version + "\"}");
+                    if (r.status() != 200) {
+                        failures.add(node + ": " + r);
+                    }
+                } catch (Exception e) {
+                    failures.add(node + ": " + e);
+                }
+            }, i * 2000L / NODES, 2000, TimeUnit.MILLISECONDS);
+        }
+        long pid = it.server.process().pid();
+        // scripts (or a scanner) that fetch the login page and never come back: a session each
+        HttpClient anonymous = HttpClient.newHttpClient();
+        for (int i = 0; i < ANONYMOUS; i++) {
+            HttpResponse<Void> login = anonymous.send(HttpRequest.newBuilder(it.server.baseUri().resolve("login")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, login.statusCode());
+            assertTrue(login.headers().firstValue("Set-Cookie").orElse("").startsWith("JSESSIONID="), login.headers().map().toString());
+        }
+        assertTrue(Heap.of(pid).count(SESSION) >= ANONYMOUS, "each anonymous visit has its session");
+        try (Browser stays = new Browser(it.server.baseUri(), it.work.resolve("chrome-stays"))) {
+            stays.login("admin", it.adminPassword());
+            stays.await(d -> stays.badgesAtOnce("#nodes").size() > 0);
+            Heap before = Heap.of(pid);
+
+            for (int round = 0; round < ABANDONED; round++) {
+                Browser gone = new Browser(it.server.baseUri(), it.work.resolve("chrome-gone-" + round));
+                gone.login("admin", it.adminPassword());
+                gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
+                if (round == 1) {
+                    assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true}").status());
+                }
+                gone.abandon();
+            }
+            int beatsThen = beats.get();
+            Await.until(Duration.ofSeconds(20), beats::get, b -> b > beatsThen + NODES * 2);
+
+            // the page of the browser that stayed is the only one left (one UI: the login pages' UIs went with their
+            // navigation), whatever the stream of updates the others would have had queued
+            Heap after = Await.until(Duration.ofSeconds(60), () -> Heap.of(pid),
+                    h -> h.count("com.vaadin.flow.component.UI") <= before.count("com.vaadin.flow.component.UI"));
+            System.out.println("soak: before " + before + "; after " + ABANDONED + " browsers went away: " + after);
+            assertTrue(after.count("com.vaadin.flow.internal.StateNode") <= before.count("com.vaadin.flow.internal.StateNode") * 3 / 2,
+                    "state nodes grew: " + before + " -> " + after);
+            assertTrue(after.mebibytes() <= before.mebibytes() + 32, "live heap grew: " + before + " -> " + after);
+            assertTrue(failures.isEmpty(), "heartbeats failed: " + failures);
+            // the anonymous sessions have expired (the container looks for expired sessions once a minute)
+            Await.until(Duration.ofSeconds(90), () -> Heap.of(pid).count(SESSION), n -> n <= 1 + ABANDONED);
+
+            // and the browser that stayed tells the truth: once every node reports v2, its page says so
+            fleet.shutdownNow();
+            assertTrue(fleet.awaitTermination(30, TimeUnit.SECONDS));
+            for (int i = 0; i < NODES; i++) {
+                assertEquals(200, it.api.post("api/nodes/soak-" + i + "/heartbeat", Api.bearer(tokens.get(i)),
+                        "{\"code_version\":\"" + v2 + "\"}").status());
+            }
+            stays.await(Duration.ofSeconds(30), d -> {
+                List<String> shown = stays.badgesAtOnce("#nodes");
+                return !shown.isEmpty() && shown.stream().allMatch("UP_TO_DATE"::equals);
+            });
+        } finally {
+            fleet.shutdownNow();
+        }
+    }
+}
