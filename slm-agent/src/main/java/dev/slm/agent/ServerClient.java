@@ -40,7 +40,9 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
 
     public ServerClient(AgentConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1 only: by default HttpClient asks a plain-HTTP server to upgrade each new connection to HTTP/2
+        // (h2c), which the agent gains nothing from and which Payara's HTTP/2 kept in memory stream by stream
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         this.readTimeout = Duration.ofSeconds(Math.max(1, config.seconds("read.timeout.s", 60)));
     }
 

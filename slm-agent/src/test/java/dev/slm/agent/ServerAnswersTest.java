@@ -43,6 +43,8 @@ class ServerAnswersTest {
     volatile byte[] sent = new byte[0];
     volatile boolean stall;
     final CountDownLatch released = new CountDownLatch(1);
+    /** The Upgrade header of every request ("null" when there was none). */
+    final java.util.Queue<String> upgrades = new java.util.concurrent.ConcurrentLinkedQueue<>();
     ServerClient client;
 
     @BeforeEach
@@ -51,6 +53,7 @@ class ServerAnswersTest {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             try (exchange) {
+                upgrades.add(String.valueOf(exchange.getRequestHeaders().getFirst("Upgrade")));
                 exchange.getRequestBody().readAllBytes();
                 exchange.sendResponseHeaders(status, declared);
                 OutputStream out = exchange.getResponseBody();
@@ -84,6 +87,15 @@ class ServerAnswersTest {
         stall = true;
         IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(IOException.class, this::heartbeat));
         assertTrue(e.getMessage().contains("sent nothing for 1 s"), e.getMessage());
+    }
+
+    @Test
+    void theAgentSpeaksHttp11WithoutAskingForAnUpgradeToHttp2() throws Exception {
+        sent = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+        declared = sent.length;
+        heartbeat();
+        heartbeat();
+        assertEquals(java.util.List.of("null", "null"), java.util.List.copyOf(upgrades));
     }
 
     @Test

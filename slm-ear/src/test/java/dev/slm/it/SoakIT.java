@@ -65,7 +65,9 @@ class SoakIT {
         for (int i = 0; i < NODES; i++) {
             tokens.add(it.api.post("api/nodes", it.admin, "{\"node_id\":\"soak-" + i + "\"}").json().getString("token"));
         }
-        // every node flips between the two commits at each heartbeat: a status change, so a live event, each time
+        // every node flips between the two commits at each heartbeat: a status change, so a live event, each time;
+        // over HTTP/1.1, as the agent speaks
+        Api agents = it.api.http11();
         AtomicInteger beats = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService fleet = Executors.newScheduledThreadPool(4);
@@ -75,7 +77,7 @@ class SoakIT {
             fleet.scheduleWithFixedDelay(() -> {
                 String version = beats.incrementAndGet() % 2 == 0 ? v1 : v2;
                 try {
-                    Api.Response r = it.api.post("api/nodes/" + node + "/heartbeat", Api.bearer(token),
+                    Api.Response r = agents.post("api/nodes/" + node + "/heartbeat", Api.bearer(token),
                             "{\"code_version\":\"" + version + "\"}");
                     if (r.status() != 200) {
                         failures.add(node + ": " + r);
@@ -102,12 +104,15 @@ class SoakIT {
 
             for (int round = 0; round < ABANDONED; round++) {
                 Browser gone = new Browser(it.server.baseUri(), it.work.resolve("chrome-gone-" + round));
-                gone.login("admin", it.adminPassword());
-                gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
-                if (round == 1) {
-                    assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true}").status());
+                try {
+                    gone.login("admin", it.adminPassword());
+                    gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
+                    if (round == 1) {
+                        assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true}").status());
+                    }
+                } finally {
+                    gone.abandon();
                 }
-                gone.abandon();
             }
             int beatsThen = beats.get();
             Await.until(Duration.ofSeconds(20), beats::get, b -> b > beatsThen + NODES * 2);

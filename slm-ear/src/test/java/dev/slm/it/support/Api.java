@@ -17,10 +17,20 @@ import java.util.Base64;
 public final class Api {
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public Api(URI base) {
+        this(base, HttpClient.Version.HTTP_2);
+    }
+
+    private Api(URI base, HttpClient.Version version) {
         this.base = base;
+        this.http = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The same server over HTTP/1.1 only, as the agent speaks to it (no cleartext upgrade to HTTP/2). */
+    public Api http11() {
+        return new Api(base, HttpClient.Version.HTTP_1_1);
     }
 
     public record Response(int status, String contentType, String body) {

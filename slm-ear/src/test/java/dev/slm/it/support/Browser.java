@@ -128,7 +128,11 @@ public final class Browser implements AutoCloseable {
     public void abandon() {
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("--user-data-dir=" + profile)).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+                .forEach(browser -> {
+                    // its renderers too: a renderer that outlived its browser went on using the CPU
+                    browser.descendants().forEach(ProcessHandle::destroyForcibly);
+                    browser.destroyForcibly();
+                });
         try {
             driver.quit();
         } catch (org.openqa.selenium.WebDriverException expected) {

@@ -27,9 +27,10 @@ import java.util.logging.Logger;
  * Closes the pages whose browser has gone. Vaadin itself closes a UI only after three missed heartbeats, and only
  * when another request of the same session comes in: a browser that went away for good (a closed laptop, a killed
  * tab, a script that fetched {@code /login} once) left its page, and everything queued for it, until the session
- * expired 30 minutes later. Here a page whose push connection has been broken for {@code SLM_UI_GONE_AFTER}
- * (60 s by default: a browser that merely lost its network for a moment reconnects well within it), or whose
- * browser has sent nothing for three heartbeat intervals, is closed and removed from its session. The browser, should
+ * expired 30 minutes later. Here a page whose push connection is broken and whose browser has not polled for
+ * {@value #SEEN_RECENTLY_MS} ms counts as gone; gone for {@code SLM_UI_GONE_AFTER} (60 s by default: a browser that
+ * merely lost its network for a moment reconnects well within it), or silent for three heartbeat intervals, it is
+ * closed and removed from its session. The browser, should
  * it come back after all, is told that its page has expired and reloads it.
  */
 @ApplicationScoped
@@ -37,8 +38,20 @@ public class UiReaper {
 
     private static final Logger LOG = Logger.getLogger(UiReaper.class.getName());
 
+    /**
+     * A browser that polled or sent a heartbeat this recently is there even while its push connection is down: a
+     * long-polling transport, or a reconnect, breaks it for moments many times over (the pages poll every 5 s).
+     */
+    static final long SEEN_RECENTLY_MS = 15_000;
+
     /** Every page of this server, weakly: a page Vaadin removed by itself is not kept alive by being watched here. */
-    private final Map<UI, Long> goneSince = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<UI, Page> PAGES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** When the page's browser was last heard (poll, heartbeat), and since when it has counted as gone (0: it has not). */
+    private static final class Page {
+        volatile long seenAt = System.currentTimeMillis();
+        long goneSince;
+    }
 
     @Inject
     SlmConfig config;
@@ -49,7 +62,13 @@ public class UiReaper {
     private ScheduledFuture<?> sweeps;
 
     void onServiceInit(@Observes ServiceInitEvent event) {
-        event.getSource().addUIInitListener(init -> goneSince.put(init.getUI(), 0L));
+        event.getSource().addUIInitListener(init -> {
+            UI ui = init.getUI();
+            Page page = new Page();
+            ui.addPollListener(poll -> page.seenAt = System.currentTimeMillis());
+            ui.addHeartbeatListener(beat -> page.seenAt = System.currentTimeMillis());
+            PAGES.put(ui, page);
+        });
         synchronized (this) {
             if (sweeps == null) {
                 long period = Math.max(1_000, Math.min(10_000, config.uiGoneAfter().toMillis() / 2));
@@ -65,43 +84,46 @@ public class UiReaper {
         }
     }
 
-    /** Whether the page's browser is connected to it now (its push connection is up). */
+    /** Whether the page's browser is there: its push connection is up, or it was heard from just now. */
     static boolean browserIsThere(UI ui) {
         if (ui.isClosing()) {
             return false;
         }
         PushConnection push = ui.getInternals().getPushConnection();
-        return push == null || push.isConnected();
+        if (push == null || push.isConnected()) {
+            return true;
+        }
+        Page page = PAGES.get(ui);
+        return page != null && System.currentTimeMillis() - page.seenAt < SEEN_RECENTLY_MS;
     }
 
     void sweep() {
         try {
             long now = System.nanoTime();
             long goneAfter = config.uiGoneAfter().toNanos();
-            List<UI> pages;
-            synchronized (goneSince) {
-                pages = new ArrayList<>(goneSince.keySet());
+            List<Map.Entry<UI, Page>> pages;
+            synchronized (PAGES) {
+                pages = new ArrayList<>(PAGES.entrySet());
             }
             int closed = 0;
-            for (UI ui : pages) {
+            for (Map.Entry<UI, Page> entry : pages) {
+                UI ui = entry.getKey();
+                Page page = entry.getValue();
                 VaadinSession session = ui.getSession();
                 if (session == null) {
-                    goneSince.remove(ui);
+                    PAGES.remove(ui);
                 } else if (browserIsThere(ui) && !heartbeatsStopped(ui, session)) {
-                    goneSince.put(ui, 0L);
-                } else {
-                    long since = goneSince.getOrDefault(ui, 0L);
-                    if (since == 0L) {
-                        goneSince.put(ui, now);
-                    } else if (now - since >= goneAfter) {
-goneSince.remove(ui);
-                        close(ui);
-                        closed++;
-                    }
+                    page.goneSince = 0;
+                } else if (page.goneSince == 0) {
+                    page.goneSince = now;
+                } else if (now - page.goneSince >= goneAfter) {
+                    PAGES.remove(ui);
+                    close(ui);
+                    closed++;
                 }
             }
             if (closed > 0) {
-                LOG.fine(closed + " page(s) whose browser had gone closed; " + goneSince.size() + " left");
+                LOG.fine(closed + " page(s) whose browser had gone closed; " + PAGES.size() + " left");
             }
         } catch (RuntimeException e) {
             // one bad page must not end the sweeps: the executor would not schedule them again after a throw
