@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A new latest commit while heartbeats go on (issue 10). A 20,000-commit history made with git fast-import;
 # 10,000 nodes stored straight into the database (token bench-token-<i>) on 1,000 distinct commits spread evenly over
-# it; wrk sends their heartbeats (bench/new-commit.lua, each node reporting its own commit). Each round: WINDOW
+# it; wrk sends their heartbeats (bench/heartbeat.lua, each node reporting its own commit). Each round: WINDOW
 # seconds of heartbeats alone, then WINDOW seconds in which, after one second, a new commit is made and Refresh is
 # called. Prints how long Refresh took, when every node's stored status was right (OUTDATED by the exact number of
 # commits, against the new commit: checked in SQL), and the heartbeats' rate and latency in both windows.
@@ -66,7 +66,7 @@ echo "$NODES nodes on $(wc -l < "$WORK/versions.tsv") commits of a $HISTORY-comm
     "$([ "$RATE" -gt 0 ] && echo "$RATE/s" || echo "as fast as answered"); $ROUNDS rounds of ${WINDOW}s + ${WINDOW}s"
 export NODES VERSIONS_FILE=$WORK/versions.tsv
 export DELAY_MS=$([ "$RATE" -gt 0 ] && echo $((1000 * CONCURRENCY / RATE)) || echo 0)
-HEARTBEAT=(-s bench/new-commit.lua "http://127.0.0.1:$PORT/")
+HEARTBEAT=(-s bench/heartbeat.lua "http://127.0.0.1:$PORT/")
 api POST api/updates/refresh > /dev/null
 measure warm-up "$WARMUP" "${HEARTBEAT[@]}" > /dev/null
 before=$(right "$COMMIT" 0)

@@ -254,25 +254,13 @@ class FleetTrackingIT {
         assertEquals(200, it.api.post("api/nodes/guard-1/heartbeat", Api.bearer(token),
                 "{\"code_version\":\"" + first + "\"}").status());
         String second = it.repo.commit("Recalculated while a heartbeat lands", "app/guard.txt", "guard\n");
-        CompletableFuture<Api.Response> refresh;
-        try (Connection heartbeat = it.db.connect()) {
-            heartbeat.setAutoCommit(false);
-            try (Statement s = heartbeat.createStatement()) {
-                s.execute("SELECT 1 FROM node WHERE id = 'guard-1' FOR UPDATE");
-                refresh = CompletableFuture.supplyAsync(this::refreshCall);
-                Await.until(Duration.ofSeconds(60), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                        + " AND query LIKE 'UPDATE node SET code_status%'").get(0).get("waiting"),
-                        waiting -> ((Number) waiting).intValue() == 1);
-                // what the node's heartbeat stores once it runs the new commit
-                s.execute("UPDATE node SET code_version = '" + second + "', code_status = 'UP_TO_DATE',"
-                        + " commits_behind = 0, status_basis = '" + second + "' WHERE id = 'guard-1'");
-            }
-            heartbeat.commit();
-        }
-        Api.Response done = refresh.get(30, TimeUnit.SECONDS);
-        assertEquals(200, done.status(), done.toString());
-        assertEquals(second, done.json().getString("latest_version"));
+        // the recalculation read the node as it was and its UPDATE waits for the row; meanwhile the node's heartbeat,
+        // now on the new commit, is stored
+        JsonObject done = refreshWhile("SELECT 1 FROM node WHERE id = 'guard-1' FOR UPDATE",
+                "wait_event_type = 'Lock' AND query LIKE 'UPDATE node SET code_status%'",
+                "UPDATE node SET code_version = '" + second + "', code_status = 'UP_TO_DATE', commits_behind = 0,"
+                        + " status_basis = '" + second + "' WHERE id = 'guard-1'");
+        assertEquals(second, done.getString("latest_version"));
         JsonObject node = node("guard-1");
         assertEquals(second, node.getString("code_version"));
         assertEquals("UP_TO_DATE", node.getString("code_status"), node.toString());
@@ -290,29 +278,42 @@ class FleetTrackingIT {
                 "{\"code_version\":\"" + first + "\"}").status());
         String middle = it.repo.commit("Run by no node yet", "app/late.txt", "middle\n");
         String third = it.repo.commit("Stored while a node reports the one before", "app/late.txt", "third\n");
-        CompletableFuture<Api.Response> refresh;
-        try (Connection heartbeat = it.db.connect()) {
-            heartbeat.setAutoCommit(false);
-            try (Statement s = heartbeat.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + STATUS_LOCK + ")");
-                refresh = CompletableFuture.supplyAsync(this::refreshCall);
-                // the fetch has classified the versions it knew and waits to store the new commit
-                Await.until(Duration.ofSeconds(60), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND wait_event = 'advisory'").get(0).get("waiting"),
-                        waiting -> ((Number) waiting).intValue() == 1);
-                // what the node's heartbeat stores: the new version, classified against the commit still stored
-                s.execute("UPDATE node SET code_version = '" + middle + "', code_status = 'DIVERGED',"
-                        + " commits_behind = NULL, status_basis = '" + first + "' WHERE id = 'late-1'");
-            }
-            heartbeat.commit();
-        }
-        Api.Response done = refresh.get(30, TimeUnit.SECONDS);
-        assertEquals(200, done.status(), done.toString());
-        assertEquals(third, done.json().getString("latest_version"));
+        // the fetch has classified the versions it knew and waits to store the new commit; meanwhile the node's
+        // heartbeat stores a new version, classified against the commit still stored
+        JsonObject done = refreshWhile("SELECT pg_advisory_xact_lock(" + STATUS_LOCK + ")", "wait_event = 'advisory'",
+                "UPDATE node SET code_version = '" + middle + "', code_status = 'DIVERGED', commits_behind = NULL,"
+                        + " status_basis = '" + first + "' WHERE id = 'late-1'");
+        assertEquals(third, done.getString("latest_version"));
         JsonObject node = node("late-1");
         assertEquals("OUTDATED", node.getString("code_status"), node.toString());
         assertEquals(1, node.getInt("commits_behind"));
         assertEquals(third, it.db.query("SELECT status_basis FROM node WHERE id = 'late-1'").get(0).get("status_basis"));
+    }
+
+    /**
+     * Refreshes while a transaction of the test holds what {@code hold} takes, until the server waits for it as
+     * {@code waiting} (a condition on pg_stat_activity) says; then runs {@code meanwhile} in that transaction and
+     * commits it.
+     *
+     * @return the refresh's answer
+     */
+    private JsonObject refreshWhile(String hold, String waiting, String meanwhile) throws Exception {
+        CompletableFuture<Api.Response> refresh;
+        try (Connection test = it.db.connect()) {
+            test.setAutoCommit(false);
+            try (Statement s = test.createStatement()) {
+                s.execute(hold);
+                refresh = CompletableFuture.supplyAsync(this::refreshCall);
+                Await.until(Duration.ofSeconds(60), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND " + waiting).get(0).get("waiting"),
+                        n -> ((Number) n).intValue() == 1);
+                s.execute(meanwhile);
+            }
+            test.commit();
+        }
+        Api.Response done = refresh.get(30, TimeUnit.SECONDS);
+        assertEquals(200, done.status(), done.toString());
+        return done.json();
     }
 
     /**
