@@ -39,7 +39,7 @@ measure() { # name, seconds, wrk arguments... -> "requests p50 p99 max" (latenci
     local out; out=$(wrk -t2 -c"${CONCURRENCY:-16}" -d"${seconds}s" --latency "$@")
     local errors; errors=$(awk '/Non-2xx/{print $NF}' <<<"$out")
     [ -z "$errors" ] || { echo "$name: $errors answers were not 2xx" >&2; exit 1; }
-    awk '/requests in/{n=$1} $1=="50%"{p50=$2} $1=="99%"{p99=$2} $1=="Latency"{max=$4}
+    awk '/requests in/{n=$1} $1=="50%"{p50=$2} $1=="99%"{p99=$2} $1=="Latency" && $2!="Distribution"{max=$4}
          function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
          END { printf "%d %.2f %.2f %.2f\n", n, ms(p50), ms(p99), ms(max) }' <<<"$out"
 }

@@ -59,7 +59,8 @@ psql_bench -d $DB -c "CREATE TABLE bench_version (pos int, id char(40))" \
 sql() { psql_bench -d $DB -At -c "$1"; }
 right() { # commit, commits added since the nodes were stored -> how many nodes have the right status against it
     sql "SELECT count(*) FROM node n JOIN bench_version v ON n.code_version = v.id
-         WHERE n.status_basis = '$1' AND n.code_status = 'OUTDATED' AND n.commits_behind = v.pos + $2"
+         WHERE n.status_basis = '$1' AND (n.code_status = 'OUTDATED' AND n.commits_behind = v.pos + $2
+                                          OR n.code_status = 'UP_TO_DATE' AND v.pos + $2 = 0)"
 }
 
 echo "$NODES nodes on $(wc -l < "$WORK/versions.tsv") commits of a $HISTORY-commit history; heartbeats: $CONCURRENCY connections," \

@@ -58,11 +58,13 @@ final class AncestryWalk {
             // ancestor it has parsed, the whole history (1.6 s for 1,000 versions over 20,000 commits)
             try (RevWalk recent = new RevWalk(repository)) {
                 RevCommit recentTip = recent.parseCommit(tip);
+                // versions far behind share their newest missing commits: each is described once
+                Map<RevCommit, CommitInfo> described = new HashMap<>();
                 for (Map.Entry<String, RevCommit> e : commits.entrySet()) {
                     int reachedByIt = reached[bits.get(e.getValue())];
                     answers.put(e.getKey(), reachedByIt == 0 ? new Classification(CodeStatus.DIVERGED, null, List.of())
                             : new Classification(CodeStatus.OUTDATED, walked - reachedByIt, newestMissing(recent,
-                                    recentTip, recent.parseCommit(e.getValue()), walked - reachedByIt)));
+                                    recentTip, e.getValue(), walked - reachedByIt, described)));
                 }
             }
             return answers;
@@ -113,8 +115,8 @@ final class AncestryWalk {
     }
 
     /** The first commits of {@code git log latest ^reported}, in the order classify lists them. */
-    private static List<CommitInfo> newestMissing(RevWalk walk, RevCommit tip, RevCommit reported, int missing)
-            throws IOException {
+    private static List<CommitInfo> newestMissing(RevWalk walk, RevCommit tip, ObjectId reported, int missing,
+                                                  Map<RevCommit, CommitInfo> described) throws IOException {
         int limit = Math.min(missing, Classification.MAX_SUBJECTS);
         List<CommitInfo> subjects = new ArrayList<>(limit);
         if (limit == 0) {
@@ -123,9 +125,9 @@ final class AncestryWalk {
         walk.reset();
         walk.sort(RevSort.NONE);
         walk.markStart(tip);
-        walk.markUninteresting(reported);
+        walk.markUninteresting(walk.lookupCommit(reported));
         for (RevCommit c : walk) {
-            subjects.add(GitMirror.info(c));
+            subjects.add(described.computeIfAbsent(c, GitMirror::info));
             if (subjects.size() == limit) {
                 break;
             }
