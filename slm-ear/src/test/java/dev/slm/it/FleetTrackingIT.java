@@ -250,9 +250,7 @@ class FleetTrackingIT {
     @Test
     void aStatusRecalculationNeverOverwritesWhatAHeartbeatStoredMeanwhile() throws Exception {
         String first = refresh().getString("latest_version");
-        String token = register("guard-1");
-        assertEquals(200, it.api.post("api/nodes/guard-1/heartbeat", Api.bearer(token),
-                "{\"code_version\":\"" + first + "\"}").status());
+        reportingNode("guard-1", first);
         String second = it.repo.commit("Recalculated while a heartbeat lands", "app/guard.txt", "guard\n");
         // the recalculation read the node as it was and its UPDATE waits for the row; meanwhile the node's heartbeat,
         // now on the new commit, is stored
@@ -273,9 +271,7 @@ class FleetTrackingIT {
     @Test
     void aVersionFirstReportedWhileANewCommitIsStoredIsClassifiedAgainstIt() throws Exception {
         String first = refresh().getString("latest_version");
-        String token = register("late-1");
-        assertEquals(200, it.api.post("api/nodes/late-1/heartbeat", Api.bearer(token),
-                "{\"code_version\":\"" + first + "\"}").status());
+        reportingNode("late-1", first);
         String middle = it.repo.commit("Run by no node yet", "app/late.txt", "middle\n");
         String third = it.repo.commit("Stored while a node reports the one before", "app/late.txt", "third\n");
         // the fetch has classified the versions it knew and waits to store the new commit; meanwhile the node's
@@ -288,6 +284,13 @@ class FleetTrackingIT {
         assertEquals("OUTDATED", node.getString("code_status"), node.toString());
         assertEquals(1, node.getInt("commits_behind"));
         assertEquals(third, it.db.query("SELECT status_basis FROM node WHERE id = 'late-1'").get(0).get("status_basis"));
+    }
+
+    /** Registers the node and stores one heartbeat of it reporting {@code commit}. */
+    private static void reportingNode(String nodeId, String commit) throws Exception {
+        String token = register(nodeId);
+        assertEquals(200, it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + commit + "\"}").status());
     }
 
     /**

@@ -32,7 +32,7 @@ import javax.sql.DataSource;
  * its own under the exclusive status lock — heartbeats wait for one chunk (~10 ms), not for the whole fleet (one UPDATE
  * of 10,000 rows took 70–160 ms here; classifying 1,000 versions one by one, 27 s).
  *
- * Races, each closed in the UPDATE: a heartbeat stored since the nodes were read has already classified its node
+ * Races, each closed under the status lock: a heartbeat stored since the nodes were read has already classified its node
  * against the new commit ({@code status_basis} is it: skipped), or changed its version (skipped: the answer was for
  * the other version); a newer latest commit stored meanwhile stops the remaining chunks (its own recalculation
  * follows), checked under the lock that storing it takes. A node whose version was reported after the versions were
@@ -44,13 +44,14 @@ import javax.sql.DataSource;
 public class CodeStatusRecalculation {
 
     private static final Logger LOG = Logger.getLogger(CodeStatusRecalculation.class.getName());
-    static final int CHUNK = 1_000;
+    private static final int CHUNK = 1_000;
 
     private static final String VERSIONS = "SELECT DISTINCT code_version FROM node WHERE code_version IS NOT NULL";
     private static final String STALE = "SELECT id, code_version FROM node WHERE status_basis IS DISTINCT FROM ?";
     private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
     private static final String LATEST = "SELECT latest_commit FROM tracked_source WHERE id = 1";
-    private static final String STORE = "UPDATE node SET code_status = v.status, commits_behind = v.behind, status_basis = ?"
+    private static final String STORE = "UPDATE node"
+            + " SET code_status = v.status, commits_behind = v.behind, status_basis = ?"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[]) AS v(id, version, status, behind)"
             + " WHERE node.id = v.id AND node.code_version IS NOT DISTINCT FROM v.version"
             + " AND node.status_basis IS DISTINCT FROM ?";

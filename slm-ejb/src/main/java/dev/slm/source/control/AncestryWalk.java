@@ -17,7 +17,9 @@ import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
  * Classifies many reported commits against the latest one with a single walk of the latest commit's history, giving
- * for each exactly what {@link GitMirror#classify} gives.
+ * for each what {@link GitMirror#classify} gives (GitMirrorTest compares them). One possible difference: where clock
+ * skew makes a parent newer than its child, classify's date-ordered walk may stop early and count commits the
+ * reported one does reach; this walk's count does not depend on commit times.
  *
  * The walk visits the latest commit's ancestors children first (topological order) and carries down, as a bit set,
  * which reported commits reach each ancestor. A reported commit that is never visited is not an ancestor: DIVERGED.

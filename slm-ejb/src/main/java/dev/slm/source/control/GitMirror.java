@@ -126,11 +126,12 @@ public class GitMirror implements AutoCloseable {
         Map<String, Classification> answers = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String r : new LinkedHashSet<>(reported)) {
-            Classification cached = r == null || latest == null || r.equals(latest) ? null : classifications.get(r + latest);
-            if (cached != null) {
-                answers.put(r, cached);
-            } else if (r == null || latest == null || r.equals(latest)) {
+            boolean walkless = r == null || latest == null || r.equals(latest);
+            Classification cached = walkless ? null : classifications.get(r + latest);
+            if (walkless) {
                 answers.put(r, classify(r, latest));
+            } else if (cached != null) {
+                answers.put(r, cached);
             } else {
                 missing.add(r);
             }
