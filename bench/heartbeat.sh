@@ -26,15 +26,6 @@ echo "server: Payara Micro on 127.0.0.1:$PORT, $NODES nodes registered, $CONCURR
 machine
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 export NODES COMMIT
-measure() { # name, seconds, wrk arguments... -> "requests p50 p99" (latencies in ms)
-    local name=$1 seconds=$2; shift 2
-    local out; out=$(wrk -t2 -c"$CONCURRENCY" -d"${seconds}s" --latency "$@")
-    local errors; errors=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-    [ -z "$errors" ] || { echo "$name: $errors answers were not 2xx" >&2; exit 1; }
-    awk '/requests in/{n=$1} $1=="50%"{p50=$2} $1=="99%"{p99=$2}
-         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000 }
-         END { printf "%d %.2f %.2f\n", n, ms(p50), ms(p99) }' <<<"$out"
-}
 HEARTBEAT=(-s bench/heartbeat.lua "http://127.0.0.1:$PORT/")
 NOOP=("http://127.0.0.1:$PORT/api/health")
 # warm-up: the JIT compiles the paths both share during the heartbeat's warm-up, then the no-op's own
@@ -46,11 +37,11 @@ echo "round  heartbeats/s  p50 ms  p99 ms    no-op req/s  p50 ms  p99 ms   ratio
 total_h=0; total_n=0; worst_h99=0; worst_n99=0
 for round in $(seq 1 "$ROUNDS"); do
     if ((round % 2)); then
-        read -r hn h50 h99 < <(measure heartbeat "$SECONDS_PER_RUN" "${HEARTBEAT[@]}")
-        read -r nn n50 n99 < <(measure no-op "$SECONDS_PER_RUN" "${NOOP[@]}")
+        read -r hn h50 h99 _ < <(measure heartbeat "$SECONDS_PER_RUN" "${HEARTBEAT[@]}")
+        read -r nn n50 n99 _ < <(measure no-op "$SECONDS_PER_RUN" "${NOOP[@]}")
     else
-        read -r nn n50 n99 < <(measure no-op "$SECONDS_PER_RUN" "${NOOP[@]}")
-        read -r hn h50 h99 < <(measure heartbeat "$SECONDS_PER_RUN" "${HEARTBEAT[@]}")
+        read -r nn n50 n99 _ < <(measure no-op "$SECONDS_PER_RUN" "${NOOP[@]}")
+        read -r hn h50 h99 _ < <(measure heartbeat "$SECONDS_PER_RUN" "${HEARTBEAT[@]}")
     fi
     awk -v r="$round" -v s="$SECONDS_PER_RUN" -v hn="$hn" -v h50="$h50" -v h99="$h99" -v nn="$nn" -v n50="$n50" -v n99="$n99" \
         'BEGIN { printf "%5d  %12.0f  %6.2f  %6.2f    %11.0f  %6.2f  %6.2f   %4.0f%%\n", r, hn/s, h50, h99, nn/s, n50, n99, 100*hn/nn }'

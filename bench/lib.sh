@@ -33,3 +33,14 @@ register() { # node id -> prints its token
 machine() {
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 }
+
+measure() { # name, seconds, wrk arguments... -> "requests p50 p99 max" (latencies in ms); wrk -t2 -c$CONCURRENCY; a request unanswered for 60 s fails the run
+    local name=$1 seconds=$2; shift 2
+    local out; out=$(wrk -t2 -c"${CONCURRENCY:-16}" -d"${seconds}s" --timeout 60s --latency "$@")
+    local errors; errors=$(awk '/Non-2xx/{print $NF}' <<<"$out")
+    [ -z "$errors" ] || { echo "$name: $errors answers were not 2xx" >&2; exit 1; }
+    ! grep -q "Socket errors" <<<"$out" || { echo "$name: $(grep "Socket errors" <<<"$out")" >&2; exit 1; }
+    awk '/requests in/{n=$1} $1=="50%"{p50=$2} $1=="99%"{p99=$2} $1=="Latency" && $2!="Distribution"{max=$4}
+         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
+         END { printf "%d %.2f %.2f %.2f\n", n, ms(p50), ms(p99), ms(max) }' <<<"$out"
+}

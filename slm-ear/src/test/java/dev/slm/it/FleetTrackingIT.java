@@ -63,7 +63,7 @@ class FleetTrackingIT {
 
             String second = it.repo.commit("Second version", "app/index.html", "<h1>v2</h1>\n");
             assertEquals(second, refresh().getString("latest_version"));
-            // recomputed in the refresh's own transaction: no heartbeat needed
+            // stored before the refresh answers: no heartbeat needed
             node = node("track-1");
             assertEquals("OUTDATED", node.getString("code_status"));
             assertEquals(1, node.getInt("commits_behind"));
@@ -240,6 +240,83 @@ class FleetTrackingIT {
         assertEquals(first, row.get("status_basis"));
         // back to the repository as it is, for the other tests
         assertEquals(it.repo.head(), refresh().getString("latest_version"));
+    }
+
+    /**
+     * A new commit's statuses are stored after it, outside the transaction that stores it. A heartbeat stored between
+     * the recalculation's read of the nodes and its UPDATE (here: while the UPDATE waits for the node's row) has
+     * already classified the node against the new commit, for the version it now runs: the UPDATE leaves it alone.
+     */
+    @Test
+    void aStatusRecalculationNeverOverwritesWhatAHeartbeatStoredMeanwhile() throws Exception {
+        String first = refresh().getString("latest_version");
+        reportingNode("guard-1", first);
+        String second = it.repo.commit("Recalculated while a heartbeat lands", "app/guard.txt", "guard\n");
+        // the recalculation read the node as it was and its UPDATE waits for the row; meanwhile the node's heartbeat,
+        // now on the new commit, is stored
+        JsonObject done = refreshWhile("SELECT 1 FROM node WHERE id = 'guard-1' FOR UPDATE",
+                "wait_event_type = 'Lock' AND query LIKE 'UPDATE node SET code_status%'",
+                "UPDATE node SET code_version = '" + second + "', code_status = 'UP_TO_DATE', commits_behind = 0,"
+                        + " status_basis = '" + second + "' WHERE id = 'guard-1'");
+        assertEquals(second, done.getString("latest_version"));
+        JsonObject node = node("guard-1");
+        assertEquals(second, node.getString("code_version"));
+        assertEquals("UP_TO_DATE", node.getString("code_status"), node.toString());
+    }
+
+    /**
+     * Every version nodes run is classified before a new commit is stored; a node that reported a version none ran
+     * while the commit waited to be stored is classified after, with the rest.
+     */
+    @Test
+    void aVersionFirstReportedWhileANewCommitIsStoredIsClassifiedAgainstIt() throws Exception {
+        String first = refresh().getString("latest_version");
+        reportingNode("late-1", first);
+        String middle = it.repo.commit("Run by no node yet", "app/late.txt", "middle\n");
+        String third = it.repo.commit("Stored while a node reports the one before", "app/late.txt", "third\n");
+        // the fetch has classified the versions it knew and waits to store the new commit; meanwhile the node's
+        // heartbeat stores a new version, classified against the commit still stored
+        JsonObject done = refreshWhile("SELECT pg_advisory_xact_lock(" + STATUS_LOCK + ")", "wait_event = 'advisory'",
+                "UPDATE node SET code_version = '" + middle + "', code_status = 'DIVERGED', commits_behind = NULL,"
+                        + " status_basis = '" + first + "' WHERE id = 'late-1'");
+        assertEquals(third, done.getString("latest_version"));
+        JsonObject node = node("late-1");
+        assertEquals("OUTDATED", node.getString("code_status"), node.toString());
+        assertEquals(1, node.getInt("commits_behind"));
+        assertEquals(third, it.db.query("SELECT status_basis FROM node WHERE id = 'late-1'").get(0).get("status_basis"));
+    }
+
+    /** Registers the node and stores one heartbeat of it reporting {@code commit}. */
+    private static void reportingNode(String nodeId, String commit) throws Exception {
+        String token = register(nodeId);
+        assertEquals(200, it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + commit + "\"}").status());
+    }
+
+    /**
+     * Refreshes while a transaction of the test holds what {@code hold} takes, until the server waits for it as
+     * {@code waiting} (a condition on pg_stat_activity) says; then runs {@code meanwhile} in that transaction and
+     * commits it.
+     *
+     * @return the refresh's answer
+     */
+    private JsonObject refreshWhile(String hold, String waiting, String meanwhile) throws Exception {
+        CompletableFuture<Api.Response> refresh;
+        try (Connection test = it.db.connect()) {
+            test.setAutoCommit(false);
+            try (Statement s = test.createStatement()) {
+                s.execute(hold);
+                refresh = CompletableFuture.supplyAsync(this::refreshCall);
+                Await.until(Duration.ofSeconds(60), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND " + waiting).get(0).get("waiting"),
+                        n -> ((Number) n).intValue() == 1);
+                s.execute(meanwhile);
+            }
+            test.commit();
+        }
+        Api.Response done = refresh.get(30, TimeUnit.SECONDS);
+        assertEquals(200, done.status(), done.toString());
+        return done.json();
     }
 
     /**

@@ -272,9 +272,13 @@ public class HeartbeatBatcher {
                 releases = new String[n];
         Long[] operations = new Long[n];
         Integer[] behind = new Integer[n];
+        // known answers come from the cache (a new latest commit's were put there before it was stored); versions
+        // not seen before — a restarted server's first batches — are classified together in one walk, not one each
+        Map<String, Classification> answers =
+                mirror.get().classifyAll(rows.stream().map(Pending::codeVersion).toList(), expected);
         for (int i = 0; i < n; i++) {
             Pending p = rows.get(i);
-            Classification cl = mirror.get().classify(p.codeVersion(), expected);
+            Classification cl = answers.get(p.codeVersion());
             ids[i] = p.nodeId();
             hashes[i] = p.tokenHash();
             versions[i] = p.agentVersion();

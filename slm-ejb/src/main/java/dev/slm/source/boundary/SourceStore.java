@@ -1,17 +1,14 @@
 package dev.slm.source.boundary;
 
 import dev.slm.source.entity.CommitInfo;
-import dev.slm.source.entity.LatestCommitChanged;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,9 +28,6 @@ public class SourceStore {
     @Inject
     Clock clock;
 
-    @Inject
-    Event<LatestCommitChanged> latestChanged;
-
     public Optional<TrackedSource> current() {
         return Optional.ofNullable(em.find(TrackedSource.class, TrackedSource.SINGLETON_ID));
     }
@@ -51,18 +45,18 @@ public class SourceStore {
     }
 
     /**
-     * Stores a successful fetch. When the latest commit changes, every node's status is recomputed in this same
-     * transaction (observers of {@link LatestCommitChanged}), under the exclusive status lock.
+     * Stores a successful fetch, under the exclusive status lock: a heartbeat batch that classified its reports
+     * against the previous latest commit sees the new one once it has the lock, and classifies them again. Nodes'
+     * stored statuses follow in transactions of their own ({@code CodeStatusRecalculation}).
+     *
+     * @return the latest commit before this one (null before the first fetch)
      */
-    public void recordSuccess(CommitInfo latest) {
+    public String recordSuccess(CommitInfo latest) {
         em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, STATUS_LOCK).getSingleResult();
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         String previous = source.latestCommit();
         source.recordSuccess(latest, clock.instant());
-        if (!Objects.equals(previous, latest.id())) {
-            em.flush();
-            latestChanged.fire(new LatestCommitChanged(previous, latest.id()));
-        }
+        return previous;
     }
 
     public void recordFailure(String error) {

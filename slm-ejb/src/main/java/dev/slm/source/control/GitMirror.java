@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,14 +111,51 @@ public class GitMirror implements AutoCloseable {
             return cached;
         }
         Classification computed = compute(reported, latest);
-        if (computed.status() != CodeStatus.UNKNOWN) {
-            // UNKNOWN may turn known after the next fetch, so only settled answers are kept
-            if (classifications.size() > CACHE_LIMIT) {
-                classifications.clear();
-            }
-            classifications.put(key, computed);
-        }
+        remember(key, computed);
         return computed;
+    }
+
+    /**
+     * {@link #classify} for many reported commits at once: the same answer for each, from one walk of the history.
+     * Classifying them one by one walks from the latest commit back to each: ~27 ms per version over a 20,000-commit
+     * history, 27 s for 1,000 versions (issue 10). Answers already known come from the cache; the others are cached.
+     *
+     * @return an answer for every element of {@code reported} (a null one is UNKNOWN)
+     */
+    public Map<String, Classification> classifyAll(Collection<String> reported, String latest) {
+        Map<String, Classification> answers = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String r : new LinkedHashSet<>(reported)) {
+            boolean walkless = r == null || latest == null || r.equals(latest);
+            Classification cached = walkless ? null : classifications.get(r + latest);
+            if (walkless) {
+                answers.put(r, classify(r, latest));
+            } else if (cached != null) {
+                answers.put(r, cached);
+            } else {
+                missing.add(r);
+            }
+        }
+        if (missing.size() == 1) {
+            // one walk either way, and this one stops at the reported commit instead of the root
+            answers.put(missing.get(0), classify(missing.get(0), latest));
+        } else if (!missing.isEmpty()) {
+            AncestryWalk.classify(repository, missing, latest).forEach((r, c) -> {
+                remember(r + latest, c);
+                answers.put(r, c);
+            });
+        }
+        return answers;
+    }
+
+    private void remember(String key, Classification c) {
+        if (c.status() == CodeStatus.UNKNOWN) {
+            return; // UNKNOWN may turn known after the next fetch, so only settled answers are kept
+        }
+        if (classifications.size() > CACHE_LIMIT) {
+            classifications.clear();
+        }
+        classifications.put(key, c);
     }
 
     private Classification compute(String reported, String latest) {
@@ -147,7 +187,7 @@ public class GitMirror implements AutoCloseable {
         }
     }
 
-    private static CommitInfo info(RevCommit c) {
+    static CommitInfo info(RevCommit c) {
         return new CommitInfo(c.getName(), c.getShortMessage(), c.getAuthorIdent().getName(),
                 c.getCommitterIdent().getWhenAsInstant());
     }

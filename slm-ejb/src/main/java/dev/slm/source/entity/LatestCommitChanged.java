@@ -1,5 +1,8 @@
 package dev.slm.source.entity;
 
-/** Fired synchronously, inside the transaction that stores a new latest commit. */
+/**
+ * The latest commit changed, and everything derived from it is stored (every node's code status: observers of
+ * {@link LatestCommitStored}). Fired synchronously by the instance that fetched, outside any transaction.
+ */
 public record LatestCommitChanged(String previous, String latest) {
 }

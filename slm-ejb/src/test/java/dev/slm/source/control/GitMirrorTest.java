@@ -8,10 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slm.fleet.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +76,113 @@ class GitMirrorTest {
         assertEquals(CodeStatus.UNKNOWN, mirror.classify("0123456789abcdef0123456789abcdef01234567", rewritten).status());
         assertEquals(CodeStatus.UNKNOWN, mirror.classify(null, rewritten).status());
         assertEquals(CodeStatus.UNKNOWN, mirror.classify(c1, null).status());
+    }
+
+    /**
+     * One walk for all versions gives, for every kind of version, exactly what classifying each alone gives: the latest
+     * itself, ancestors near and far (more missing commits than subjects listed), commits inside merged branches and
+     * merges themselves, a commit on another branch, one ahead of the latest, a force-pushed-away one, a commit the
+     * mirror lacks, a tree id, an id in capitals, not an id at all, and null — against several latest commits.
+     */
+    @Test
+    void classifyingAllVersionsInOneWalkAnswersWhatClassifyingEachAnswers() throws Exception {
+        History h = new History(upstream.getRepository());
+        List<String> versions = new ArrayList<>();
+        String root = h.commit("root");
+        versions.add(root);
+        String tip = root;
+        for (int i = 1; i <= 60; i++) {
+            tip = h.commit("main " + i, tip);
+            if (i % 7 == 0) {
+                versions.add(tip);
+            }
+        }
+        String forkPoint = tip;
+        String feature = forkPoint;
+        for (int i = 1; i <= 5; i++) {
+            feature = h.commit("feature " + i, feature);
+            versions.add(feature);
+        }
+        String hotfix = h.commit("hotfix", forkPoint);
+        String afterHotfix = h.commit("after hotfix", hotfix);
+        String merge = h.commit("merge feature", afterHotfix, feature);
+        String other = h.commit("other 1", forkPoint);
+        String otherTip = h.commit("other 2", other);
+        String octopus = h.commit("octopus", merge, otherTip, h.commit("side", root));
+        String latest = octopus;
+        for (int i = 1; i <= 3; i++) {
+            latest = h.commit("after merges " + i, latest);
+        }
+        String ahead = h.commit("ahead of main", latest);
+        String abandoned = h.commit("abandoned", merge);
+        String unrelated = h.commit("unrelated root");
+        String diverged = h.commit("another branch", h.commit("another base", forkPoint));
+        h.branch("main", latest);
+        h.branch("ahead", ahead);
+        h.branch("abandoned", abandoned);
+        h.branch("unrelated", unrelated);
+        h.branch("diverged", diverged);
+        fetch();
+        versions.addAll(List.of(hotfix, afterHotfix, merge, other, otherTip, octopus, latest, ahead, abandoned,
+                unrelated, diverged, latest.toUpperCase(), h.treeOf(latest), "0123456789abcdef0123456789abcdef01234567",
+                "not a commit id"));
+        versions.add(null);
+
+        for (String against : List.of(latest, merge, feature, forkPoint, otherTip, "0123456789abcdef0123456789abcdef01234567")) {
+            try (GitMirror alone = new GitMirror(tmp.resolve("mirror.git")); GitMirror together = new GitMirror(tmp.resolve("mirror.git"))) {
+                Map<String, Classification> all = together.classifyAll(versions, against);
+                for (String v : versions) {
+                    assertEquals(alone.classify(v, against), all.get(v), v + " against " + against);
+                }
+                assertEquals(new HashSet<>(versions), all.keySet());
+            }
+        }
+        Classification far = mirror.classifyAll(List.of(root, forkPoint), latest).get(root);
+        assertEquals(CodeStatus.OUTDATED, far.status());
+        assertEquals(Classification.MAX_SUBJECTS, far.behind().size());
+        assertEquals(CodeStatus.DIVERGED, mirror.classifyAll(List.of(ahead, diverged), latest).get(ahead).status());
+    }
+
+    /** Commits made directly in the object database: any parents, and commit times one second apart. */
+    private static final class History {
+        private final org.eclipse.jgit.lib.Repository repo;
+        private long seconds = 1_700_000_000L;
+
+        History(org.eclipse.jgit.lib.Repository repo) {
+            this.repo = repo;
+        }
+
+        String commit(String message, String... parents) throws Exception {
+            try (ObjectInserter inserter = repo.newObjectInserter()) {
+                TreeFormatter tree = new TreeFormatter();
+                tree.append("file.txt", FileMode.REGULAR_FILE,
+                        inserter.insert(Constants.OBJ_BLOB, message.getBytes(StandardCharsets.UTF_8)));
+                CommitBuilder c = new CommitBuilder();
+                c.setTreeId(inserter.insert(tree));
+                for (String p : parents) {
+                    c.addParentId(ObjectId.fromString(p));
+                }
+                PersonIdent who = new PersonIdent("T", "t@t", Instant.ofEpochSecond(seconds++), ZoneOffset.UTC);
+                c.setAuthor(who);
+                c.setCommitter(who);
+                c.setMessage(message);
+                ObjectId id = inserter.insert(c);
+                inserter.flush();
+                return id.name();
+            }
+        }
+
+        void branch(String name, String commit) throws Exception {
+            RefUpdate u = repo.updateRef("refs/heads/" + name);
+            u.setNewObjectId(ObjectId.fromString(commit));
+            u.forceUpdate();
+        }
+
+        String treeOf(String commit) throws Exception {
+            try (RevWalk walk = new RevWalk(repo)) {
+                return walk.parseCommit(ObjectId.fromString(commit)).getTree().name();
+            }
+        }
     }
 
     @Test
