@@ -10,11 +10,16 @@ import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +173,77 @@ class SyncIT {
                 o -> o.getString("status").equals("TIMED_OUT"));
         assertNotNull(op.getString("finished_at"));
         assertEquals(202, it.api.post("api/nodes/t-1/sync", it.admin, "{}").status(), "a timed-out node can be synced again");
+    }
+
+    /**
+     * Before: the operation stayed TIMED_OUT while the node showed the target commit up to date, so history and the
+     * node's status disagreed for good.
+     */
+    @Test
+    void aTimedOutOperationWhoseNodeThenReportsTheTargetSucceededLateWithBothTimes() throws Exception {
+        String token = registerAt("late-1", first);
+        long id = timedOut("late-1");
+        String timedOutAt = operation(id).getString("timed_out_at");
+        CompletableFuture<String> heard = listen("late-1", "sync.completed");
+        try {
+            heartbeat("late-1", token, second);
+            JsonObject op = operation(id);
+            assertEquals("SUCCEEDED", op.getString("status"));
+            assertTrue(op.getBoolean("late"), op.toString());
+            assertEquals(timedOutAt, op.getString("timed_out_at"), "the time it timed out is kept");
+            assertTrue(Instant.parse(op.getString("finished_at")).isAfter(Instant.parse(timedOutAt)), op.toString());
+            assertEquals("UP_TO_DATE", it.api.get("api/nodes/late-1", it.admin).json().getString("code_status"));
+            assertTrue(heard.get(20, TimeUnit.SECONDS).contains("\"operation_id\":" + id), "a live event says so");
+        } finally {
+            heard.cancel(true);
+        }
+    }
+
+    @Test
+    void aTimedOutOperationStaysTimedOutOnceItsNodeReportedOtherCodeOrANewerOperationExists() throws Exception {
+        String other = "3".repeat(40);
+        String token = registerAt("late-2", first);
+        long id = timedOut("late-2");
+        heartbeat("late-2", token, other);
+        heartbeat("late-2", token, second);
+        assertEquals("TIMED_OUT", operation(id).getString("status"), "given other code meanwhile: not this sync's doing");
+        assertFalse(operation(id).getBoolean("late"));
+
+        String token3 = registerAt("late-3", first);
+        long older = timedOut("late-3");
+        long newer = timedOut("late-3");
+        heartbeat("late-3", token3, second);
+        assertEquals("TIMED_OUT", operation(older).getString("status"), "only the newest operation succeeds late");
+        assertEquals("SUCCEEDED", operation(newer).getString("status"));
+    }
+
+    /** Creates an operation for the node and lets the server time it out. */
+    private static long timedOut(String nodeId) throws Exception {
+        long id = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        it.db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
+        Await.until(Duration.ofSeconds(30), () -> operation(id), o -> o.getString("status").equals("TIMED_OUT"));
+        return id;
+    }
+
+    /** The first /ws/events message of the given type about the node. */
+    private static CompletableFuture<String> listen(String nodeId, String type) throws Exception {
+        CompletableFuture<String> heard = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", it.admin)
+                .buildAsync(URI.create("ws://127.0.0.1:" + it.server.baseUri().getPort() + "/ws/events"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                                String text = data.toString();
+                                if (text.contains("\"" + type + "\"") && text.contains("\"" + nodeId + "\"")) {
+                                    heard.complete(text);
+                                }
+                                w.request(1);
+                                return null;
+                            }
+                        }).get(20, TimeUnit.SECONDS);
+        heard.whenComplete((text, e) -> ws.abort());
+        return heard;
     }
 
     static String registerAt(String nodeId, String commit) throws Exception {

@@ -3,30 +3,76 @@ package dev.slm.web.live;
 import dev.slm.fleet.entity.NodesChanged;
 import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.source.entity.LatestCommitChanged;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.servlet.ServletContext;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 /**
  * The one broadcaster (the Cargo Tracker pattern): CDI events from the EJB module come in once their transaction
  * has committed, and go out to every registered listener — the open views of every browser and the
  * {@code /ws/events} sockets — on the managed executor, never on the thread that stored the change.
+ *
+ * Delivering is best effort and never the caller's problem: the caller has stored its change already (a heartbeat
+ * answered 500 for a status it had stored, because an observer threw into the heartbeat writer). Whatever goes wrong
+ * here — no executor, an executor that refuses work, a listener that throws — is logged, not thrown; an executor that
+ * is missing or refuses work is looked up again for the next event, so delivery recovers by itself.
  */
 @ApplicationScoped
 public class LiveEvents {
 
     private static final Logger LOG = Logger.getLogger(LiveEvents.class.getName());
 
+    /** The server's default executor: the one {@code @Resource} injects, under its standard name. */
+    static final String DEFAULT_EXECUTOR = "java:comp/DefaultManagedExecutorService";
+
     private final CopyOnWriteArrayList<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * Null when the bean was created on a thread without the module's component environment: Payara then skips
+     * {@code @Resource} injection with no more than a line on stderr. That is how the executor was null on a live
+     * server — the first event after a restart came from the heartbeat writer's thread (see {@link #start}).
+     */
     @Resource
-    ManagedExecutorService executor;
+    ManagedExecutorService injected;
+
+    /** The executor in use; replaced when it is missing or refuses work. */
+    volatile Executor executor;
+
+    /** Finds the executor again; a field so that a test can stand in for the server's naming service. */
+    Supplier<Executor> lookup = LiveEvents::lookUpDefaultExecutor;
+
+    /** Events not delivered since delivery last worked: the first is logged as a warning, the rest only counted. */
+    private final AtomicLong dropped = new AtomicLong();
+
+    @PostConstruct
+    void init() {
+        executor = injected;
+    }
+
+    /**
+     * Creates the broadcaster while the web module starts, on a thread with its component environment, so that
+     * {@code @Resource} is injected whichever thread sends the first event.
+     */
+    void start(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
+        if (executor == null) {
+            LOG.warning("no managed executor was injected into the live events; looking up " + DEFAULT_EXECUTOR);
+        }
+    }
 
     /** @return what unregisters the listener (views call it on detach) */
     public Runnable register(Consumer<LiveEvent> listener) {
@@ -46,15 +92,57 @@ public class LiveEvents {
         publish(LiveEvent.latestChanged(e.latest()));
     }
 
+    /** Hands the event to every listener on the executor; never throws. */
     public void publish(LiveEvent event) {
-        for (Consumer<LiveEvent> listener : listeners) {
-            executor.execute(() -> {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.FINE, "a listener of live events failed; it goes on receiving", ex);
-                }
-            });
+        try {
+            boolean submitted = false;
+            for (Consumer<LiveEvent> listener : listeners) {
+                submit(() -> deliver(listener, event));
+                submitted = true;
+            }
+            long missed = submitted ? dropped.getAndSet(0) : 0;
+            if (missed > 0) {
+                LOG.info("live events are delivered again; " + missed + " event(s) were dropped meanwhile");
+            }
+        } catch (Throwable t) {
+            // the caller stored its change already: this must not fail it (nor, spammed, fill the log)
+            if (dropped.getAndIncrement() == 0) {
+                LOG.log(Level.WARNING, "live events cannot be delivered; they are dropped until the executor works"
+                        + " again (looked up as " + DEFAULT_EXECUTOR + " for each event)", t);
+            } else {
+                LOG.log(Level.FINE, "a live event was dropped", t);
+            }
+        }
+    }
+
+    private void submit(Runnable task) {
+        Executor held = executor;
+        if (held != null) {
+            try {
+                held.execute(task);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shut down (the application restarted, the server is stopping): the current one is looked up
+            }
+        }
+        Executor found = lookup.get();
+        found.execute(task);
+        executor = found;
+    }
+
+    private static void deliver(Consumer<LiveEvent> listener, LiveEvent event) {
+        try {
+            listener.accept(event);
+        } catch (Throwable t) {
+            LOG.log(Level.FINE, "a listener of live events failed; it goes on receiving", t);
+        }
+    }
+
+    private static Executor lookUpDefaultExecutor() {
+        try {
+            return (Executor) new InitialContext().lookup(DEFAULT_EXECUTOR);
+        } catch (NamingException e) {
+            throw new IllegalStateException("no " + DEFAULT_EXECUTOR + " on this thread", e);
         }
     }
 }
