@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
+import dev.slm.it.support.LiveSocket;
 import dev.slm.it.support.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Live events on a server whose first event comes from an EJB — the scheduled fetch, or after a restart the sync
- * operations the timer ends — before any browser or socket has asked for them. Before: the broadcaster was created
- * inside that EJB's call, where Payara injects only what the EJB itself declares, so its {@code @Resource} executor
- * stayed null for the server's life: every live event failed with "this.executor is null", and each heartbeat that
- * changed a node's status answered 500 (though it was stored).
+ * Live events on a server whose first event comes from an EJB timer (the scheduled fetch) before any browser or
+ * socket has asked for them. This passes on the code before issue 10's fix as well: on Payara Micro the broadcaster
+ * created inside the timer's call gets its executor. What left the executor null for good ("this.executor is null",
+ * heartbeats answered 500) was a broadcaster created while the application was still deploying, before the web module
+ * had started (a timer firing during a slow start) — no test here can place an event in that moment; LiveEventsTest
+ * shows the recovery from a missing executor, and HeartbeatBatcher now answers before it fires.
  */
 class LiveEventsIT {
 
@@ -32,8 +29,7 @@ class LiveEventsIT {
         try (TestServer it = TestServer.start("live-events-it", r -> r.commit("First", "app/a.txt", "a\n"))) {
             String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"first-event\"}").json().getString("token");
 
-            // no refresh, no page, no socket: the first live event is the scheduled fetch's new latest commit, sent
-            // from an EJB timer (where Payara injected no @Resource into the broadcaster it created)
+            // no refresh, no page, no socket: the first live event is the scheduled fetch's new latest commit
             Await.until(Duration.ofSeconds(90), () -> it.api.get("api/updates/status", it.admin).json(),
                     s -> s.containsKey("latest_version") && !s.isNull("latest_version"));
             Api.Response first = it.api.post("api/nodes/first-event/heartbeat", Api.bearer(token),
@@ -42,40 +38,12 @@ class LiveEventsIT {
             assertTrue(first.contentType().startsWith("application/json"), first.toString());
             assertEquals(ONE, it.api.get("api/nodes/first-event", it.admin).json().getString("code_version"));
 
-            CompletableFuture<String> heard = new CompletableFuture<>();
-            java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .header("Authorization", it.admin)
-                    .buildAsync(URI.create("ws://127.0.0.1:" + it.server.baseUri().getPort() + "/ws/events"),
-                            new WebSocket.Listener() {
-                                @Override
-                                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                                    heard.completeExceptionally(new AssertionError("closed " + code + " " + reason));
-                                    return null;
-                                }
-
-                                @Override
-                                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                                    received.add(data.toString());
-                                    if (data.toString().contains("node.code_status_changed")) {
-                                        heard.complete(data.toString());
-                                    }
-                                    w.request(1);
-                                    return null;
-                                }
-                            }).get(20, TimeUnit.SECONDS);
-            try {
+            try (LiveSocket socket = LiveSocket.open(it)) {
+                CompletableFuture<String> heard = socket.next(m -> m.contains("node.code_status_changed"));
                 Api.Response second = it.api.post("api/nodes/first-event/heartbeat", Api.bearer(token),
                         "{\"code_version\":\"" + TWO + "\"}");
                 assertEquals(200, second.status(), second.toString());
-                try {
-                    assertTrue(heard.get(20, TimeUnit.SECONDS).contains("first-event"));
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new AssertionError("no status change heard; received: " + received + "; node: "
-                            + it.api.get("api/nodes/first-event", it.admin), e);
-                }
-            } finally {
-                ws.abort();
+                assertTrue(socket.await(heard, Duration.ofSeconds(20)).contains("first-event"));
             }
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
+import dev.slm.it.support.LiveSocket;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -180,13 +181,17 @@ class SyncIT {
         String token = registerAt("late-1", first);
         long id = timedOut("late-1");
         String timedOutAt = operation(id).getString("timed_out_at");
-        heartbeat("late-1", token, second);
-        JsonObject op = operation(id);
-        assertEquals("SUCCEEDED", op.getString("status"));
-        assertTrue(op.getBoolean("late"), op.toString());
-        assertEquals(timedOutAt, op.getString("timed_out_at"), "the time it timed out is kept");
-        assertTrue(Instant.parse(op.getString("finished_at")).isAfter(Instant.parse(timedOutAt)), op.toString());
-        assertEquals("UP_TO_DATE", it.api.get("api/nodes/late-1", it.admin).json().getString("code_status"));
+        try (LiveSocket socket = LiveSocket.open(it)) {
+            CompletableFuture<String> heard = socket.next(m -> m.contains("\"sync.completed\"") && m.contains("\"late-1\""));
+            heartbeat("late-1", token, second);
+            JsonObject op = operation(id);
+            assertEquals("SUCCEEDED", op.getString("status"));
+            assertTrue(op.getBoolean("late"), op.toString());
+            assertEquals(timedOutAt, op.getString("timed_out_at"), "the time it timed out is kept");
+            assertTrue(Instant.parse(op.getString("finished_at")).isAfter(Instant.parse(timedOutAt)), op.toString());
+            assertEquals("UP_TO_DATE", it.api.get("api/nodes/late-1", it.admin).json().getString("code_status"));
+            assertTrue(socket.await(heard, Duration.ofSeconds(20)).contains("\"operation_id\":" + id), "a live event says so");
+        }
     }
 
     @Test

@@ -43,9 +43,12 @@ public class LiveEvents {
     private final CopyOnWriteArrayList<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
 
     /**
-     * Null when the bean was created on a thread without the module's component environment: Payara then skips
-     * {@code @Resource} injection with no more than a line on stderr. That is how the executor was null on a live
-     * server — the first event after a restart came from the heartbeat writer's thread (see {@link #start}).
+     * Null when the bean was created while the application was still deploying, before the web module had started:
+     * Payara then skips {@code @Resource} injection, silently, and an application-scoped bean keeps the null for the
+     * server's life. That is how the executor was null on a live server (issue 10): an event fired in that moment
+     * created the bean — on a loaded machine the EJB timers' first run (10 s after their start) can fall into it.
+     * Shown with a probe event fired from an {@code @Startup} EJB: executor null on every later thread, although
+     * {@value #DEFAULT_EXECUTOR} resolved on each of them (the deploying thread, the timer's, the heartbeat writer's).
      */
     @Resource
     ManagedExecutorService injected;
@@ -65,12 +68,18 @@ public class LiveEvents {
     }
 
     /**
-     * Creates the broadcaster while the web module starts, on a thread with its component environment, so that
-     * {@code @Resource} is injected whichever thread sends the first event.
+     * Creates the broadcaster while the web module starts, so that {@code @Resource} is injected unless an earlier
+     * event created it already; then the executor is looked up here, in the web module's own start.
      */
     void start(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
         if (executor == null) {
-            LOG.warning("no managed executor was injected into the live events; looking up " + DEFAULT_EXECUTOR);
+            LOG.warning("no managed executor was injected into the live events (created before the web module"
+                    + " started); looking up " + DEFAULT_EXECUTOR);
+            try {
+                executor = lookup.get();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "no " + DEFAULT_EXECUTOR + " either; looked up again for each event", e);
+            }
         }
     }
 
