@@ -40,7 +40,11 @@ public class LiveEvents {
     /** The server's default executor: the one {@code @Resource} injects, under its standard name. */
     static final String DEFAULT_EXECUTOR = "java:comp/DefaultManagedExecutorService";
 
-    private final CopyOnWriteArrayList<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** A registered listener and how often it has failed: it stays registered; its failures are logged sparingly. */
+    private record Listener(Consumer<LiveEvent> consumer, AtomicLong failures) {
+    }
 
     /**
      * Null when the bean was created while the application was still deploying, before the web module had started:
@@ -85,8 +89,9 @@ public class LiveEvents {
 
     /** @return what unregisters the listener (views call it on detach) */
     public Runnable register(Consumer<LiveEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        Listener registered = new Listener(listener, new AtomicLong());
+        listeners.add(registered);
+        return () -> listeners.remove(registered);
     }
 
     void onSync(@Observes(during = TransactionPhase.AFTER_SUCCESS) SyncEvent e) {
@@ -105,7 +110,7 @@ public class LiveEvents {
     public void publish(LiveEvent event) {
         try {
             boolean submitted = false;
-            for (Consumer<LiveEvent> listener : listeners) {
+            for (Listener listener : listeners) {
                 submit(() -> deliver(listener, event));
                 submitted = true;
             }
@@ -139,11 +144,19 @@ public class LiveEvents {
         executor = found;
     }
 
-    private static void deliver(Consumer<LiveEvent> listener, LiveEvent event) {
+    /**
+     * A listener that throws is logged as a warning the 1st, 10th, 100th… time, with its count (one that fails once
+     * usually fails on every event, and a fleet's events come many a second during a rollout), and stays registered:
+     * views and sockets unregister themselves.
+     */
+    private static void deliver(Listener listener, LiveEvent event) {
         try {
-            listener.accept(event);
+            listener.consumer().accept(event);
         } catch (Throwable t) {
-            LOG.log(Level.FINE, "a listener of live events failed; it goes on receiving", t);
+            long failures = listener.failures().incrementAndGet();
+            boolean powerOfTen = Long.toString(failures).matches("10*");
+            LOG.log(powerOfTen ? Level.WARNING : Level.FINE, "a listener of live events (" + listener.consumer()
+                    + ") failed, " + failures + " time(s) so far; it goes on receiving", t);
         }
     }
 
