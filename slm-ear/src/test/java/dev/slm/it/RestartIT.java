@@ -118,6 +118,12 @@ class RestartIT {
             assertRefused(dataDir, Map.of("SLM_PORT", "70000"),
                     "slm: SLM_PORT must be a port number from 1 to 65535, not '70000'");
             assertRefused(dataDir, Map.of("SLM_BIND", "192.0.2.7"), "slm: SLM_BIND 192.0.2.7 is not an address of this machine");
+            // settings the server reads: before, the server failed its start and the summary said "Broken pipe"
+            assertRefused(dataDir, Map.of("SLM_FETCH_INTERVAL", "soon"),
+                    "slm: SLM_FETCH_INTERVAL must be a positive duration such as 30s, 5m, 1h or PT5M, not 'soon'");
+            assertRefused(dataDir, Map.of("SLM_GIT_URL", "htps://example.com/repo.git"),
+                    "slm: SLM_GIT_URL must be an https://, ssh://, git:// or file:// URL or a local path, not "
+                            + "'htps://example.com/repo.git'");
         } finally {
             other.stop(0);
         }

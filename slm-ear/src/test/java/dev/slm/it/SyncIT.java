@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
+import dev.slm.it.support.LiveSocket;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +170,54 @@ class SyncIT {
                 o -> o.getString("status").equals("TIMED_OUT"));
         assertNotNull(op.getString("finished_at"));
         assertEquals(202, it.api.post("api/nodes/t-1/sync", it.admin, "{}").status(), "a timed-out node can be synced again");
+    }
+
+    /**
+     * Before: the operation stayed TIMED_OUT while the node showed the target commit up to date, so history and the
+     * node's status disagreed for good.
+     */
+    @Test
+    void aTimedOutOperationWhoseNodeThenReportsTheTargetSucceededLateWithBothTimes() throws Exception {
+        String token = registerAt("late-1", first);
+        long id = timedOut("late-1");
+        String timedOutAt = operation(id).getString("timed_out_at");
+        try (LiveSocket socket = LiveSocket.open(it)) {
+            CompletableFuture<String> heard = socket.next(m -> m.contains("\"sync.completed\"") && m.contains("\"late-1\""));
+            heartbeat("late-1", token, second);
+            JsonObject op = operation(id);
+            assertEquals("SUCCEEDED", op.getString("status"));
+            assertTrue(op.getBoolean("late"), op.toString());
+            assertEquals(timedOutAt, op.getString("timed_out_at"), "the time it timed out is kept");
+            assertTrue(Instant.parse(op.getString("finished_at")).isAfter(Instant.parse(timedOutAt)), op.toString());
+            assertEquals("UP_TO_DATE", it.api.get("api/nodes/late-1", it.admin).json().getString("code_status"));
+            assertTrue(socket.await(heard, Duration.ofSeconds(20)).contains("\"operation_id\":" + id), "a live event says so");
+        }
+    }
+
+    @Test
+    void aTimedOutOperationStaysTimedOutOnceItsNodeReportedOtherCodeOrANewerOperationExists() throws Exception {
+        String other = "3".repeat(40);
+        String token = registerAt("late-2", first);
+        long id = timedOut("late-2");
+        heartbeat("late-2", token, other);
+        heartbeat("late-2", token, second);
+        assertEquals("TIMED_OUT", operation(id).getString("status"), "given other code meanwhile: not this sync's doing");
+        assertFalse(operation(id).getBoolean("late"));
+
+        String token3 = registerAt("late-3", first);
+        long older = timedOut("late-3");
+        long newer = timedOut("late-3");
+        heartbeat("late-3", token3, second);
+        assertEquals("TIMED_OUT", operation(older).getString("status"), "only the newest operation succeeds late");
+        assertEquals("SUCCEEDED", operation(newer).getString("status"));
+    }
+
+    /** Creates an operation for the node and lets the server time it out. */
+    private static long timedOut(String nodeId) throws Exception {
+        long id = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        it.db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
+        Await.until(Duration.ofSeconds(30), () -> operation(id), o -> o.getString("status").equals("TIMED_OUT"));
+        return id;
     }
 
     static String registerAt(String nodeId, String commit) throws Exception {

@@ -7,8 +7,10 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -44,6 +46,12 @@ public class DatabaseMigrator {
 
     @PostConstruct
     void migrate() {
+        // first of all start-up beans: a setting that cannot be used ends the start with one line naming it
+        List<String> problems = ServerSettings.problems(
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class).orElse(null));
+        if (!problems.isEmpty()) {
+            throw new InvalidInput(String.join("; ", problems));
+        }
         MigrateResult result = Flyway.configure(DatabaseMigrator.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")

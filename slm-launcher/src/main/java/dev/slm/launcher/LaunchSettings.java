@@ -1,5 +1,6 @@
 package dev.slm.launcher;
 
+import dev.slm.platform.ServerSettings;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,12 @@ record LaunchSettings(int port, String bindAddress, Path dataDir, long heapMiB) 
     }
 
     static LaunchSettings from(Map<String, String> env) throws Refused {
+        // the server's own settings too: a bad one failed the server's start minutes later, with whatever cause
+        // Payara had logged last ("Broken pipe")
+        List<String> problems = ServerSettings.problems(env::get);
+        if (!problems.isEmpty()) {
+            throw new Refused(String.join("; ", problems));
+        }
         return new LaunchSettings(port(env.get("SLM_PORT")), bindAddress(env.get("SLM_BIND")), dataDir(env),
                 heapMiB(env.get("SLM_HEAP"), physicalMemoryMiB()));
     }

@@ -71,4 +71,34 @@ class LaunchSettingsTest {
                     .startsWith("SLM_HEAP must be a heap size from 256m to this machine's 4096m"), bad);
         }
     }
+
+    /** Before: these passed the run command's checks and failed the server's start ("Broken pipe" in the summary). */
+    @ParameterizedTest
+    @ValueSource(strings = {"SLM_FETCH_INTERVAL=soon", "SLM_FETCH_INTERVAL=0s", "SLM_LOGIN_LOCKOUT=-1m",
+            "SLM_LOGIN_LOCKOUT_MAX=forever", "SLM_PACKAGE_CACHE_MB=2GB", "SLM_LOGIN_MAX_FAILURES=five",
+            "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS=0", "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT=99999999999",
+            "SLM_GIT_URL=htps://example.com/repo.git", "SLM_GIT_URL=ftp://example.com/repo.git",
+            "SLM_GIT_BRANCH=main..x", "SLM_PUBLIC_URL=slm.example.com", "SLM_TRUSTED_PROXIES=10.0.0.1,proxy.lan",
+            "SLM_DB_URL=postgres://localhost/slm"})
+    void aServerSettingThatCannotBeUsedIsRefusedWithOneLineNamingIt(String setting) {
+        String name = setting.substring(0, setting.indexOf('='));
+        String value = setting.substring(setting.indexOf('=') + 1);
+        LaunchSettings.Refused e = assertThrows(LaunchSettings.Refused.class,
+                () -> LaunchSettings.from(Map.of(name, value, "SLM_PORT", "8080", "SLM_BIND", "127.0.0.1")));
+        assertTrue(e.getMessage().startsWith(name + " must be "), e.getMessage());
+        assertTrue(e.getMessage().contains(value.contains("proxy") ? "proxy.lan" : value), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void serverSettingsInTheirDocumentedFormsPass() throws Exception {
+        Map<String, String> env = Map.of("SLM_FETCH_INTERVAL", "PT5M", "SLM_LOGIN_LOCKOUT", "30s",
+                "SLM_GIT_URL", "git@github.com:acme/site.git", "SLM_GIT_BRANCH", "release/2.x",
+                "SLM_PUBLIC_URL", "https://slm.example.com", "SLM_TRUSTED_PROXIES", "10.0.0.1, ::1",
+                "SLM_DB_URL", "jdbc:postgresql://db:5432/slm", "SLM_PACKAGE_CACHE_MB", "512",
+                "SLM_PORT", "8080", "SLM_BIND", "127.0.0.1");
+        assertEquals(8080, LaunchSettings.from(env).port());
+        assertEquals(8080, LaunchSettings.from(Map.of("SLM_GIT_URL", "file:///srv/repo.git", "SLM_PORT", "8080",
+                "SLM_BIND", "127.0.0.1")).port());
+    }
 }

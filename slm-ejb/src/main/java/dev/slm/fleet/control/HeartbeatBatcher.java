@@ -43,7 +43,8 @@ import javax.sql.DataSource;
  * one statement, {@code store_heartbeats} (db/V4): one round trip and one transaction that takes the status lock,
  * reads the latest commit and interval and runs one UPDATE over arrays. When the server is idle a batch holds one
  * heartbeat; under load batches grow by themselves, so the database does a fraction of the work per heartbeat and no
- * heartbeat waits for a timer. Only nodes with an active sync operation cost a second transaction.
+ * heartbeat waits for a timer. Only nodes with an active sync operation, or whose commit or status changed (an
+ * operation that timed out may succeed late), cost a second transaction.
  *
  * The statuses are classified here, against the latest commit the previous batch saw; the function stores them only
  * if that is still the latest commit once it holds the shared status lock (a change of the latest commit holds it
@@ -83,6 +84,24 @@ public class HeartbeatBatcher {
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
             + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL
             + " RETURNING o.id, o.node_id";
+    static final String LATE_MESSAGE = "the node reports the target commit, after the sync timeout";
+    /**
+     * A node whose newest operation timed out and that now reports its target: the operation succeeded late, so
+     * history and the node's status agree. The node reporting any other commit than the one it ran before the sync
+     * closes that chance for good (it was given other code meanwhile). One look-up in the (node_id, created_at)
+     * index per node, only for nodes whose commit or status changed or that have an operation in flight.
+     */
+    private static final String SUCCEED_LATE = "UPDATE sync_operation o SET may_succeed_late = false,"
+            + " status = CASE WHEN o.target_commit = v.code THEN 'SUCCEEDED' ELSE o.status END,"
+            + " percent = CASE WHEN o.target_commit = v.code THEN 100 ELSE o.percent END,"
+            + " message = CASE WHEN o.target_commit = v.code THEN '" + LATE_MESSAGE + "' ELSE o.message END,"
+            + " updated_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.updated_at END,"
+            + " finished_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.finished_at END"
+            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
+            + " WHERE o.id = (SELECT l.id FROM sync_operation l WHERE l.node_id = v.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)"
+            + " AND o.status = 'TIMED_OUT' AND o.may_succeed_late AND v.code IS NOT NULL"
+            + " AND (o.target_commit = v.code OR o.from_commit IS DISTINCT FROM v.code)"
+            + " RETURNING o.id, o.node_id, o.status";
     private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type, created_at FROM sync_operation"
             + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
     private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
@@ -207,12 +226,10 @@ public class HeartbeatBatcher {
                 stored = store(c, rows, expectedLatest);
             }
             List<SyncEvent> completed = new ArrayList<>();
-            Map<String, SyncCommand> commands = stored.busy().isEmpty() ? Map.of()
-                    : settleOperations(c, stored.busy(), latestPerNode, completed);
-            if (!stored.changed().isEmpty()) {
-                nodesChanged.fire(new NodesChanged(stored.changed()));
-            }
-            completed.forEach(syncEvents::fire);
+            Set<String> mayEndLate = new HashSet<>(stored.busy());
+            mayEndLate.addAll(stored.changed());
+            Map<String, SyncCommand> commands = mayEndLate.isEmpty() ? Map.of()
+                    : settleOperations(c, stored.busy(), mayEndLate, latestPerNode, completed);
             for (Entry e : batch) {
                 String id = e.heartbeat().nodeId();
                 boolean sameToken = latestPerNode.get(id).heartbeat().tokenHash().equals(e.heartbeat().tokenHash());
@@ -221,10 +238,32 @@ public class HeartbeatBatcher {
                 e.result().complete(new Stored(ok, stored.latest(), stored.interval(), ok ? commands.get(id) : null,
                         unknownOperation));
             }
+            announce(stored.changed(), completed);
         } catch (SQLException | RuntimeException e) {
             // the connection may be what failed: the next batch takes a fresh one from the pool
             closeConnection();
             throw e;
+        }
+    }
+
+    /**
+     * Fires the events of a stored batch, after its heartbeats have their answers. This thread runs no transaction,
+     * so observers are called right here: one that throws must not fail heartbeats that are stored (they answered
+     * 500 when the live-event publisher failed), nor the batch's other events.
+     */
+    private void announce(Set<String> changed, List<SyncEvent> completed) {
+        if (!changed.isEmpty()) {
+            NodesChanged event = new NodesChanged(changed);
+            fireSafely(() -> nodesChanged.fire(event), event);
+        }
+        completed.forEach(event -> fireSafely(() -> syncEvents.fire(event), event));
+    }
+
+    private static void fireSafely(Runnable fire, Object event) {
+        try {
+            fire.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "an observer of " + event + " failed; the heartbeats are stored", e);
         }
     }
 
@@ -336,12 +375,17 @@ public class HeartbeatBatcher {
         }
     }
 
-    /** Ends the operations whose target the nodes now report, and collects (and marks SENT) waiting commands. */
-    private Map<String, SyncCommand> settleOperations(Connection c, Set<String> nodes, Map<String, Entry> reports,
-                                                      List<SyncEvent> completed) throws SQLException {
+    /**
+     * Ends the operations whose target the nodes now report (late too), and collects (and marks SENT) waiting
+     * commands.
+     */
+    private Map<String, SyncCommand> settleOperations(Connection c, Set<String> busy, Set<String> mayEndLate,
+                                                      Map<String, Entry> reports, List<SyncEvent> completed)
+            throws SQLException {
         c.setAutoCommit(false);
         try {
-            Map<String, SyncCommand> commands = settle(c, nodes, reports, completed);
+            Map<String, SyncCommand> commands = busy.isEmpty() ? Map.of() : settle(c, busy, reports, completed);
+            succeedLate(c, mayEndLate, reports, completed);
             c.commit();
             return commands;
         } catch (SQLException | RuntimeException e) {
@@ -357,10 +401,7 @@ public class HeartbeatBatcher {
                                             List<SyncEvent> completed) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         String[] ids = nodes.toArray(String[]::new);
-        String[] codes = new String[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            codes[i] = reports.get(ids[i]).heartbeat().codeVersion();
-        }
+        String[] codes = reportedCodes(ids, reports);
         try (PreparedStatement s = c.prepareStatement(SUCCEED)) {
             s.setTimestamp(1, now);
             s.setTimestamp(2, now);
@@ -391,6 +432,33 @@ public class HeartbeatBatcher {
             }
         }
         return commands;
+    }
+
+    private void succeedLate(Connection c, Set<String> nodes, Map<String, Entry> reports, List<SyncEvent> completed)
+            throws SQLException {
+        Timestamp now = Timestamp.from(clock.instant());
+        String[] ids = nodes.toArray(String[]::new);
+        try (PreparedStatement s = c.prepareStatement(SUCCEED_LATE)) {
+            s.setTimestamp(1, now);
+            s.setTimestamp(2, now);
+            s.setArray(3, c.createArrayOf("text", ids));
+            s.setArray(4, c.createArrayOf("text", reportedCodes(ids, reports)));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (SyncStatus.SUCCEEDED.name().equals(rs.getString(3))) {
+                        completed.add(SyncEvent.of(SyncStatus.SUCCEEDED, rs.getLong(1), rs.getString(2), 100, LATE_MESSAGE));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String[] reportedCodes(String[] ids, Map<String, Entry> reports) {
+        String[] codes = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            codes[i] = reports.get(ids[i]).heartbeat().codeVersion();
+        }
+        return codes;
     }
 
     private static Duration parseInterval(String value) {

@@ -161,12 +161,15 @@ public class SyncOperations {
         return op;
     }
 
-    /** Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). */
+    /**
+     * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
+     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md).
+     */
     public int timeOutStale(Instant before) {
         String message = "no progress reported before the sync timeout";
         @SuppressWarnings("unchecked")
         List<Object[]> ended = em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1,"
-                        + " updated_at = ?1, message = ?2 WHERE status IN " + SyncStatus.ACTIVE_SQL + " AND updated_at < ?3"
+                        + " timed_out_at = ?1, may_succeed_late = true, updated_at = ?1, message = ?2 WHERE status IN " + SyncStatus.ACTIVE_SQL + " AND updated_at < ?3"
                         + " RETURNING id, node_id")
                 .setParameter(1, Timestamp.from(clock.instant()))
                 .setParameter(2, message)

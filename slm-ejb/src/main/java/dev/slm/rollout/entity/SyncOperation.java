@@ -58,6 +58,10 @@ public class SyncOperation {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    /** When it timed out; kept when it succeeds late (then finished_at is when it succeeded). */
+    @Column(name = "timed_out_at", insertable = false, updatable = false)
+    private Instant timedOutAt;
+
     protected SyncOperation() {
     }
 
@@ -89,4 +93,10 @@ public class SyncOperation {
     public Instant createdAt() { return createdAt; }
     public Instant updatedAt() { return updatedAt; }
     public Instant finishedAt() { return finishedAt; }
+    public Instant timedOutAt() { return timedOutAt; }
+
+    /** Succeeded after it had timed out: the node reported the target commit late. */
+    public boolean late() {
+        return status == SyncStatus.SUCCEEDED && timedOutAt != null;
+    }
 }

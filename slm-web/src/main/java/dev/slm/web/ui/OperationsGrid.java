@@ -6,7 +6,9 @@ import dev.slm.rollout.entity.SyncOperation;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Sync operations in a grid: node, status with progress, commits, who, when, the last message. */
+/**
+ * Sync operations in a grid: node, status with progress, commits, who, when it started and ended, the last message.
+ */
 public final class OperationsGrid {
 
     /** How the web app writes an instant. */
@@ -23,7 +25,8 @@ public final class OperationsGrid {
         if (withNode) {
             grid.addColumn(SyncOperation::nodeId).setHeader("Node").setAutoWidth(true);
         }
-        grid.addColumn(o -> o.status().name()).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(o -> o.late() ? o.status().name() + " (late)" : o.status().name()).setHeader("Status")
+                .setAutoWidth(true);
         grid.addComponentColumn(o -> {
             ProgressBar bar = new ProgressBar(0, 100, o.percent() == null ? 0 : o.percent());
             bar.setIndeterminate(o.percent() == null && !o.status().isFinal());
@@ -34,8 +37,18 @@ public final class OperationsGrid {
         grid.addColumn(o -> o.restart() ? o.restartType().name().toLowerCase() : "no restart").setHeader("Restart");
         grid.addColumn(SyncOperation::requestedBy).setHeader("By");
         grid.addColumn(o -> TIME.format(o.createdAt())).setHeader("Started").setAutoWidth(true);
+        grid.addColumn(OperationsGrid::ended).setHeader("Ended").setAutoWidth(true);
         grid.addColumn(o -> o.message() == null ? "" : o.message()).setHeader("Message").setFlexGrow(2);
         grid.setAllRowsVisible(false);
         return grid;
+    }
+
+    /** When it ended; for one that succeeded late, also when it had timed out. */
+    static String ended(SyncOperation o) {
+        if (o.finishedAt() == null) {
+            return "";
+        }
+        String ended = TIME.format(o.finishedAt());
+        return o.late() ? ended + " (timed out " + TIME.format(o.timedOutAt()) + ")" : ended;
     }
 }
