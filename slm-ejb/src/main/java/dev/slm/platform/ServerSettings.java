@@ -21,7 +21,8 @@ public final class ServerSettings {
     /** @return one line per setting whose value cannot be used; empty when all can */
     public static List<String> problems(Function<String, String> settings) {
         List<String> problems = new ArrayList<>();
-        for (String name : List.of("SLM_FETCH_INTERVAL", "SLM_LOGIN_LOCKOUT", "SLM_LOGIN_LOCKOUT_MAX")) {
+        for (String name : List.of("SLM_FETCH_INTERVAL", "SLM_LOGIN_LOCKOUT", "SLM_LOGIN_LOCKOUT_MAX", "SLM_UI_GONE_AFTER",
+                "SLM_ANONYMOUS_SESSION_TIMEOUT")) {
             String value = settings.apply(name);
             if (present(value)) {
                 try {

@@ -21,7 +21,7 @@ public class AnonymousSessions implements HttpSessionListener {
 
     @Override
     public void sessionCreated(HttpSessionEvent event) {
-        event.getSession().setMaxInactiveInterval((int) config.anonymousSessionTimeout().toSeconds());
+        event.getSession().setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE, config.anonymousSessionTimeout().toSeconds()));
     }
 
     /** Called with the session a login has just made the operator's. */
