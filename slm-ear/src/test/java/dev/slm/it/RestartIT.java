@@ -168,6 +168,33 @@ class RestartIT {
         }
     }
 
+    /**
+     * A bad page setting ends the run command with its name. Before, the server started and answered its health check,
+     * and every page then failed (the Vaadin servlet could not start) while each new session kept the container's
+     * timeout.
+     */
+    @Test
+    void aBadPageSettingEndsTheRunCommandNamingIt() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "bad-setting-it-").toAbsolutePath();
+        int port = MicroServer.freePort();
+        Path log = dataDir.resolve("launcher.log");
+        try (TestDatabase db = TestDatabase.create()) {
+            Map<String, String> settings = new HashMap<>(db.serverEnvironment());
+            settings.put("SLM_UI_GONE_AFTER", "abc");
+            Process launcher = startLauncher(dataDir, port, log, settings);
+            try {
+                assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher is still running");
+                assertEquals(1, launcher.exitValue());
+                String text = Files.readString(log);
+                assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
+                        + "SLM_UI_GONE_AFTER must be a duration from 1 s to 24 h"
+                        + " (e.g. 30s, 5m, 1h or PT5M), not 'abc'"), text);
+            } finally {
+                stop(launcher);
+            }
+        }
+    }
+
     private static Process startLauncher(Path dataDir, int port, Path log) throws IOException {
         return startLauncher(dataDir, port, log, Map.of());
     }

@@ -32,6 +32,40 @@ public final class Durations {
         return positive(d, text);
     }
 
+    /**
+     * The setting {@code name}'s duration: {@link #parse}, with the setting's name in the refusal, which also covers what
+     * {@code parse} lets through as other exceptions ({@code P}: a parse error; {@code 9999999999999999h}: an overflow).
+     */
+    public static Duration setting(String name, String text) {
+        try {
+            return parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " must be a duration " + EXAMPLES + ", not '" + text + "'", e);
+        }
+    }
+
+    /** {@link #setting(String, String)} between {@code min} and {@code max}. */
+    public static Duration setting(String name, String text, Duration min, Duration max) {
+        Duration d;
+        try {
+            d = parse(text);
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be a duration from " + describe(min) + " to "
+                    + describe(max) + " " + EXAMPLES + ", not '" + text + "'");
+        }
+        return d;
+    }
+
+    private static final String EXAMPLES = "(e.g. 30s, 5m, 1h or PT5M)";
+
+    private static String describe(Duration d) {
+        long s = d.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + " h" : s % 60 == 0 ? s / 60 + " min" : s + " s";
+    }
+
     private static Duration positive(Duration d, String text) {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException("duration must be positive: '" + text + "'");

@@ -1,6 +1,8 @@
 package dev.slm.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +120,7 @@ public class SlmConfig {
     }
 
     public Duration fetchInterval() {
-        return Durations.parse(fetchInterval);
+        return Durations.setting("SLM_FETCH_INTERVAL", fetchInterval);
     }
 
     /** The most the package cache may hold on disk. */
@@ -147,21 +149,44 @@ public class SlmConfig {
 
     /** The first lockout; each further one of the same key doubles, up to {@link #loginLockoutMax()}. */
     public Duration loginLockout() {
-        return Durations.parse(loginLockout);
+        return Durations.setting("SLM_LOGIN_LOCKOUT", loginLockout);
     }
 
     /** How long a page whose browser has gone (its push connection broken) is kept before it is closed. */
     public Duration uiGoneAfter() {
-        return Durations.parse(uiGoneAfter);
+        return Durations.setting("SLM_UI_GONE_AFTER", uiGoneAfter, Duration.ofSeconds(1), WEB_DURATION_MAX);
     }
 
-    /** How long a web session nobody has logged in with lives without a request. */
+    /**
+     * How long a web session nobody has logged in with lives without a request: whole seconds, at least one (the
+     * container takes 0 s, as 500ms would give, for "never"), and a day at most.
+     */
     public Duration anonymousSessionTimeout() {
-        return Durations.parse(anonymousSessionTimeout);
+        return Durations.setting("SLM_ANONYMOUS_SESSION_TIMEOUT", anonymousSessionTimeout, Duration.ofSeconds(1),
+                WEB_DURATION_MAX);
+    }
+
+    /**
+     * The longest a page or an anonymous session may be kept: far beyond any sensible value, and far below where the
+     * session's int seconds or the sweep's nanoseconds overflow.
+     */
+    private static final Duration WEB_DURATION_MAX = Duration.ofHours(24);
+
+    /**
+     * Reads every duration setting as the server starts, so that a bad one stops it with its name. The web module's
+     * two were read only by the first page (a Vaadin servlet that never started: every page an error) and by each new
+     * session (its timeout left at the container's), while the server answered its health check.
+     */
+    void checkAtStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        fetchInterval();
+        loginLockout();
+        loginLockoutMax();
+        uiGoneAfter();
+        anonymousSessionTimeout();
     }
 
     public Duration loginLockoutMax() {
-        return Durations.parse(loginLockoutMax);
+        return Durations.setting("SLM_LOGIN_LOCKOUT_MAX", loginLockoutMax);
     }
 
     /** The addresses of reverse proxies whose {@code X-Forwarded-For} is believed (comma-separated IP addresses). */

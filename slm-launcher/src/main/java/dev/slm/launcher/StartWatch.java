@@ -20,6 +20,12 @@ final class StartWatch {
     static final String LOAD_FAILED = "Exception while loading the app";
     private static final Pattern READY = Pattern.compile("Payara Micro \\S+ .*ready in ");
     private static final String CAUSED_BY = "Caused by: ";
+    /**
+     * How Payara Micro reports a CDI observer that threw at start-up (a bad setting, see SlmConfig): one line, no
+     * "Caused by", the reason twice ({@code CDI deployment failure:<reason> -- <reason>}).
+     */
+    private static final String DEPLOYMENT_FAILED = "DeploymentException: ";
+    private static final String CDI_FAILURE = "CDI deployment failure:";
     /** After Payara Micro says it is ready, how long the application may take to answer its health check. */
     private static final long ANSWER_AFTER_READY_NANOS = Duration.ofSeconds(20).toNanos();
 
@@ -44,8 +50,14 @@ final class StartWatch {
 
     void inspect(String line, long now) {
         int cause = line.indexOf(CAUSED_BY);
+        int deployment = line.indexOf(DEPLOYMENT_FAILED);
         if (cause >= 0) {
             lastCause = line.substring(cause + CAUSED_BY.length()).trim();
+        } else if (deployment >= 0) {
+            String reason = line.substring(deployment + DEPLOYMENT_FAILED.length());
+            int repeated = reason.indexOf(" -- ");
+            reason = repeated >= 0 ? reason.substring(0, repeated) : reason;
+            lastCause = (reason.startsWith(CDI_FAILURE) ? reason.substring(CDI_FAILURE.length()) : reason).trim();
         }
         if (line.contains(LOAD_FAILED) && failure == null) {
             failure = "the application failed to start" + (lastCause == null ? "" : ": " + lastCause);

@@ -31,6 +31,19 @@ class StartWatchTest {
                 + " at least 12 characters"), watch.failure(0));
     }
 
+    /** A setting refused at start-up (SlmConfig): Payara Micro logs no "Caused by", only its own one-line exception. */
+    @Test
+    void aFailedCdiStartIsReportedWithItsReasonOnce() {
+        StartWatch watch = new StartWatch();
+        String reason = "SLM_UI_GONE_AFTER must be a duration from 1 s to 24 h (e.g. 30s, 5m, 1h or PT5M), not 'abc'";
+        watch.inspect("  Exception during lifecycle processing", 0);
+        watch.inspect("org.glassfish.deployment.common.DeploymentException: CDI deployment failure:" + reason + " -- "
+                + reason, 0);
+        watch.inspect("\tat dev.slm.platform.Durations.setting(Durations.java:57)", 0);
+        watch.inspect(SEVERE + "Exception while loading the app", 0);
+        assertEquals(Optional.of("the application failed to start: " + reason), watch.failure(0));
+    }
+
     @Test
     void aServerThatIsReadyButDoesNotAnswerFailsAfterAGracePeriod() {
         StartWatch watch = new StartWatch();

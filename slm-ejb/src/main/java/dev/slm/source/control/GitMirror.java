@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -35,10 +34,10 @@ public class GitMirror implements AutoCloseable {
 
     public static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final int FETCH_TIMEOUT_S = 120;
-    private static final int CACHE_LIMIT = 10_000;
+    static final int CACHE_LIMIT = 10_000;
 
     private final Repository repository;
-    private final Map<String, Classification> classifications = new ConcurrentHashMap<>();
+    private final ClassificationCache classifications = new ClassificationCache(CACHE_LIMIT);
 
     public GitMirror(Path directory) {
         try {
@@ -105,13 +104,12 @@ public class GitMirror implements AutoCloseable {
         if (reported.equals(latest)) {
             return Classification.UP_TO_DATE;
         }
-        String key = reported + latest;
-        Classification cached = classifications.get(key);
+        Classification cached = classifications.get(reported, latest);
         if (cached != null) {
             return cached;
         }
         Classification computed = compute(reported, latest);
-        remember(key, computed);
+        remember(reported, latest, computed);
         return computed;
     }
 
@@ -127,7 +125,7 @@ public class GitMirror implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         for (String r : new LinkedHashSet<>(reported)) {
             boolean walkless = r == null || latest == null || r.equals(latest);
-            Classification cached = walkless ? null : classifications.get(r + latest);
+            Classification cached = walkless ? null : classifications.get(r, latest);
             if (walkless) {
                 answers.put(r, classify(r, latest));
             } else if (cached != null) {
@@ -141,21 +139,23 @@ public class GitMirror implements AutoCloseable {
             answers.put(missing.get(0), classify(missing.get(0), latest));
         } else if (!missing.isEmpty()) {
             AncestryWalk.classify(repository, missing, latest).forEach((r, c) -> {
-                remember(r + latest, c);
+                remember(r, latest, c);
                 answers.put(r, c);
             });
         }
         return answers;
     }
 
-    private void remember(String key, Classification c) {
+    /** The cached answer, or null. */
+    Classification cached(String reported, String latest) {
+        return classifications.get(reported, latest);
+    }
+
+    private void remember(String reported, String latest, Classification c) {
         if (c.status() == CodeStatus.UNKNOWN) {
             return; // UNKNOWN may turn known after the next fetch, so only settled answers are kept
         }
-        if (classifications.size() > CACHE_LIMIT) {
-            classifications.clear();
-        }
-        classifications.put(key, c);
+        classifications.put(reported, latest, c);
     }
 
     private Classification compute(String reported, String latest) {

@@ -143,6 +143,42 @@ class GitMirrorTest {
         assertEquals(CodeStatus.DIVERGED, mirror.classifyAll(List.of(ahead, diverged), latest).get(ahead).status());
     }
 
+    /**
+     * The cache is full of answers against earlier latest commits when a new one comes: those go, not the answers being
+     * stored for the new one (they used to be cleared along with everything else halfway through a walk's answers, and
+     * each heartbeat batch then walked the history again), nor those against the previous latest commit that heartbeat
+     * batches still classify against until they see the new one.
+     */
+    @Test
+    void aNewLatestCommitsAnswersStayCachedWhateverTheCacheHeldBefore() throws Exception {
+        History h = new History(upstream.getRepository());
+        List<String> commits = new ArrayList<>();
+        String tip = h.commit("root");
+        commits.add(tip);
+        int versions = 1_000;
+        int latestCommits = GitMirror.CACHE_LIMIT / versions + 2;
+        for (int i = 1; i < versions + latestCommits; i++) {
+            tip = h.commit("commit " + i, tip);
+            commits.add(tip);
+        }
+        h.branch("main", tip);
+        fetch();
+        List<String> reported = commits.subList(0, versions);
+        String previous = null;
+        Map<String, Classification> previousAnswers = Map.of();
+        for (String latest : commits.subList(versions, commits.size())) {
+            Map<String, Classification> answers = mirror.classifyAll(reported, latest);
+            for (String v : reported) {
+                assertEquals(answers.get(v), mirror.cached(v, latest), v + " against the latest " + latest);
+                if (previous != null) {
+                    assertEquals(previousAnswers.get(v), mirror.cached(v, previous), v + " against the previous " + previous);
+                }
+            }
+            previous = latest;
+            previousAnswers = answers;
+        }
+    }
+
     /** Commits made directly in the object database: any parents, and commit times one second apart. */
     private static final class History {
         private final org.eclipse.jgit.lib.Repository repo;
