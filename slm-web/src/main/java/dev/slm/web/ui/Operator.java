@@ -16,7 +16,14 @@ public record Operator(String name, Role role) {
     public static Optional<Operator> current() {
         VaadinSession vs = VaadinSession.getCurrent();
         WrappedSession session = vs == null ? null : vs.getSession();
-        if (session == null || !(session.getAttribute(ApiAuthenticationMechanism.SESSION_OPERATOR) instanceof SessionOperator o)) {
+        Object attribute;
+        try {
+            attribute = session == null ? null : session.getAttribute(ApiAuthenticationMechanism.SESSION_OPERATOR);
+        } catch (IllegalStateException invalidated) {
+            // a logout or an expiry ended the HTTP session while an update of its page was already queued: nobody
+            attribute = null;
+        }
+        if (!(attribute instanceof SessionOperator o)) {
             return Optional.empty();
         }
         Role role = Role.VIEWER;
