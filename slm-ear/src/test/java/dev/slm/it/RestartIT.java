@@ -180,7 +180,9 @@ class RestartIT {
         Path log = dataDir.resolve("launcher.log");
         try (TestDatabase db = TestDatabase.create()) {
             Map<String, String> settings = new HashMap<>(db.serverEnvironment());
-            settings.put("SLM_UI_GONE_AFTER", "abc");
+            // a duration in form (the run command's own check passes it, as it refuses 'abc' before the start) that
+            // the server refuses when it starts: the same failure a deployment without the run command gets
+            settings.put("SLM_UI_GONE_AFTER", "100000h");
             Process launcher = startLauncher(dataDir, port, log, settings);
             try {
                 assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher is still running");
@@ -188,7 +190,7 @@ class RestartIT {
                 String text = Files.readString(log);
                 assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
                         + "SLM_UI_GONE_AFTER must be a duration from 1 s to 24 h"
-                        + " (e.g. 30s, 5m, 1h or PT5M), not 'abc'"), text);
+                        + " (e.g. 30s, 5m, 1h or PT5M), not '100000h'"), text);
             } finally {
                 stop(launcher);
             }
