@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,11 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.slm.it.support.Browser;
+import dev.slm.it.support.Heap;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The soak: simulated nodes heartbeating every 10 s (each answers a sync command the way an agent does: progress
@@ -77,11 +74,11 @@ public class SoakBench {
         Heap none = Heap.of(pid);
         List<Browser> ten = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ten.add(Browser.open(base, a[1]));
+            ten.add(openOnNodes(base, a[1]));
         }
         Heap withTen = Heap.of(pid);
         System.out.printf("idle pages: no browser %s; ten browsers on the nodes page %s; one page: %d KiB%n", none, withTen,
-                (withTen.bytes - none.bytes) / 10 / 1024);
+                (withTen.bytes() - none.bytes()) / 10 / 1024);
         ten.forEach(Browser::abandon);
 
         long start = System.nanoTime();
@@ -95,14 +92,14 @@ public class SoakBench {
             long now = System.nanoTime();
             if (now >= nextSample) {
                 Heap h = Heap.of(pid);
-                curve.add(h.bytes >> 20);
+                curve.add(h.mebibytes());
                 List<Long> l = new ArrayList<>();
                 for (Long x; (x = latencies.poll()) != null; ) {
                     l.add(x);
                 }
                 l.sort(Long::compare);
                 System.out.printf("%6d | %19d MiB | %10d | %8d | %11d | %26d | %6d | %19s%n", (now - start) / 60_000_000_000L,
-                        h.bytes >> 20, h.count("com.vaadin.flow.component.UI"),
+                        h.mebibytes(), h.count("com.vaadin.flow.component.UI"),
                         h.count("org.apache.catalina.session.StandardSession"), h.count("com.vaadin.flow.internal.StateNode"),
                         answered.get(), failed.get(), l.isEmpty() ? "-" : Long.toString(l.get((int) (l.size() * 0.99))));
                 nextSample += 60_000_000_000L;
@@ -125,9 +122,9 @@ public class SoakBench {
                 opened++;
                 nextBrowser += browserEvery;
                 try {
-                    Browser b = Browser.open(base, a[1]);
+                    Browser b = openOnNodes(base, a[1]);
                     if (opened % 3 == 0) {
-                        b.driver.get(base + "updates");
+                        b.open("updates");
                     }
                     Thread.sleep(3_000 + random.nextInt(5_000));
                     b.abandon();
@@ -205,6 +202,14 @@ public class SoakBench {
         return r.body();
     }
 
+    /** A headless Chromium (the integration tests' Browser) logged in as admin, its nodes page showing. */
+    static Browser openOnNodes(String base, String password) throws Exception {
+        Browser b = new Browser(URI.create(base), Files.createTempDirectory("soak-browser"));
+        b.login("admin", password);
+        b.await(Duration.ofSeconds(60), d -> !d.findElements(By.cssSelector("#nodes .code-badge")).isEmpty());
+        return b;
+    }
+
     static void git(Path repo, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=b", "-c", "user.email=b@b"));
         cmd.addAll(List.of(args));
@@ -212,74 +217,6 @@ public class SoakBench {
         p.getInputStream().readAllBytes();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("git failed");
-        }
-    }
-
-    /** A headless Chromium logged in on the nodes page; abandoned by killing its processes, as a closed lid would. */
-    record Browser(ChromeDriver driver, Path profile) {
-        static Browser open(String base, String password) throws Exception {
-            Path profile = Files.createTempDirectory("soak-browser");
-            ChromeOptions o = new ChromeOptions();
-            o.setBinary("/usr/bin/chromium");
-            o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--window-size=1440,900", "--user-data-dir=" + profile);
-            ChromeDriver d = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), o);
-            WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60), Duration.ofMillis(100));
-            wait.ignoring(RuntimeException.class);
-            d.get(base + "login");
-            wait.until(x -> x.findElement(By.cssSelector("input[name='username']"))).sendKeys("admin");
-            d.findElement(By.cssSelector("input[name='password']")).sendKeys(password);
-            d.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
-            wait.until(x -> !x.findElements(By.cssSelector("#nodes .code-badge")).isEmpty());
-            return new Browser(d, profile);
-        }
-
-        void abandon() {
-            ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("--user-data-dir=" + profile)).orElse(false))
-                    .forEach(browser -> {
-                        browser.descendants().forEach(ProcessHandle::destroyForcibly);
-                        browser.destroyForcibly();
-                    });
-            try {
-                driver.quit();
-            } catch (RuntimeException expected) {
-                // the driver can only say that its browser is gone
-            }
-        }
-    }
-
-    /** The live heap as jcmd's class histogram reports it, after the full GC the command runs first. */
-    record Heap(long bytes, Map<String, Long> instances) {
-        static Heap of(long pid) throws Exception {
-            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            Map<String, Long> counts = new HashMap<>();
-            long total = -1;
-            for (String line : out.split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 4 && f[0].endsWith(":")) {
-                    counts.merge(f[3], Long.parseLong(f[1]), Long::sum);
-                } else if (f.length == 3 && f[0].equals("Total")) {
-                    total = Long.parseLong(f[2]);
-                }
-            }
-            if (total < 0) {
-                throw new IllegalStateException("no class histogram from " + pid + ": " + out);
-            }
-            return new Heap(total, counts);
-        }
-
-        long count(String cls) {
-            return instances.getOrDefault(cls, 0L);
-        }
-
-        @Override
-        public String toString() {
-            return (bytes >> 20) + " MiB live, " + count("com.vaadin.flow.component.UI") + " pages";
         }
     }
 }

@@ -19,6 +19,7 @@ git -C "$WORK/repo" -c user.name=b -c user.email=b@b commit -qm v0
 BENCH_GIT_URL="$WORK/repo" start_server slm_bench_soak
 machine
 mvn -q -o -pl slm-ear dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-java -cp "$(cat "$WORK/cp.txt")" bench/SoakBench.java "http://127.0.0.1:$PORT/" "$PASSWORD" "$WORK/repo" "$SERVER" \
+# the integration tests' Browser and Heap (slm-ear/target/test-classes) drive the browsers and read the heap
+java -cp "slm-ear/target/test-classes:$(cat "$WORK/cp.txt")" bench/SoakBench.java "http://127.0.0.1:$PORT/" "$PASSWORD" "$WORK/repo" "$SERVER" \
     "$NODES" "$BROWSERS" "$MINUTES" "$SYNC_EVERY" 2>"$WORK/bench.err" || { cat "$WORK/bench.err"; exit 1; }
 grep -c 'SEVERE' "$WORK/server.log" | sed 's/^/SEVERE lines in the server log: /' || true
