@@ -147,25 +147,12 @@ class RestartIT {
     /** A start that fails (here: the configured admin password is too short) ends the command with the cause. */
     @Test
     void aServerThatCannotStartEndsTheRunCommandWithTheCause() throws Exception {
-        Path dataDir = Files.createTempDirectory(Path.of("target"), "failed-start-it-").toAbsolutePath();
-        int port = MicroServer.freePort();
-        Path log = dataDir.resolve("launcher.log");
-        try (TestDatabase db = TestDatabase.create()) {
-            Map<String, String> settings = new HashMap<>(db.serverEnvironment());
-            settings.put("SLM_ADMIN_PASSWORD", "too-short");
-            Process launcher = startLauncher(dataDir, port, log, settings);
-            try {
-                // before: it waited its whole 3 minutes for a health check that never came
-                assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher is still waiting");
-                assertEquals(1, launcher.exitValue());
-                String text = Files.readString(log);
-                assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
-                        + "dev.slm.platform.InvalidInput: password must have at least 12 characters"), text);
-                assertTrue(launcher.toHandle().descendants().noneMatch(ProcessHandle::isAlive), "a child outlived it");
-            } finally {
-                stop(launcher);
-            }
-        }
+        // before: it waited its whole 3 minutes for a health check that never came
+        failedStart("failed-start-it-", "SLM_ADMIN_PASSWORD", "too-short", (launcher, text) -> {
+            assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
+                    + "dev.slm.platform.InvalidInput: password must have at least 12 characters"), text);
+            assertTrue(launcher.toHandle().descendants().noneMatch(ProcessHandle::isAlive), "a child outlived it");
+        });
     }
 
     /**
@@ -175,22 +162,31 @@ class RestartIT {
      */
     @Test
     void aBadPageSettingEndsTheRunCommandNamingIt() throws Exception {
-        Path dataDir = Files.createTempDirectory(Path.of("target"), "bad-setting-it-").toAbsolutePath();
-        int port = MicroServer.freePort();
+        // a duration in form (the run command's own check passes it, as it refuses 'abc' before the start) that
+        // the server refuses when it starts: the same failure a deployment without the run command gets
+        failedStart("bad-setting-it-", "SLM_UI_GONE_AFTER", "100000h", (launcher, text) ->
+                assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
+                        + "SLM_UI_GONE_AFTER must be a duration from 1 s to 24 h"
+                        + " (e.g. 30s, 5m, 1h or PT5M), not '100000h'"), text));
+    }
+
+    /** What a failed start leaves to check: the run command (ended) and everything it printed. */
+    private interface FailedStart {
+        void check(Process launcher, String output) throws Exception;
+    }
+
+    /** Runs the command with one setting more, which must end it with exit code 1 within 90 s; then {@code check}. */
+    private static void failedStart(String dirPrefix, String name, String value, FailedStart check) throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), dirPrefix).toAbsolutePath();
         Path log = dataDir.resolve("launcher.log");
         try (TestDatabase db = TestDatabase.create()) {
             Map<String, String> settings = new HashMap<>(db.serverEnvironment());
-            // a duration in form (the run command's own check passes it, as it refuses 'abc' before the start) that
-            // the server refuses when it starts: the same failure a deployment without the run command gets
-            settings.put("SLM_UI_GONE_AFTER", "100000h");
-            Process launcher = startLauncher(dataDir, port, log, settings);
+            settings.put(name, value);
+            Process launcher = startLauncher(dataDir, MicroServer.freePort(), log, settings);
             try {
                 assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher is still running");
                 assertEquals(1, launcher.exitValue());
-                String text = Files.readString(log);
-                assertTrue(text.contains("slm: the SLM server did not start: the application failed to start: "
-                        + "SLM_UI_GONE_AFTER must be a duration from 1 s to 24 h"
-                        + " (e.g. 30s, 5m, 1h or PT5M), not '100000h'"), text);
+                check.check(launcher, Files.readString(log));
             } finally {
                 stop(launcher);
             }
