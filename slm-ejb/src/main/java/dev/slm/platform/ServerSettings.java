@@ -1,6 +1,5 @@
 package dev.slm.platform;
 
-import dev.slm.source.control.RedactedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.slm.fleet.boundary;
 
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.LatestCommitFetched;
 import dev.slm.source.entity.LatestCommitStored;

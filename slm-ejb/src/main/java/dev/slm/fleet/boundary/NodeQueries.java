@@ -1,6 +1,6 @@
 package dev.slm.fleet.boundary;
 
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;

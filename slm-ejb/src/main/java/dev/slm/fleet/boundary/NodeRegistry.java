@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
 @Stateless
 public class NodeRegistry {
 
+    /** The stored form of a node's token (what a heartbeat's token is compared with). */
+    public static String tokenHash(String token) {
+        return NodeTokens.hash(token);
+    }
+
     public static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     @PersistenceContext

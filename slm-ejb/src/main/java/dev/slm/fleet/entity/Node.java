@@ -1,5 +1,6 @@
 package dev.slm.fleet.entity;
 
+import dev.slm.source.entity.CodeStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -16,7 +17,7 @@ import java.util.List;
 @NamedQuery(name = Node.BY_TOKEN_HASH, query = "SELECT n FROM Node n WHERE n.tokenHash = :hash")
 @NamedQuery(name = Node.ALL, query = "SELECT n FROM Node n ORDER BY n.id")
 @NamedQuery(name = Node.NOT_UP_TO_DATE,
-        query = "SELECT n FROM Node n WHERE n.codeStatus <> dev.slm.fleet.entity.CodeStatus.UP_TO_DATE ORDER BY n.id")
+        query = "SELECT n FROM Node n WHERE n.codeStatus <> dev.slm.source.entity.CodeStatus.UP_TO_DATE ORDER BY n.id")
 @NamedQuery(name = Node.COUNT_BY_STATUS, query = "SELECT n.codeStatus, COUNT(n) FROM Node n GROUP BY n.codeStatus")
 public class Node {
 

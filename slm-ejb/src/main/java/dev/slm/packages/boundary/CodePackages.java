@@ -9,8 +9,8 @@ import dev.slm.packages.control.SigningKey;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.GitMirror;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.entity.CommitInfo;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,7 +73,7 @@ public class CodePackages {
         if (id == null) {
             return Optional.empty();
         }
-        if (!GitMirror.COMMIT_ID.matcher(id).matches()) {
+        if (!CommitInfo.ID.matcher(id).matches()) {
             throw new InvalidInput("version must be a full commit id: 40 lower-case hex digits");
         }
         String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path() + "\n" + PackageBuilder.FORMAT);

@@ -1,7 +1,7 @@
 package dev.slm.packages.boundary;
 
 import dev.slm.packages.control.PackageBuilder;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.LatestCommitChanged;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.entity.TrackedSource;

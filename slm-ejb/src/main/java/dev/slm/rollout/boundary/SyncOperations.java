@@ -14,17 +14,22 @@ import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.entity.TrackedSource;
+import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * The one sync path: every trigger creates operations here, agents' reports move them, the heartbeat ends them.
@@ -34,8 +39,14 @@ import java.util.Optional;
 @Stateless
 public class SyncOperations {
 
+    private static final Logger LOG = Logger.getLogger(SyncOperations.class.getName());
+
     @PersistenceContext
     EntityManager em;
+
+    /** The same connection as the entity manager's within a transaction (the container shares it). */
+    @Resource(lookup = "java:app/jdbc/slm")
+    DataSource dataSource;
 
     @Inject
     Clock clock;
@@ -96,26 +107,18 @@ public class SyncOperations {
                 + " WHERE o.status = dev.slm.rollout.entity.SyncStatus.PENDING", String.class).getResultList();
     }
 
-    /** The command waiting for the node's agent, if any; marks it SENT. */
+    /** The command waiting for the node's agent, if any; marks it SENT (SyncMoves#deliver). */
     public Optional<SyncCommand> claimCommand(String nodeId) {
-        List<SyncOperation> ops = em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node"
-                        + " AND o.status IN (dev.slm.rollout.entity.SyncStatus.PENDING, dev.slm.rollout.entity.SyncStatus.SENT)",
-                        SyncOperation.class)
-                .setParameter("node", nodeId)
-                .getResultList();
-        if (ops.isEmpty()) {
-            return Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            return Optional.ofNullable(SyncMoves.deliver(c, List.of(nodeId), clock.instant()).get(nodeId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the command waiting for " + nodeId, e);
         }
-        SyncOperation op = ops.get(0);
-        em.createNativeQuery("UPDATE sync_operation SET status = 'SENT', updated_at = ?1 WHERE id = ?2 AND status = 'PENDING'")
-                .setParameter(1, Timestamp.from(clock.instant()))
-                .setParameter(2, op.id())
-                .executeUpdate();
-        return Optional.of(new SyncCommand(op.id(), nodeId, op.targetCommit(), op.restart(), op.restartType(), op.createdAt()));
     }
 
     /**
-     * Records a stage the agent reports.
+     * Records a stage the agent reports, when {@link SyncStatus#NEXT} allows it: a stage the operation has passed
+     * (a report that arrives late, or twice) changes nothing and answers the operation as it is.
      *
      * @throws NotFound when the operation is not this node's; Conflict when it has ended; InvalidInput for a bad stage
      */
@@ -136,28 +139,21 @@ public class SyncOperations {
         if (op == null || !op.nodeId().equals(nodeId)) {
             throw new NotFound("node '" + nodeId + "' has no operation " + operationId);
         }
-        Timestamp now = Timestamp.from(clock.instant());
-        int moved = em.createNativeQuery("UPDATE sync_operation SET status = ?1, percent = NULLIF(?2, -1), message = ?3,"
-                        + " updated_at = ?4, finished_at = CASE WHEN ?1 IN ('FAILED', 'ROLLED_BACK') THEN CAST(?4 AS TIMESTAMPTZ) END"
-                        + " WHERE id = ?5 AND status IN " + SyncStatus.ACTIVE_SQL)
-                .setParameter(1, status.name())
-                .setParameter(2, percent == null ? -1 : percent)
-                .setParameter(3, truncate(message))
-                .setParameter(4, now)
-                .setParameter(5, operationId)
-                .executeUpdate();
-        if (moved == 0) {
+        SyncMoves.Reported reported;
+        try (Connection c = dataSource.getConnection()) {
+            reported = SyncMoves.report(c, operationId, status, percent, truncate(message), clock.instant());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the progress of operation " + operationId, e);
+        }
+        if (reported == SyncMoves.Reported.ENDED) {
             throw new Conflict("operation " + operationId + " has ended already");
         }
-        em.createNativeQuery("INSERT INTO sync_progress (operation_id, at, stage, percent, message) VALUES (?1, ?2, ?3, NULLIF(?4, -1), ?5)")
-                .setParameter(1, operationId)
-                .setParameter(2, now)
-                .setParameter(3, status.name())
-                .setParameter(4, percent == null ? -1 : percent)
-                .setParameter(5, truncate(message))
-                .executeUpdate();
         em.refresh(op);
-        events.fire(SyncEvent.of(status, operationId, nodeId, percent, message));
+        if (reported == SyncMoves.Reported.MOVED) {
+            events.fire(SyncEvent.of(status, operationId, nodeId, percent, message));
+        } else {
+            LOG.fine(() -> "operation " + operationId + " is " + op.status() + ": its agent's late report " + status + " changes nothing");
+        }
         return op;
     }
 
@@ -166,18 +162,13 @@ public class SyncOperations {
      * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md).
      */
     public int timeOutStale(Instant before) {
-        String message = "no progress reported before the sync timeout";
-        @SuppressWarnings("unchecked")
-        List<Object[]> ended = em.createNativeQuery("UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?1,"
-                        + " timed_out_at = ?1, may_succeed_late = true, updated_at = ?1, message = ?2 WHERE status IN " + SyncStatus.ACTIVE_SQL + " AND updated_at < ?3"
-                        + " RETURNING id, node_id")
-                .setParameter(1, Timestamp.from(clock.instant()))
-                .setParameter(2, message)
-                .setParameter(3, Timestamp.from(before))
-                .getResultList();
-        for (Object[] row : ended) {
-            events.fire(SyncEvent.of(SyncStatus.TIMED_OUT, ((Number) row[0]).longValue(), (String) row[1], null, message));
+        List<SyncEvent> ended;
+        try (Connection c = dataSource.getConnection()) {
+            ended = SyncMoves.timeOut(c, before, clock.instant());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot end the operations without progress", e);
         }
+        ended.forEach(events::fire);
         return ended.size();
     }
 

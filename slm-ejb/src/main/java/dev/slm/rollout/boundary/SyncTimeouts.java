@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("DatabaseMigrator")
+@DependsOn({"DatabaseMigrator", "SyncLifecycleTable"})
 public class SyncTimeouts {
 
     private static final Logger LOG = Logger.getLogger(SyncTimeouts.class.getName());

@@ -1,6 +1,6 @@
 package dev.slm.source.control;
 
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
 import java.io.IOException;

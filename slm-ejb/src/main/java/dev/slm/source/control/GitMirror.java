@@ -1,6 +1,7 @@
 package dev.slm.source.control;
 
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.platform.RedactedUrl;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import org.eclipse.jgit.transport.RefSpec;
  */
 public class GitMirror implements AutoCloseable {
 
-    public static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final int FETCH_TIMEOUT_S = 120;
     static final int CACHE_LIMIT = 10_000;
 
@@ -82,7 +82,7 @@ public class GitMirror implements AutoCloseable {
     }
 
     public java.util.Optional<CommitInfo> commit(String id) {
-        if (id == null || !COMMIT_ID.matcher(id).matches()) {
+        if (id == null || !CommitInfo.ID.matcher(id).matches()) {
             return java.util.Optional.empty();
         }
         try (RevWalk walk = new RevWalk(repository)) {

@@ -1,6 +1,5 @@
 package dev.slm.source.entity;
 
-import dev.slm.fleet.entity.CodeStatus;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
 import java.nio.charset.StandardCharsets;

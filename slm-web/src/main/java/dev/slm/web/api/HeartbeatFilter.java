@@ -25,7 +25,7 @@ import java.util.List;
  * The heartbeat's own path: {@code POST /api/nodes/{node_id}/heartbeat} is answered here, before JAX-RS, because
  * it is by far the most frequent call and JAX-RS's handling of a request body cost as much as the heartbeat's own
  * work (BENCHMARKS.md). Same validation, same answers and problem bodies as the rest of the API
- * ({@link HeartbeatResource} does the work, {@link JsonBody} reads the body; the JAX-RS mappers give the errors);
+ * ({@link HeartbeatAnswers} does the work, {@link JsonBody} reads the body; the JAX-RS mappers give the errors);
  * every other call passes through. The token is checked before the body is read (a cache in the receiver: no
  * database round trip for a node it knows), so a caller without it cannot make the server read 64 KB.
  */
@@ -36,7 +36,7 @@ public class HeartbeatFilter extends HttpFilter {
     private static final String SUFFIX = "/heartbeat";
 
     @Inject
-    HeartbeatResource heartbeats;
+    HeartbeatAnswers heartbeats;
 
     private final Jsonb json = new JsonbConfigurator().getContext(Object.class);
 
@@ -57,7 +57,7 @@ public class HeartbeatFilter extends HttpFilter {
             JsonBody.requireJson(request.getContentType());
             JsonValue body = JsonBody.parse(JsonBody.read(request.getInputStream(), request.getContentLengthLong(),
                     JsonBody.AGENT_LIMIT));
-            HeartbeatResource.Answer answer = heartbeats.answer(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION), body);
+            HeartbeatAnswers.Answer answer = heartbeats.answer(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION), body);
             byte[] bytes = json.toJson(answer).getBytes(StandardCharsets.UTF_8);
             response.setStatus(200);
             response.setContentType("application/json");

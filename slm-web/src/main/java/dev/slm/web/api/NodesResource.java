@@ -6,7 +6,7 @@ import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.Node;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;

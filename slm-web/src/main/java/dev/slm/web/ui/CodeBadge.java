@@ -2,7 +2,7 @@ package dev.slm.web.ui;
 
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.CommitInfo;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -18,7 +18,7 @@ import dev.slm.fleet.entity.Node;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
@@ -75,7 +75,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         NodeRow n = NodeRow.of(found.get());
         String latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
         Span badge = CodeBadge.of(n);
-        badge.setTitle(CodeBadge.tooltip(n, latest, mirror.get().classify(n.codeVersion(), latest).behind()));
+        badge.setTitle(CodeBadge.tooltip(n, latest, mirror.classify(n.codeVersion(), latest).behind()));
         Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
         sync.setId("detail-sync");
         FormLayout facts = new FormLayout();

@@ -1,7 +1,7 @@
 package dev.slm.web.ui;
 
 import dev.slm.fleet.entity.AgentState;
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import java.time.Instant;
 import java.util.List;

@@ -19,10 +19,10 @@ import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.router.RouteParameters;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
@@ -84,7 +84,7 @@ public class NodesView extends VerticalLayout {
         grid.addColumn(n -> String.join(", ", n.roles())).setHeader("Roles");
         grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
                 .setAutoWidth(true).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
-                        n.codeStatus() == CodeStatus.OUTDATED ? mirror.get().classify(n.codeVersion(), latest).behind() : List.of()));
+                        n.codeStatus() == CodeStatus.OUTDATED ? mirror.classify(n.codeVersion(), latest).behind() : List.of()));
         grid.addComponentColumn(this::syncState).setHeader("Sync").setKey("sync").setWidth("170px").setFlexGrow(0);
         grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
         grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen");

@@ -19,7 +19,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.fleet.entity.CodeStatus;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import dev.slm.packages.boundary.Deployability;
 import dev.slm.rollout.boundary.SyncOperations;

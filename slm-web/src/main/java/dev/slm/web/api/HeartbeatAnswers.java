@@ -1,11 +1,11 @@
 package dev.slm.web.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.slm.fleet.boundary.HeartbeatReceiver;
+import dev.slm.agents.boundary.HeartbeatReceiver;
 import dev.slm.fleet.entity.AgentState;
+import dev.slm.source.entity.CommitInfo;
 import dev.slm.packages.boundary.CodePackages;
 import dev.slm.platform.InvalidInput;
-import dev.slm.source.control.GitMirror;
 import dev.slm.web.api.security.AgentAuthenticated;
 import dev.slm.web.api.security.AgentTokenFilter;
 import jakarta.inject.Inject;
@@ -22,13 +22,12 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The agent's heartbeat (DESIGN.md, agent protocol). Requests reach it through {@link HeartbeatFilter}, which reads
- * the body and writes the answer itself (the hot path skips JAX-RS); the JAX-RS declaration stays as the contract
- * and for any request the filter passes on.
+ * The answer to an agent's heartbeat (docs/protocol.md). Only {@link HeartbeatFilter} calls it: it takes every
+ * {@code POST /api/nodes/<id>/heartbeat}, reads the body and writes the answer itself (the hot path skips JAX-RS,
+ * so there is no JAX-RS route for it).
  */
 @ApplicationScoped
-@Path("nodes/{node_id}/heartbeat")
-public class HeartbeatResource {
+public class HeartbeatAnswers {
 
     @Inject
     HeartbeatReceiver receiver;
@@ -39,17 +38,6 @@ public class HeartbeatResource {
 
     @Inject
     CodePackages packages;
-
-    /** Through JAX-RS the token filter checks the token before the body is read, as {@link HeartbeatFilter} does. */
-    @POST
-    @AgentAuthenticated
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Answer heartbeat(@PathParam("node_id") String nodeId,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body)
-            throws IOException {
-        return answer(nodeId, authorization, body);
-    }
 
     /** Before the body is read. @throws AgentRefused when the token is not this node's */
     void authenticate(String nodeId, String authorization) {
@@ -67,7 +55,7 @@ public class HeartbeatResource {
     static HeartbeatReceiver.Report read(JsonValue body) {
         JsonInput in = JsonInput.of(body);
         String codeVersion = in.string("code_version").orElse(null);
-        if (codeVersion != null && !GitMirror.COMMIT_ID.matcher(codeVersion).matches()) {
+        if (codeVersion != null && !CommitInfo.ID.matcher(codeVersion).matches()) {
             throw new InvalidInput("code_version must be a full commit id: 40 lower-case hex digits");
         }
         String agentVersion = in.string("agent_version").orElse(null);
@@ -79,7 +67,7 @@ public class HeartbeatResource {
         }
         AgentState state = in.enumValue("state", AgentState.class).orElse(AgentState.IDLE);
         List<String> releases = in.strings("releases");
-        if (releases.size() > 50 || releases.stream().anyMatch(r -> !GitMirror.COMMIT_ID.matcher(r).matches())) {
+        if (releases.size() > 50 || releases.stream().anyMatch(r -> !CommitInfo.ID.matcher(r).matches())) {
             throw new InvalidInput("releases must list full commit ids (at most 50)");
         }
         Long operationId = in.longValue("operation_id").orElse(null);

@@ -1,4 +1,4 @@
-package dev.slm.fleet.control;
+package dev.slm.agents.control;
 
 import java.sql.SQLException;
 import java.util.List;

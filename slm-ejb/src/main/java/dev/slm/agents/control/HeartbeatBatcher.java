@@ -1,14 +1,13 @@
-package dev.slm.fleet.control;
+package dev.slm.agents.control;
 
 import dev.slm.fleet.entity.AgentState;
-import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.boundary.SyncMoves;
 import dev.slm.rollout.entity.SyncCommand;
 import dev.slm.rollout.entity.SyncEvent;
-import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.fleet.entity.NodesChanged;
 import jakarta.enterprise.event.Event;
 import dev.slm.source.boundary.SourceStore;
-import dev.slm.source.control.Mirror;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.Classification;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -77,35 +76,6 @@ public class HeartbeatBatcher {
     public record Stored(boolean authenticated, String latestCommit, Duration interval, SyncCommand command,
                          boolean unknownOperation) {
     }
-
-    /** A sync succeeds when, and only when, the node reports the target commit. */
-    private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
-            + " updated_at = ?, finished_at = ?, message = 'the node reports the target commit'"
-            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
-            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.ACTIVE_SQL
-            + " RETURNING o.id, o.node_id";
-    static final String LATE_MESSAGE = "the node reports the target commit, after the sync timeout";
-    /**
-     * A node whose newest operation timed out and that now reports its target: the operation succeeded late, so
-     * history and the node's status agree. The node reporting any other commit than the one it ran before the sync
-     * closes that chance for good (it was given other code meanwhile). One look-up in the (node_id, created_at)
-     * index per node, only for nodes whose commit or status changed or that have an operation in flight.
-     */
-    private static final String SUCCEED_LATE = "UPDATE sync_operation o SET may_succeed_late = false,"
-            + " status = CASE WHEN o.target_commit = v.code THEN 'SUCCEEDED' ELSE o.status END,"
-            + " percent = CASE WHEN o.target_commit = v.code THEN 100 ELSE o.percent END,"
-            + " message = CASE WHEN o.target_commit = v.code THEN '" + LATE_MESSAGE + "' ELSE o.message END,"
-            + " updated_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.updated_at END,"
-            + " finished_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.finished_at END"
-            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
-            + " WHERE o.id = (SELECT l.id FROM sync_operation l WHERE l.node_id = v.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)"
-            + " AND o.status = 'TIMED_OUT' AND o.may_succeed_late AND v.code IS NOT NULL"
-            + " AND (o.target_commit = v.code OR o.from_commit IS DISTINCT FROM v.code)"
-            + " RETURNING o.id, o.node_id, o.status";
-    private static final String COMMANDS = "SELECT id, node_id, target_commit, restart, restart_type, created_at FROM sync_operation"
-            + " WHERE node_id = ANY(?) AND status IN ('PENDING', 'SENT')";
-    private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
-            + " WHERE node_id = ANY(?) AND status = 'PENDING'";
 
     @Resource(lookup = "java:app/jdbc/slm")
     DataSource dataSource;
@@ -186,7 +156,7 @@ public class HeartbeatBatcher {
     }
 
     /**
-     * Every value is validated before it is queued (HeartbeatResource, JsonBody), so a batch should never fail for
+     * Every value is validated before it is queued (HeartbeatAnswers, JsonBody), so a batch should never fail for
      * one row; should one still (a rule we missed), {@link BatchIsolation} stores the batch in halves until only that
      * heartbeat fails: ~2·log2(500) = 18 extra statements for one bad row in a full batch, none while nothing fails.
      */
@@ -399,58 +369,15 @@ public class HeartbeatBatcher {
 
     private Map<String, SyncCommand> settle(Connection c, Set<String> nodes, Map<String, Entry> reports,
                                             List<SyncEvent> completed) throws SQLException {
-        Timestamp now = Timestamp.from(clock.instant());
         String[] ids = nodes.toArray(String[]::new);
-        String[] codes = reportedCodes(ids, reports);
-        try (PreparedStatement s = c.prepareStatement(SUCCEED)) {
-            s.setTimestamp(1, now);
-            s.setTimestamp(2, now);
-            s.setArray(3, c.createArrayOf("text", ids));
-            s.setArray(4, c.createArrayOf("text", codes));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    completed.add(SyncEvent.of(SyncStatus.SUCCEEDED, rs.getLong(1), rs.getString(2), 100,
-                            "the node reports the target commit"));
-                }
-            }
-        }
-        Map<String, SyncCommand> commands = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(COMMANDS)) {
-            s.setArray(1, c.createArrayOf("text", ids));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    commands.put(rs.getString(2), new SyncCommand(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getBoolean(4), RestartType.valueOf(rs.getString(5)), rs.getTimestamp(6).toInstant()));
-                }
-            }
-        }
-        if (!commands.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement(MARK_SENT)) {
-                s.setTimestamp(1, now);
-                s.setArray(2, c.createArrayOf("text", commands.keySet().toArray(String[]::new)));
-                s.executeUpdate();
-            }
-        }
-        return commands;
+        completed.addAll(SyncMoves.succeed(c, ids, reportedCodes(ids, reports), clock.instant()));
+        return SyncMoves.deliver(c, nodes, clock.instant());
     }
 
     private void succeedLate(Connection c, Set<String> nodes, Map<String, Entry> reports, List<SyncEvent> completed)
             throws SQLException {
-        Timestamp now = Timestamp.from(clock.instant());
         String[] ids = nodes.toArray(String[]::new);
-        try (PreparedStatement s = c.prepareStatement(SUCCEED_LATE)) {
-            s.setTimestamp(1, now);
-            s.setTimestamp(2, now);
-            s.setArray(3, c.createArrayOf("text", ids));
-            s.setArray(4, c.createArrayOf("text", reportedCodes(ids, reports)));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    if (SyncStatus.SUCCEEDED.name().equals(rs.getString(3))) {
-                        completed.add(SyncEvent.of(SyncStatus.SUCCEEDED, rs.getLong(1), rs.getString(2), 100, LATE_MESSAGE));
-                    }
-                }
-            }
-        }
+        completed.addAll(SyncMoves.succeedLate(c, ids, reportedCodes(ids, reports), clock.instant()));
     }
 
     private static String[] reportedCodes(String[] ids, Map<String, Entry> reports) {

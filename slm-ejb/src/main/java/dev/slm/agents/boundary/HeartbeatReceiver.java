@@ -1,7 +1,8 @@
-package dev.slm.fleet.boundary;
+package dev.slm.agents.boundary;
 
-import dev.slm.fleet.control.HeartbeatBatcher;
-import dev.slm.fleet.control.NodeTokens;
+import dev.slm.agents.control.HeartbeatBatcher;
+import dev.slm.fleet.boundary.AgentRefused;
+import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.entity.SyncCommand;
@@ -58,7 +59,7 @@ public class HeartbeatReceiver {
         if (token == null || token.isBlank()) {
             throw new AgentRefused(registry.check(nodeId, token), nodeId);
         }
-        String hash = NodeTokens.hash(token);
+        String hash = NodeRegistry.tokenHash(token);
         if (hash.equals(knownTokens.get(nodeId))) {
             return;
         }
@@ -81,7 +82,7 @@ public class HeartbeatReceiver {
         }
         HeartbeatBatcher.Stored stored;
         try {
-            stored = batcher.submit(new HeartbeatBatcher.Pending(nodeId, NodeTokens.hash(token), r.agentVersion(),
+            stored = batcher.submit(new HeartbeatBatcher.Pending(nodeId, NodeRegistry.tokenHash(token), r.agentVersion(),
                     r.codeVersion(), r.hostname(), r.roles(), r.state(), r.operationId(), r.releases())).get(WAIT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

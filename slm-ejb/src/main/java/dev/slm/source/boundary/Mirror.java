@@ -1,6 +1,8 @@
-package dev.slm.source.control;
+package dev.slm.source.boundary;
 
 import dev.slm.platform.SlmConfig;
+import dev.slm.source.control.GitMirror;
+import dev.slm.source.entity.Classification;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +22,14 @@ public class Mirror {
         mirror = new GitMirror(config.dataDir().resolve("mirror.git"));
     }
 
+    /** The mirror itself, for this module's features (fetching, classifying in batches, building packages). */
     public GitMirror get() {
         return mirror;
+    }
+
+    /** Where {@code reported} stands against {@code latest}: its status and the commits it lacks. */
+    public Classification classify(String reported, String latest) {
+        return mirror.classify(reported, latest);
     }
 
     @PreDestroy

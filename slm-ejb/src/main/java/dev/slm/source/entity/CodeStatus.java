@@ -1,4 +1,4 @@
-package dev.slm.fleet.entity;
+package dev.slm.source.entity;
 
 /** Where a node's reported commit stands against the latest commit of the tracked branch. */
 public enum CodeStatus {

@@ -1,4 +1,4 @@
-package dev.slm.source.control;
+package dev.slm.platform;
 
 import java.util.regex.Pattern;
 

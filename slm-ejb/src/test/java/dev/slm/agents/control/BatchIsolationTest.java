@@ -1,4 +1,4 @@
-package dev.slm.fleet.control;
+package dev.slm.agents.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

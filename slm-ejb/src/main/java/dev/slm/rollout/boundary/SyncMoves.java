@@ -1,0 +1,219 @@
+package dev.slm.rollout.boundary;
+
+import static dev.slm.rollout.entity.SyncStatus.SENT;
+import static dev.slm.rollout.entity.SyncStatus.SUCCEEDED;
+import static dev.slm.rollout.entity.SyncStatus.TIMED_OUT;
+
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.SyncCommand;
+import dev.slm.rollout.entity.SyncEvent;
+import dev.slm.rollout.entity.SyncStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every statement that changes an operation's status, and only here. Each is guarded by the states
+ * {@link SyncStatus#NEXT} allows to move to its target, so a duplicate or out-of-order report, a second server
+ * instance or a timer racing a heartbeat matches no row instead of moving an operation backwards; the database's
+ * trigger (db/V7) refuses whatever would still slip past. Plain JDBC on the caller's connection: the heartbeat
+ * writer calls these on its own connection in batches, the EJBs inside their transaction.
+ */
+public final class SyncMoves {
+
+    /** A command waiting for its agent, or sent and not yet started (the answer carrying it may have been lost). */
+    private static final String DELIVERABLE = "SELECT id, node_id, target_commit, restart, restart_type, created_at"
+            + " FROM sync_operation WHERE node_id = ANY(?) AND status IN " + SyncStatus.sql(SyncStatus.DELIVERABLE);
+    private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
+            + " WHERE node_id = ANY(?) AND status IN " + SyncStatus.sqlFrom(SENT, true);
+
+    static final String SUCCEEDED_MESSAGE = "the node reports the target commit";
+    /** A sync succeeds when, and only when, the node reports the target commit. */
+    private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
+            + " updated_at = ?, finished_at = ?, message = '" + SUCCEEDED_MESSAGE + "'"
+            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
+            + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.sqlFrom(SUCCEEDED, true)
+            + " RETURNING o.id, o.node_id";
+
+    public static final String LATE_MESSAGE = "the node reports the target commit, after the sync timeout";
+    /**
+     * A node whose newest operation timed out and that now reports its target: the operation succeeded late, so
+     * history and the node's status agree. The node reporting any other commit than the one it ran before the sync
+     * closes that chance for good (it was given other code meanwhile). One look-up in the (node_id, created_at)
+     * index per node, only for nodes whose commit or status changed or that have an operation in flight.
+     */
+    private static final String SUCCEED_LATE = "UPDATE sync_operation o SET may_succeed_late = false,"
+            + " status = CASE WHEN o.target_commit = v.code THEN 'SUCCEEDED' ELSE o.status END,"
+            + " percent = CASE WHEN o.target_commit = v.code THEN 100 ELSE o.percent END,"
+            + " message = CASE WHEN o.target_commit = v.code THEN '" + LATE_MESSAGE + "' ELSE o.message END,"
+            + " updated_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.updated_at END,"
+            + " finished_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.finished_at END"
+            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
+            + " WHERE o.id = (SELECT l.id FROM sync_operation l WHERE l.node_id = v.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)"
+            + " AND o.status IN " + SyncStatus.sqlFrom(SUCCEEDED, false) + " AND o.may_succeed_late AND v.code IS NOT NULL"
+            + " AND (o.target_commit = v.code OR o.from_commit IS DISTINCT FROM v.code)"
+            + " RETURNING o.id, o.node_id, o.status";
+
+    static final String TIMED_OUT_MESSAGE = "no progress reported before the sync timeout";
+    private static final String TIME_OUT = "UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?,"
+            + " timed_out_at = ?, may_succeed_late = true, updated_at = ?, message = '" + TIMED_OUT_MESSAGE + "'"
+            + " WHERE status IN " + SyncStatus.sqlFrom(TIMED_OUT, true) + " AND updated_at < ?"
+            + " RETURNING id, node_id";
+
+    /** One guarded statement per reportable stage: the states that may move to it. */
+    private static final Map<SyncStatus, String> REPORT = new java.util.EnumMap<>(SyncStatus.class);
+
+    static {
+        for (SyncStatus stage : SyncStatus.REPORTABLE) {
+            REPORT.put(stage, "UPDATE sync_operation SET status = ?, percent = ?, message = ?, updated_at = ?,"
+                    + " finished_at = ? WHERE id = ? AND status IN " + SyncStatus.sqlFrom(stage, true));
+        }
+    }
+
+    private static final String STAGE_LOG = "INSERT INTO sync_progress (operation_id, at, stage, percent, message)"
+            + " VALUES (?, ?, ?, ?, ?)";
+
+    /** What became of a stage an agent reported. */
+    public enum Reported {
+        /** the operation is at that stage now (or further within it), and the report is in its stage log */
+        MOVED,
+        /** a duplicate of a stage the operation has left, or a stage before the one it is at: changes nothing */
+        IGNORED,
+        /** the operation has ended: the report is refused */
+        ENDED
+    }
+
+    private SyncMoves() {
+    }
+
+    /**
+     * The commands waiting for these nodes' agents, marked SENT. A command already SENT is handed out again: the
+     * agent ignores one it has (its state file names the operation), and one it lost is not lost for good.
+     */
+    public static Map<String, SyncCommand> deliver(Connection c, Collection<String> nodes, Instant now) throws SQLException {
+        Map<String, SyncCommand> commands = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(DELIVERABLE)) {
+            s.setArray(1, c.createArrayOf("text", nodes.toArray(String[]::new)));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    commands.put(rs.getString(2), new SyncCommand(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getBoolean(4), RestartType.valueOf(rs.getString(5)), rs.getTimestamp(6).toInstant()));
+                }
+            }
+        }
+        if (!commands.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(MARK_SENT)) {
+                s.setTimestamp(1, Timestamp.from(now));
+                s.setArray(2, c.createArrayOf("text", commands.keySet().toArray(String[]::new)));
+                s.executeUpdate();
+            }
+        }
+        return commands;
+    }
+
+    /** Ends the active operations whose target their node now reports ({@code codes[i]} is {@code nodes[i]}'s). */
+    public static List<SyncEvent> succeed(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
+        List<SyncEvent> completed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SUCCEED)) {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setTimestamp(2, Timestamp.from(now));
+            s.setArray(3, c.createArrayOf("text", nodes));
+            s.setArray(4, c.createArrayOf("text", codes));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    completed.add(SyncEvent.of(SUCCEEDED, rs.getLong(1), rs.getString(2), 100, SUCCEEDED_MESSAGE));
+                }
+            }
+        }
+        return completed;
+    }
+
+    /** Ends late the timed-out operations whose target their node now reports, or closes that chance. */
+    public static List<SyncEvent> succeedLate(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
+        List<SyncEvent> completed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SUCCEED_LATE)) {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setTimestamp(2, Timestamp.from(now));
+            s.setArray(3, c.createArrayOf("text", nodes));
+            s.setArray(4, c.createArrayOf("text", codes));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (SUCCEEDED.name().equals(rs.getString(3))) {
+                        completed.add(SyncEvent.of(SUCCEEDED, rs.getLong(1), rs.getString(2), 100, LATE_MESSAGE));
+                    }
+                }
+            }
+        }
+        return completed;
+    }
+
+    /** Records a stage the agent reported, if the table allows the move; {@code stage} is one of REPORTABLE. */
+    public static Reported report(Connection c, long operation, SyncStatus stage, Integer percent, String message,
+                                  Instant now) throws SQLException {
+        String statement = REPORT.get(stage);
+        if (statement == null) {
+            throw new IllegalArgumentException(stage + " is not a stage an agent reports");
+        }
+        Timestamp at = Timestamp.from(now);
+        int moved;
+        try (PreparedStatement s = c.prepareStatement(statement)) {
+            s.setString(1, stage.name());
+            s.setObject(2, percent, java.sql.Types.INTEGER);
+            s.setString(3, message);
+            s.setTimestamp(4, at);
+            s.setTimestamp(5, stage.isFinal() ? at : null);
+            s.setLong(6, operation);
+            moved = s.executeUpdate();
+        }
+        if (moved == 0) {
+            return status(c, operation).isFinal() ? Reported.ENDED : Reported.IGNORED;
+        }
+        try (PreparedStatement s = c.prepareStatement(STAGE_LOG)) {
+            s.setLong(1, operation);
+            s.setTimestamp(2, at);
+            s.setString(3, stage.name());
+            s.setObject(4, percent, java.sql.Types.INTEGER);
+            s.setString(5, message);
+            s.executeUpdate();
+        }
+        return Reported.MOVED;
+    }
+
+    /** Ends as TIMED_OUT every active operation without progress since {@code before}. */
+    public static List<SyncEvent> timeOut(Connection c, Instant before, Instant now) throws SQLException {
+        List<SyncEvent> ended = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(TIME_OUT)) {
+            Timestamp at = Timestamp.from(now);
+            s.setTimestamp(1, at);
+            s.setTimestamp(2, at);
+            s.setTimestamp(3, at);
+            s.setTimestamp(4, Timestamp.from(before));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ended.add(SyncEvent.of(TIMED_OUT, rs.getLong(1), rs.getString(2), null, TIMED_OUT_MESSAGE));
+                }
+            }
+        }
+        return ended;
+    }
+
+    private static SyncStatus status(Connection c, long operation) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT status FROM sync_operation WHERE id = ?")) {
+            s.setLong(1, operation);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("operation " + operation + " does not exist");
+                }
+                return SyncStatus.valueOf(rs.getString(1));
+            }
+        }
+    }
+}
