@@ -284,7 +284,7 @@ public class HeartbeatBatcher {
         // known answers come from the cache (a new latest commit's were put there before it was stored); versions
         // not seen before — a restarted server's first batches — are classified together in one walk, not one each
         Map<String, Classification> answers =
-                mirror.get().classifyAll(rows.stream().map(Pending::codeVersion).toList(), expected);
+                mirror.classifyAll(rows.stream().map(Pending::codeVersion).toList(), expected);
         for (int i = 0; i < n; i++) {
             Pending p = rows.get(i);
             Classification cl = answers.get(p.codeVersion());

@@ -67,7 +67,7 @@ public class CodeStatusRecalculation {
 
     void classifyBeforeStored(@Observes LatestCommitFetched fetched) {
         try (Connection c = dataSource.getConnection()) {
-            mirror.get().classifyAll(versions(c), fetched.latest());
+            mirror.classifyAll(versions(c), fetched.latest());
         } catch (SQLException e) {
             // only a head start: what is not classified now is classified after the commit is stored
             LOG.log(Level.WARNING, "cannot read the nodes' versions before storing " + fetched.latest(), e);
@@ -81,7 +81,7 @@ public class CodeStatusRecalculation {
             // every version, not only the stale nodes': after a restart this fills the cache heartbeats classify from
             Set<String> versions = new HashSet<>(versions(c));
             stale.forEach(n -> versions.add(n.version()));
-            Map<String, Classification> answers = mirror.get().classifyAll(versions, latest);
+            Map<String, Classification> answers = mirror.classifyAll(versions, latest);
             for (int from = 0; from < stale.size(); from += CHUNK) {
                 if (!store(c, stale.subList(from, Math.min(from + CHUNK, stale.size())), answers, latest)) {
                     LOG.fine(() -> "a newer latest commit than " + latest + " was stored: its recalculation follows");

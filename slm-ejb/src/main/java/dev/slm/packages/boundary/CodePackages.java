@@ -79,7 +79,7 @@ public class CodePackages {
         String cacheKey = id + "-" + fingerprint(s.branch() + "\n" + s.path() + "\n" + PackageBuilder.FORMAT);
         try {
             PackageCache.CachedPackage p = cache.get(cacheKey,
-                    out -> PackageBuilder.write(mirror.get().repository(), id, s.branch(), s.path(), out));
+                    out -> PackageBuilder.write(mirror.repository(), id, s.branch(), s.path(), out));
             PackageManifest manifest = new PackageManifest(id, s.branch(), PackageBuilder.normalise(s.path()),
                     p.sha256(), p.size(), p.unpackedSize());
             return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(),
@@ -96,8 +96,20 @@ public class CodePackages {
     public record CommandGrant(String signedCommand, String signature) {
     }
 
-    public CommandGrant sign(SignedCommand command) {
+    /** Signs what the agent relies on: the command as it goes out, and the manifest of the package it names. */
+    public CommandGrant sign(String nodeId, long operationId, java.time.Instant issuedAt, String target, String restart,
+                             SignedPackage p) {
+        SignedCommand command = new SignedCommand(nodeId, operationId, issuedAt, target, restart,
+                sha256(Base64.getDecoder().decode(p.manifest())));
         return new CommandGrant(Base64.getEncoder().encodeToString(command.canonicalBytes()), key.sign(command));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String publicKeyBase64() {

@@ -90,7 +90,7 @@ public class Deployability {
         }
         Verdict v;
         try {
-            Optional<String> refusal = PackageBuilder.refusal(mirror.get().repository(), commit, branch, path);
+            Optional<String> refusal = PackageBuilder.refusal(mirror.repository(), commit, branch, path);
             v = new Verdict(commit, refusal.isEmpty(), refusal.orElse(null));
         } catch (IOException | RuntimeException e) {
             LOG.log(e instanceof PackageBuilder.MissingCommit ? Level.FINE : Level.WARNING,

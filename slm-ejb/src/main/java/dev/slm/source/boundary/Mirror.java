@@ -22,9 +22,19 @@ public class Mirror {
         mirror = new GitMirror(config.dataDir().resolve("mirror.git"));
     }
 
-    /** The mirror itself, for this module's features (fetching, classifying in batches, building packages). */
+    /** The mirror itself: for the source feature only (fetching); others use the methods below. */
     public GitMirror get() {
         return mirror;
+    }
+
+    /** The repository, to read commits and trees from (packages are built from it). */
+    public org.eclipse.jgit.lib.Repository repository() {
+        return mirror.repository();
+    }
+
+    /** Every distinct reported commit classified against {@code latest}, in one walk (GitMirror#classifyAll). */
+    public java.util.Map<String, Classification> classifyAll(java.util.Collection<String> reported, String latest) {
+        return mirror.classifyAll(reported, latest);
     }
 
     /** Where {@code reported} stands against {@code latest}: its status and the commits it lacks. */

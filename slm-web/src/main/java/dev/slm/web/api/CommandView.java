@@ -22,20 +22,12 @@ public record CommandView(String type, long operationId, String targetVersion, S
     static CommandView of(SyncCommand c, CodePackages packages) throws IOException {
         CodePackages.SignedPackage p = packages.forCommit(java.util.Optional.of(c.targetCommit())).orElse(null);
         String restart = c.effectiveRestart().name().toLowerCase();
-        CodePackages.CommandGrant grant = p == null ? null : packages.sign(new SignedCommand(c.nodeId(),
-                c.operationId(), c.createdAt(), c.targetCommit(), restart, sha256(Base64.getDecoder().decode(p.manifest()))));
+        CodePackages.CommandGrant grant = p == null ? null : packages.sign(c.nodeId(), c.operationId(),
+                c.createdAt(), c.targetCommit(), restart, p);
         return new CommandView("sync", c.operationId(), c.targetCommit(), restart,
                 "/api/nodes/" + c.nodeId() + "/code-package?version=" + c.targetCommit(),
                 p == null ? null : p.manifest(), p == null ? null : p.manifestSignature(),
                 grant == null ? null : grant.signedCommand(), grant == null ? null : grant.signature(),
                 p == null ? null : p.sha256(), p == null ? null : p.legacySignature());
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

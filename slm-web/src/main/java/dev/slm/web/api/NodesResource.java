@@ -98,7 +98,7 @@ public class NodesResource {
             return NodeView.of(n, online, List.of());
         }
         String latest = source.current().map(TrackedSource::latestCommit).orElse(null);
-        return NodeView.of(n, online, mirror.get().classify(n.codeVersion(), latest).behind());
+        return NodeView.of(n, online, mirror.classify(n.codeVersion(), latest).behind());
     }
 
     static Response notFound(String id) {
