@@ -119,7 +119,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
             }
         };
@@ -139,7 +139,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
             }
         };
@@ -203,7 +203,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
                 if (killAtStage != null && message != null
                         && message.equals(killAtStage.toLowerCase().replace('_', ' '))) {
