@@ -87,11 +87,6 @@ public final class SelfServiceController implements ServiceController {
         exit.run();
     }
 
-    @Override
-    public boolean isRunning() {
-        return true;
-    }
-
     /** The new release is healthy: the launcher stops counting its starts. */
     public void confirm() throws IOException {
         Files.deleteIfExists(installDir.resolve(TRIAL));

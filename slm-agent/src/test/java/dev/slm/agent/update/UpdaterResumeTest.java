@@ -184,11 +184,6 @@ class UpdaterResumeTest {
             public void start() {
                 serviceLog.add("start");
             }
-
-            @Override
-            public boolean isRunning() {
-                return true;
-            }
         };
         return new Updater.Settings(java.net.URI.create("http://127.0.0.1:1/"), TestPackages.NODE, tmp.resolve("state"), releases,
                 new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
