@@ -26,7 +26,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The agent's side of the protocol in DESIGN.md: JSON over HTTP(S) with the node's bearer token. */
+/** The agent's side of the protocol in docs/protocol.md: JSON over HTTP(S) with the node's bearer token. */
 public class ServerClient implements dev.slm.agent.update.Updater.Server {
 
     /**
