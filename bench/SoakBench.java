@@ -36,7 +36,7 @@ public class SoakBench {
     /** HTTP/1.1, as the agent speaks it (see ServerClient: Payara kept every stream of a cleartext HTTP/2 upgrade). */
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    static final Pattern COMMAND = Pattern.compile("\"operation_id\":(\\d+).*?\"target_version\":\"([0-9a-f]{40})\"");
+    static final Pattern COMMAND = Pattern.compile("\"operation_id\":(\\d+).*?\"target_commit\":\"([0-9a-f]{40})\"");
 
     static String base, admin;
     static final AtomicLong answered = new AtomicLong(), failed = new AtomicLong();

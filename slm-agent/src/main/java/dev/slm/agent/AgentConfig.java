@@ -112,7 +112,7 @@ public record AgentConfig(URI serverUrl, String nodeId, Path tokenFile, Path sta
     }
 
     public Path versionFile() {
-        return stateDir.resolve("version.json");
+        return stateDir.resolve(VersionFile.NAME);
     }
 
     public static String agentVersion() {

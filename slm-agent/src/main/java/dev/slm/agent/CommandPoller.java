@@ -18,21 +18,20 @@ final class CommandPoller implements Runnable {
 
     @Override
     public void run() {
-        long backoffMs = 1_000;
+        Backoff backoff = new Backoff();
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 server.pollCommand(WAIT_S).ifPresent(updates::offer);
-                backoffMs = 1_000;
+                backoff.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 LOG.fine(() -> "long-poll failed: " + e.getMessage());
                 try {
-                    Thread.sleep(backoffMs);
+                    Thread.sleep(backoff.failed().toMillis());
                 } catch (InterruptedException stop) {
                     return;
                 }
-                backoffMs = Math.min(backoffMs * 2, 60_000);
             }
         }
     }

@@ -9,14 +9,12 @@ import java.util.logging.Logger;
 
 /**
  * Heartbeats at the interval the server gives, with ±10 % jitter so a fleet restarted together spreads out.
- * When the server cannot be reached it retries with exponential backoff capped at {@link #MAX_BACKOFF}.
+ * When the server cannot be reached it retries after a {@link Backoff}.
  * Nothing the server or the disk says ends the loop; only {@link #stop()} does.
  */
 public class HeartbeatLoop implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(HeartbeatLoop.class.getName());
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final AgentConfig config;
     private final ServerClient server;
@@ -24,8 +22,7 @@ public class HeartbeatLoop implements Runnable {
     private UpdateWorker updates;
     private final String agentVersion = AgentConfig.agentVersion();
     private volatile boolean running = true;
-    private Duration interval = Duration.ofSeconds(30);
-    private int failures;
+    private final Backoff backoff = new Backoff();
 
     public HeartbeatLoop(AgentConfig config, ServerClient server) {
         this.config = config;
@@ -64,31 +61,30 @@ public class HeartbeatLoop implements Runnable {
             Optional<String> commit = readCommit();
             Long operation = updates == null ? null : updates.runningOperation();
             ServerClient.Reply reply = server.heartbeat(new ServerClient.Heartbeat(
-                    agentVersion, commit, config.hostname(), config.roles(), operation == null ? "IDLE" : "APPLYING",
+                    agentVersion, commit, config.hostname(), config.roles(), operation == null ? AgentState.IDLE : AgentState.APPLYING,
                     operation, updates == null ? java.util.List.of() : updates.releases()));
             if (updates != null) {
                 reply.command().ifPresent(updates::offer);
             }
-            if (failures > 0) {
-                LOG.info("server reachable again after " + failures + " failed heartbeat(s)");
+            if (backoff.failures() > 0) {
+                LOG.info("server reachable again after " + backoff.failures() + " failed heartbeat(s)");
             }
-            failures = 0;
-            interval = reply.heartbeatInterval();
+            backoff.succeeded();
             LOG.fine(() -> "heartbeat ok; update available: " + reply.updateAvailable());
-            return jittered(interval);
+            return jittered(reply.heartbeatInterval());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
             return Duration.ZERO;
         } catch (ServerClient.Refused e) {
-            failures++;
-            LOG.warning("heartbeat refused: " + e.getMessage() + "; retrying in " + backoff().toSeconds() + " s");
-            return backoff();
+            Duration next = backoff.failed();
+            LOG.warning("heartbeat refused: " + e.getMessage() + "; retrying in " + next.toSeconds() + " s");
+            return next;
         } catch (IOException | RuntimeException e) {
-            failures++;
-            Duration next = backoff();
-            LOG.log(failures == 1 ? Level.WARNING : Level.INFO, "server " + config.serverUrl()
-                    + " unreachable (" + describe(e) + "); attempt " + failures + ", next in " + next.toSeconds() + " s");
+            Duration next = backoff.failed();
+            LOG.log(backoff.failures() == 1 ? Level.WARNING : Level.INFO, "server " + config.serverUrl()
+                    + " unreachable (" + describe(e) + "); attempt " + backoff.failures() + ", next in "
+                    + next.toSeconds() + " s");
             return next;
         }
     }
@@ -100,11 +96,6 @@ public class HeartbeatLoop implements Runnable {
             LOG.warning("cannot read the deployed version: " + e.getMessage() + "; reporting none");
             return Optional.empty();
         }
-    }
-
-    Duration backoff() {
-        long seconds = FIRST_BACKOFF.toSeconds() << Math.min(failures - 1, 16);
-        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
     }
 
     static Duration jittered(Duration d) {

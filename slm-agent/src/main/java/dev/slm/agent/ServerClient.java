@@ -9,6 +9,8 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import dev.slm.agent.update.Command;
+import dev.slm.agent.update.ReportedStage;
+import dev.slm.agent.update.Restart;
 import dev.slm.agent.update.Updater;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The agent's side of the protocol in DESIGN.md: JSON over HTTP(S) with the node's bearer token. */
+/** The agent's side of the protocol in docs/protocol.md: JSON over HTTP(S) with the node's bearer token. */
 public class ServerClient implements dev.slm.agent.update.Updater.Server {
 
     /**
@@ -32,6 +34,10 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
      * not read into memory, where an endless answer would end the heartbeat thread with an OutOfMemoryError.
      */
     static final int MAX_ANSWER = 1024 * 1024;
+    /** The heartbeat interval when the server's answer names none ({@code heartbeat_interval_s}). */
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+    /** How long a heartbeat or a progress report may take in all. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final AgentConfig config;
     private final HttpClient http;
@@ -47,7 +53,7 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
     }
 
     public record Heartbeat(String agentVersion, Optional<String> codeVersion, String hostname,
-                            java.util.List<String> roles, String state, Long operationId,
+                            java.util.List<String> roles, AgentState state, Long operationId,
                             java.util.List<String> releases) {
     }
 
@@ -75,20 +81,20 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 .add("hostname", hb.hostname())
                 .add("roles", roles)
                 .add("releases", releases)
-                .add("state", hb.state());
+                .add("state", hb.state().name());
         if (hb.operationId() != null) {
             body.add("operation_id", hb.operationId());
         }
         hb.codeVersion().ifPresentOrElse(c -> body.add("code_version", c), () -> body.addNull("code_version"));
         URI uri = config.serverUrl().resolve("api/nodes/" + config.nodeId() + "/heartbeat");
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
+                .timeout(CALL_TIMEOUT)
                 .header("Authorization", "Bearer " + config.token())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.build().toString()))
                 .build();
-        Answer response = send(request, Duration.ofSeconds(30));
+        Answer response = send(request, CALL_TIMEOUT);
         JsonObject answer = parse(response.body());
         if (response.statusCode() / 100 != 2) {
             throw new Refused(response.statusCode(), answer != null && answer.get("detail") instanceof JsonString d
@@ -97,7 +103,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
         if (answer == null) {
             throw new IOException("the server's answer is not a JSON object: " + abbreviate(response.body()));
         }
-        long interval = answer.get("heartbeat_interval_s") instanceof JsonNumber n ? n.longValue() : 30;
+        long interval = answer.get("heartbeat_interval_s") instanceof JsonNumber n ? n.longValue()
+                : DEFAULT_INTERVAL.toSeconds();
         return new Reply(answer.getBoolean("update_available", false),
                 answer.get("latest_version") instanceof JsonString s ? s.getString() : null,
                 Duration.ofSeconds(Math.max(1, Math.min(interval, 3600))), command(answer));
@@ -236,8 +243,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
     }
 
     /** Reports a stage of an update; a report that cannot be delivered is logged, never fatal. */
-    public void report(long operationId, String stage, Integer percent, String message) {
-        JsonObjectBuilder body = Json.createObjectBuilder().add("stage", stage);
+    public void report(long operationId, ReportedStage stage, Integer percent, String message) {
+        JsonObjectBuilder body = Json.createObjectBuilder().add("stage", stage.name());
         if (percent != null) {
             body.add("percent", percent);
         }
@@ -247,10 +254,10 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
         try {
             HttpRequest request = authorized(config.serverUrl().resolve(
                     "api/nodes/" + config.nodeId() + "/operations/" + operationId + "/progress"))
-                    .timeout(Duration.ofSeconds(30))
+                    .timeout(CALL_TIMEOUT)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.build().toString())).build();
-            Answer r = send(request, Duration.ofSeconds(30));
+            Answer r = send(request, CALL_TIMEOUT);
             if (r.statusCode() / 100 != 2) {
                 java.util.logging.Logger.getLogger(ServerClient.class.getName())
                         .warning("progress report " + stage + " refused: " + r.statusCode() + " " + abbreviate(r.body()));
@@ -303,8 +310,8 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                     .warning("ignored a sync command without a valid operation_id: " + abbreviate(c.toString()));
             return Optional.empty();
         }
-        String restart = c.containsKey("restart") ? text(c, "restart") : "graceful";
-        return Optional.of(new Command(id, text(c, "target_version"), restart, text(c, "package_url"),
+        String restart = c.containsKey("restart") ? text(c, "restart") : Restart.DEFAULT.wire();
+        return Optional.of(new Command(id, text(c, "target_commit"), restart, text(c, "package_url"),
                 text(c, "manifest"), text(c, "manifest_signature"), text(c, "signed_command"),
                 text(c, "command_signature")));
     }

@@ -1,6 +1,7 @@
 package dev.slm.agent;
 
 import dev.slm.agent.update.Command;
+import dev.slm.agent.update.ReportedStage;
 import dev.slm.agent.update.Updater;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class UpdateWorker {
             return;
         }
         if (updater.isEmpty()) {
-            server.report(command.operationId(), "FAILED", null,
+            server.report(command.operationId(), ReportedStage.FAILED, null,
                     "updates are not configured on this node (install.dir and signing.key)");
             return;
         }

@@ -32,7 +32,7 @@ class HeartbeatLoopTest {
         for (int i = 0; i < 10; i++) {
             loop.beatOnce();
         }
-        assertEquals(HeartbeatLoop.MAX_BACKOFF, loop.beatOnce());
+        assertEquals(Backoff.MAX, loop.beatOnce());
     }
 
     @Test

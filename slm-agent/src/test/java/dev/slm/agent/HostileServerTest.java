@@ -97,10 +97,10 @@ class HostileServerTest {
         for (String target : List.of("../../../etc", "/etc", "", "HEAD", "AB12".repeat(10), NEW.substring(1), NEW + "2",
                 NEW + "\n", "..", NEW.substring(0, 39) + "/", "2".repeat(63))) {
             a.add(new Attack("target " + Command.class.getSimpleName() + " " + target.replace("\n", "\\n"),
-                    "target_version must be a full commit id", (t, c) -> c.put("target_version", target)));
+                    "target_commit must be a full commit id", (t, c) -> c.put("target_commit", target)));
         }
-        a.add(new Attack("target missing", "target_version must be a full commit id", (t, c) -> c.remove("target_version")));
-        a.add(new Attack("target a number", "target_version must be a full commit id", (t, c) -> c.put("target_version", 42L)));
+        a.add(new Attack("target missing", "target_commit must be a full commit id", (t, c) -> c.remove("target_commit")));
+        a.add(new Attack("target a number", "target_commit must be a full commit id", (t, c) -> c.put("target_commit", 42L)));
         a.add(new Attack("restart unknown", "restart must be one of", (t, c) -> c.put("restart", "reboot")));
         a.add(new Attack("restart a number", "restart must be one of", (t, c) -> c.put("restart", 1L)));
         // the package URL carries the token
@@ -125,7 +125,7 @@ class HostileServerTest {
         a.add(new Attack("restart changed after signing", "not the one the server signed",
                 (t, c) -> c.put("_after", Map.of("restart", "manual"))));
         a.add(new Attack("target changed after signing", "not the one the server signed", (t, c) -> {
-            c.put("_after", Map.of("target_version", "3".repeat(40)));
+            c.put("_after", Map.of("target_commit", "3".repeat(40)));
         }));
         a.add(new Attack("manifest swapped after signing", "not the one the server signed", (t, c) -> {
             byte[] other = TestPackages.manifest(1, NEW, "0".repeat(64), 10, 10240);
@@ -283,7 +283,7 @@ class HostileServerTest {
         UpdateWorker worker = new UpdateWorker(Optional.of(updater), client, ended::release);
         try {
             Map<String, Object> bogus = validCommand(4_000_000_000_000_000_000L, NEW);
-            bogus.put("target_version", "HEAD");
+            bogus.put("target_commit", "HEAD");
             worker.offer(ServerClient.command(wrapped(bogus)).orElseThrow());
             served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
             worker.offer(ServerClient.command(wrapped(validCommand(2, NEW))).orElseThrow());
@@ -416,7 +416,7 @@ class HostileServerTest {
 
     private void heartbeatAndRun() throws Exception {
         ServerClient.Reply reply = client.heartbeat(new ServerClient.Heartbeat("test", Optional.empty(), "host",
-                List.of(), "IDLE", null, List.of()));
+                List.of(), AgentState.IDLE, null, List.of()));
         reply.command().ifPresent(c -> {
             try {
                 updater.start(c);
@@ -475,7 +475,7 @@ class HostileServerTest {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", "sync");
         c.put("operation_id", id);
-        c.put("target_version", commit);
+        c.put("target_commit", commit);
         c.put("restart", "immediate");
         c.put("package_url", "/api/nodes/" + NODE + "/code-package?version=" + commit);
         sign(c, TestPackages.manifest(commit, packageFile()));
@@ -511,7 +511,7 @@ class HostileServerTest {
         Map<String, Object> after = (Map<String, Object>) c.remove("_after");
         if (!c.containsKey("signed_command") && c.get("operation_id") instanceof Long id) {
             byte[] signed = TestPackages.signedCommand(node == null ? NODE : node, id,
-                    issued == null ? Instant.now() : issued, String.valueOf(c.get("target_version")),
+                    issued == null ? Instant.now() : issued, String.valueOf(c.get("target_commit")),
                     String.valueOf(c.get("restart")), base64(c.get("manifest")));
             c.put("signed_command", Base64.getEncoder().encodeToString(signed));
             c.put("command_signature", TestPackages.sign(signer == null ? key : signer, signed));

@@ -136,6 +136,6 @@ class ServerAnswersTest {
     }
 
     private void heartbeat() throws Exception {
-        client.heartbeat(new ServerClient.Heartbeat("test", Optional.empty(), "host", List.of(), "IDLE", null, List.of()));
+        client.heartbeat(new ServerClient.Heartbeat("test", Optional.empty(), "host", List.of(), AgentState.IDLE, null, List.of()));
     }
 }

@@ -62,7 +62,7 @@ class SyncIT {
         assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "delivered within 2 s");
         JsonObject command = delivered.json().getJsonObject("command");
         assertEquals(id, command.getJsonNumber("operation_id").longValue());
-        assertEquals(second, command.getString("target_version"));
+        assertEquals(second, command.getString("target_commit"));
         assertEquals("graceful", command.getString("restart"));
         assertEquals(64, command.getString("sha256").length());
         assertFalse(command.getString("signature").isBlank());

@@ -3,7 +3,6 @@ package dev.slm.agent.update;
 import java.net.URI;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,12 +17,11 @@ import java.util.regex.Pattern;
  *                          restart and manifest, so that no command can be replayed or altered (docs/protocol.md)
  * @param commandSignature  base64 of the server's Ed25519 signature over those bytes
  */
-public record Command(long operationId, String targetVersion, String restart, String packageUrl, String manifest,
+public record Command(long operationId, String targetCommit, String restart, String packageUrl, String manifest,
                       String manifestSignature, String signedCommand, String commandSignature) {
 
     /** A full commit id: SHA-1 (40) or SHA-256 (64) lower-case hex, nothing else ever becomes a release's name. */
     public static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
-    public static final Set<String> RESTARTS = Set.of("immediate", "graceful", "manual");
     /** A manifest is about 300 bytes; anything far larger is not one. */
     private static final int MAX_ENCODED = 8 * 1024;
 
@@ -32,12 +30,12 @@ public record Command(long operationId, String targetVersion, String restart, St
         if (operationId <= 0) {
             return Optional.of("operation_id must be a positive number, not " + operationId);
         }
-        if (targetVersion == null || !COMMIT_ID.matcher(targetVersion).matches()) {
-            return Optional.of("target_version must be a full commit id (40 or 64 lower-case hex digits), not "
-                    + quote(targetVersion));
+        if (targetCommit == null || !COMMIT_ID.matcher(targetCommit).matches()) {
+            return Optional.of("target_commit must be a full commit id (40 or 64 lower-case hex digits), not "
+                    + quote(targetCommit));
         }
-        if (restart == null || !RESTARTS.contains(restart)) {
-            return Optional.of("restart must be one of immediate, graceful, manual, not " + quote(restart));
+        if (Restart.fromWire(restart).isEmpty()) {
+            return Optional.of("restart must be one of " + Restart.ALLOWED + ", not " + quote(restart));
         }
         Optional<String> url = urlProblem(serverUrl);
         if (url.isPresent()) {
@@ -52,6 +50,11 @@ public record Command(long operationId, String targetVersion, String restart, St
                     + " the server is older than this agent or the command was altered");
         }
         return Optional.empty();
+    }
+
+    /** The restart, once {@link #problem} has found {@code restart} to be one. */
+    public Restart restartType() {
+        return Restart.fromWire(restart).orElseThrow(() -> new IllegalStateException("unchecked restart " + quote(restart)));
     }
 
     /**

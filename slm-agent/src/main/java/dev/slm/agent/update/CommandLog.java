@@ -10,7 +10,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,9 +63,8 @@ final class CommandLog {
         List<Taken> kept = taken.subList(Math.max(0, taken.size() - KEEP), taken.size());
         JsonArrayBuilder list = Json.createArrayBuilder();
         kept.forEach(t -> list.add(Json.createObjectBuilder().add("id", t.id()).add("issued_at", t.issuedAt().toString())));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, Json.createObjectBuilder().add("taken", list).build().toString());
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.write(file, Json.createObjectBuilder().add("taken", list).build().toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private List<Taken> load() throws IOException {

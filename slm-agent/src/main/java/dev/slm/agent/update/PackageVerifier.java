@@ -57,9 +57,9 @@ public final class PackageVerifier {
     public PackageManifest manifest(Command c) throws Rejected {
         byte[] bytes = verified(c.manifest(), c.manifestSignature(), "the package manifest");
         PackageManifest m = PackageManifest.parse(bytes);
-        if (!m.commit().equals(c.targetVersion())) {
+        if (!m.commit().equals(c.targetCommit())) {
             throw new Rejected("the signed manifest is for commit " + m.commit() + ", not the target "
-                    + c.targetVersion() + ": an old package offered for a new target is refused");
+                    + c.targetCommit() + ": an old package offered for a new target is refused");
         }
         return m;
     }
@@ -82,10 +82,10 @@ public final class PackageVerifier {
                     + Command.quote(nodeId) + ": a command for another node is refused");
         }
         if (PackageManifest.number(o, "operation_id") != c.operationId()
-                || !PackageManifest.string(o, "target_version").equals(c.targetVersion())
+                || !PackageManifest.string(o, "target_commit").equals(c.targetCommit())
                 || !PackageManifest.string(o, "restart").equals(c.restart())
                 || !PackageManifest.string(o, "manifest_sha256").equals(sha256(manifest))) {
-            throw new Rejected("the command's operation_id, target_version, restart or manifest is not the one the"
+            throw new Rejected("the command's operation_id, target_commit, restart or manifest is not the one the"
                     + " server signed: the command was altered");
         }
         try {

@@ -30,7 +30,7 @@ public final class ProcessServiceController implements ServiceController {
 
     @Override
     public void start() throws IOException {
-        if (isRunning()) {
+        if (handle().isPresent()) {
             return;
         }
         Process p = new ProcessBuilder("sh", "-c", "exec " + startCommand)
@@ -54,11 +54,6 @@ public final class ProcessServiceController implements ServiceController {
             }
         }
         Files.deleteIfExists(pidFile);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return handle().isPresent();
     }
 
     private Optional<ProcessHandle> handle() {

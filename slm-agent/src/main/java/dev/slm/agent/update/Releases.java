@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * {@code <install dir>/releases/<commit>/} and the {@code current} symlink (the Capistrano layout). {@code current} is
  * switched by renaming a new symlink over it, which is atomic: a reader sees the old release or the new one, never
- * neither. Old releases are deleted beyond the newest {@code keep}, never the current or the previous one.
+ * neither; the directory is forced after the rename, so the switch also outlives a power cut. Old releases are deleted beyond the newest {@code keep}, never the current or the previous one.
  */
 public final class Releases {
 
@@ -50,7 +49,8 @@ public final class Releases {
         Path next = root.resolve(".current.next");
         Files.deleteIfExists(next);
         Files.createSymbolicLink(next, root.relativize(release));
-        Files.move(next, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // durable before the caller reports the switch: a power cut cannot bring the old current back
+        DurableFiles.rename(next, current);
         Files.setLastModifiedTime(release, FileTime.fromMillis(System.currentTimeMillis()));
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -78,19 +77,14 @@ public final class SelfServiceController implements ServiceController {
         }
         Path trial = installDir.resolve(TRIAL);
         if (running.isPresent() && running.equals(confirmed.get())) {
-            Path tmp = installDir.resolve(TRIAL + ".tmp");
-            Files.writeString(tmp, "previous=" + running.get() + "\nstarts=0\n");
-            Files.move(tmp, trial, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // durable before the exit: a power cut right after must not start the new release without its trial count
+            DurableFiles.write(trial, ("previous=" + running.get() + "\nstarts=0\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else {
             Files.deleteIfExists(trial); // going back to the confirmed release: nothing to try
         }
         LOG.info("leaving for the agent release " + current.get() + "; the service manager starts it");
         exit.run();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return true;
     }
 
     /** The new release is healthy: the launcher stops counting its starts. */

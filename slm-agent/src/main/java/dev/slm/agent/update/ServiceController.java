@@ -11,8 +11,6 @@ public interface ServiceController {
 
     void start() throws IOException, InterruptedException;
 
-    boolean isRunning() throws IOException, InterruptedException;
-
     /** The new release passed its health check (the agent's own launcher stops counting its starts). */
     default void confirm() throws IOException {
     }

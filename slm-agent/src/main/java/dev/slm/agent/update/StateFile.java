@@ -6,16 +6,14 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * {@code state.json}: the update in progress, written (temp file, fsync, rename, fsync the directory) before each
+ * {@code state.json}: the update in progress, written durably ({@link DurableFiles}) before each
  * side effect, so an agent killed at any point finds on its next start exactly where it was.
  */
 public final class StateFile {
@@ -29,7 +27,7 @@ public final class StateFile {
     public void save(Updater.Job job) throws IOException {
         JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("operation_id", job.command().operationId())
-                .add("target", job.command().targetVersion())
+                .add("target", job.command().targetCommit())
                 .add("restart", job.command().restart())
                 .add("package_url", job.command().packageUrl())
                 .add("stage", job.stage().name());
@@ -46,17 +44,7 @@ public final class StateFile {
         if (job.failure() != null) {
             b.add("failure", job.failure());
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, b.build().toString());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignoredOnFileSystemsThatCannotSyncDirectories) {
-            // the rename is still atomic; only its durability across a power loss is weaker there
-        }
+        DurableFiles.write(file, b.build().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public Optional<Updater.Job> load() throws IOException {
@@ -66,7 +54,7 @@ public final class StateFile {
                     o.getString("restart"), o.getString("package_url"), o.getString("manifest", null),
                     o.getString("manifest_signature", null), o.getString("signed_command", null),
                     o.getString("command_signature", null));
-            if (!Command.COMMIT_ID.matcher(c.targetVersion()).matches()) {
+            if (!Command.COMMIT_ID.matcher(c.targetCommit()).matches()) {
                 // the target becomes a directory name: a state file that was edited by hand is not followed
                 throw new IllegalArgumentException("its target is not a full commit id");
             }
@@ -80,6 +68,6 @@ public final class StateFile {
     }
 
     public void delete() throws IOException {
-        Files.deleteIfExists(file);
+        DurableFiles.delete(file);
     }
 }

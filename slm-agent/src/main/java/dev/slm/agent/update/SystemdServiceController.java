@@ -31,13 +31,6 @@ public final class SystemdServiceController implements ServiceController {
         run(List.of(systemctl, "start", unit), Duration.ofSeconds(120));
     }
 
-    @Override
-    public boolean isRunning() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(systemctl, "is-active", "--quiet", unit).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
     private static void run(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

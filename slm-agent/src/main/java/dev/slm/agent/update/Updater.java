@@ -1,10 +1,11 @@
 package dev.slm.agent.update;
 
+import dev.slm.agent.Backoff;
+import dev.slm.agent.VersionFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -25,6 +26,10 @@ public final class Updater {
 
     private static final Logger LOG = Logger.getLogger(Updater.class.getName());
     private static final int DOWNLOAD_ATTEMPTS = 5;
+    /** An immediate restart gives the service a second to exit on SIGTERM, then it is killed. */
+    private static final Duration IMMEDIATE_STOP = Duration.ofSeconds(1);
+    /** Before a rollback the failed release gets this long to exit by itself. */
+    private static final Duration ROLLBACK_STOP = Duration.ofSeconds(5);
 
     public enum Stage { DOWNLOADING, VERIFYING, EXTRACTING, SWAPPING, RESTARTING, HEALTH_CHECK, ROLLING_BACK }
 
@@ -37,10 +42,11 @@ public final class Updater {
             Stage.RESTARTING, Stage.HEALTH_CHECK));
 
     /** What the server sees of each stage. */
-    private static final Map<Stage, String> REPORTED = new EnumMap<>(Map.of(
-            Stage.DOWNLOADING, "DOWNLOADING", Stage.VERIFYING, "APPLYING", Stage.EXTRACTING, "APPLYING",
-            Stage.SWAPPING, "APPLYING", Stage.RESTARTING, "RESTARTING", Stage.HEALTH_CHECK, "HEALTH_CHECK",
-            Stage.ROLLING_BACK, "ROLLING_BACK"));
+    private static final Map<Stage, ReportedStage> REPORTED = new EnumMap<>(Map.of(
+            Stage.DOWNLOADING, ReportedStage.DOWNLOADING, Stage.VERIFYING, ReportedStage.APPLYING,
+            Stage.EXTRACTING, ReportedStage.APPLYING, Stage.SWAPPING, ReportedStage.APPLYING,
+            Stage.RESTARTING, ReportedStage.RESTARTING, Stage.HEALTH_CHECK, ReportedStage.HEALTH_CHECK,
+            Stage.ROLLING_BACK, ReportedStage.ROLLING_BACK));
 
     public record Job(Command command, String previous, Stage stage, String failure) {
         Job at(Stage s) {
@@ -61,7 +67,7 @@ public final class Updater {
          */
         void download(URI packageUrl, Path partFile, long maxBytes) throws IOException, InterruptedException;
 
-        void report(long operationId, String stage, Integer percent, String message);
+        void report(long operationId, ReportedStage stage, Integer percent, String message);
     }
 
     /** Everything an update needs from the node's configuration. */
@@ -100,11 +106,6 @@ public final class Updater {
         return s.releases().list();
     }
 
-    /** After a start: finishes or rolls back what a killed agent left. */
-    public Optional<Job> pending() throws IOException {
-        return state.load();
-    }
-
     /**
      * Takes a command from the server. Every field is checked, the command's and the manifest's signatures verified
      * and the command looked up among those already taken (a replay) before anything on disk is created, moved or
@@ -129,13 +130,13 @@ public final class Updater {
         }
         if (refused.isPresent()) {
             LOG.warning("refused sync command " + command.operationId() + ": " + refused.get());
-            server.report(command.operationId(), "FAILED", null, "refused the command: " + refused.get());
+            server.report(command.operationId(), ReportedStage.FAILED, null, "refused the command: " + refused.get());
             return;
         }
         try {
             commands.record(command.operationId(), issuedAt);
         } catch (IOException e) {
-            server.report(command.operationId(), "FAILED", null, "cannot note the command in "
+            server.report(command.operationId(), ReportedStage.FAILED, null, "cannot note the command in "
                     + s.stateDir().resolve("commands.json") + ": " + Reasons.of(e));
             return;
         }
@@ -173,7 +174,7 @@ public final class Updater {
             }
             if (failure != null) {
                 if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {
-                    finish(job, "FAILED", failure, false);
+                    finish(job, ReportedStage.FAILED, failure, false);
                     return;
                 }
                 job = job.failing(failure);
@@ -197,7 +198,7 @@ public final class Updater {
     private void stateNotSaved(Job job, IOException e) throws IOException {
         String reason = "cannot save the update's state (state.json): " + Reasons.of(e);
         if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {
-            finish(job, "FAILED", reason, false);
+            finish(job, ReportedStage.FAILED, reason, false);
             return;
         }
         server.report(job.command().operationId(), REPORTED.get(job.stage()), null,
@@ -211,7 +212,7 @@ public final class Updater {
         // checked by start(); again for a resumed job. Past EXTRACTING the release is verified and in place (and a job
         // saved by an agent from before the manifest, resumed after a self-update, has none)
         PackageManifest manifest = job.stage().compareTo(Stage.EXTRACTING) <= 0 ? s.verifier().manifest(c) : null;
-        Path pkg = s.stateDir().resolve("staging").resolve(c.targetVersion() + ".tar.gz");
+        Path pkg = packageFile(c);
         switch (job.stage()) {
             case DOWNLOADING -> {
                 Files.createDirectories(pkg.getParent());
@@ -224,7 +225,9 @@ public final class Updater {
                         return noSpace;
                     }
                     downloadWithRetries(c.packageUri(s.serverUrl()), part, manifest.size());
-                    Files.move(part, pkg, StandardCopyOption.ATOMIC_MOVE);
+                    // on disk before VERIFYING reads it: a power cut cannot leave a verified name with lost bytes
+                    DurableFiles.syncFile(part);
+                    DurableFiles.rename(part, pkg);
                 }
             }
             case VERIFYING -> {
@@ -236,15 +239,15 @@ public final class Updater {
                 }
             }
             case EXTRACTING -> {
-                Path release = s.releases().dirOf(c.targetVersion());
-                if (!c.targetVersion().equals(s.releases().current().orElse(null))) {
+                Path release = s.releases().dirOf(c.targetCommit());
+                if (!c.targetCommit().equals(s.releases().current().orElse(null))) {
                     String noSpace = spaceProblem(release.getParent(), manifest.unpackedSize(), "unpack the release");
                     if (noSpace != null) {
                         return noSpace;
                     }
                     // a release left by a killed extraction is never trusted: extract afresh, then rename into place
                     SafeExtractor.deleteTree(release);
-                    Path fresh = release.resolveSibling("." + c.targetVersion() + ".extracting");
+                    Path fresh = release.resolveSibling("." + c.targetCommit() + ".extracting");
                     SafeExtractor.deleteTree(fresh);
                     try {
                         // the files of a package are fewer bytes than its tar stream, which the manifest declares
@@ -260,16 +263,21 @@ public final class Updater {
                         SafeExtractor.deleteTree(fresh);
                         return hookFailure;
                     }
-                    Files.move(fresh, release, StandardCopyOption.ATOMIC_MOVE);
+                    // every file and directory on disk before the release takes its name, and that name before the
+                    // swap: current never points at a release whose files a power cut emptied
+                    DurableFiles.syncTree(fresh);
+                    DurableFiles.rename(fresh, release);
                 }
             }
             case SWAPPING -> {
-                if (c.restart().equals("graceful")) {
-                    drain();
-                } else if (!manual(job)) {
-                    s.service().stop(Duration.ofSeconds(1)); // immediate: a second to exit on SIGTERM, then it is killed
+                switch (c.restartType()) {
+                    case GRACEFUL -> drain();
+                    case IMMEDIATE -> s.service().stop(IMMEDIATE_STOP);
+                    case MANUAL -> {
+                        // the service keeps running the previous release until someone restarts it
+                    }
                 }
-                s.releases().activate(c.targetVersion());
+                s.releases().activate(c.targetCommit());
             }
             case RESTARTING -> {
                 String moved = movedAway(c);
@@ -304,7 +312,7 @@ public final class Updater {
             LOG.warning(failure + "; stopping the service anyway");
         }
         Duration left = s.drain().minusNanos(System.nanoTime() - started);
-        s.service().stop(left.compareTo(Duration.ofSeconds(1)) > 0 ? left : Duration.ofSeconds(1));
+        s.service().stop(left.compareTo(IMMEDIATE_STOP) > 0 ? left : IMMEDIATE_STOP);
     }
 
     /**
@@ -313,7 +321,7 @@ public final class Updater {
      */
     private String movedAway(Command c) throws IOException {
         String current = s.releases().current().orElse(null);
-        if (c.targetVersion().equals(current)) {
+        if (c.targetCommit().equals(current)) {
             return null;
         }
         String why = s.service().takeRevertNote().orElse("current was changed by someone else");
@@ -325,7 +333,7 @@ public final class Updater {
      * finally fails, or is refused, leaves no .part behind: nothing half-downloaded stays on the node's disk.
      */
     private void downloadWithRetries(URI url, Path part, long size) throws IOException, InterruptedException {
-        long pauseMs = 1_000;
+        Backoff backoff = new Backoff();
         for (int attempt = 1; ; attempt++) {
             try {
                 server.download(url, part, size);
@@ -338,10 +346,10 @@ public final class Updater {
                     Files.deleteIfExists(part);
                     throw new IOException("failed " + attempt + " times, the last: " + Reasons.of(e), e);
                 }
+                Duration pause = backoff.failed();
                 LOG.warning("download attempt " + attempt + " failed (" + Reasons.of(e) + "); resuming in "
-                        + pauseMs / 1000 + " s");
-                Thread.sleep(pauseMs);
-                pauseMs *= 2;
+                        + pause.toSeconds() + " s");
+                Thread.sleep(pause.toMillis());
             }
         }
     }
@@ -349,50 +357,51 @@ public final class Updater {
     private void rollBack(Job job) throws IOException, InterruptedException {
         String reason = job.failure();
         if (job.previous() == null) {
-            s.service().stop(Duration.ofSeconds(5));
-            finish(job, "FAILED", reason + "; no previous release to roll back to", false);
+            s.service().stop(ROLLBACK_STOP);
+            finish(job, ReportedStage.FAILED, reason + "; no previous release to roll back to", false);
             return;
         }
-        s.service().stop(Duration.ofSeconds(5));
+        s.service().stop(ROLLBACK_STOP);
         s.releases().activate(job.previous());
         s.service().start();
         Optional<String> stillSick = s.health().await();
-        finish(job, "ROLLED_BACK", reason + (stillSick.isPresent() ? "; after the rollback too: " + stillSick.get() : ""),
+        finish(job, ReportedStage.ROLLED_BACK, reason + (stillSick.isPresent() ? "; after the rollback too: " + stillSick.get() : ""),
                 false);
     }
 
     private void commit(Job job) throws IOException {
-        String commit = job.command().targetVersion();
+        String commit = job.command().targetCommit();
         if (manual(job)) {
             // before version.json: once the node reports the new commit, the operation has ended
-            server.report(job.command().operationId(), "APPLYING", 100,
+            server.report(job.command().operationId(), ReportedStage.APPLYING, 100,
                     "restart pending: swapped, the service still runs the previous release");
         }
-        Path version = s.stateDir().resolve("version.json");
-        Path tmp = version.resolveSibling("version.json.tmp");
-        Files.writeString(tmp, "{\"commit\":\"" + commit + "\",\"deployed_at\":\"" + Instant.now() + "\""
-                + (manual(job) ? ",\"restart_pending\":true" : "") + "}\n");
-        Files.move(tmp, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // durable before anything reports it: the heartbeat that tells the server reads this file
+        VersionFile.write(s.stateDir().resolve(VersionFile.NAME), commit, Instant.now(), manual(job));
         s.service().confirm();
         finish(job, null, null, true);
     }
 
-    private void finish(Job job, String reportedStage, String message, boolean success) throws IOException {
+    private void finish(Job job, ReportedStage reportedStage, String message, boolean success) throws IOException {
         if (reportedStage != null) {
             server.report(job.command().operationId(), reportedStage, null, message);
         } else if (message != null) {
-            server.report(job.command().operationId(), "APPLYING", 100, message);
+            server.report(job.command().operationId(), ReportedStage.APPLYING, 100, message);
         }
         state.delete();
-        Path pkg = s.stateDir().resolve("staging").resolve(job.command().targetVersion() + ".tar.gz");
+        Path pkg = packageFile(job.command());
         Files.deleteIfExists(pkg);
         // a resumed job refused before its download ended (say, signing.key changed meanwhile) leaves no .part either
         Files.deleteIfExists(pkg.resolveSibling(pkg.getFileName() + ".part"));
         if (success) {
             s.releases().prune(s.keepReleases(), job.previous());
         }
-        LOG.info("update " + job.command().operationId() + " to " + job.command().targetVersion() + " ended: "
+        LOG.info("update " + job.command().operationId() + " to " + job.command().targetCommit() + " ended: "
                 + (success ? "deployed" : reportedStage + " (" + message + ")"));
+    }
+
+    private Path packageFile(Command c) {
+        return s.stateDir().resolve("staging").resolve(c.targetCommit() + ".tar.gz");
     }
 
     /** {@code .slm/pre-activate} in the package, if present and executable, must exit 0 within the hook timeout. */
@@ -438,7 +447,7 @@ public final class Updater {
     }
 
     private static boolean manual(Job job) {
-        return "manual".equals(job.command().restart());
+        return job.command().restartType() == Restart.MANUAL;
     }
 
     private static Integer percent(Stage stage) {

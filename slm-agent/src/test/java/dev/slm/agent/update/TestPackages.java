@@ -100,7 +100,7 @@ public final class TestPackages {
                                        String manifestBase64) {
         byte[] manifest = manifestBase64 == null ? new byte[0] : Base64.getDecoder().decode(manifestBase64);
         return ("{\"format\":1,\"node_id\":\"" + node + "\",\"operation_id\":" + id + ",\"issued_at\":\""
-                + issuedAt.truncatedTo(ChronoUnit.MICROS) + "\",\"target_version\":\"" + target + "\",\"restart\":\""
+                + issuedAt.truncatedTo(ChronoUnit.MICROS) + "\",\"target_commit\":\"" + target + "\",\"restart\":\""
                 + restart + "\",\"manifest_sha256\":\"" + PackageVerifier.sha256(manifest) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }

@@ -119,7 +119,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
             }
         };
@@ -139,7 +139,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
             }
         };
@@ -184,11 +184,6 @@ class UpdaterResumeTest {
             public void start() {
                 serviceLog.add("start");
             }
-
-            @Override
-            public boolean isRunning() {
-                return true;
-            }
         };
         return new Updater.Settings(java.net.URI.create("http://127.0.0.1:1/"), TestPackages.NODE, tmp.resolve("state"), releases,
                 new PackageVerifier(Base64.getEncoder().encodeToString(key.getPublic().getEncoded())), service, health,
@@ -203,7 +198,7 @@ class UpdaterResumeTest {
             }
 
             @Override
-            public void report(long operationId, String stage, Integer percent, String message) {
+            public void report(long operationId, ReportedStage stage, Integer percent, String message) {
                 reports.add(stage + " " + message);
                 if (killAtStage != null && message != null
                         && message.equals(killAtStage.toLowerCase().replace('_', ' '))) {

@@ -1,5 +1,6 @@
 package dev.slm.packages.control;
 
+import jakarta.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -150,14 +151,14 @@ public final class PackageBuilder {
         e.setGroupName("");
     }
 
+    /**
+     * Through JSON-P, which escapes what JSON requires: a branch name may hold any character git allows, and the
+     * control characters U+0000–U+001F (escaped only as quote and backslash were, before) made the file invalid JSON.
+     */
     static byte[] versionJson(String commit, String branch, int commitTime) {
-        String json = "{\"commit\":\"" + commit + "\",\"branch\":\"" + escape(branch) + "\",\"built_at\":\""
-                + Instant.ofEpochSecond(commitTime) + "\"}\n";
-        return json.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        return (Json.createObjectBuilder().add("commit", commit).add("branch", branch)
+                .add("built_at", Instant.ofEpochSecond(commitTime).toString()).build() + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The subdirectory as the package and its manifest name it: no leading or trailing slashes. */

@@ -11,9 +11,10 @@ import java.time.temporal.ChronoUnit;
  * again to take a node back. The agent refuses a command whose signature does not cover exactly its fields, that is
  * for another node, or that it has carried out before (docs/protocol.md). Bytes in docs/packages.md.
  *
+ * @param restart        as it travels ({@code RestartType.wire()}: immediate|graceful|manual)
  * @param manifestSha256 lower-case hex SHA-256 of the manifest's canonical bytes
  */
-public record SignedCommand(String nodeId, long operationId, Instant issuedAt, String targetVersion, String restart,
+public record SignedCommand(String nodeId, long operationId, Instant issuedAt, String targetCommit, String restart,
                             String manifestSha256) {
 
     public static final int FORMAT = 1;
@@ -25,7 +26,7 @@ public record SignedCommand(String nodeId, long operationId, Instant issuedAt, S
                 + ",\"operation_id\":" + operationId
                 // microseconds, as the database keeps it: the same operation read back gives the same bytes
                 + ",\"issued_at\":" + PackageManifest.string(issuedAt.truncatedTo(ChronoUnit.MICROS).toString())
-                + ",\"target_version\":" + PackageManifest.string(targetVersion)
+                + ",\"target_commit\":" + PackageManifest.string(targetCommit)
                 + ",\"restart\":" + PackageManifest.string(restart)
                 + ",\"manifest_sha256\":" + PackageManifest.string(manifestSha256) + "}").getBytes(StandardCharsets.UTF_8);
     }

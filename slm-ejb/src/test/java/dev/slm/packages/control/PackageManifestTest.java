@@ -32,7 +32,7 @@ class PackageManifestTest {
         SignedCommand c = new SignedCommand("web-3", 124, java.time.Instant.parse("2026-11-30T15:00:00.123456789Z"),
                 "0123456789abcdef0123456789abcdef01234567", "graceful", "ab".repeat(32));
         assertEquals("{\"format\":1,\"node_id\":\"web-3\",\"operation_id\":124,\"issued_at\":\"2026-11-30T15:00:00.123456Z\","
-                        + "\"target_version\":\"0123456789abcdef0123456789abcdef01234567\",\"restart\":\"graceful\","
+                        + "\"target_commit\":\"0123456789abcdef0123456789abcdef01234567\",\"restart\":\"graceful\","
                         + "\"manifest_sha256\":\"" + "ab".repeat(32) + "\"}",
                 new String(c.canonicalBytes(), StandardCharsets.UTF_8));
     }

@@ -1,13 +1,8 @@
 package dev.slm.web.api;
 
 import dev.slm.packages.boundary.CodePackages;
-import dev.slm.packages.control.SignedCommand;
 import dev.slm.rollout.entity.SyncCommand;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * The sync command in an agent's answer (docs/protocol.md): {@code signed_command} (base64 of the canonical command
@@ -15,13 +10,13 @@ import java.util.HexFormat;
  * (docs/packages.md) with {@code manifest_signature} are what an agent checks; {@code sha256} and {@code signature}
  * (over the bare digest) are kept for agents from before the manifest.
  */
-public record CommandView(String type, long operationId, String targetVersion, String restart, String packageUrl,
+public record CommandView(String type, long operationId, String targetCommit, String restart, String packageUrl,
                           String manifest, String manifestSignature, String signedCommand, String commandSignature,
                           String sha256, String signature) {
 
     static CommandView of(SyncCommand c, CodePackages packages) throws IOException {
         CodePackages.SignedPackage p = packages.forCommit(java.util.Optional.of(c.targetCommit())).orElse(null);
-        String restart = c.effectiveRestart().name().toLowerCase();
+        String restart = c.effectiveRestart().wire();
         CodePackages.CommandGrant grant = p == null ? null : packages.sign(c.nodeId(), c.operationId(),
                 c.createdAt(), c.targetCommit(), restart, p);
         return new CommandView("sync", c.operationId(), c.targetCommit(), restart,
