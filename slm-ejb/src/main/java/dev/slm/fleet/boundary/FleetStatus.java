@@ -48,8 +48,4 @@ public class FleetStatus {
     public Instant onlineSince() {
         return clock.instant().minus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()));
     }
-
-    public List<Node> notUpToDate() {
-        return em.createNamedQuery(Node.NOT_UP_TO_DATE, Node.class).getResultList();
-    }
 }

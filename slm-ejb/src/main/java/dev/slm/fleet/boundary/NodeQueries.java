@@ -19,6 +19,9 @@ import java.util.Map;
 @Stateless
 public class NodeQueries {
 
+    /** The most nodes one query hands out; a longer list is paged. */
+    public static final int MAX_PAGE = 1000;
+
     /** Every part is optional (null: no filter). {@code text} matches node id and host name. */
     public record Filter(String text, String role, CodeStatus status, Boolean online) {
         public static final Filter NONE = new Filter(null, null, null, null);
@@ -62,15 +65,19 @@ public class NodeQueries {
         return ((Number) q.getSingleResult()).intValue();
     }
 
-    /** The first {@code limit} nodes that are not up to date (the bell's list). */
-    public List<Node> needingUpdates(int limit) {
-        return em.createNamedQuery(Node.NOT_UP_TO_DATE, Node.class).setMaxResults(Math.max(0, Math.min(limit, 1000)))
+    /** The first {@code limit} nodes that are not up to date (the bell's list, /updates, the API's pending list). */
+    public List<Node> notUpToDate(int limit) {
+        return em.createNamedQuery(Node.NOT_UP_TO_DATE, Node.class).setMaxResults(Math.max(0, Math.min(limit, MAX_PAGE)))
                 .getResultList();
     }
 
-    public int needingUpdatesCount() {
-        return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM node WHERE code_status <> 'UP_TO_DATE'")
-                .getSingleResult()).intValue();
+    /** Every node that is not up to date, by id only (a bulk sync of 1,000 nodes loads no entity). */
+    public List<String> notUpToDateIds() {
+        return em.createNamedQuery(Node.NOT_UP_TO_DATE_IDS, String.class).getResultList();
+    }
+
+    public int notUpToDateCount() {
+        return em.createNamedQuery(Node.NOT_UP_TO_DATE_COUNT, Long.class).getSingleResult().intValue();
     }
 
     /** The roles in use, for the filter's choices. */

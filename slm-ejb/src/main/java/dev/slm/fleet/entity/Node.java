@@ -17,13 +17,20 @@ import java.util.List;
 @NamedQuery(name = Node.BY_TOKEN_HASH, query = "SELECT n FROM Node n WHERE n.tokenHash = :hash")
 @NamedQuery(name = Node.ALL, query = "SELECT n FROM Node n ORDER BY n.id")
 @NamedQuery(name = Node.NOT_UP_TO_DATE,
-        query = "SELECT n FROM Node n WHERE n.codeStatus <> dev.slm.source.entity.CodeStatus.UP_TO_DATE ORDER BY n.id")
+        query = "SELECT n FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE + " ORDER BY n.id")
+@NamedQuery(name = Node.NOT_UP_TO_DATE_IDS,
+        query = "SELECT n.id FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE + " ORDER BY n.id")
+@NamedQuery(name = Node.NOT_UP_TO_DATE_COUNT, query = "SELECT COUNT(n) FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE)
 @NamedQuery(name = Node.COUNT_BY_STATUS, query = "SELECT n.codeStatus, COUNT(n) FROM Node n GROUP BY n.codeStatus")
 public class Node {
 
     public static final String BY_TOKEN_HASH = "Node.byTokenHash";
     public static final String ALL = "Node.all";
+    /** What "needs an update" means, for the bell, /updates, the API and bulk syncs alike. */
+    static final String IS_NOT_UP_TO_DATE = "n.codeStatus <> dev.slm.source.entity.CodeStatus.UP_TO_DATE";
     public static final String NOT_UP_TO_DATE = "Node.notUpToDate";
+    public static final String NOT_UP_TO_DATE_IDS = "Node.notUpToDateIds";
+    public static final String NOT_UP_TO_DATE_COUNT = "Node.notUpToDateCount";
     public static final String COUNT_BY_STATUS = "Node.countByStatus";
 
     @Id
@@ -80,24 +87,6 @@ public class Node {
         this.tokenHash = tokenHash;
         this.registeredAt = registeredAt;
         this.registeredBy = registeredBy;
-    }
-
-    /** Stores what the agent reported; the code status is set separately, against the latest commit. */
-    public void recordReport(String agentVersion, String codeVersion, String hostname, List<String> roles,
-                             AgentState state, Long operationId, Instant seenAt) {
-        this.agentVersion = agentVersion;
-        this.codeVersion = codeVersion;
-        this.hostname = hostname;
-        this.roles = roles == null ? "" : String.join(",", roles);
-        this.agentState = state;
-        this.operationId = operationId;
-        this.lastSeen = seenAt;
-    }
-
-    public void classify(CodeStatus status, Integer commitsBehind, String latestCommit) {
-        this.codeStatus = status;
-        this.commitsBehind = commitsBehind;
-        this.statusBasis = latestCommit;
     }
 
     public void replaceToken(String tokenHash) {

@@ -1,8 +1,7 @@
 package dev.slm.web.api;
 
 import dev.slm.access.entity.Role;
-import dev.slm.fleet.boundary.FleetStatus;
-import dev.slm.fleet.entity.Node;
+import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
@@ -39,7 +38,7 @@ public class FleetResource {
     SyncOperations operations;
 
     @Inject
-    FleetStatus fleet;
+    NodeQueries queries;
 
     public record Outcome(String nodeId, String result, Long operationId, String detail) {
     }
@@ -60,7 +59,7 @@ public class FleetResource {
         }
         LinkedHashSet<String> nodes = new LinkedHashSet<>(in.strings("node_ids"));
         if (in.bool("all_outdated").orElse(false)) {
-            fleet.notUpToDate().stream().map(Node::id).forEach(nodes::add);
+            nodes.addAll(queries.notUpToDateIds());
         }
         if (nodes.isEmpty()) {
             throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");

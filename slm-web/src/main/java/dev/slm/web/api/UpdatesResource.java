@@ -3,6 +3,7 @@ package dev.slm.web.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.packages.boundary.Deployability;
 import dev.slm.source.boundary.SourceStore;
@@ -33,6 +34,9 @@ public class UpdatesResource {
 
     @Inject
     SourceStore source;
+
+    @Inject
+    NodeQueries nodes;
 
     @Inject
     SourceTracker tracker;
@@ -68,7 +72,7 @@ public class UpdatesResource {
     @Requires(Role.VIEWER)
     public List<NodeView> pending() {
         Instant onlineSince = fleet.onlineSince();
-        return fleet.notUpToDate().stream()
+        return nodes.notUpToDate(NodeQueries.MAX_PAGE).stream()
                 .map(n -> NodeView.of(n, n.isOnline(onlineSince), List.of()))
                 .toList();
     }

@@ -125,8 +125,8 @@ public class MainLayout extends AppLayout {
     }
 
     private void refreshBell() {
-        int n = fleet.needingUpdatesCount();
-        List<NodeRow> pending = NodeRow.of(fleet.needingUpdates(BELL_SHOWN));
+        int n = fleet.notUpToDateCount();
+        List<NodeRow> pending = NodeRow.of(fleet.notUpToDate(BELL_SHOWN));
         count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
         bell.getElement().setAttribute("data-count", Integer.toString(n));
         bellList.removeAll();

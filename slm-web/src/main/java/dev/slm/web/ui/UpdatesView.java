@@ -87,7 +87,7 @@ public class UpdatesView extends VerticalLayout {
         });
         syncSelected.setId("sync-selected");
         syncAll = new Button("Sync all", e -> {
-            List<String> ids = fleet.notUpToDate().stream().map(Node::id).toList();
+            List<String> ids = queries.notUpToDateIds();
             if (ids.isEmpty()) {
                 Actions.ok("Every node is up to date");
             } else {
@@ -188,10 +188,10 @@ public class UpdatesView extends VerticalLayout {
 
     private void showPending() {
         Set<String> selected = pending.getSelectedItems().stream().map(NodeRow::id).collect(Collectors.toSet());
-        List<NodeRow> nodes = NodeRow.of(queries.needingUpdates(PENDING_SHOWN));
+        List<NodeRow> nodes = NodeRow.of(queries.notUpToDate(PENDING_SHOWN));
         pending.setItems(nodes);
         nodes.stream().filter(n -> selected.contains(n.id())).forEach(pending::select);
-        int all = queries.needingUpdatesCount();
+        int all = queries.notUpToDateCount();
         pendingNote.setText(all > nodes.size() ? "Showing the first " + nodes.size() + " of " + all
                 + " nodes that need updates; \"Sync all\" takes all " + all + "." : "");
     }
