@@ -1,5 +1,6 @@
 package dev.slm.agents.control;
 
+import dev.slm.fleet.boundary.Settings;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.rollout.boundary.SyncMoves;
 import dev.slm.rollout.entity.SyncCommand;
@@ -95,7 +96,7 @@ public class HeartbeatBatcher {
     @Inject
     Event<SyncEvent> syncEvents;
 
-    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(Settings.DEFAULT_HEARTBEAT_INTERVAL_S);
 
     /** The latest commit the last batch was stored against; the next one classifies against it. Writer thread only. */
     private String expectedLatest;

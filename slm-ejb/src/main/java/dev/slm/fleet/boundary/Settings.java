@@ -15,6 +15,11 @@ import java.util.Map;
 @Stateless
 public class Settings {
 
+    /** The defaults, when a setting is missing (db/V1 and V2 store the same values at the first start). */
+    public static final int DEFAULT_HEARTBEAT_INTERVAL_S = 30;
+    public static final int DEFAULT_OFFLINE_AFTER_MISSED = 3;
+    public static final int DEFAULT_SYNC_TIMEOUT_S = 900;
+
     /** Every setting an operator may change, with its allowed range. */
     private static final Map<String, int[]> RANGES = Map.of(
             Setting.HEARTBEAT_INTERVAL_S, new int[] {1, 3600},
@@ -57,16 +62,16 @@ public class Settings {
     }
 
     public Duration heartbeatInterval() {
-        return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, 30));
+        return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, DEFAULT_HEARTBEAT_INTERVAL_S));
     }
 
     /** An operation without progress for this long ends TIMED_OUT. */
     public Duration syncTimeout() {
-        return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, 900));
+        return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, DEFAULT_SYNC_TIMEOUT_S));
     }
 
     public int offlineAfterMissed() {
-        return intValue(Setting.OFFLINE_AFTER_MISSED, 3);
+        return intValue(Setting.OFFLINE_AFTER_MISSED, DEFAULT_OFFLINE_AFTER_MISSED);
     }
 
     private int intValue(String name, int fallback) {

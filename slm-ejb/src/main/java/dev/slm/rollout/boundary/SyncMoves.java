@@ -32,12 +32,12 @@ public final class SyncMoves {
     /** A command waiting for its agent, or sent and not yet started (the answer carrying it may have been lost). */
     private static final String DELIVERABLE = "SELECT id, node_id, target_commit, restart, restart_type, created_at"
             + " FROM sync_operation WHERE node_id = ANY(?) AND status IN " + SyncStatus.sql(SyncStatus.DELIVERABLE);
-    private static final String MARK_SENT = "UPDATE sync_operation SET status = 'SENT', updated_at = ?"
+    private static final String MARK_SENT = "UPDATE sync_operation SET status = '" + SENT + "', updated_at = ?"
             + " WHERE node_id = ANY(?) AND status IN " + SyncStatus.sqlFrom(SENT, true);
 
     static final String SUCCEEDED_MESSAGE = "the node reports the target commit";
     /** A sync succeeds when, and only when, the node reports the target commit. */
-    private static final String SUCCEED = "UPDATE sync_operation o SET status = 'SUCCEEDED', percent = 100,"
+    private static final String SUCCEED = "UPDATE sync_operation o SET status = '" + SUCCEEDED + "', percent = 100,"
             + " updated_at = ?, finished_at = ?, message = '" + SUCCEEDED_MESSAGE + "'"
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
             + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.sqlFrom(SUCCEEDED, true)
@@ -51,7 +51,7 @@ public final class SyncMoves {
      * index per node, only for nodes whose commit or status changed or that have an operation in flight.
      */
     private static final String SUCCEED_LATE = "UPDATE sync_operation o SET may_succeed_late = false,"
-            + " status = CASE WHEN o.target_commit = v.code THEN 'SUCCEEDED' ELSE o.status END,"
+            + " status = CASE WHEN o.target_commit = v.code THEN '" + SUCCEEDED + "' ELSE o.status END,"
             + " percent = CASE WHEN o.target_commit = v.code THEN 100 ELSE o.percent END,"
             + " message = CASE WHEN o.target_commit = v.code THEN '" + LATE_MESSAGE + "' ELSE o.message END,"
             + " updated_at = CASE WHEN o.target_commit = v.code THEN ? ELSE o.updated_at END,"
@@ -63,7 +63,7 @@ public final class SyncMoves {
             + " RETURNING o.id, o.node_id, o.status";
 
     static final String TIMED_OUT_MESSAGE = "no progress reported before the sync timeout";
-    private static final String TIME_OUT = "UPDATE sync_operation SET status = 'TIMED_OUT', finished_at = ?,"
+    private static final String TIME_OUT = "UPDATE sync_operation SET status = '" + TIMED_OUT + "', finished_at = ?,"
             + " timed_out_at = ?, may_succeed_late = true, updated_at = ?, message = '" + TIMED_OUT_MESSAGE + "'"
             + " WHERE status IN " + SyncStatus.sqlFrom(TIMED_OUT, true) + " AND updated_at < ?"
             + " RETURNING id, node_id";
