@@ -1,0 +1,58 @@
+package dev.slm.rollout.boundary;
+
+import dev.slm.packages.boundary.NotDeployable;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.NotFound;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.TriggerType;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The one way to sync several nodes, for the API ({@code POST /api/fleet/sync}) and the web app (Sync selected, Sync
+ * all) alike: one operation per node, each in its own transaction through {@link SyncOperations#request}, so a busy or
+ * vanished node never undoes another's; each node's outcome is told on its own.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class BulkSync {
+
+    public enum Result { CREATED, BUSY, REFUSED }
+
+    public record Outcome(String nodeId, Result result, Long operationId, String detail) {
+    }
+
+    @Inject
+    SyncOperations operations;
+
+    /**
+     * @throws NotDeployable when the latest commit cannot be installed and so nothing was created (checked with the
+     *         first node; a commit that became undeployable midway refuses the rest, each told)
+     */
+    public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
+                                 TriggerType trigger) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String node : new LinkedHashSet<>(nodeIds)) {
+            try {
+                long id = operations.request(node, restart, type, by, trigger).id();
+                outcomes.add(new Outcome(node, Result.CREATED, id, null));
+            } catch (NodeBusy e) {
+                outcomes.add(new Outcome(node, Result.BUSY, e.operationId(), e.getMessage()));
+            } catch (NotDeployable e) {
+                if (outcomes.stream().noneMatch(o -> o.result() == Result.CREATED)) {
+                    throw e;
+                }
+                outcomes.add(new Outcome(node, Result.REFUSED, null, e.getMessage()));
+            } catch (NotFound | Conflict e) {
+                outcomes.add(new Outcome(node, Result.REFUSED, null, e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+}
