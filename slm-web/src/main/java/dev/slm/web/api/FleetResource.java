@@ -2,12 +2,8 @@ package dev.slm.web.api;
 
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.packages.boundary.NotDeployable;
-import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
-import dev.slm.platform.NotFound;
-import dev.slm.rollout.boundary.NodeBusy;
-import dev.slm.rollout.boundary.SyncOperations;
+import dev.slm.rollout.boundary.BulkSync;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.problem.Problem;
 import dev.slm.web.api.security.Requires;
@@ -22,7 +18,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -35,7 +30,7 @@ import java.util.List;
 public class FleetResource {
 
     @Inject
-    SyncOperations operations;
+    BulkSync bulk;
 
     @Inject
     NodeQueries queries;
@@ -64,23 +59,10 @@ public class FleetResource {
         if (nodes.isEmpty()) {
             throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");
         }
-        String user = security.getUserPrincipal().getName();
-        List<Outcome> outcomes = new ArrayList<>();
-        for (String node : nodes) {
-            try {
-                long id = operations.request(node, options.restart(), options.type(), user, TriggerType.FLEET).id();
-                outcomes.add(new Outcome(node, "created", id, null));
-            } catch (NodeBusy e) {
-                outcomes.add(new Outcome(node, "busy", e.operationId(), e.getMessage()));
-            } catch (NotDeployable e) {
-                if (outcomes.stream().noneMatch(o -> o.result().equals("created"))) {
-                    throw e; // 409: nothing was created
-                }
-                outcomes.add(new Outcome(node, "refused", null, e.getMessage())); // a new latest commit arrived meanwhile
-            } catch (NotFound | Conflict e) {
-                outcomes.add(new Outcome(node, "refused", null, e.getMessage()));
-            }
-        }
+        List<Outcome> outcomes = bulk.request(nodes, options.restart(), options.type(),
+                        security.getUserPrincipal().getName(), TriggerType.FLEET).stream()
+                .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(), o.operationId(), o.detail()))
+                .toList();
         return Response.accepted(outcomes).build();
     }
 }

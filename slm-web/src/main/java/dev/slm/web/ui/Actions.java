@@ -3,11 +3,8 @@ package dev.slm.web.ui;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import dev.slm.access.entity.Role;
-import dev.slm.platform.Conflict;
-import dev.slm.platform.NotFound;
 import dev.slm.packages.boundary.NotDeployable;
-import dev.slm.rollout.boundary.NodeBusy;
-import dev.slm.rollout.boundary.SyncOperations;
+import dev.slm.rollout.boundary.BulkSync;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.boundary.SourceTracker;
@@ -21,7 +18,7 @@ import java.util.List;
 public class Actions {
 
     @Inject
-    SyncOperations operations;
+    BulkSync bulk;
 
     @Inject
     SourceTracker tracker;
@@ -35,25 +32,25 @@ public class Actions {
             error(e.getMessage());
             return;
         }
-        int started = 0;
-        List<String> problems = new java.util.ArrayList<>();
-        for (String id : nodeIds) {
-            try {
-                operations.request(id, restart, type, who.name(), nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
-                started++;
-            } catch (NotDeployable e) {
-                problems.add(e.getMessage()); // the same for every node: said once
-                break;
-            } catch (NodeBusy e) {
-                problems.add(id + ": a sync is already running (operation " + e.operationId() + ")");
-            } catch (NotFound | Conflict e) {
-                problems.add(id + ": " + e.getMessage());
-            }
+        List<BulkSync.Outcome> outcomes;
+        try {
+            outcomes = bulk.request(nodeIds, restart, type, who.name(),
+                    nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
+        } catch (NotDeployable e) {
+            error(e.getMessage());
+            return;
         }
+        long started = outcomes.stream().filter(o -> o.result() == BulkSync.Result.CREATED).count();
         if (started > 0) {
             ok(started == 1 && nodeIds.size() == 1 ? "Sync of " + nodeIds.iterator().next() + " started"
                     : "Sync started on " + started + " node" + (started == 1 ? "" : "s"));
         }
+        // one line per reason: a commit refused midway refuses every node left for the same reason
+        List<String> problems = outcomes.stream().filter(o -> o.result() != BulkSync.Result.CREATED)
+                .map(o -> o.result() == BulkSync.Result.BUSY
+                        ? o.nodeId() + ": a sync is already running (operation " + o.operationId() + ")"
+                        : o.detail().contains(o.nodeId()) ? o.detail() : o.nodeId() + ": " + o.detail())
+                .distinct().toList();
         if (!problems.isEmpty()) {
             error(String.join("\n", problems));
         }
