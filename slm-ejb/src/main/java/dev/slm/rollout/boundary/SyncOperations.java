@@ -32,9 +32,10 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The one sync path: every trigger creates operations here, agents' reports move them, the heartbeat ends them.
- * Transitions are single SQL statements guarded by the current status, so concurrent reports and server instances
- * cannot move an operation backwards or out of a final state.
+ * The one sync path: every trigger creates operations here (several nodes at once through {@link BulkSync}), agents'
+ * reports move them, the heartbeat ends them. Every move is a statement of {@link SyncMoves}, guarded by
+ * {@link dev.slm.rollout.entity.SyncStatus#NEXT}, so concurrent reports and server instances cannot move an operation
+ * backwards or out of a final state.
  */
 @Stateless
 public class SyncOperations {
@@ -159,7 +160,7 @@ public class SyncOperations {
 
     /**
      * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
-     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md).
+     * succeed late, when its node reports the target after all (SyncMoves#succeedLate, docs/protocol.md).
      */
     public int timeOutStale(Instant before) {
         List<SyncEvent> ended;

@@ -56,7 +56,7 @@ public enum SyncStatus {
         next.put(HEALTH_CHECK, EnumSet.of(HEALTH_CHECK, ROLLING_BACK, SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT));
         // a node that rolls back returns to its previous commit: it cannot succeed from here
         next.put(ROLLING_BACK, EnumSet.of(ROLLING_BACK, FAILED, ROLLED_BACK, TIMED_OUT));
-        // the node reports the target after the timeout (HeartbeatBatcher: only its newest operation, only while the
+        // the node reports the target after the timeout (SyncMoves.succeedLate: only its newest operation, only while the
         // node has run nothing else meanwhile)
         next.put(TIMED_OUT, EnumSet.of(SUCCEEDED));
         next.put(SUCCEEDED, EnumSet.noneOf(SyncStatus.class));
