@@ -41,7 +41,7 @@ public final class SyncMoves {
             + " updated_at = ?, finished_at = ?, message = '" + SUCCEEDED_MESSAGE + "'"
             + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
             + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.sqlFrom(SUCCEEDED, true)
-            + " RETURNING o.id, o.node_id";
+            + " RETURNING o.id, o.node_id, o.status";
 
     public static final String LATE_MESSAGE = "the node reports the target commit, after the sync timeout";
     /**
@@ -121,33 +121,28 @@ public final class SyncMoves {
 
     /** Ends the active operations whose target their node now reports ({@code codes[i]} is {@code nodes[i]}'s). */
     public static List<SyncEvent> succeed(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
-        List<SyncEvent> completed = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(SUCCEED)) {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setTimestamp(2, Timestamp.from(now));
-            s.setArray(3, c.createArrayOf("text", nodes));
-            s.setArray(4, c.createArrayOf("text", codes));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    completed.add(SyncEvent.of(SUCCEEDED, rs.getLong(1), rs.getString(2), 100, SUCCEEDED_MESSAGE));
-                }
-            }
-        }
-        return completed;
+        return succeed(c, SUCCEED, nodes, codes, now, SUCCEEDED_MESSAGE);
     }
 
     /** Ends late the timed-out operations whose target their node now reports, or closes that chance. */
     public static List<SyncEvent> succeedLate(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
+        return succeed(c, SUCCEED_LATE, nodes, codes, now, LATE_MESSAGE);
+    }
+
+    /** Runs one of the two statements that end operations SUCCEEDED; each returns (id, node, status) per row. */
+    private static List<SyncEvent> succeed(Connection c, String statement, String[] nodes, String[] codes, Instant now,
+                                           String message) throws SQLException {
         List<SyncEvent> completed = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(SUCCEED_LATE)) {
+        try (PreparedStatement s = c.prepareStatement(statement)) {
             s.setTimestamp(1, Timestamp.from(now));
             s.setTimestamp(2, Timestamp.from(now));
             s.setArray(3, c.createArrayOf("text", nodes));
             s.setArray(4, c.createArrayOf("text", codes));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
+                    // the late statement also closes the chance of operations that did not succeed
                     if (SUCCEEDED.name().equals(rs.getString(3))) {
-                        completed.add(SyncEvent.of(SUCCEEDED, rs.getLong(1), rs.getString(2), 100, LATE_MESSAGE));
+                        completed.add(SyncEvent.of(SUCCEEDED, rs.getLong(1), rs.getString(2), 100, message));
                     }
                 }
             }
