@@ -11,4 +11,9 @@ public enum RestartType {
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The type an operator named, in any case; @throws IllegalArgumentException for another name */
+    public static RestartType fromWire(String name) {
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+    }
 }

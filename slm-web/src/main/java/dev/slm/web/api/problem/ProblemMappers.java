@@ -76,6 +76,30 @@ public final class ProblemMappers {
     }
 
     /** A body that is not JSON, or not the JSON expected. */
+    /** A request body that breaks a constraint of its record (web.api.Requests): 400 naming each field. */
+    @Provider
+    public static class ConstraintViolationMapper implements ExceptionMapper<jakarta.validation.ConstraintViolationException> {
+        @Override
+        public Response toResponse(jakarta.validation.ConstraintViolationException e) {
+            String detail = e.getConstraintViolations().stream()
+                    .map(v -> field(v.getPropertyPath()) + " " + v.getMessage())
+                    .sorted()
+                    .collect(java.util.stream.Collectors.joining("; "));
+            return Problem.response(Response.Status.BAD_REQUEST, detail.isEmpty() ? "the request body is invalid" : detail);
+        }
+
+        /** {@code create.arg0.nodeIds[2].<list element>} → {@code node_ids}: the body's own name of the field. */
+        static String field(jakarta.validation.Path path) {
+            String name = null;
+            for (jakarta.validation.Path.Node n : path) {
+                if (n.getKind() == jakarta.validation.ElementKind.PROPERTY) {
+                    name = n.getName();
+                }
+            }
+            return name == null ? "the body" : dev.slm.web.api.Requests.wireName(name);
+        }
+    }
+
     @Provider
     public static class JsonMapper implements ExceptionMapper<JsonException> {
         @Override

@@ -1,0 +1,78 @@
+package dev.slm.web.api;
+
+import dev.slm.access.entity.Role;
+import dev.slm.rollout.entity.RestartType;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/**
+ * The bodies of the operator API, bound by JSON-B (snake_case names) after {@link JsonBodyReader} has checked the
+ * bytes, and validated by Bean Validation ({@code @Valid} on the resource's parameter; a violation is a 400 naming the
+ * field, ProblemMappers). The rules of the domain — what a node id or a password may be, which commit is deployable —
+ * stay with the EJBs that own them; these records say only what the request must carry.
+ */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    static final String RESTART_TYPES = "(?i)immediate|graceful|manual";
+
+    /** {@code POST /api/nodes/{id}/sync}; an empty body takes the defaults: restart, gracefully. */
+    public record Sync(Boolean restart,
+                       @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
+                       String restartType) {
+        static final Sync DEFAULTS = new Sync(null, null);
+
+        boolean restarts() {
+            return restart == null || restart;
+        }
+
+        RestartType type() {
+            return restartType == null ? RestartType.GRACEFUL : RestartType.fromWire(restartType);
+        }
+    }
+
+    /** {@code POST /api/fleet/sync}: the nodes by id, or every node not up to date, with a single sync's options. */
+    public record FleetSync(@Size(max = 10_000, message = "may name at most 10000 nodes") List<@NotNull String> nodeIds,
+                            Boolean allOutdated,
+                            @Pattern(regexp = "parallel|rolling", message = "must be parallel (or rolling, not yet available)")
+                            String strategy,
+                            Boolean restart,
+                            @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
+                            String restartType) {
+
+        Sync options() {
+            return new Sync(restart, restartType);
+        }
+
+        List<String> named() {
+            return nodeIds == null ? List.of() : nodeIds;
+        }
+    }
+
+    /** {@code POST /api/nodes} (admin). */
+    public record NewNode(@NotNull(message = "is required") String nodeId) {
+    }
+
+    /** {@code POST /api/users} (admin). */
+    public record NewUser(@NotNull(message = "is required") String username,
+                          @NotNull(message = "is required") String password,
+                          @Pattern(regexp = "(?i)\\s*(viewer|operator|admin)\\s*", message = "must be one of viewer, operator, admin")
+                          String role) {
+        Role roleOrNull() {
+            return role == null ? null : Role.valueOf(role.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** {@code PUT /api/settings/{name}} (admin). */
+    public record SettingChange(@NotNull(message = "is required") String value) {
+    }
+
+    /** The names of a record's components on the wire, for messages. */
+    public static String wireName(String component) {
+        return component.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+}
