@@ -1,7 +1,10 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.entity.Setting;
 import dev.slm.platform.InvalidInput;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -11,8 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Operator-changeable settings stored in the database. */
+/**
+ * Operator-changeable settings stored in the database: admins change them; everyone reads them, the heartbeat and
+ * the timers too (which run without a caller).
+ */
 @Stateless
+@RolesAllowed(Role.Names.ADMIN)
 public class Settings {
 
     /** Every setting an operator may change, with its allowed range. */
@@ -27,6 +34,7 @@ public class Settings {
     @Inject
     Clock clock;
 
+    @PermitAll
     public List<Setting> all() {
         return em.createQuery("SELECT s FROM Setting s ORDER BY s.name", Setting.class).getResultList();
     }
@@ -56,15 +64,18 @@ public class Settings {
         return s;
     }
 
+    @PermitAll
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, 30));
     }
 
     /** An operation without progress for this long ends TIMED_OUT. */
+    @PermitAll
     public Duration syncTimeout() {
         return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, 900));
     }
 
+    @PermitAll
     public int offlineAfterMissed() {
         return intValue(Setting.OFFLINE_AFTER_MISSED, 3);
     }

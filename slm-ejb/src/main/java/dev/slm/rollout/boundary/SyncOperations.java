@@ -1,5 +1,6 @@
 package dev.slm.rollout.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.entity.Node;
 import dev.slm.packages.boundary.Deployability;
 import dev.slm.packages.boundary.NotDeployable;
@@ -14,6 +15,8 @@ import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.entity.TrackedSource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -30,8 +33,14 @@ import java.util.Optional;
  * The one sync path: every trigger creates operations here, agents' reports move them, the heartbeat ends them.
  * Transitions are single SQL statements guarded by the current status, so concurrent reports and server instances
  * cannot move an operation backwards or out of a final state.
+ * <p>
+ * Starting a sync needs the operator role (a method without its own annotation too), whoever calls: the API, the
+ * web app, later a rollout. Reads are open (the web layer lets only logged-in operators read; live updates carry no
+ * caller). The agents' calls are open too: an agent has no login but its node's token, which the API checks against
+ * the node in the path before it calls here ({@code AgentTokenFilter}); a role could not say which node.
  */
 @Stateless
+@RolesAllowed(Role.Names.OPERATOR)
 public class SyncOperations {
 
     @PersistenceContext
@@ -78,6 +87,7 @@ public class SyncOperations {
         return op;
     }
 
+    @PermitAll
     public Optional<SyncOperation> active(String nodeId) {
         return em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node AND o.status NOT IN :finals",
                         SyncOperation.class)
@@ -86,17 +96,20 @@ public class SyncOperations {
                 .getResultStream().findFirst();
     }
 
+    @PermitAll
     public Optional<SyncOperation> find(long id) {
         return Optional.ofNullable(em.find(SyncOperation.class, id));
     }
 
     /** Nodes whose command has not reached their agent yet. */
+    @PermitAll
     public List<String> nodesWithPendingCommands() {
         return em.createQuery("SELECT DISTINCT o.nodeId FROM SyncOperation o"
                 + " WHERE o.status = dev.slm.rollout.entity.SyncStatus.PENDING", String.class).getResultList();
     }
 
     /** The command waiting for the node's agent, if any; marks it SENT. */
+    @PermitAll
     public Optional<SyncCommand> claimCommand(String nodeId) {
         List<SyncOperation> ops = em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node"
                         + " AND o.status IN (dev.slm.rollout.entity.SyncStatus.PENDING, dev.slm.rollout.entity.SyncStatus.SENT)",
@@ -119,6 +132,7 @@ public class SyncOperations {
      *
      * @throws NotFound when the operation is not this node's; Conflict when it has ended; InvalidInput for a bad stage
      */
+    @PermitAll
     public SyncOperation progress(String nodeId, long operationId, String stage, Integer percent, String message) {
         SyncStatus status;
         try {
@@ -163,8 +177,10 @@ public class SyncOperations {
 
     /**
      * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
-     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md).
+     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md). Open: the
+     * timer ({@link SyncTimeouts}) has no caller, and it ends only what has stopped anyway.
      */
+    @PermitAll
     public int timeOutStale(Instant before) {
         String message = "no progress reported before the sync timeout";
         @SuppressWarnings("unchecked")
@@ -182,6 +198,7 @@ public class SyncOperations {
     }
 
     /** The operations in flight, newest first. */
+    @PermitAll
     public List<SyncOperation> running(int limit) {
         return em.createQuery("SELECT o FROM SyncOperation o WHERE o.status NOT IN :finals ORDER BY o.createdAt DESC, o.id DESC",
                         SyncOperation.class)
@@ -191,6 +208,7 @@ public class SyncOperations {
     }
 
     /** Newest first; every filter is optional. */
+    @PermitAll
     public List<SyncOperation> history(String nodeId, SyncStatus status, Instant from, Instant to, int page, int size) {
         StringBuilder q = new StringBuilder("SELECT o FROM SyncOperation o WHERE 1 = 1");
         if (nodeId != null) {
@@ -224,6 +242,7 @@ public class SyncOperations {
     public record Stage(Instant at, String stage, Integer percent, String message) {
     }
 
+    @PermitAll
     public List<Stage> stages(long operationId) {
         List<Object[]> rows = em.createNativeQuery(
                         "SELECT at, stage, percent, message FROM sync_progress WHERE operation_id = ?1 ORDER BY id")

@@ -1,6 +1,5 @@
 package dev.slm.web.api;
 
-import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.entity.Node;
 import dev.slm.packages.boundary.NotDeployable;
@@ -11,7 +10,6 @@ import dev.slm.rollout.boundary.NodeBusy;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.problem.Problem;
-import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -47,7 +45,6 @@ public class FleetResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Requires(Role.OPERATOR)
     public Response sync(JsonValue body, @Context SecurityContext security) {
         JsonInput in = JsonInput.of(body);
         SyncResource.Options options = SyncResource.Options.read(body);

@@ -11,12 +11,13 @@ import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.boundary.SourceTracker;
+import jakarta.ejb.EJBAccessException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
 
-/** What operators do from the web app, each checked against the logged-in operator's role on the server. */
+/** What operators do from the web app; the boundary EJBs check the operator's role, this says what they answered. */
 @ApplicationScoped
 public class Actions {
 
@@ -28,27 +29,26 @@ public class Actions {
 
     /** Syncs the nodes; tells what happened in a notification. */
     public void sync(Collection<String> nodeIds, boolean restart, RestartType type) {
-        Operator who;
-        try {
-            who = Operator.require(Role.OPERATOR);
-        } catch (Operator.NotAllowed e) {
-            error(e.getMessage());
-            return;
-        }
+        String who = Operator.current().map(Operator::name).orElse("");
         int started = 0;
         List<String> problems = new java.util.ArrayList<>();
-        for (String id : nodeIds) {
-            try {
-                operations.request(id, restart, type, who.name(), nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
-                started++;
-            } catch (NotDeployable e) {
-                problems.add(e.getMessage()); // the same for every node: said once
-                break;
-            } catch (NodeBusy e) {
-                problems.add(id + ": a sync is already running (operation " + e.operationId() + ")");
-            } catch (NotFound | Conflict e) {
-                problems.add(id + ": " + e.getMessage());
+        try {
+            for (String id : nodeIds) {
+                try {
+                    operations.request(id, restart, type, who, nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
+                    started++;
+                } catch (NotDeployable e) {
+                    problems.add(e.getMessage()); // the same for every node: said once
+                    break;
+                } catch (NodeBusy e) {
+                    problems.add(id + ": a sync is already running (operation " + e.operationId() + ")");
+                } catch (NotFound | Conflict e) {
+                    problems.add(id + ": " + e.getMessage());
+                }
             }
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR); // the same for every node, and from the first one on
+            return;
         }
         if (started > 0) {
             ok(started == 1 && nodeIds.size() == 1 ? "Sync of " + nodeIds.iterator().next() + " started"
@@ -61,18 +61,22 @@ public class Actions {
 
     public void refresh() {
         try {
-            Operator.require(Role.OPERATOR);
             var source = tracker.refresh();
             if (source.lastError() != null) {
                 error("Fetch failed: " + source.lastError());
             } else {
                 ok("Fetched: the latest commit is " + CodeBadge.shortId(source.latestCommit()));
             }
-        } catch (Operator.NotAllowed e) {
-            error(e.getMessage());
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
         } catch (RuntimeException e) {
             error("Fetch failed: " + e.getMessage());
         }
+    }
+
+    /** What the page says when a boundary EJB refused the operator ({@code @RolesAllowed}). */
+    public static void refused(Role needed) {
+        error("refused: this needs the " + needed.roleName() + " role");
     }
 
     public static void ok(String text) {
