@@ -386,6 +386,80 @@ class SecurityIT {
         }
     }
 
+    // --- roles, checked by the boundary EJBs ------------------------------------------------------------------------
+
+    /**
+     * Every operator and admin action of the API: without a login 401, with too small a role 403 (a problem body)
+     * and nothing changed, with the role done. The check is the EJBs' {@code @RolesAllowed}, whatever calls them.
+     */
+    @Test
+    @Order(20)
+    void everyOperatorAndAdminActionIsRefusedToSmallerRolesAndChangesNothing() throws Exception {
+        String viewer = Api.basic("vic", "viewer-password-9");
+        String operator = Api.basic("otto", "operator-password-9");
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"vic\",\"password\":\"viewer-password-9\",\"role\":\"VIEWER\"}").status());
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"otto\",\"password\":\"operator-password-9\",\"role\":\"OPERATOR\"}").status());
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"roles-1\"}").json().getString("token");
+        assertEquals(201, it.api.post("api/nodes", it.admin, "{\"node_id\":\"roles-2\"}").status());
+        String status = "api/updates/status";
+
+        // operator actions
+        refusedThenDone("POST", "api/updates/refresh", null, List.of(viewer), operator, 200,
+                () -> it.api.get(status, it.admin).json().get("last_attempt_at").toString());
+        refusedThenDone("POST", "api/nodes/roles-1/sync", "{}", List.of(viewer), operator, 202,
+                () -> it.api.get("api/updates/history?node=roles-1", it.admin).body());
+        refusedThenDone("POST", "api/fleet/sync", "{\"node_ids\":[\"roles-2\"]}", List.of(viewer), operator, 202,
+                () -> it.api.get("api/updates/history?node=roles-2", it.admin).body());
+        // admin actions
+        refusedThenDone("POST", "api/nodes", "{\"node_id\":\"roles-3\"}", List.of(viewer, operator), it.admin, 201,
+                () -> it.api.get("api/nodes", it.admin).body());
+        refusedThenDone("POST", "api/nodes/roles-1/token", null, List.of(viewer, operator), it.admin, 200,
+                () -> Integer.toString(heartbeat("roles-1", token)));
+        assertEquals(401, heartbeat("roles-1", token), "the admin's new token replaced it");
+        refusedThenDone("DELETE", "api/nodes/roles-2", null, List.of(viewer, operator), it.admin, 204,
+                () -> it.api.get("api/nodes", it.admin).body());
+        refusedThenDone("PUT", "api/settings/offline_after_missed_heartbeats", "{\"value\":\"7\"}",
+                List.of(viewer, operator), it.admin, 200, () -> it.api.get("api/settings", it.admin).body());
+        refusedThenDone("POST", "api/users", "{\"username\":\"eve\",\"password\":\"a-long-password-9\",\"role\":\"ADMIN\"}",
+                List.of(viewer, operator), it.admin, 201, () -> it.api.get("api/users", it.admin).body());
+        // admin reads
+        refusedThenDone("GET", "api/users", null, List.of(viewer, operator), it.admin, 200, () -> "");
+        refusedThenDone("GET", "api/login-failures", null, List.of(viewer, operator), it.admin, 200, () -> "");
+        // and what every login may read
+        for (String path : List.of("api/nodes", "api/nodes/roles-1", status, "api/updates/pending", "api/updates/history",
+                "api/settings")) {
+            assertEquals(200, it.api.get(path, viewer).status(), path);
+            Api.Response anonymous = it.api.get(path, null);
+            assertEquals(401, anonymous.status(), path);
+        }
+    }
+
+    /**
+     * The call without a login is 401 with {@code WWW-Authenticate}, by each of {@code refused} a 403 problem, and
+     * neither changes what {@code state} reads; then by {@code allowed} it answers {@code done}.
+     */
+    static void refusedThenDone(String method, String path, String body, List<String> refused, String allowed, int done,
+                                java.util.concurrent.Callable<String> state) throws Exception {
+        String before = state.call();
+        HttpResponse<String> anonymous = body == null ? send(method, path) : send(method, path, "Content-Type",
+                "application/json", body);
+        assertEquals(401, anonymous.statusCode(), method + " " + path + " without a login: " + anonymous.body());
+        assertEquals("Basic realm=\"SLM\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(null));
+        for (String auth : refused) {
+            HttpResponse<String> r = body == null ? send(method, path, "Authorization", auth)
+                    : send(method, path, "Authorization", auth, "Content-Type", "application/json", body);
+            assertEquals(403, r.statusCode(), method + " " + path + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.body());
+            assertTrue(json(r).getString("detail").startsWith("refused: this needs a role above"), r.body());
+        }
+        assertEquals(before, state.call(), method + " " + path + ": nothing changed");
+        HttpResponse<String> ok = body == null ? send(method, path, "Authorization", allowed)
+                : send(method, path, "Authorization", allowed, "Content-Type", "application/json", body);
+        assertEquals(done, ok.statusCode(), method + " " + path + ": " + ok.body());
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     interface Call {

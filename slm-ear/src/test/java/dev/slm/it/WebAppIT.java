@@ -155,6 +155,35 @@ class WebAppIT {
         assertEquals(0, history.size(), "the server created no operation for the viewer");
     }
 
+    /**
+     * The page's own channel, without its buttons: the viewer's browser hands the Flow client hand-made click events
+     * (a UIDL {@code event} RPC, as a page edited in the developer tools would) for the row's Sync button and then the
+     * dialog's Confirm. The web app has no role check of its own any more; the server refuses at the boundary EJB.
+     */
+    @Test
+    @Order(3)
+    void aViewersHandMadeSyncRequestThroughTheWebAppsChannelIsRefusedByTheServer() throws Exception {
+        viewer.open("");
+        // logged in already when the class runs whole; alone, the start page is the login page
+        viewer.await(d -> d.findElements(By.id("current-user")).isEmpty()
+                && d.findElements(By.cssSelector("input[name='username']")).isEmpty() ? null : true);
+        if (viewer.driver.findElements(By.id("current-user")).isEmpty()) {
+            viewer.login("vera", VIEWER_PASSWORD);
+        }
+        viewer.byId("sync-web-1");
+        String send = "const client = Object.values(window.Vaadin.Flow.clients).find(c => c.sendEventMessage);"
+                + "client.sendEventMessage(client.getNodeId(document.getElementById(arguments[0])), 'click', {});";
+        viewer.driver.executeScript(send, "sync-web-1");
+        viewer.byId("sync-confirm");
+        viewer.driver.executeScript(send, "sync-confirm");
+        viewer.await(d -> viewer.notifications().contains("refused") ? true : null);
+        assertTrue(viewer.notifications().contains("needs the operator role"), viewer.notifications());
+        JsonArray history = Json.createReader(new StringReader(
+                it.api.get("api/updates/history?node=web-1", it.admin).body())).readArray();
+        assertEquals(0, history.size(), "the server created no operation for the viewer");
+        viewer.open("");
+    }
+
     @Test
     @Order(4)
     void anOperatorSyncsANodeFromItsRowAndWatchesItEnd() throws Exception {

@@ -1,6 +1,5 @@
 package dev.slm.access.boundary;
 
-import dev.slm.access.entity.Role;
 import dev.slm.platform.SlmConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
@@ -42,7 +41,9 @@ public class FirstAdmin {
             return;
         }
         String password = config.adminPassword().orElseGet(FirstAdmin::generatePassword);
-        accounts.create(USERNAME, password, Role.ADMIN);
+        if (!accounts.createFirstAdmin(USERNAME, password)) {
+            return; // another instance was first
+        }
         if (config.adminPassword().isPresent()) {
             LOG.info("Created the first admin account 'admin' with the password from SLM_ADMIN_PASSWORD");
         } else {

@@ -173,8 +173,8 @@ public class LoginThrottle {
         }
     }
 
-    /** Every remembered key with failures, the latest failure first. */
-    public List<Entry> entries() {
+    /** Every remembered key with failures, the latest failure first; admins read it through {@link LoginFailures}. */
+    List<Entry> entries() {
         synchronized (lock) {
             Instant now = clock.instant();
             List<Entry> all = new ArrayList<>();

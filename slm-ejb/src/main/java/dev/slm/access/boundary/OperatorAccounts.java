@@ -4,6 +4,8 @@ import dev.slm.access.entity.OperatorAccount;
 import dev.slm.access.entity.Role;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -16,8 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Creates operators' accounts and checks their passwords; only PBKDF2 hashes are stored. */
+/**
+ * Creates operators' accounts and checks their passwords; only PBKDF2 hashes are stored. Accounts are for admins (a
+ * method without its own annotation too); checking a password is open, since it comes before any login.
+ */
 @Stateless
+@RolesAllowed(Role.Names.ADMIN)
 public class OperatorAccounts {
 
     public static final Pattern USERNAME = Pattern.compile("[a-z][a-z0-9._-]{1,63}");
@@ -32,6 +38,7 @@ public class OperatorAccounts {
     @Inject
     Clock clock;
 
+    @PermitAll
     public long count() {
         return em.createNamedQuery(OperatorAccount.COUNT, Long.class).getSingleResult();
     }
@@ -41,6 +48,7 @@ public class OperatorAccounts {
     }
 
     /** A name no account can have (a NUL, 500 characters: a login's Basic header) is unknown, never a query. */
+    @PermitAll
     public Optional<OperatorAccount> find(String username) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             return Optional.empty();
@@ -68,10 +76,26 @@ public class OperatorAccounts {
     }
 
     /**
+     * The first account of an empty installation, an admin; nothing when any account exists. Open: it runs at the
+     * server's start ({@link FirstAdmin}), which has no caller, and it can only ever make the first account.
+     *
+     * @return whether it was created
+     */
+    @PermitAll
+    public boolean createFirstAdmin(String username, String password) {
+        if (count() > 0) {
+            return false;
+        }
+        create(username, password, Role.ADMIN);
+        return true;
+    }
+
+    /**
      * The account whose password matches, if any. An unknown or impossible name costs the same PBKDF2 as a wrong
      * password (against a hash of a random password): otherwise the answer's time (1 ms against ~60 ms) would tell
      * an attacker which accounts exist.
      */
+    @PermitAll
     public Optional<OperatorAccount> verify(String username, char[] password) {
         Optional<OperatorAccount> account = username != null && USERNAME.matcher(username).matches()
                 ? find(username) : Optional.empty();

@@ -2,6 +2,7 @@ package dev.slm.fleet.boundary;
 
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -13,8 +14,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Counts and lists for the status endpoints; counts come from queries, never from loading every node. */
+/**
+ * Counts and lists for the status endpoints; counts come from queries, never from loading every node.
+ * Reads only, open to every caller: the web layer lets only logged-in operators read, and the web app's live
+ * updates call it from threads that carry no caller.
+ */
 @Stateless
+@PermitAll
 public class FleetStatus {
 
     @PersistenceContext

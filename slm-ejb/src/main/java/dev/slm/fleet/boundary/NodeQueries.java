@@ -2,6 +2,7 @@ package dev.slm.fleet.boundary;
 
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,9 +15,11 @@ import java.util.Map;
 
 /**
  * Pages of the fleet for the operators' grid: filtered, sorted and counted in the database, so a fleet of any size
- * costs one small query per page (never a load of every node).
+ * costs one small query per page (never a load of every node). Reads only, open to every caller: the web layer lets
+ * only logged-in operators read, and the web app's live updates call it from threads that carry no caller.
  */
 @Stateless
+@PermitAll
 public class NodeQueries {
 
     /** The most nodes one query hands out; a longer list is paged. */

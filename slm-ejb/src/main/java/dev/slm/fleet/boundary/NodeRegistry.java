@@ -1,9 +1,12 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.control.NodeTokens;
 import dev.slm.fleet.entity.Node;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -13,8 +16,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Registers nodes and authenticates their agents. A node's token is shown once; only its hash is stored. */
+/**
+ * Registers nodes and authenticates their agents. A node's token is shown once; only its hash is stored.
+ * Changing the fleet is for admins (a method without its own annotation too); reading it and checking an agent's
+ * token are open: the web layer lets only logged-in operators read, and an agent has no login, only its token.
+ */
 @Stateless
+@RolesAllowed(Role.Names.ADMIN)
 public class NodeRegistry {
 
     /** The stored form of a node's token (what a heartbeat's token is compared with). */
@@ -68,15 +76,18 @@ public class NodeRegistry {
         return true;
     }
 
+    @PermitAll
     public Optional<Node> find(String nodeId) {
         return Optional.ofNullable(em.find(Node.class, nodeId));
     }
 
+    @PermitAll
     public List<Node> all() {
         return em.createNamedQuery(Node.ALL, Node.class).getResultList();
     }
 
     /** Unknown node first (an agent with a wrong node id learns it clearly), then the token. */
+    @PermitAll
     public TokenCheck check(String nodeId, String token) {
         if (nodeId == null || em.find(Node.class, nodeId) == null) {
             return TokenCheck.UNKNOWN_NODE;

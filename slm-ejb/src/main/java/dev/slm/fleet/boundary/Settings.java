@@ -1,7 +1,10 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.entity.Setting;
 import dev.slm.platform.InvalidInput;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -11,8 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Operator-changeable settings stored in the database. */
+/**
+ * Operator-changeable settings stored in the database: admins change them; everyone reads them, the heartbeat and
+ * the timers too (which run without a caller).
+ */
 @Stateless
+@RolesAllowed(Role.Names.ADMIN)
 public class Settings {
 
     /** The defaults, when a setting is missing (db/V1 and V2 store the same values at the first start). */
@@ -32,6 +39,7 @@ public class Settings {
     @Inject
     Clock clock;
 
+    @PermitAll
     public List<Setting> all() {
         return em.createQuery("SELECT s FROM Setting s ORDER BY s.name", Setting.class).getResultList();
     }
@@ -61,15 +69,18 @@ public class Settings {
         return s;
     }
 
+    @PermitAll
     public Duration heartbeatInterval() {
         return Duration.ofSeconds(intValue(Setting.HEARTBEAT_INTERVAL_S, DEFAULT_HEARTBEAT_INTERVAL_S));
     }
 
     /** An operation without progress for this long ends TIMED_OUT. */
+    @PermitAll
     public Duration syncTimeout() {
         return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, DEFAULT_SYNC_TIMEOUT_S));
     }
 
+    @PermitAll
     public int offlineAfterMissed() {
         return intValue(Setting.OFFLINE_AFTER_MISSED, DEFAULT_OFFLINE_AFTER_MISSED);
     }

@@ -1,10 +1,12 @@
 package dev.slm.rollout.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.NotFound;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -20,6 +22,7 @@ import java.util.List;
  * vanished node never undoes another's; each node's outcome is told on its own.
  */
 @Stateless
+@RolesAllowed(Role.Names.OPERATOR)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class BulkSync {
 

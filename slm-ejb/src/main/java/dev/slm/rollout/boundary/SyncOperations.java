@@ -1,5 +1,6 @@
 package dev.slm.rollout.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.entity.Node;
 import dev.slm.packages.boundary.Deployability;
 import dev.slm.packages.boundary.NotDeployable;
@@ -15,6 +16,8 @@ import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,8 +39,14 @@ import javax.sql.DataSource;
  * reports move them, the heartbeat ends them. Every move is a statement of {@link SyncMoves}, guarded by
  * {@link dev.slm.rollout.entity.SyncStatus#NEXT}, so concurrent reports and server instances cannot move an operation
  * backwards or out of a final state.
+ * <p>
+ * Starting a sync needs the operator role (a method without its own annotation too), whoever calls: the API, the
+ * web app, later a rollout. Reads are open (the web layer lets only logged-in operators read; live updates carry no
+ * caller). The agents' calls are open too: an agent has no login but its node's token, which the API checks against
+ * the node in the path before it calls here ({@code AgentTokenFilter}); a role could not say which node.
  */
 @Stateless
+@RolesAllowed(Role.Names.OPERATOR)
 public class SyncOperations {
 
     private static final Logger LOG = Logger.getLogger(SyncOperations.class.getName());
@@ -90,6 +99,7 @@ public class SyncOperations {
         return op;
     }
 
+    @PermitAll
     public Optional<SyncOperation> active(String nodeId) {
         return em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node AND o.status NOT IN :finals",
                         SyncOperation.class)
@@ -98,17 +108,20 @@ public class SyncOperations {
                 .getResultStream().findFirst();
     }
 
+    @PermitAll
     public Optional<SyncOperation> find(long id) {
         return Optional.ofNullable(em.find(SyncOperation.class, id));
     }
 
     /** Nodes whose command has not reached their agent yet. */
+    @PermitAll
     public List<String> nodesWithPendingCommands() {
         return em.createQuery("SELECT DISTINCT o.nodeId FROM SyncOperation o"
                 + " WHERE o.status = dev.slm.rollout.entity.SyncStatus.PENDING", String.class).getResultList();
     }
 
     /** The command waiting for the node's agent, if any; marks it SENT (SyncMoves#deliver). */
+    @PermitAll
     public Optional<SyncCommand> claimCommand(String nodeId) {
         try (Connection c = dataSource.getConnection()) {
             return Optional.ofNullable(SyncMoves.deliver(c, List.of(nodeId), clock.instant()).get(nodeId));
@@ -123,6 +136,7 @@ public class SyncOperations {
      *
      * @throws NotFound when the operation is not this node's; Conflict when it has ended; InvalidInput for a bad stage
      */
+    @PermitAll
     public SyncOperation progress(String nodeId, long operationId, String stage, Integer percent, String message) {
         SyncStatus status;
         try {
@@ -161,7 +175,10 @@ public class SyncOperations {
     /**
      * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
      * succeed late, when its node reports the target after all (SyncMoves#succeedLate, docs/protocol.md).
+     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md). Open: the
+     * timer ({@link SyncTimeouts}) has no caller, and it ends only what has stopped anyway.
      */
+    @PermitAll
     public int timeOutStale(Instant before) {
         List<SyncEvent> ended;
         try (Connection c = dataSource.getConnection()) {
@@ -174,6 +191,7 @@ public class SyncOperations {
     }
 
     /** The operations in flight, newest first. */
+    @PermitAll
     public List<SyncOperation> running(int limit) {
         return em.createQuery("SELECT o FROM SyncOperation o WHERE o.status NOT IN :finals ORDER BY o.createdAt DESC, o.id DESC",
                         SyncOperation.class)
@@ -183,6 +201,7 @@ public class SyncOperations {
     }
 
     /** Newest first; every filter is optional. */
+    @PermitAll
     public List<SyncOperation> history(String nodeId, SyncStatus status, Instant from, Instant to, int page, int size) {
         StringBuilder q = new StringBuilder("SELECT o FROM SyncOperation o WHERE 1 = 1");
         if (nodeId != null) {
@@ -216,6 +235,7 @@ public class SyncOperations {
     public record Stage(Instant at, String stage, Integer percent, String message) {
     }
 
+    @PermitAll
     public List<Stage> stages(long operationId) {
         List<Object[]> rows = em.createNativeQuery(
                         "SELECT at, stage, percent, message FROM sync_progress WHERE operation_id = ?1 ORDER BY id")

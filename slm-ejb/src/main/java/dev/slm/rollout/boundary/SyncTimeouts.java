@@ -3,6 +3,7 @@ package dev.slm.rollout.boundary;
 import dev.slm.fleet.boundary.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -43,6 +44,7 @@ public class SyncTimeouts {
     }
 
     @Timeout
+    @PermitAll
     void expire() {
         int ended = operations.timeOutStale(clock.instant().minus(settings.syncTimeout()));
         if (ended > 0) {

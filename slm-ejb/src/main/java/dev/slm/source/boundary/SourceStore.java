@@ -2,6 +2,7 @@ package dev.slm.source.boundary;
 
 import dev.slm.source.entity.CommitInfo;
 import dev.slm.source.entity.TrackedSource;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -14,8 +15,11 @@ import java.util.Optional;
 /**
  * The tracked source's row: what the server follows and the results of fetches (who may fetch: FetchLock).
  * Each method is its own transaction, so a long fetch never holds a database transaction open.
+ * Open to every caller: its writers are {@link SourceTracker}'s start and fetch timer, which run without a caller
+ * (an operator's refresh goes through {@link SourceTracker#refresh}, which checks the role).
  */
 @Stateless
+@PermitAll
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class SourceStore {
 

@@ -1,5 +1,6 @@
 package dev.slm.source.boundary;
 
+import dev.slm.access.entity.Role;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.control.DemoRepository;
@@ -14,6 +15,8 @@ import dev.slm.source.entity.LatestCommitStored;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
@@ -40,8 +43,12 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * Only one server instance fetches at a time: the fetch holds a PostgreSQL session advisory lock on a connection of
  * its own. An instance that dies (kill -9 mid-fetch) loses its session and so the lock at once — the lease row with
  * a ten-minute expiry it replaces kept Refresh waiting, then failing, for those ten minutes.
+ * <p>
+ * A refresh needs the operator role (a method without its own annotation too); the timer, which has no caller,
+ * fetches through its open entry point.
  */
 @Singleton
+@RolesAllowed(Role.Names.OPERATOR)
 @Startup
 @DependsOn("DatabaseMigrator")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -104,6 +111,7 @@ public class SourceTracker {
     }
 
     @Timeout
+    @PermitAll
     void onTimer(Timer timer) {
         try {
             fetchIfNoOtherInstanceIs();
@@ -113,6 +121,7 @@ public class SourceTracker {
     }
 
     /** The timer's fetch: skipped when another instance is fetching. */
+    @PermitAll
     public void fetchIfNoOtherInstanceIs() {
         try (FetchLock lock = FetchLock.tryTake(dataSource, instanceName)) {
             if (lock != null) {

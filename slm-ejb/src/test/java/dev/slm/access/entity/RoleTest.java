@@ -1,18 +1,31 @@
 package dev.slm.access.entity;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RoleTest {
 
     @Test
-    void eachRoleIncludesTheRolesBelowItOnly() {
-        assertTrue(Role.ADMIN.includes(Role.OPERATOR));
-        assertTrue(Role.ADMIN.includes(Role.VIEWER));
-        assertTrue(Role.OPERATOR.includes(Role.VIEWER));
-        assertFalse(Role.OPERATOR.includes(Role.ADMIN));
-        assertFalse(Role.VIEWER.includes(Role.OPERATOR));
+    void eachRoleIsInTheGroupsOfItselfAndTheRolesBelowItOnly() {
+        assertEquals(Set.of("admin", "operator", "viewer"), Role.ADMIN.groups());
+        assertEquals(Set.of("operator", "viewer"), Role.OPERATOR.groups());
+        assertEquals(Set.of("viewer"), Role.VIEWER.groups());
+    }
+
+    @Test
+    void theRoleOfItsGroupsIsTheRoleItself() {
+        for (Role r : Role.values()) {
+            assertEquals(r, Role.of(r.groups()));
+        }
+        assertEquals(Role.VIEWER, Role.of(List.of()));
+    }
+
+    @Test
+    void theConstantsForRolesAllowedAreTheRoleNames() {
+        assertEquals(List.of(Role.Names.VIEWER, Role.Names.OPERATOR, Role.Names.ADMIN),
+                List.of(Role.VIEWER.roleName(), Role.OPERATOR.roleName(), Role.ADMIN.roleName()));
     }
 }

@@ -1,12 +1,10 @@
 package dev.slm.web.api;
 
-import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.BulkSync;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.problem.Problem;
-import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -41,7 +39,6 @@ public class FleetResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Requires(Role.OPERATOR)
     public Response sync(JsonValue body, @Context SecurityContext security) {
         JsonInput in = JsonInput.of(body);
         SyncResource.Options options = SyncResource.Options.read(body);

@@ -1,8 +1,7 @@
 package dev.slm.web.api;
 
+import dev.slm.access.boundary.LoginFailures;
 import dev.slm.access.boundary.LoginThrottle;
-import dev.slm.access.entity.Role;
-import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,14 +17,13 @@ import java.util.List;
 @ApplicationScoped
 @Path("login-failures")
 @Produces(MediaType.APPLICATION_JSON)
-@Requires(Role.ADMIN)
 public class LoginFailuresResource {
 
     @Inject
-    LoginThrottle throttle;
+    LoginFailures failures;
 
     @GET
     public List<LoginThrottle.Entry> all() {
-        return throttle.entries();
+        return failures.all();
     }
 }

@@ -1,11 +1,9 @@
 package dev.slm.web.api;
 
-import dev.slm.access.entity.Role;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.web.api.problem.Problem;
-import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -31,7 +29,6 @@ public class OperationsResource {
 
     @GET
     @Path("{id}")
-    @Requires(Role.VIEWER)
     public Response one(@PathParam("id") long id) {
         return operations.find(id)
                 .map(o -> Response.ok(OperationView.of(o, operations.stages(id))).build())

@@ -1,10 +1,8 @@
 package dev.slm.web.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.Settings;
 import dev.slm.fleet.entity.Setting;
-import dev.slm.web.api.security.Requires;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -33,7 +31,6 @@ public class SettingsResource {
     }
 
     @GET
-    @Requires(Role.VIEWER)
     public List<SettingView> all() {
         return settings.all().stream().map(SettingView::of).toList();
     }
@@ -41,7 +38,6 @@ public class SettingsResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Requires(Role.ADMIN)
     public SettingView change(@PathParam("name") String name, JsonValue body) {
         return SettingView.of(settings.change(name, JsonInput.of(body).requiredString("value")));
     }

@@ -1,6 +1,7 @@
 package dev.slm.web.api;
 
 import dev.slm.packages.boundary.CodePackages;
+import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
  * The public half of the package signing key. Public by nature, so no login is needed; hand it to agents
  * over a channel you trust (the Ansible role), not by fetching it from the server they are to distrust.
  */
+@PermitAll
 @ApplicationScoped
 @Path("signing-key")
 public class SigningKeyResource {

@@ -1,12 +1,10 @@
 package dev.slm.web.api;
 
-import dev.slm.access.entity.Role;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.TriggerType;
-import dev.slm.web.api.security.Requires;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -51,7 +49,6 @@ public class SyncResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Requires(Role.OPERATOR)
     public Response sync(@PathParam("id") String nodeId, JsonValue body, @Context SecurityContext security) {
         Options o = Options.read(body);
         SyncOperation op = operations.request(nodeId, o.restart(), o.type(), security.getUserPrincipal().getName(),

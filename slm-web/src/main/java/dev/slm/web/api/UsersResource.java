@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.access.entity.OperatorAccount;
 import dev.slm.access.entity.Role;
-import dev.slm.web.api.security.Requires;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -22,7 +21,6 @@ import java.util.List;
 @ApplicationScoped
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
-@Requires(Role.ADMIN)
 public class UsersResource {
 
     @Inject

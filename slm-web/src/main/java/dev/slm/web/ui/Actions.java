@@ -8,12 +8,13 @@ import dev.slm.rollout.boundary.BulkSync;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.boundary.SourceTracker;
+import jakarta.ejb.EJBAccessException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
 
-/** What operators do from the web app, each checked against the logged-in operator's role on the server. */
+/** What operators do from the web app; the boundary EJBs check the operator's role, this says what they answered. */
 @ApplicationScoped
 public class Actions {
 
@@ -25,19 +26,15 @@ public class Actions {
 
     /** Syncs the nodes; tells what happened in a notification. */
     public void sync(Collection<String> nodeIds, boolean restart, RestartType type) {
-        Operator who;
-        try {
-            who = Operator.require(Role.OPERATOR);
-        } catch (Operator.NotAllowed e) {
-            error(e.getMessage());
-            return;
-        }
+        String who = Operator.current().map(Operator::name).orElse("");
         List<BulkSync.Outcome> outcomes;
         try {
-            outcomes = bulk.request(nodeIds, restart, type, who.name(),
-                    nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
+            outcomes = bulk.request(nodeIds, restart, type, who, nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
         } catch (NotDeployable e) {
             error(e.getMessage());
+            return;
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
             return;
         }
         long started = outcomes.stream().filter(o -> o.result() == BulkSync.Result.CREATED).count();
@@ -58,18 +55,22 @@ public class Actions {
 
     public void refresh() {
         try {
-            Operator.require(Role.OPERATOR);
             var source = tracker.refresh();
             if (source.lastError() != null) {
                 error("Fetch failed: " + source.lastError());
             } else {
                 ok("Fetched: the latest commit is " + CodeBadge.shortId(source.latestCommit()));
             }
-        } catch (Operator.NotAllowed e) {
-            error(e.getMessage());
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
         } catch (RuntimeException e) {
             error("Fetch failed: " + e.getMessage());
         }
+    }
+
+    /** What the page says when a boundary EJB refused the operator ({@code @RolesAllowed}). */
+    public static void refused(Role needed) {
+        error("refused: this needs the " + needed.roleName() + " role");
     }
 
     public static void ok(String text) {

@@ -6,12 +6,14 @@ import dev.slm.access.entity.Role;
 import dev.slm.web.api.security.ApiAuthenticationMechanism;
 import dev.slm.web.api.security.ApiAuthenticationMechanism.SessionOperator;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The operator logged in to this Vaadin session, and the server-side role check every action makes (a hidden
- * button is a convenience, never the check: events arrive over the push channel, where no container security runs).
+ * The operator logged in to this Vaadin session, for what the page shows (a hidden or disabled button is a
+ * convenience, never the check): the server's check is the boundary EJBs' {@code @RolesAllowed}, against the caller
+ * the authentication mechanism restores from this session on each of the page's requests.
  */
-public record Operator(String name, Role role) {
+public record Operator(String name, Set<String> groups) {
 
     public static Optional<Operator> current() {
         VaadinSession vs = VaadinSession.getCurrent();
@@ -23,35 +25,15 @@ public record Operator(String name, Role role) {
             // a logout or an expiry ended the HTTP session while an update of its page was already queued: nobody
             attribute = null;
         }
-        if (!(attribute instanceof SessionOperator o)) {
-            return Optional.empty();
-        }
-        Role role = Role.VIEWER;
-        for (Role r : Role.values()) {
-            if (o.groups().contains(r.roleName()) && r.includes(role)) {
-                role = r;
-            }
-        }
-        return Optional.of(new Operator(o.name(), role));
+        return attribute instanceof SessionOperator o ? Optional.of(new Operator(o.name(), o.groups())) : Optional.empty();
     }
 
+    public Role role() {
+        return Role.of(groups);
+    }
+
+    /** Whether the page offers what needs this role (the identity store gave the groups: no hierarchy here). */
     public boolean can(Role needed) {
-        return role.includes(needed);
-    }
-
-    /** @throws NotAllowed unless the logged-in operator has the role */
-    public static Operator require(Role needed) {
-        Operator o = current().orElseThrow(() -> new NotAllowed("your session has ended: log in again"));
-        if (!o.can(needed)) {
-            throw new NotAllowed("refused: this needs the " + needed.roleName() + " role, and " + o.name()
-                    + " is " + o.role().roleName());
-        }
-        return o;
-    }
-
-    public static class NotAllowed extends RuntimeException {
-        public NotAllowed(String message) {
-            super(message);
-        }
+        return groups.contains(needed.roleName());
     }
 }

@@ -1,14 +1,20 @@
 package dev.slm.web.api.problem;
 
+import dev.slm.access.entity.Role;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
+import dev.slm.web.api.security.LoginRequired;
+import jakarta.ejb.EJBAccessException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +47,30 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(dev.slm.platform.NotFound e) {
             return Problem.response(Response.Status.NOT_FOUND, e.getMessage());
+        }
+    }
+
+    /**
+     * A boundary EJB refused the caller ({@code @RolesAllowed}): 403 for a caller without the role, 401 (with
+     * {@code WWW-Authenticate}) when there is no caller at all.
+     */
+    @Provider
+    public static class NotAllowedMapper implements ExceptionMapper<EJBAccessException> {
+        @Context
+        SecurityContext security;
+
+        @Override
+        public Response toResponse(EJBAccessException e) {
+            return refused(security);
+        }
+
+        static Response refused(SecurityContext security) {
+            if (security == null || security.getUserPrincipal() == null) {
+                return LoginRequired.unauthorized();
+            }
+            Role role = Role.of(Arrays.stream(Role.values()).map(Role::roleName).filter(security::isUserInRole).toList());
+            return Problem.response(Response.Status.FORBIDDEN, "refused: this needs a role above "
+                    + security.getUserPrincipal().getName() + "'s (" + role.roleName() + ")");
         }
     }
 
@@ -146,6 +176,9 @@ public final class ProblemMappers {
     /** Anything else is our fault: log it in full, tell the caller no internals. */
     @Provider
     public static class UnexpectedMapper implements ExceptionMapper<Throwable> {
+        @Context
+        SecurityContext security;
+
         @Override
         public Response toResponse(Throwable e) {
             // Jersey and the EJB container wrap what a reader or a bean threw: answer for the cause
@@ -158,6 +191,9 @@ public final class ProblemMappers {
                 }
                 if (cause instanceof dev.slm.web.api.JsonBody.WrongMediaType w) {
                     return new WrongMediaTypeMapper().toResponse(w);
+                }
+                if (cause instanceof EJBAccessException) {
+                    return NotAllowedMapper.refused(security);
                 }
                 if (cause instanceof WebApplicationException w) {
                     return new WebApplicationMapper().toResponse(w);

@@ -32,8 +32,9 @@ import java.util.logging.Logger;
 /**
  * How operators are recognised: HTTP Basic for API calls and scripts, the web session for the web app (and the API
  * and {@code /ws/events} from its pages), and the login form ({@code POST /login}). Requests without either (agents
- * use bearer tokens, checked per node by {@code AgentTokenFilter}) pass unauthenticated; role checks then answer 401
- * where a login is needed. A verified credential is remembered for a minute, so a script's calls do not each pay for
+ * use bearer tokens, checked per node by {@code AgentTokenFilter}) pass unauthenticated: {@code LoginRequired} answers
+ * 401 where a login is needed. The caller set here is the container's, so the boundary EJBs' {@code @RolesAllowed}
+ * checks it — for the web app's own requests too, each restored from its HTTP session. A verified credential is remembered for a minute, so a script's calls do not each pay for
  * PBKDF2 (never past a lockout).
  * <p>
  * It runs before anything else for every request, so it also owns: the security headers ({@link SecurityHeaders}),

@@ -8,13 +8,10 @@ import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Operators from the database. A caller is put in the group of its role and of every role below it,
- * so "operator" is true for an admin too.
+ * Operators from the database. A caller is put in the groups its role holds ({@link Role#groups()}: its own and every
+ * one below it), so "operator" is true for an admin too; groups map to the container's roles one to one.
  */
 @ApplicationScoped
 public class OperatorIdentityStore implements IdentityStore {
@@ -28,11 +25,7 @@ public class OperatorIdentityStore implements IdentityStore {
             return CredentialValidationResult.NOT_VALIDATED_RESULT;
         }
         return accounts.verify(up.getCaller(), up.getPassword().getValue())
-                .map(a -> new CredentialValidationResult(a.username(), groupsOf(a.role())))
+                .map(a -> new CredentialValidationResult(a.username(), a.role().groups()))
                 .orElse(CredentialValidationResult.INVALID_RESULT);
-    }
-
-    static Set<String> groupsOf(Role role) {
-        return Arrays.stream(Role.values()).filter(role::includes).map(Role::roleName).collect(Collectors.toSet());
     }
 }
