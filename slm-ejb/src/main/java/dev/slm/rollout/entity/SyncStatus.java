@@ -45,7 +45,9 @@ public enum SyncStatus {
 
     private static Map<SyncStatus, Set<SyncStatus>> table() {
         Map<SyncStatus, Set<SyncStatus>> next = new EnumMap<>(SyncStatus.class);
-        next.put(PENDING, EnumSet.of(SENT, SUCCEEDED, TIMED_OUT));
+        // an agent's report proves the command reached it, even if the answer that marked it SENT was lost to us
+        next.put(PENDING, EnumSet.of(SENT, DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
+                SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT));
         next.put(SENT, EnumSet.of(DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
                 SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT));
         next.put(DOWNLOADING, EnumSet.of(DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,

@@ -7,7 +7,8 @@ import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -39,24 +40,20 @@ public class FleetResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response sync(JsonValue body, @Context SecurityContext security) {
-        JsonInput in = JsonInput.of(body);
-        SyncResource.Options options = SyncResource.Options.read(body);
-        String strategy = in.string("strategy").orElse("parallel");
-        if (strategy.equals("rolling")) {
+    public Response sync(@Valid @NotNull(message = "is required") Requests.FleetSync body,
+                         @Context SecurityContext security) {
+        if ("rolling".equals(body.strategy())) {
             return Problem.response(501, "Not Implemented", "rolling rollouts come with the fleet issue");
         }
-        if (!strategy.equals("parallel")) {
-            throw new InvalidInput("strategy must be parallel (or rolling, not yet available)");
-        }
-        LinkedHashSet<String> nodes = new LinkedHashSet<>(in.strings("node_ids"));
-        if (in.bool("all_outdated").orElse(false)) {
+        Requests.Sync options = body.options();
+        LinkedHashSet<String> nodes = new LinkedHashSet<>(body.named());
+        if (Boolean.TRUE.equals(body.allOutdated())) {
             nodes.addAll(queries.notUpToDateIds());
         }
         if (nodes.isEmpty()) {
             throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");
         }
-        List<Outcome> outcomes = bulk.request(nodes, options.restart(), options.type(),
+        List<Outcome> outcomes = bulk.request(nodes, options.restarts(), options.type(),
                         security.getUserPrincipal().getName(), TriggerType.FLEET).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(), o.operationId(), o.detail()))
                 .toList();

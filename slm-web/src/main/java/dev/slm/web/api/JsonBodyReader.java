@@ -38,6 +38,10 @@ public class JsonBodyReader implements ReaderInterceptor {
             }
             return value;
         }
+        if (context.getType().isRecord()) {
+            // the operator API's bodies (Requests): bound strictly here; Bean Validation checks them next (@Valid)
+            return JsonRecords.bind(JsonBody.parse(bytes), context.getType().asSubclass(Record.class));
+        }
         JsonBody.parse(bytes);
         context.setInputStream(new ByteArrayInputStream(bytes));
         return context.proceed();

@@ -56,17 +56,6 @@ final class JsonInput {
         throw new InvalidInput(name + " must be an integer");
     }
 
-    Optional<Boolean> bool(String name) {
-        JsonValue v = body.get(name);
-        if (v == null || v == JsonValue.NULL) {
-            return Optional.empty();
-        }
-        if (v == JsonValue.TRUE || v == JsonValue.FALSE) {
-            return Optional.of(v == JsonValue.TRUE);
-        }
-        throw new InvalidInput(name + " must be true or false");
-    }
-
     List<String> strings(String name) {
         JsonValue v = body.get(name);
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {

@@ -9,7 +9,8 @@ import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.api.problem.Problem;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -48,8 +49,9 @@ public class NodesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(JsonValue body, @Context SecurityContext security) {
-        String nodeId = JsonInput.of(body).requiredString("node_id");
+    public Response register(@Valid @NotNull(message = "is required") Requests.NewNode body,
+                             @Context SecurityContext security) {
+        String nodeId = body.nodeId();
         NodeRegistry.Registration r = registry.register(nodeId, security.getUserPrincipal().getName());
         return Response.created(URI.create("api/nodes/" + nodeId))
                 .entity(new Registered(r.node().id(), r.token(), r.node().registeredAt()))

@@ -4,7 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.fleet.boundary.Settings;
 import dev.slm.fleet.entity.Setting;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -38,7 +39,8 @@ public class SettingsResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public SettingView change(@PathParam("name") String name, JsonValue body) {
-        return SettingView.of(settings.change(name, JsonInput.of(body).requiredString("value")));
+    public SettingView change(@PathParam("name") String name,
+                              @Valid @NotNull(message = "is required") Requests.SettingChange body) {
+        return SettingView.of(settings.change(name, body.value()));
     }
 }

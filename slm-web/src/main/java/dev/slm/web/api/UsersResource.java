@@ -3,9 +3,9 @@ package dev.slm.web.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.access.entity.OperatorAccount;
-import dev.slm.access.entity.Role;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -39,10 +39,8 @@ public class UsersResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(JsonValue body) {
-        JsonInput in = JsonInput.of(body);
-        OperatorAccount a = accounts.create(in.requiredString("username"), in.requiredString("password"),
-                in.enumValue("role", Role.class).orElse(null));
+    public Response create(@Valid @NotNull(message = "is required") Requests.NewUser body) {
+        OperatorAccount a = accounts.create(body.username(), body.password(), body.roleOrNull());
         return Response.created(URI.create("api/users/" + a.username())).entity(UserView.of(a)).build();
     }
 }
