@@ -3,12 +3,15 @@ package dev.slm.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,25 +20,37 @@ class HeartbeatLoopTest {
     @TempDir
     Path dir;
 
+    /**
+     * A port bound but not listening: every connection to it is refused, and no one else can take it during the test
+     * (a port closed after the OS gave it out could be).
+     */
+    final Socket refusing = new Socket();
+
+    @BeforeEach
+    void reservePort() throws IOException {
+        refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void releasePort() throws IOException {
+        refusing.close();
+    }
+
     @Test
     void anUnreachableServerIsRetriedWithBackoffThatDoublesUpToTheCap() throws Exception {
-        // a port bound but not listening refuses every connection, and no one else can take it meanwhile (a port
-        // closed after the OS gave it out could be)
-        try (Socket reserved = new Socket()) {
-            reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Files.writeString(dir.resolve("token"), "t");
-            Files.writeString(dir.resolve("agent.properties"), "server.url=http://127.0.0.1:" + reserved.getLocalPort()
-                    + "\nnode.id=n\ntoken.file=token\nstate.dir=.\n");
-            AgentConfig config = AgentConfig.load(dir.resolve("agent.properties"));
-            HeartbeatLoop loop = new HeartbeatLoop(config, new ServerClient(config));
-            assertEquals(Duration.ofSeconds(1), loop.beatOnce());
-            assertEquals(Duration.ofSeconds(2), loop.beatOnce());
-            assertEquals(Duration.ofSeconds(4), loop.beatOnce());
-            for (int i = 0; i < 10; i++) {
-                loop.beatOnce();
-            }
-            assertEquals(HeartbeatLoop.MAX_BACKOFF, loop.beatOnce());
+        int closedPort = refusing.getLocalPort();
+        Files.writeString(dir.resolve("token"), "t");
+        Files.writeString(dir.resolve("agent.properties"),
+                "server.url=http://127.0.0.1:" + closedPort + "\nnode.id=n\ntoken.file=token\nstate.dir=.\n");
+        AgentConfig config = AgentConfig.load(dir.resolve("agent.properties"));
+        HeartbeatLoop loop = new HeartbeatLoop(config, new ServerClient(config));
+        assertEquals(Duration.ofSeconds(1), loop.beatOnce());
+        assertEquals(Duration.ofSeconds(2), loop.beatOnce());
+        assertEquals(Duration.ofSeconds(4), loop.beatOnce());
+        for (int i = 0; i < 10; i++) {
+            loop.beatOnce();
         }
+        assertEquals(HeartbeatLoop.MAX_BACKOFF, loop.beatOnce());
     }
 
     @Test
