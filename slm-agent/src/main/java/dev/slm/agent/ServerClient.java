@@ -187,20 +187,30 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
      * nodes' links. Every chunk is flushed: what arrived before a broken connection or a kill stays for the resume.
      */
     static void copy(InputStream in, OutputStream out, long bytesPerSecond) throws IOException, InterruptedException {
+        copy(in, out, bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+    }
+
+    /** Waits so many nanoseconds; a test's clock jumps instead. */
+    interface Pause {
+        void nanos(long nanos) throws InterruptedException;
+    }
+
+    static void copy(InputStream in, OutputStream out, long bytesPerSecond, java.util.function.LongSupplier nanoTime,
+                     Pause pause) throws IOException, InterruptedException {
         if (bytesPerSecond <= 0) {
             in.transferTo(out);
             return;
         }
         byte[] buffer = new byte[(int) Math.min(64 * 1024, Math.max(1024, bytesPerSecond / 10))];
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         long total = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
             out.write(buffer, 0, n);
             out.flush();
             total += n;
-            long dueNanos = total * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - start);
+            long dueNanos = total * 1_000_000_000L / bytesPerSecond - (nanoTime.getAsLong() - start);
             if (dueNanos > 0) {
-                Thread.sleep(dueNanos / 1_000_000, (int) (dueNanos % 1_000_000));
+                pause.nanos(dueNanos);
             }
         }
     }

@@ -3,10 +3,15 @@ package dev.slm.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +20,25 @@ class HeartbeatLoopTest {
     @TempDir
     Path dir;
 
+    /**
+     * A port bound but not listening: every connection to it is refused, and no one else can take it during the test
+     * (a port closed after the OS gave it out could be).
+     */
+    final Socket refusing = new Socket();
+
+    @BeforeEach
+    void reservePort() throws IOException {
+        refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void releasePort() throws IOException {
+        refusing.close();
+    }
+
     @Test
     void anUnreachableServerIsRetriedWithBackoffThatDoublesUpToTheCap() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = refusing.getLocalPort();
         Files.writeString(dir.resolve("token"), "t");
         Files.writeString(dir.resolve("agent.properties"),
                 "server.url=http://127.0.0.1:" + closedPort + "\nnode.id=n\ntoken.file=token\nstate.dir=.\n");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.AgentProcess;
+import dev.slm.it.support.ChildProcesses;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
@@ -252,6 +253,7 @@ class AgentRecoveryIT {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
         pb.environment().put("SLM_AGENT_SUPERVISE", "1");
         pb.environment().put("SLM_AGENT_MAX_STARTS", "3");
+        ChildProcesses.guard();
         Process launcher = pb.start();
         try {
             assertEquals(first, Await.until(Duration.ofSeconds(30), () -> codeVersion("self-1"), first::equals));

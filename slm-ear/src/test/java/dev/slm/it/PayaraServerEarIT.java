@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
+import dev.slm.it.support.ChildProcesses;
 import dev.slm.it.support.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +31,8 @@ class PayaraServerEarIT {
             Map<String, String> env = new java.util.HashMap<>(db.serverEnvironment());
             env.put("SLM_DATA_DIR", work.resolve("data").toString());
             env.put("SLM_ADMIN_PASSWORD", PASSWORD);
+            // start-domain leaves the domain running detached: known by its directory only
+            ChildProcesses.alsoOnExit(() -> ChildProcesses.killNaming(work.resolve("domains").toString()));
             run(env, asadmin.toString(), "create-domain", "--domaindir", work.resolve("domains").toString(),
                     "--portbase", Integer.toString(portBase), "--nopassword", "slm");
             try {

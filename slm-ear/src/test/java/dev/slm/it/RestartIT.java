@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
+import dev.slm.it.support.Await;
+import dev.slm.it.support.ChildProcesses;
 import dev.slm.it.support.TestDatabase;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
@@ -207,6 +209,8 @@ class RestartIT {
         pb.environment().put("SLM_DATA_DIR", dataDir.toString());
         pb.environment().put("SLM_PORT", Integer.toString(port));
         pb.environment().putAll(settings);
+        // the run command and its Payara Micro; its PostgreSQL detaches itself (pg_ctl) and is known by its directory
+        ChildProcesses.alsoOnExit(() -> ChildProcesses.killNaming(dataDir.resolve("postgres").toString()));
         return pb.start();
     }
 
@@ -216,12 +220,7 @@ class RestartIT {
 
     /** The startup log ends with the URL to open and how to log in. */
     private static void awaitBanner(Path log, int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Files.readString(log).contains("log in as 'admin'")) {
-            assertTrue(System.nanoTime() < deadline, "no login hint in the launcher's log");
-            Thread.sleep(200);
-        }
-        String text = Files.readString(log);
+        String text = Await.until(Duration.ofSeconds(20), () -> Files.readString(log), t -> t.contains("log in as 'admin'"));
         assertTrue(text.contains("open http://127.0.0.1:" + port + "/"), text);
     }
 

@@ -36,6 +36,8 @@ class SoakIT {
     static final int ABANDONED = 3;
     static final int ANONYMOUS = 100;
     static final String SESSION = "org.apache.catalina.session.StandardSession";
+    /** Several times a page's normal variation, a tenth of what one leaking UI held. */
+    static final long STATE_NODES_PER_UI = 5_000;
 
     static TestServer it;
     static String v1;
@@ -117,13 +119,18 @@ class SoakIT {
             int beatsThen = beats.get();
             Await.until(Duration.ofSeconds(20), beats::get, b -> b > beatsThen + NODES * 2);
 
-            // the page of the browser that stayed is the only one left (one UI: the login pages' UIs went with their
-            // navigation), whatever the stream of updates the others would have had queued
+            // the page of the browser that stayed is the only one left, whatever the stream of updates the others
+            // would have had queued. One, not "as many as before": "before" may still count the login page's UI, which
+            // is closed like the others once its browser has left it (2 UIs before, seen on a loaded machine, let an
+            // abandoned page with 8,000 state nodes pass as the second)
             Heap after = Await.until(Duration.ofSeconds(60), () -> Heap.of(pid),
-                    h -> h.count("com.vaadin.flow.component.UI") <= before.count("com.vaadin.flow.component.UI"));
+                    h -> h.count("com.vaadin.flow.component.UI") <= 1);
             System.out.println("soak: before " + before + "; after " + ABANDONED + " browsers went away: " + after);
-            assertTrue(after.count("com.vaadin.flow.internal.StateNode") <= before.count("com.vaadin.flow.internal.StateNode") * 3 / 2,
-                    "state nodes grew: " + before + " -> " + after);
+            // an absolute bound for the one page, not relative to "before": one page of this fleet holds about
+            // 600-1,300 state nodes depending on what its grid has drawn (670 -> 1,282 seen between two reads of the same
+            // page), while the leak this guards against queued 283,000 for 6 UIs (about 47,000 each) and grows without end
+            assertTrue(after.count("com.vaadin.flow.internal.StateNode") <= STATE_NODES_PER_UI,
+                    "state nodes grew beyond " + STATE_NODES_PER_UI + " for the one open page: " + before + " -> " + after);
             assertTrue(after.mebibytes() <= before.mebibytes() + 32, "live heap grew: " + before + " -> " + after);
             assertTrue(failures.isEmpty(), "heartbeats failed: " + failures);
             // the anonymous sessions have expired (the container looks for expired sessions once a minute)

@@ -59,6 +59,7 @@ public final class AgentProcess implements AutoCloseable {
     /** Starts the agent again on the configuration and state it left (after {@link #kill()}). */
     public static AgentProcess restart(Path dir) throws IOException {
         Path home = Path.of(System.getProperty("slm.agent.home"));
+        ChildProcesses.alsoOnExit(() -> stopService(dir));
         Process p = new ProcessBuilder(home.resolve("bin/slm-agent").toString(), "--config",
                 dir.resolve("agent.properties").toString())
                 .redirectErrorStream(true)
@@ -93,9 +94,18 @@ public final class AgentProcess implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        stopService(dir);
+    }
+
+    /** The service outlives a killed agent by design; the test's ends with the test. */
+    private static void stopService(Path dir) {
         Path pid = dir.resolve("state/service.pid");
-        if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+        try {
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -42,6 +42,7 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("slm.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .build();
+        ChildProcesses.guard(); // chromedriver and Chromium are this JVM's children
         driver = new ChromeDriver(service, options);
     }
 
@@ -126,13 +127,7 @@ public final class Browser implements AutoCloseable {
      * logged out or closed. Then its driver is stopped, which can only report that the browser is gone.
      */
     public void abandon() {
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("--user-data-dir=" + profile)).orElse(false))
-                .forEach(browser -> {
-                    // its renderers too: a renderer that outlived its browser went on using the CPU
-                    browser.descendants().forEach(ProcessHandle::destroyForcibly);
-                    browser.destroyForcibly();
-                });
+        ChildProcesses.killNaming("--user-data-dir=" + profile);
         try {
             driver.quit();
         } catch (org.openqa.selenium.WebDriverException expected) {

@@ -61,16 +61,26 @@ public final class TestServer implements AutoCloseable {
         env.put("SLM_GIT_PATH", "app");
         env.put("SLM_FETCH_INTERVAL", "1h");
         env.put("SLM_ADMIN_PASSWORD", password);
-        int port = MicroServer.freePort();
-        env.putAll(settings.apply(URI.create("http://127.0.0.1:" + port + "/")));
-        MicroServer server = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
-                Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, work.resolve("server"), env,
-                work.resolve("server.log"));
+        ChildProcesses.guard();
+        Path log = work.resolve("server.log");
+        MicroServer server;
         try {
-            server.awaitReady(Duration.ofMinutes(3));
+            server = Ports.startOnFreePort(log, port -> {
+                Map<String, String> all = new HashMap<>(env);
+                all.putAll(settings.apply(URI.create("http://127.0.0.1:" + port + "/")));
+                MicroServer started = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
+                        Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, work.resolve("server"), all, log);
+                try {
+                    return started.awaitReady(Duration.ofMinutes(3));
+                } catch (Exception | Error e) {
+                    // a server that never became ready would otherwise outlive the test run and slow every later class
+                    try (started) {
+                        throw e;
+                    }
+                }
+            });
         } catch (Exception | Error e) {
-            // a server that never became ready would otherwise outlive the test run and slow every later class
-            try (db; server) {
+            try (db) {
                 throw e;
             }
         }

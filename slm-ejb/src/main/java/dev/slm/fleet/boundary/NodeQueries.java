@@ -46,19 +46,25 @@ public class NodeQueries {
 
     public List<Node> page(Filter filter, List<Sort> sort, int offset, int limit) {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT * FROM node").append(where(filter, params)).append(" ORDER BY ");
-        for (Sort s : sort) {
-            String column = COLUMNS.get(s.property());
-            if (column != null) {
-                sql.append(column).append(s.ascending() ? " ASC NULLS FIRST, " : " DESC NULLS LAST, ");
-            }
-        }
-        sql.append("id LIMIT ").append(Math.max(0, Math.min(limit, 1000))).append(" OFFSET ").append(Math.max(0, offset));
-        Query q = em.createNativeQuery(sql.toString(), Node.class);
+        String sql = "SELECT * FROM node" + where(filter, params) + orderAndPage(sort, offset, limit);
+        Query q = em.createNativeQuery(sql, Node.class);
         bind(q, params);
         @SuppressWarnings("unchecked")
         List<Node> nodes = q.getResultList();
         return nodes;
+    }
+
+    /** ORDER BY the known properties (any other, or none, is skipped), then id; at most 1,000 rows. */
+    static String orderAndPage(List<Sort> sort, int offset, int limit) {
+        StringBuilder sql = new StringBuilder(" ORDER BY ");
+        for (Sort s : sort) {
+            String column = s == null || s.property() == null ? null : COLUMNS.get(s.property());
+            if (column != null) {
+                sql.append(column).append(s.ascending() ? " ASC NULLS FIRST, " : " DESC NULLS LAST, ");
+            }
+        }
+        return sql.append("id LIMIT ").append(Math.max(0, Math.min(limit, 1000))).append(" OFFSET ")
+                .append(Math.max(0, offset)).toString();
     }
 
     public int count(Filter filter) {

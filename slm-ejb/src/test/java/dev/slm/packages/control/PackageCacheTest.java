@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,19 +32,24 @@ class PackageCacheTest {
     void aHundredConcurrentRequestsForOnePackageCauseOneBuild() throws Exception {
         PackageCache cache = new PackageCache(tmp, 1 << 20);
         AtomicInteger writes = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(32);
+        // a thread per caller: the build holds its caller until every one has come to the cache
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        CountDownLatch arrived = new CountDownLatch(100);
         List<Future<PackageCache.CachedPackage>> results = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            results.add(pool.submit(() -> cache.get("k", out -> {
-                writes.incrementAndGet();
-                try {
-                    Thread.sleep(200); // long enough for every caller to arrive while it builds
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException();
-                }
-                out.write("content".getBytes());
-                return 7;
-            })));
+            results.add(pool.submit(() -> {
+                arrived.countDown();
+                return cache.get("k", out -> {
+                    writes.incrementAndGet();
+                    try {
+                        assertTrue(arrived.await(30, TimeUnit.SECONDS), "every caller came while it builds");
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    out.write("content".getBytes());
+                    return 7;
+                });
+            }));
         }
         String sha = null;
         for (Future<PackageCache.CachedPackage> f : results) {
@@ -62,15 +72,23 @@ class PackageCacheTest {
     @Test
     void theLeastRecentlyUsedPackagesAreEvictedBeyondTheLimit() throws Exception {
         PackageCache cache = new PackageCache(tmp, 2500);
-        for (String key : List.of("a", "b", "c")) {
-            cache.get(key, out -> {
-                out.write(new byte[1000]);
-                return 1000;
-            });
-            Thread.sleep(20);
-        }
-        assertFalse(Files.exists(tmp.resolve("a.tar.gz")));
-        assertTrue(Files.exists(tmp.resolve("b.tar.gz")));
+        PackageCache.Writer kilobyte = out -> {
+            out.write(new byte[1000]);
+            return 1000;
+        };
+        cache.get("a", kilobyte);
+        cache.get("b", kilobyte);
+        // the cache knows use by the files' modification times: "a" built two hours ago, "b" one hour ago ...
+        Instant now = Instant.now();
+        Files.setLastModifiedTime(tmp.resolve("a.tar.gz"), FileTime.from(now.minus(Duration.ofHours(2))));
+        Files.setLastModifiedTime(tmp.resolve("b.tar.gz"), FileTime.from(now.minus(Duration.ofHours(1))));
+        // ... and "a" served again since: "b" is now the least recently used
+        cache.get("a", out -> {
+            throw new AssertionError("served from the cache");
+        });
+        cache.get("c", kilobyte);
+        assertTrue(Files.exists(tmp.resolve("a.tar.gz")));
+        assertFalse(Files.exists(tmp.resolve("b.tar.gz")));
         assertTrue(Files.exists(tmp.resolve("c.tar.gz")));
     }
 

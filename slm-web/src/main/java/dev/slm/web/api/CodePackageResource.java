@@ -54,27 +54,17 @@ public class CodePackageResource {
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
             return headers(Response.notModified(), p, etag).build();
         }
-        long from = 0;
-        long to = p.size() - 1;
-        Response.ResponseBuilder r;
-        Matcher m = range == null ? null : RANGE.matcher(range.trim());
-        if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-            if (m.group(1).isEmpty()) {
-                from = Math.max(0, p.size() - Long.parseLong(m.group(2)));
-            } else {
-                from = Long.parseLong(m.group(1));
-                to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
-            }
-            if (from > to || from >= p.size()) {
-                return Response.fromResponse(Problem.response(416, "Range Not Satisfiable",
-                        "the package has " + p.size() + " bytes")).header("Content-Range", "bytes */" + p.size()).build();
-            }
-            r = Response.status(206).header("Content-Range", "bytes " + from + "-" + to + "/" + p.size());
-        } else {
-            r = Response.ok();
+        Optional<Span> span = span(range, p.size());
+        if (span.isEmpty()) {
+            return Response.fromResponse(Problem.response(416, "Range Not Satisfiable",
+                    "the package has " + p.size() + " bytes")).header("Content-Range", "bytes */" + p.size()).build();
         }
-        long start = from;
-        long length = to - from + 1;
+        Response.ResponseBuilder r = span.get().partial()
+                ? Response.status(206).header("Content-Range", "bytes " + span.get().from() + "-" + span.get().to()
+                        + "/" + p.size())
+                : Response.ok();
+        long start = span.get().from();
+        long length = span.get().to() - start + 1;
         // large writes: FileChannel.transferTo into a stream moves 8 KB at a time, which halves the throughput
         StreamingOutput body = out -> {
             try (FileChannel ch = FileChannel.open(p.file())) {
@@ -95,6 +85,30 @@ public class CodePackageResource {
                 .header("Content-Length", length)
                 .header("Content-Disposition", "attachment; filename=\"" + p.commit() + ".tar.gz\"")
                 .build();
+    }
+
+    /** The bytes {@code from}-{@code to} (inclusive) of the package; {@code partial} false: all of it (200). */
+    record Span(long from, long to, boolean partial) {
+    }
+
+    /**
+     * What a Range header asks of a package of {@code size} bytes: all of it when there is none or it is not a single
+     * byte range of ours (ignored, as RFC 9110 allows); empty when it asks for nothing the package has (416).
+     */
+    static Optional<Span> span(String range, long size) {
+        Matcher m = range == null ? null : RANGE.matcher(range.trim());
+        if (m == null || !m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            return Optional.of(new Span(0, size - 1, false));
+        }
+        long from;
+        long to = size - 1;
+        if (m.group(1).isEmpty()) {
+            from = Math.max(0, size - Long.parseLong(m.group(2)));
+        } else {
+            from = Long.parseLong(m.group(1));
+            to = m.group(2).isEmpty() ? to : Math.min(to, Long.parseLong(m.group(2)));
+        }
+        return from > to || from >= size ? Optional.empty() : Optional.of(new Span(from, to, true));
     }
 
     private static Response.ResponseBuilder headers(Response.ResponseBuilder r, CodePackages.SignedPackage p, String etag) {

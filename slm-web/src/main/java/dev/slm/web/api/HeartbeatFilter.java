@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The heartbeat's own path: {@code POST /api/nodes/{node_id}/heartbeat} is answered here, before JAX-RS, because
@@ -43,15 +44,13 @@ public class HeartbeatFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (!"POST".equals(request.getMethod()) || !path.startsWith(PREFIX) || !path.endsWith(SUFFIX)
-                || path.length() <= PREFIX.length() + SUFFIX.length()
-                || path.indexOf('/', PREFIX.length()) != path.length() - SUFFIX.length()) {
+        Optional<String> segment = heartbeatNode(request.getRequestURI().substring(request.getContextPath().length()));
+        if (!"POST".equals(request.getMethod()) || segment.isEmpty()) {
             chain.doFilter(request, response);
             return;
         }
         try {
-            String nodeId = PathEscapes.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
+            String nodeId = PathEscapes.decode(segment.get());
             // the order matters: who the caller is, then the headers, and only then the body
             heartbeats.authenticate(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION));
             JsonBody.requireJson(request.getContentType());
@@ -77,6 +76,15 @@ public class HeartbeatFilter extends HttpFilter {
             // the container's own answer would be an HTML page: the same problem body as the JAX-RS catch-all
             write(response, new ProblemMappers.UnexpectedMapper().toResponse(e));
         }
+    }
+
+    /** The node id of a heartbeat's path, {@code /api/nodes/{node_id}/heartbeat}, still escaped; empty for any other. */
+    static Optional<String> heartbeatNode(String path) {
+        if (!path.startsWith(PREFIX) || !path.endsWith(SUFFIX) || path.length() <= PREFIX.length() + SUFFIX.length()
+                || path.indexOf('/', PREFIX.length()) != path.length() - SUFFIX.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
     }
 
     private void write(HttpServletResponse response, Response problem) throws IOException {

@@ -40,7 +40,13 @@ public final class JsonBody {
     /** Our documents are three levels deep; a parser that recurses must never meet thousands. */
     static final int MAX_DEPTH = 16;
 
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    /**
+     * Parsson's own switch (the server's JSON-P; 1.1.x knows no {@code JsonConfig.KEY_STRATEGY}, which JSON-P 2.1
+     * defines for this): a key given twice in one object is refused (the default keeps the last): {"role":"viewer","role":"admin"}
+     * means one thing to a check that reads the first and another to a writer that reads the last.
+     */
+    static final String REJECT_DUPLICATE_KEYS = "org.eclipse.parsson.rejectDuplicateKeys";
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of(REJECT_DUPLICATE_KEYS, true));
 
     private JsonBody() {
     }
@@ -114,12 +120,12 @@ public final class JsonBody {
         } catch (CharacterCodingException e) {
             throw new InvalidInput("the request body is not valid UTF-8");
         }
+        if (text.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            throw new InvalidInput("the request body is empty: a JSON document is required");
+        }
         checkDepth(text);
         JsonValue value;
         try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
-            if (!parser.hasNext()) {
-                throw new InvalidInput("the request body is empty: a JSON document is required");
-            }
             parser.next();
             value = parser.getValue();
             if (parser.hasNext()) {
@@ -127,6 +133,9 @@ public final class JsonBody {
             }
         } catch (JsonException | NoSuchElementException | IllegalStateException e) {
             throw new InvalidInput("malformed JSON: " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            // Parsson's bound on a number's digits (1,100), which it throws as this, not as a JsonException
+            throw new InvalidInput("a number of the request is too long: " + e.getMessage());
         }
         checkStrings(value);
         return value;

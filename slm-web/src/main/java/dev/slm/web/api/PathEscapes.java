@@ -17,6 +17,11 @@ public final class PathEscapes {
     private PathEscapes() {
     }
 
+    /** An ASCII hex digit's value, else -1 (Character.digit also takes other scripts' digits: "%\u0664\u0661" is no "A"). */
+    private static int hex(char c) {
+        return c < 128 ? Character.digit(c, 16) : -1;
+    }
+
     public static String decode(String raw) {
         if (raw.indexOf('%') < 0) {
             return raw;
@@ -25,23 +30,28 @@ public final class PathEscapes {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= raw.length() || hex(raw.charAt(i + 1)) < 0 || hex(raw.charAt(i + 2)) < 0) {
                     throw new InvalidInput("the path holds a malformed percent-escape: % must be followed by two hex digits");
                 }
-                bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                bytes.write(hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
                 i += 2;
             } else {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
+        String decoded;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             throw new InvalidInput("the path's percent-escapes are not UTF-8");
         }
+        // PostgreSQL text cannot hold it: a lookup by such an id would fail in the database, as a 500
+        if (decoded.indexOf('\0') >= 0) {
+            throw new InvalidInput("the path holds an escaped NUL character (%00)");
+        }
+        return decoded;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +54,8 @@ public final class Live {
      */
     public static void follow(Component component, LiveEvents events, Consumer<List<LiveEvent>> handler) {
         component.addAttachListener(attach -> {
-            Follower follower = new Follower(attach.getUI(), handler);
+            UI ui = attach.getUI();
+            Follower follower = new Follower(() -> UiReaper.browserIsThere(ui), turn -> ui.access(turn::run), handler);
             Runnable unregister = events.register(follower::offer);
             var poll = attach.getUI().addPollListener(p -> follower.catchUp());
             component.addDetachListener(detach -> {
@@ -66,21 +68,24 @@ public final class Live {
 
     /** One page's side of the live events: what waits for the page's turn, and whether something was dropped. */
     static final class Follower {
-        private final UI ui;
+        private final BooleanSupplier browserIsThere;
+        /** Runs its argument in the page's next turn (session lock held): {@code ui.access}. */
+        private final Consumer<Runnable> access;
         private final Consumer<List<LiveEvent>> handler;
         private final ConcurrentLinkedQueue<LiveEvent> waiting = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final AtomicBoolean missed = new AtomicBoolean();
 
-        Follower(UI ui, Consumer<List<LiveEvent>> handler) {
-            this.ui = ui;
+        Follower(BooleanSupplier browserIsThere, Consumer<Runnable> access, Consumer<List<LiveEvent>> handler) {
+            this.browserIsThere = browserIsThere;
+            this.access = access;
             this.handler = handler;
         }
 
         /** On the publisher's thread: queue the event for the page's next turn, or note that it was missed. */
         void offer(LiveEvent event) {
-            if (!UiReaper.browserIsThere(ui) || size.get() >= MOST_WAITING) {
+            if (!browserIsThere.getAsBoolean() || size.get() >= MOST_WAITING) {
                 missed.set(true);
                 return;
             }
@@ -88,7 +93,7 @@ public final class Live {
             size.incrementAndGet();
             if (scheduled.compareAndSet(false, true)) {
                 try {
-                    ui.access(this::deliver);
+                    access.accept(this::deliver);
                 } catch (UIDetachedException gone) {
                     // the page was closed meanwhile: its detach listener unregisters this follower
                     scheduled.set(false);

@@ -29,10 +29,11 @@ class ClientAddressTest {
 
     @Test
     void garbageWhereAnAddressShouldBeCountsAsTheProxyAndIsNeverLookedUp() {
-        for (String junk : List.of("evil.example", "999.1.1.1", "01.2.3.4", "unknown", "", "1::2::3", "a b", "::1%eth0")) {
-            long start = System.nanoTime();
+        // "localhost" resolves without DNS (from /etc/hosts): a parser that looked names up would take it
+        for (String junk : List.of("evil.example", "localhost", "999.1.1.1", "01.2.3.4", "unknown", "", "1::2::3", "a b",
+                "::1%eth0")) {
             assertEquals("10.0.0.1", ClientAddress.resolve("10.0.0.1", List.of(junk), proxy), junk);
-            assertTrue(System.nanoTime() - start < 1_000_000_000L, "no DNS lookup for " + junk);
+            assertTrue(ClientAddress.parse(junk).isEmpty(), "not looked up: " + junk);
         }
     }
 
