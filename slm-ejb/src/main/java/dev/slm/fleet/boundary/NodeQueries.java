@@ -63,7 +63,7 @@ public class NodeQueries {
                 sql.append(column).append(s.ascending() ? " ASC NULLS FIRST, " : " DESC NULLS LAST, ");
             }
         }
-        return sql.append("id LIMIT ").append(Math.max(0, Math.min(limit, 1000))).append(" OFFSET ")
+        return sql.append("id LIMIT ").append(Math.max(0, Math.min(limit, MAX_PAGE))).append(" OFFSET ")
                 .append(Math.max(0, offset)).toString();
     }
 

@@ -58,18 +58,6 @@ class JsonInputTest {
     }
 
     @Test
-    void aBooleanFieldTakesOnlyTrueOrFalse() {
-        assertEquals(Optional.of(true), in("{\"f\":true}").bool("f"));
-        assertEquals(Optional.of(false), in("{\"f\":false}").bool("f"));
-        assertEquals(Optional.empty(), in("{\"f\":null}").bool("f"));
-        assertWrongType(i -> i.bool("f"), "f must be true or false", "true", "false");
-        for (String almost : List.of("\"true\"", "1", "0", "\"yes\"")) {
-            assertEquals("f must be true or false",
-                    assertThrows(InvalidInput.class, () -> in("{\"f\":" + almost + "}").bool("f")).getMessage(), almost);
-        }
-    }
-
-    @Test
     void aListFieldTakesOnlyAnArrayOfStrings() {
         assertEquals(List.of("a", "b", "a"), in("{\"f\":[\"a\",\"b\",\"a\"]}").strings("f"));
         assertEquals(List.of(), in("{\"f\":[]}").strings("f"));
