@@ -421,12 +421,13 @@ class FleetTrackingIT {
         Await.until(Duration.ofSeconds(10), () -> node("quiet-1"), n -> !n.getBoolean("online"));
     }
 
-    static void assertProblem(int status, Api.Response r) {
+    static JsonObject assertProblem(int status, Api.Response r) {
         assertEquals(status, r.status(), r.toString());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());
         JsonObject problem = r.json();
         assertEquals(status, problem.getInt("status"), r.toString());
         assertFalse(problem.getString("detail", "").isBlank(), r.toString());
+        return problem;
     }
 
     static JsonObject refresh() throws Exception {

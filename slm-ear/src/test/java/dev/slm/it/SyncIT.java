@@ -4,6 +4,7 @@ import static dev.slm.it.FleetTrackingIT.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.Api;
@@ -123,6 +124,32 @@ class SyncIT {
     }
 
     @Test
+    void aLateOrRepeatedStageReportNeverMovesTheOperationBack() throws Exception {
+        String token = registerAt("s-6", first);
+        long id = it.api.post("api/nodes/s-6/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        heartbeat("s-6", token, first);
+        String progress = "api/nodes/s-6/operations/" + id + "/progress";
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"DOWNLOADING\",\"percent\":50}").status());
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}").status());
+        // the DOWNLOADING report that was delayed on the way, and HEALTH_CHECK again: answered, nothing moves back
+        Api.Response late = it.api.post(progress, Api.bearer(token), "{\"stage\":\"DOWNLOADING\",\"percent\":90}");
+        assertEquals(200, late.status());
+        assertEquals("HEALTH_CHECK", late.json().getString("status"));
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}").status());
+        assertEquals("HEALTH_CHECK", operation(id).getString("status"));
+        assertEquals(List.of("DOWNLOADING", "HEALTH_CHECK", "HEALTH_CHECK"), it.db.query(
+                "SELECT stage FROM sync_progress WHERE operation_id = ? ORDER BY id", id).stream().map(r -> r.get("stage")).toList());
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"ROLLED_BACK\"}").status());
+        assertProblem(409, it.api.post(progress, Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}"));
+        assertEquals("ROLLED_BACK", operation(id).getString("status"));
+        // and the database itself refuses a writer that would skip the table
+        java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> it.db.query(
+                "UPDATE sync_operation SET status = 'DOWNLOADING' WHERE id = ? RETURNING id", id));
+        assertTrue(refused.getMessage().contains("ROLLED_BACK -> DOWNLOADING is not a move of the sync lifecycle"),
+                refused.getMessage());
+    }
+
+    @Test
     void badRequestsAreRefusedAndCreateNothing() throws Exception {
         String token = registerAt("s-4", first);
         String other = registerAt("s-5", first);
@@ -131,8 +158,12 @@ class SyncIT {
         assertProblem(403, it.api.post("api/nodes/s-4/sync", Api.basic("viewer", "viewer-password-1"), "{}"));
         assertProblem(401, it.api.post("api/nodes/s-4/sync", null, "{}"));
         assertProblem(404, it.api.post("api/nodes/nobody/sync", it.admin, "{}"));
-        assertProblem(400, it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}"));
-        assertProblem(400, it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}"));
+        assertEquals("restart_type must be one of immediate, graceful, manual", assertProblem(400,
+                it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}")).getString("detail"));
+        assertEquals("restart must be true or false", assertProblem(400,
+                it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}")).getString("detail"));
+        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type", assertProblem(400,
+                it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_typ\":\"manual\"}")).getString("detail"));
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
 
         long id = it.api.post("api/nodes/s-4/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
