@@ -133,8 +133,8 @@ class SoakIT {
                     "state nodes grew beyond " + STATE_NODES_PER_UI + " for the one open page: " + before + " -> " + after);
             assertTrue(after.mebibytes() <= before.mebibytes() + 32, "live heap grew: " + before + " -> " + after);
             assertTrue(failures.isEmpty(), "heartbeats failed: " + failures);
-            // the anonymous sessions have expired (the container looks for expired sessions once a minute)
-            Await.until(Duration.ofSeconds(90), () -> Heap.of(pid).count(SESSION), n -> n <= 1 + ABANDONED);
+            // the anonymous sessions have expired (the container looks for expired sessions every 10 s)
+            Await.until(Duration.ofSeconds(30), () -> Heap.of(pid).count(SESSION), n -> n <= 1 + ABANDONED);
 
             // and the browser that stayed tells the truth: once every node reports v2, its page says so
             fleet.shutdownNow();
