@@ -1,5 +1,6 @@
 package dev.slm.agent;
 
+import java.util.Locale;
 import dev.slm.agent.update.Command;
 import dev.slm.agent.update.DurableFiles;
 import jakarta.json.Json;
@@ -45,7 +46,7 @@ public final class VersionFile {
             if (!(value instanceof JsonObject o) || !(o.get("commit") instanceof JsonString s)) {
                 throw new IOException(file + " has no \"commit\" string");
             }
-            String commit = s.getString().trim().toLowerCase();
+            String commit = s.getString().trim().toLowerCase(Locale.ROOT);
             if (!Command.COMMIT_ID.matcher(commit).matches()) {
                 throw new IOException(file + ": commit is not a full commit id (40 or 64 hex): " + commit);
             }

@@ -1,5 +1,6 @@
 package dev.slm.platform;
 
+import java.util.Locale;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,9 +14,9 @@ public final class Durations {
     }
 
     public static Duration parse(String text) {
-        String value = text == null ? "" : text.trim().toLowerCase();
+        String value = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (value.startsWith("pt") || value.startsWith("p")) {
-            return positive(Duration.parse(value.toUpperCase()), text);
+            return positive(Duration.parse(value.toUpperCase(Locale.ROOT)), text);
         }
         Matcher m = SIMPLE.matcher(value);
         if (!m.matches()) {

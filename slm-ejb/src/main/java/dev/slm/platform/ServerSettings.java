@@ -1,5 +1,6 @@
 package dev.slm.platform;
 
+import java.util.Locale;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class ServerSettings {
         }
         try {
             URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             return switch (scheme) {
                 case "https", "http", "ssh", "git" -> uri.getHost() != null;
                 case "file" -> uri.getPath() != null && !uri.getPath().isEmpty();

@@ -65,6 +65,13 @@ class ArchitectureTest {
                     (JavaClass type) -> type.isAnnotatedWith(Entity.class)))
             .because("a page lives as long as its browser: it keeps ids and small view models (NodeRow), not entities");
 
+    @ArchTest
+    static final ArchRule caseChangesDoNotDependOnTheServersLanguage = noClasses()
+            .that().resideInAPackage("dev.slm..")
+            .should().callMethod(String.class, "toLowerCase").orShould().callMethod(String.class, "toUpperCase")
+            .because("role names, statuses and enum names are compared and stored: under a Turkish default locale "
+                    + "\"ADMIN\".toLowerCase() is \"adm\u0131n\" (pass Locale.ROOT)");
+
     private static ArchCondition<JavaClass> useAnotherFeaturesControl() {
         return new ArchCondition<>("use another feature's control package") {
             @Override

@@ -1,5 +1,6 @@
 package dev.slm.agent.update;
 
+import java.util.Locale;
 import dev.slm.agent.Backoff;
 import dev.slm.agent.VersionFile;
 import java.io.IOException;
@@ -161,7 +162,7 @@ public final class Updater {
                 return;
             }
             server.report(job.command().operationId(), REPORTED.get(job.stage()), percent(job.stage()),
-                    job.stage() == Stage.ROLLING_BACK ? job.failure() : job.stage().name().toLowerCase().replace('_', ' '));
+                    job.stage() == Stage.ROLLING_BACK ? job.failure() : job.stage().name().toLowerCase(Locale.ROOT).replace('_', ' '));
             if (job.stage() == Stage.ROLLING_BACK) {
                 rollBack(job);
                 return;
@@ -170,7 +171,7 @@ public final class Updater {
             try {
                 failure = execute(job);
             } catch (IOException e) {
-                failure = job.stage().name().toLowerCase().replace('_', ' ') + ": " + Reasons.of(e);
+                failure = job.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + Reasons.of(e);
             }
             if (failure != null) {
                 if (job.stage().ordinal() < Stage.SWAPPING.ordinal()) {

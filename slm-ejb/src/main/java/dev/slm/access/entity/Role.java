@@ -1,5 +1,6 @@
 package dev.slm.access.entity;
 
+import java.util.Locale;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Set;
@@ -26,7 +27,7 @@ public enum Role {
 
     /** The container role name of this role (one of {@link Names}). */
     public String roleName() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The container groups (= roles) a caller with this role is in: its own and every one below it. */

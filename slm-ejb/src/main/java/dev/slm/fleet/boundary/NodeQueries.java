@@ -1,5 +1,6 @@
 package dev.slm.fleet.boundary;
 
+import java.util.Locale;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import jakarta.annotation.security.PermitAll;
@@ -100,7 +101,7 @@ public class NodeQueries {
     private String where(Filter f, List<Object> params) {
         List<String> clauses = new ArrayList<>();
         if (f.text() != null && !f.text().isBlank()) {
-            String like = "%" + f.text().trim().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like = "%" + f.text().trim().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             params.add(like);
             params.add(like);
             clauses.add("(lower(id) LIKE ?" + (params.size() - 1) + " OR lower(coalesce(hostname, '')) LIKE ?" + params.size() + ")");

@@ -1,5 +1,7 @@
 package dev.slm.rollout.entity;
 
+import java.util.Locale;
+
 /**
  * A sync operation changed: {@code sync.started} when created, {@code sync.progress} for each stage the agent reports,
  * {@code sync.completed} when the node reports the target commit, {@code sync.failed} when it ends otherwise (FAILED,
@@ -12,7 +14,7 @@ public record SyncEvent(Kind kind, long operationId, String nodeId, SyncStatus s
 
     /** The name scripts see on /ws/events. */
     public String type() {
-        return "sync." + kind.name().toLowerCase();
+        return "sync." + kind.name().toLowerCase(Locale.ROOT);
     }
 
     public static SyncEvent of(SyncStatus status, long operationId, String nodeId, Integer percent, String message) {

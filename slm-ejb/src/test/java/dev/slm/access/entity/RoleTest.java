@@ -3,6 +3,7 @@ package dev.slm.access.entity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,17 @@ class RoleTest {
     void theConstantsForRolesAllowedAreTheRoleNames() {
         assertEquals(List.of(Role.Names.VIEWER, Role.Names.OPERATOR, Role.Names.ADMIN),
                 List.of(Role.VIEWER.roleName(), Role.OPERATOR.roleName(), Role.ADMIN.roleName()));
+    }
+
+    @Test
+    void roleNamesDoNotDependOnTheServersLanguage() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR")); // "ADMIN".toLowerCase() is "admın" there: no one could log in
+        try {
+            assertEquals(List.of("viewer", "operator", "admin"),
+                    List.of(Role.VIEWER.roleName(), Role.OPERATOR.roleName(), Role.ADMIN.roleName()));
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 }

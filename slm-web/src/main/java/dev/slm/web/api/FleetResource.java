@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import java.util.Locale;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.BulkSync;
@@ -55,7 +56,7 @@ public class FleetResource {
         }
         List<Outcome> outcomes = bulk.request(nodes, options.restarts(), options.type(),
                         security.getUserPrincipal().getName(), TriggerType.FLEET).stream()
-                .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(), o.operationId(), o.detail()))
+                .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
                 .toList();
         return Response.accepted(outcomes).build();
     }

@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import java.util.Locale;
 import dev.slm.platform.InvalidInput;
 import dev.slm.web.api.security.AgentAuthenticated;
 import jakarta.json.JsonValue;
@@ -33,7 +34,7 @@ public class JsonBodyReader implements ReaderInterceptor {
         if (JsonValue.class.isAssignableFrom(context.getType())) {
             JsonValue value = JsonBody.parse(bytes);
             if (!context.getType().isInstance(value)) {
-                throw new InvalidInput("a JSON " + context.getType().getSimpleName().replace("Json", "").toLowerCase()
+                throw new InvalidInput("a JSON " + context.getType().getSimpleName().replace("Json", "").toLowerCase(Locale.ROOT)
                         + " is required as the request body");
             }
             return value;

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import java.util.Locale;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
@@ -117,7 +118,7 @@ public class MainLayout extends AppLayout {
         switch (e.type()) {
             case "sync.completed" -> Actions.ok(e.nodeId() + " runs the new commit: sync " + e.operationId() + " succeeded");
             case "sync.failed" -> Actions.error(e.nodeId() + ": sync " + e.operationId() + " "
-                    + e.status().toLowerCase().replace('_', ' ') + (e.message() == null ? "" : " — " + e.message()));
+                    + e.status().toLowerCase(Locale.ROOT).replace('_', ' ') + (e.message() == null ? "" : " — " + e.message()));
             case "source.latest_changed" -> Actions.ok("New upstream commit " + CodeBadge.shortId(e.commit()));
             default -> {
             }

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import java.util.Locale;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
@@ -88,7 +89,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         facts.addFormItem(new Span(n.hostname() == null ? "" : n.hostname()), "Host");
         facts.addFormItem(new Span(String.join(", ", n.roles())), "Roles");
         facts.addFormItem(new Span(n.agentVersion() == null ? "" : n.agentVersion()), "Agent version");
-        facts.addFormItem(new Span(n.agentState() == null ? "" : n.agentState().name().toLowerCase()), "Agent state");
+        facts.addFormItem(new Span(n.agentState() == null ? "" : n.agentState().name().toLowerCase(Locale.ROOT)), "Agent state");
         Span releases = new Span(n.releases().isEmpty() ? "none reported"
                 : String.join(", ", n.releases().stream().map(r -> CodeBadge.shortId(r)
                 + (r.equals(n.codeVersion()) ? " (deployed)" : "")).toList()));

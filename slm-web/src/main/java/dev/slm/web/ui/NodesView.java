@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import java.util.Locale;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -149,7 +150,7 @@ public class NodesView extends VerticalLayout {
         bar.setIndeterminate(p.percent() == null);
         bar.setId("progress-" + n.id());
         bar.getElement().setAttribute("data-stage", p.status());
-        Span stage = new Span(p.status().toLowerCase().replace('_', ' '));
+        Span stage = new Span(p.status().toLowerCase(Locale.ROOT).replace('_', ' '));
         stage.getStyle().set("font-size", "var(--lumo-font-size-xs)");
         VerticalLayout cell = new VerticalLayout(stage, bar);
         cell.setPadding(false);

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import java.util.Locale;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import dev.slm.rollout.entity.SyncOperation;
@@ -34,7 +35,7 @@ public final class OperationsGrid {
             return bar;
         }).setHeader("Progress").setAutoWidth(true);
         grid.addColumn(o -> CodeBadge.shortId(o.fromCommit()) + " → " + CodeBadge.shortId(o.targetCommit())).setHeader("Commits");
-        grid.addColumn(o -> o.restart() ? o.restartType().name().toLowerCase() : "no restart").setHeader("Restart");
+        grid.addColumn(o -> o.restart() ? o.restartType().name().toLowerCase(Locale.ROOT) : "no restart").setHeader("Restart");
         grid.addColumn(SyncOperation::requestedBy).setHeader("By");
         grid.addColumn(o -> TIME.format(o.createdAt())).setHeader("Started").setAutoWidth(true);
         grid.addColumn(OperationsGrid::ended).setHeader("Ended").setAutoWidth(true);

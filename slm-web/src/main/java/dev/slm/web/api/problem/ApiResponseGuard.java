@@ -1,5 +1,6 @@
 package dev.slm.web.api.problem;
 
+import java.util.Locale;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -18,7 +19,7 @@ public class ApiResponseGuard implements ContainerResponseFilter {
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         MediaType type = response.getMediaType();
-        boolean html = type != null && type.getSubtype().toLowerCase().contains("html");
+        boolean html = type != null && type.getSubtype().toLowerCase(Locale.ROOT).contains("html");
         if (response.getStatus() >= 400) {
             if (html || !response.hasEntity()) {
                 Response.StatusType status = response.getStatusInfo();
