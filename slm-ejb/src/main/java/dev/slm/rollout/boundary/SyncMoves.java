@@ -88,7 +88,9 @@ public final class SyncMoves {
         /** a duplicate of a stage the operation has left, or a stage before the one it is at: changes nothing */
         IGNORED,
         /** the operation has ended: the report is refused */
-        ENDED
+        ENDED,
+        /** no such operation (any more: removing a node removes its operations) */
+        GONE
     }
 
     private SyncMoves() {
@@ -169,7 +171,8 @@ public final class SyncMoves {
             moved = s.executeUpdate();
         }
         if (moved == 0) {
-            return status(c, operation).isFinal() ? Reported.ENDED : Reported.IGNORED;
+            SyncStatus current = status(c, operation);
+            return current == null ? Reported.GONE : current.isFinal() ? Reported.ENDED : Reported.IGNORED;
         }
         try (PreparedStatement s = c.prepareStatement(STAGE_LOG)) {
             s.setLong(1, operation);
@@ -200,14 +203,12 @@ public final class SyncMoves {
         return ended;
     }
 
+    /** The operation's status, null when there is no such operation. */
     private static SyncStatus status(Connection c, long operation) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT status FROM sync_operation WHERE id = ?")) {
             s.setLong(1, operation);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("operation " + operation + " does not exist");
-                }
-                return SyncStatus.valueOf(rs.getString(1));
+                return rs.next() ? SyncStatus.valueOf(rs.getString(1)) : null;
             }
         }
     }

@@ -155,17 +155,21 @@ public class SyncOperations {
             throw new NotFound("node '" + nodeId + "' has no operation " + operationId);
         }
         SyncMoves.Reported reported;
+        String said = truncate(message); // the live event carries what is stored, not an agent's megabyte
         try (Connection c = dataSource.getConnection()) {
-            reported = SyncMoves.report(c, operationId, status, percent, truncate(message), clock.instant());
+            reported = SyncMoves.report(c, operationId, status, percent, said, clock.instant());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the progress of operation " + operationId, e);
         }
         if (reported == SyncMoves.Reported.ENDED) {
             throw new Conflict("operation " + operationId + " has ended already");
         }
+        if (reported == SyncMoves.Reported.GONE) { // the node was removed (with its operations) since the find above
+            throw new NotFound("node '" + nodeId + "' has no operation " + operationId);
+        }
         em.refresh(op);
         if (reported == SyncMoves.Reported.MOVED) {
-            events.fire(SyncEvent.of(status, operationId, nodeId, percent, message));
+            events.fire(SyncEvent.of(status, operationId, nodeId, percent, said));
         } else {
             LOG.fine(() -> "operation " + operationId + " is " + op.status() + ": its agent's late report " + status + " changes nothing");
         }
@@ -174,9 +178,8 @@ public class SyncOperations {
 
     /**
      * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
-     * succeed late, when its node reports the target after all (SyncMoves#succeedLate, docs/protocol.md).
-     * succeed late, when its node reports the target after all (HeartbeatBatcher, docs/protocol.md). Open: the
-     * timer ({@link SyncTimeouts}) has no caller, and it ends only what has stopped anyway.
+     * succeed late, when its node reports the target after all (SyncMoves#succeedLate, docs/protocol.md). Called
+     * every 5 s by {@link SyncTimeouts}.
      */
     @PermitAll
     public int timeOutStale(Instant before) {

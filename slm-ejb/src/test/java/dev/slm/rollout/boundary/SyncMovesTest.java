@@ -134,6 +134,14 @@ class SyncMovesTest {
     }
 
     @Test
+    void aReportForAnOperationRemovedWithItsNodeSaysItIsGone() throws SQLException {
+        String node = node();
+        long op = insert(node, "PENDING");
+        execute("DELETE FROM node WHERE id = '" + node + "'");
+        assertEquals(SyncMoves.Reported.GONE, SyncMoves.report(c, op, SyncStatus.DOWNLOADING, 10, "late", Instant.now()));
+    }
+
+    @Test
     void aCommandIsDeliveredUntilTheAgentStartsAndMarkedSentOnce() throws SQLException {
         String node = node();
         long op = insert(node, "PENDING");

@@ -20,7 +20,7 @@ public final class Requests {
 
     static final String RESTART_TYPES = "(?i)immediate|graceful|manual";
 
-    /** {@code POST /api/nodes/{id}/sync}; an empty body takes the defaults: restart, gracefully. */
+    /** {@code POST /api/nodes/{id}/sync}; {@code {}} (or JSON {@code null}) takes the defaults: restart, gracefully. */
     public record Sync(Boolean restart,
                        @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
                        String restartType) {
