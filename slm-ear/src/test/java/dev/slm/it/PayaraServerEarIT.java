@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slm.it.support.Api;
 import dev.slm.it.support.ChildProcesses;
 import dev.slm.it.support.TestDatabase;
+import dev.slm.it.support.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,8 @@ class PayaraServerEarIT {
             Map<String, String> env = new java.util.HashMap<>(db.serverEnvironment());
             env.put("SLM_DATA_DIR", work.resolve("data").toString());
             env.put("SLM_ADMIN_PASSWORD", PASSWORD);
+            // asadmin's JVMs and the domain's: the JIT's first tier only, as for every test server (TestServer.JVM_OPTIONS)
+            env.put("JAVA_TOOL_OPTIONS", String.join(" ", TestServer.JVM_OPTIONS));
             // start-domain leaves the domain running detached: known by its directory only
             ChildProcesses.alsoOnExit(() -> ChildProcesses.killNaming(work.resolve("domains").toString()));
             run(env, asadmin.toString(), "create-domain", "--domaindir", work.resolve("domains").toString(),

@@ -8,6 +8,7 @@ import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.ChildProcesses;
 import dev.slm.it.support.TestDatabase;
+import dev.slm.it.support.TestServer;
 import dev.slm.launcher.MicroServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -65,6 +66,8 @@ class RestartIT {
             this.token = token;
 
             ProcessHandle payara = payaraOf(launcher);
+            assertTrue(payara.info().commandLine().orElse("").contains(" -XX:TieredStopAtLevel=1 "),
+                    "SLM_JAVA_OPTIONS reach the server's JVM: " + payara.info().commandLine());
             launcher.destroyForcibly().waitFor();
             payara.destroyForcibly();
             payara.onExit().get(30, TimeUnit.SECONDS);
@@ -202,12 +205,13 @@ class RestartIT {
     private static Process startLauncher(Path dataDir, int port, Path log, Map<String, String> settings)
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("slm.launcher.jar"))
+                "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("slm.launcher.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("SLM_"));
         pb.environment().put("SLM_DATA_DIR", dataDir.toString());
         pb.environment().put("SLM_PORT", Integer.toString(port));
+        pb.environment().put("SLM_JAVA_OPTIONS", String.join(" ", TestServer.JVM_OPTIONS)); // see there why
         pb.environment().putAll(settings);
         // the run command and its Payara Micro; its PostgreSQL detaches itself (pg_ctl) and is known by its directory
         ChildProcesses.alsoOnExit(() -> ChildProcesses.killNaming(dataDir.resolve("postgres").toString()));

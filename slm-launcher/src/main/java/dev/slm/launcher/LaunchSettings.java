@@ -19,7 +19,7 @@ import java.util.Map;
  * The run command's own settings, each checked before anything starts: a wrong value or a taken port ends the
  * command with one line that says what to change, not a stack trace or a server that waits for minutes.
  */
-record LaunchSettings(int port, String bindAddress, Path dataDir, long heapMiB) {
+record LaunchSettings(int port, String bindAddress, Path dataDir, long heapMiB, List<String> javaOptions) {
 
     /** Why the run command cannot start; printed as one line, exit code 1. */
     static final class Refused extends Exception {
@@ -36,7 +36,27 @@ record LaunchSettings(int port, String bindAddress, Path dataDir, long heapMiB) 
             throw new Refused(String.join("; ", problems));
         }
         return new LaunchSettings(port(env.get("SLM_PORT")), bindAddress(env.get("SLM_BIND")), dataDir(env),
-                heapMiB(env.get("SLM_HEAP"), physicalMemoryMiB()));
+                heapMiB(env.get("SLM_HEAP"), physicalMemoryMiB()), javaOptions(env.get("SLM_JAVA_OPTIONS")));
+    }
+
+    /**
+     * {@code SLM_JAVA_OPTIONS}: more options for the server's JVM (GC logs, a JIT setting), separated by spaces, each
+     * starting with {@code -}. A word that is not an option ({@code -jar x}, a class name, a quoted value with spaces)
+     * would become Payara Micro's argument or the JVM's main class: refused here, not as a server that never starts.
+     */
+    static List<String> javaOptions(String value) throws Refused {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> options = List.of(value.trim().split("\\s+"));
+        for (String o : options) {
+            if (!o.startsWith("-") || o.length() < 2 || o.equals("-jar") || o.startsWith("-cp") || o.startsWith("-classpath")
+                    || o.startsWith("--class-path") || o.chars().anyMatch(ch -> ch < 0x20 || ch == '"' || ch == '\'')) {
+                throw new Refused("SLM_JAVA_OPTIONS takes JVM options separated by spaces (e.g. -XX:+UseSerialGC "
+                        + "-Xlog:gc:gc.log), not '" + o + "'");
+            }
+        }
+        return options;
     }
 
     /**

@@ -33,12 +33,14 @@ public final class MicroServer implements AutoCloseable {
     /**
      * @param bindAddress the address the HTTP listener binds ({@code 0.0.0.0}: every interface)
      * @param heapMiB     the server's maximum heap
+     * @param jvmOptions  more options for the server's JVM, after the heap's (SLM_JAVA_OPTIONS)
      * @param environment the {@code SLM_*} settings for the server
      * @param log         where the server's output goes; null for this process's standard output, watched for a
      *                    failed deployment (see {@link #awaitReady})
      */
-    public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, long heapMiB, Path workDir,
-                                    Map<String, String> environment, Path log) throws IOException {
+    public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, long heapMiB,
+                                    List<String> jvmOptions, Path workDir, Map<String, String> environment, Path log)
+            throws IOException {
         Files.createDirectories(workDir);
         // Payara Micro redeploys what it finds in a reused root directory, and serves 503 while it does: start clean
         Path root = workDir.resolve("payara-micro");
@@ -60,7 +62,9 @@ public final class MicroServer implements AutoCloseable {
         // memory. What is left open is the HTTP port, on bindAddress.
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heapMiB + "m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath(),
+                "-Xmx" + heapMiB + "m", "-Djava.io.tmpdir=" + workDir.toAbsolutePath()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-jar", payaraMicroJar.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",

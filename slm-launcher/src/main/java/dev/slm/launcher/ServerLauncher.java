@@ -54,7 +54,8 @@ public final class ServerLauncher {
             env.put("SLM_DB_PASSWORD", db.password());
         }
         MicroServer server = MicroServer.start(home.resolve("runtime/payara-micro.jar"), home.resolve("runtime/ROOT.war"),
-                settings.bindAddress(), settings.port(), settings.heapMiB(), dataDir.resolve("run"), env, null);
+                settings.bindAddress(), settings.port(), settings.heapMiB(), settings.javaOptions(), dataDir.resolve("run"),
+                env, null);
         System.out.println("slm: the server runs with a heap of at most " + settings.heapMiB() + " MiB (SLM_HEAP)");
         EmbeddedPostgres db = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,9 +55,24 @@ class LaunchSettingsTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = taken.getLocalPort();
             LaunchSettings.Refused e = assertThrows(LaunchSettings.Refused.class,
-                    () -> new LaunchSettings(port, "0.0.0.0", Path.of("/tmp"), 512).requirePortFree());
+                    () -> new LaunchSettings(port, "0.0.0.0", Path.of("/tmp"), 512, List.of()).requirePortFree());
             assertEquals("port " + port + " is in use: stop what runs there or set SLM_PORT", e.getMessage());
         }
+    }
+
+    @Test
+    void javaOptionsAreSplitOnSpacesAndNoneByDefault() throws Exception {
+        assertEquals(List.of(), LaunchSettings.javaOptions(null));
+        assertEquals(List.of(), LaunchSettings.javaOptions("  "));
+        assertEquals(List.of("-XX:+UseSerialGC", "-Xlog:gc:gc.log"), LaunchSettings.javaOptions(" -XX:+UseSerialGC\t -Xlog:gc:gc.log "));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UseSerialGC", "-jar other.jar", "-cp /tmp", "-classpath=x", "--class-path /x", "-",
+            "-Dname=\"a b\"", "-Dx=a\u0000b", "-Dx=it's", "-Xmx1g Main"})
+    void aWordThatIsNotAJvmOptionIsRefusedWithOneLine(String value) {
+        LaunchSettings.Refused e = assertThrows(LaunchSettings.Refused.class, () -> LaunchSettings.javaOptions(value));
+        assertTrue(e.getMessage().startsWith("SLM_JAVA_OPTIONS takes JVM options"), e.getMessage());
     }
 
     @Test
