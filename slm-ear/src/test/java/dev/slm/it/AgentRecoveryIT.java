@@ -122,7 +122,7 @@ class AgentRecoveryIT {
     @Test
     void killedWhileDownloadingItResumesTheDownloadAndDeploys() throws Exception {
         Path dir = it.work.resolve("dl-1");
-        AgentProcess agent = deployedNode("dl-1", Map.of("download.limit.kb.s", "400"));
+        AgentProcess agent = deployedNode("dl-1", Map.of("download.limit.kb.s", "1000")); // 2 s or more for the package
         AgentProcess again = null;
         String base = current(dir);
         try {

@@ -39,6 +39,12 @@ class SoakIT {
     /** Several times a page's normal variation, a tenth of what one leaking UI held. */
     static final long STATE_NODES_PER_UI = 5_000;
 
+    /**
+     * Between two heap reads while waiting: each is a JVM (jcmd) and a full GC of the server, about a core for a
+     * second, taken from the class that runs beside this one; what they wait for comes in 10 s steps anyway.
+     */
+    static final Duration HEAP_READS = Duration.ofSeconds(2);
+
     static TestServer it;
     static String v1;
     static String v2;
@@ -123,7 +129,7 @@ class SoakIT {
             // would have had queued. One, not "as many as before": "before" may still count the login page's UI, which
             // is closed like the others once its browser has left it (2 UIs before, seen on a loaded machine, let an
             // abandoned page with 8,000 state nodes pass as the second)
-            Heap after = Await.until(Duration.ofSeconds(60), () -> Heap.of(pid),
+            Heap after = Await.until(Duration.ofSeconds(60), HEAP_READS, () -> Heap.of(pid),
                     h -> h.count("com.vaadin.flow.component.UI") <= 1);
             System.out.println("soak: before " + before + "; after " + ABANDONED + " browsers went away: " + after);
             // an absolute bound for the one page, not relative to "before": one page of this fleet holds about
@@ -134,7 +140,7 @@ class SoakIT {
             assertTrue(after.mebibytes() <= before.mebibytes() + 32, "live heap grew: " + before + " -> " + after);
             assertTrue(failures.isEmpty(), "heartbeats failed: " + failures);
             // the anonymous sessions have expired (the container looks for expired sessions every 10 s)
-            Await.until(Duration.ofSeconds(30), () -> Heap.of(pid).count(SESSION), n -> n <= 1 + ABANDONED);
+            Await.until(Duration.ofSeconds(30), HEAP_READS, () -> Heap.of(pid).count(SESSION), n -> n <= 1 + ABANDONED);
 
             // and the browser that stayed tells the truth: once every node reports v2, its page says so
             fleet.shutdownNow();

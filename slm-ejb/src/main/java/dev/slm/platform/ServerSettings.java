@@ -2,6 +2,7 @@ package dev.slm.platform;
 
 import java.util.Locale;
 import java.net.URI;
+import java.time.Duration;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +16,38 @@ import java.util.function.Function;
  */
 public final class ServerSettings {
 
+    /**
+     * The range of the web app's durations (SLM_UI_GONE_AFTER, SLM_ANONYMOUS_SESSION_TIMEOUT): under a second is no
+     * time to answer a heartbeat (and the container takes 0 s, as 500ms would give, for "never"); a day is far beyond
+     * any sensible value and far below where the session's int seconds or the sweep's nanoseconds overflow.
+     */
+    public static final Duration WEB_DURATION_MIN = Duration.ofSeconds(1);
+    public static final Duration WEB_DURATION_MAX = Duration.ofHours(24);
+
     private ServerSettings() {
     }
 
     /** @return one line per setting whose value cannot be used; empty when all can */
     public static List<String> problems(Function<String, String> settings) {
         List<String> problems = new ArrayList<>();
-        for (String name : List.of("SLM_FETCH_INTERVAL", "SLM_LOGIN_LOCKOUT", "SLM_LOGIN_LOCKOUT_MAX", "SLM_UI_GONE_AFTER",
-                "SLM_ANONYMOUS_SESSION_TIMEOUT")) {
+        for (String name : List.of("SLM_FETCH_INTERVAL", "SLM_LOGIN_LOCKOUT", "SLM_LOGIN_LOCKOUT_MAX")) {
             String value = settings.apply(name);
             if (present(value)) {
                 try {
                     Durations.parse(value);
                 } catch (RuntimeException e) {
                     problems.add(name + " must be a positive duration such as 30s, 5m, 1h or PT5M, not '" + value + "'");
+                }
+            }
+        }
+        // their range too: a value in form but out of range (100000h) failed the server's start a minute later
+        for (String name : List.of("SLM_UI_GONE_AFTER", "SLM_ANONYMOUS_SESSION_TIMEOUT")) {
+            String value = settings.apply(name);
+            if (present(value)) {
+                try {
+                    Durations.setting(name, value, WEB_DURATION_MIN, WEB_DURATION_MAX);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
                 }
             }
         }

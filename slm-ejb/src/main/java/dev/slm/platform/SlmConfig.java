@@ -154,7 +154,8 @@ public class SlmConfig {
 
     /** How long a page whose browser has gone (its push connection broken) is kept before it is closed. */
     public Duration uiGoneAfter() {
-        return Durations.setting("SLM_UI_GONE_AFTER", uiGoneAfter, Duration.ofSeconds(1), WEB_DURATION_MAX);
+        return Durations.setting("SLM_UI_GONE_AFTER", uiGoneAfter, ServerSettings.WEB_DURATION_MIN,
+                ServerSettings.WEB_DURATION_MAX);
     }
 
     /**
@@ -162,15 +163,9 @@ public class SlmConfig {
      * container takes 0 s, as 500ms would give, for "never"), and a day at most.
      */
     public Duration anonymousSessionTimeout() {
-        return Durations.setting("SLM_ANONYMOUS_SESSION_TIMEOUT", anonymousSessionTimeout, Duration.ofSeconds(1),
-                WEB_DURATION_MAX);
+        return Durations.setting("SLM_ANONYMOUS_SESSION_TIMEOUT", anonymousSessionTimeout, ServerSettings.WEB_DURATION_MIN,
+                ServerSettings.WEB_DURATION_MAX);
     }
-
-    /**
-     * The longest a page or an anonymous session may be kept: far beyond any sensible value, and far below where the
-     * session's int seconds or the sweep's nanoseconds overflow.
-     */
-    private static final Duration WEB_DURATION_MAX = Duration.ofHours(24);
 
     /**
      * Reads every duration setting as the server starts, so that a bad one stops it with its name. The web module's

@@ -11,13 +11,19 @@ public final class Await {
     }
 
     public static <T> T until(Duration timeout, Callable<T> probe, Predicate<T> condition) throws Exception {
+        return until(timeout, Duration.ofMillis(200), probe, condition);
+    }
+
+    /** @param every the pause between probes: longer for a probe that costs (a heap histogram is a full GC) */
+    public static <T> T until(Duration timeout, Duration every, Callable<T> probe, Predicate<T> condition)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = probe.call();
         while (!condition.test(last)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + timeout.toSeconds() + " s; last value: " + last);
             }
-            Thread.sleep(200);
+            Thread.sleep(every.toMillis());
             last = probe.call();
         }
         return last;

@@ -56,6 +56,12 @@ public final class TestServer implements AutoCloseable {
 
     /** @param settings more {@code SLM_*} settings, given the URL the server will have */
     public static TestServer start(String name, Seed seed, Function<URI, Map<String, String>> settings) throws Exception {
+        return start(name, seed, settings, JVM_OPTIONS);
+    }
+
+    /** @param jvmOptions the server JVM's options instead of {@link #JVM_OPTIONS} */
+    public static TestServer start(String name, Seed seed, Function<URI, Map<String, String>> settings,
+                                   java.util.List<String> jvmOptions) throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), name + "-").toAbsolutePath();
         TestDatabase db = TestDatabase.create();
         GitRepo repo = GitRepo.init(work.resolve("repo"));
@@ -76,7 +82,7 @@ public final class TestServer implements AutoCloseable {
                 Map<String, String> all = new HashMap<>(env);
                 all.putAll(settings.apply(URI.create("http://127.0.0.1:" + port + "/")));
                 MicroServer started = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
-                        Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, JVM_OPTIONS, work.resolve("server"),
+                        Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, jvmOptions, work.resolve("server"),
                         all, log);
                 try {
                     return started.awaitReady(Duration.ofMinutes(3));
