@@ -74,6 +74,16 @@ class FleetTrackingIT {
             agent.deploy(second);
             awaitStatus("track-1", "UP_TO_DATE");
 
+            // a commit outside app/ changes nothing a node gets: the node stays up to date (issue 12)
+            String docs = it.repo.commit("Docs only", "docs/guide.md", "guide\n");
+            assertEquals(docs, refresh().getString("latest_version"));
+            node = node("track-1");
+            assertEquals("UP_TO_DATE", node.getString("code_status"), node.toString());
+            assertEquals(0, node.getInt("commits_behind"));
+            assertEquals(second, node.getString("code_version"));
+            assertTrue(it.api.get("api/updates/pending", it.admin).array().stream()
+                    .noneMatch(v -> v.asJsonObject().getString("node_id").equals("track-1")));
+
             it.repo.resetHard(first);
             String rewritten = it.repo.commit("Rewritten history", "app/index.html", "<h1>v2 again</h1>\n");
             assertEquals(rewritten, refresh().getString("latest_version"));
@@ -419,6 +429,150 @@ class FleetTrackingIT {
         assertTrue(node("quiet-1").getBoolean("online"));
         // the interval is 1 s in this test class: three missed heartbeats take a little over 3 s
         Await.until(Duration.ofSeconds(10), () -> node("quiet-1"), n -> !n.getBoolean("online"));
+    }
+
+    /**
+     * {@code GET /api/nodes} answers with the Nodes page's own queries: several statuses, online, text, role and
+     * commits behind, sorted both ways by the page's columns, paged with the total in {@code X-Total-Count} and the
+     * next page in {@code Link}; a parameter or value it cannot use is a 400 problem naming it.
+     */
+    @Test
+    void theNodeListFiltersSortsAndPagesAsTheNodesPageDoes() throws Exception {
+        // this class's 1 s interval takes a node offline 3 s after its heartbeat: a long one while the list is read
+        assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"3600\"}").status());
+        try {
+            String base = refresh().getString("latest_version");
+            it.repo.git("checkout", "-q", "-b", "list-side", base);
+            String side = it.repo.commit("Listed, on a side branch only", "app/list.txt", "side\n");
+            it.repo.git("checkout", "-q", "main");
+            String older = it.repo.commit("Listed, one behind", "app/list.txt", "older\n");
+            String latest = it.repo.commit("Listed, latest", "app/list.txt", "latest\n");
+            assertEquals(latest, refresh().getString("latest_version"));
+            listedNode("list-1", latest, "alpha.list.test", "web");
+            listedNode("list-2", older, "beta.list.test", "web\",\"eu");
+            listedNode("list-3", base, "gamma.list.test", "db");
+            listedNode("list-4", side, "delta.list.test", "db");
+            register("list-5"); // never reports: UNKNOWN and offline, no host name
+            listedNode("list-6", "0123456789abcdef0123456789abcdef01234567", "epsilon.list.test", "web");
+
+            Api.Response all = list("text=list-");
+            assertEquals(List.of("list-1", "list-2", "list-3", "list-4", "list-5", "list-6"), ids(all));
+            Map<String, String> statuses = new java.util.TreeMap<>();
+            all.array().forEach(v -> statuses.put(v.asJsonObject().getString("node_id"), v.asJsonObject().getString("code_status")));
+            assertEquals(Map.of("list-1", "UP_TO_DATE", "list-2", "OUTDATED", "list-3", "OUTDATED", "list-4", "DIVERGED",
+                    "list-5", "UNKNOWN", "list-6", "UNKNOWN"), statuses, all.body());
+            assertEquals("6", all.header("X-Total-Count"));
+            assertNull(all.header("Link"), "one page");
+
+            // filters, alone and together
+            assertEquals(List.of("list-2", "list-3", "list-4"), ids(list("text=list-&status=OUTDATED&status=DIVERGED")));
+            assertEquals(List.of("list-2", "list-3", "list-4"), ids(list("text=list-&status=OUTDATED,DIVERGED")));
+            assertEquals("3", list("text=list-&status=OUTDATED,DIVERGED").header("X-Total-Count"));
+            assertEquals(List.of("list-1", "list-5", "list-6"), ids(list("text=list-&status=UNKNOWN&status=UP_TO_DATE")));
+            assertEquals(List.of("list-5"), ids(list("text=list-&online=false")));
+            assertEquals(List.of("list-1", "list-2", "list-3", "list-4", "list-6"), ids(list("text=list-&online=true")));
+            assertEquals(List.of("list-1"), ids(list("text=ALPHA.list")), "the host name, in any case");
+            assertEquals(List.of("list-4"), ids(list("text=LIST-4")));
+            assertEquals(List.of("list-2"), ids(list("text=list-&role=eu")));
+            assertEquals(List.of("list-3", "list-4"), ids(list("text=list-&role=db")));
+            assertEquals(List.of("list-2", "list-3"), ids(list("text=list-&behind_gt=0")));
+            assertEquals(List.of("list-3"), ids(list("text=list-&behind_gt=1")));
+            assertEquals(List.of(), ids(list("text=list-&behind_gt=2")));
+            assertEquals(List.of("list-6"), ids(list("text=list-&status=UNKNOWN&online=true&role=web")));
+
+            // sorted by the page's columns, both ways (no host name: first ascending, last descending), ties by id
+            assertEquals(List.of("list-3", "list-2"), ids(list("text=list-&status=OUTDATED&sort=commits_behind,desc")));
+            assertEquals(List.of("list-2", "list-3"), ids(list("text=list-&status=OUTDATED&sort=commits_behind,asc")));
+            List<String> byHost = List.of("list-5", "list-1", "list-2", "list-4", "list-6", "list-3");
+            assertEquals(byHost, ids(list("text=list-&sort=hostname,asc")));
+            assertEquals(byHost, ids(list("text=list-&sort=hostname")));
+            List<String> byHostDescending = List.of("list-3", "list-6", "list-4", "list-2", "list-1", "list-5");
+            assertEquals(byHostDescending, ids(list("text=list-&sort=hostname,desc")));
+            assertEquals(List.of("list-4", "list-3", "list-2", "list-6", "list-5", "list-1"),
+                    ids(list("text=list-&sort=code_status,asc&sort=node_id,desc")));
+
+            // pages: every node once, the total on each, the next page's link
+            Api.Response first = list("text=list-&sort=hostname,desc&size=4");
+            assertEquals(byHostDescending.subList(0, 4), ids(first));
+            assertEquals("6", first.header("X-Total-Count"));
+            String next = link(first, "next");
+            assertNull(link(first, "prev"));
+            Api.Response second = it.api.get(next, it.admin);
+            assertEquals(byHostDescending.subList(4, 6), ids(second));
+            assertEquals("6", second.header("X-Total-Count"));
+            assertNull(link(second, "next"), second.header("Link"));
+            assertEquals(ids(first), ids(it.api.get(link(second, "prev"), it.admin)));
+            List<String> paged = new java.util.ArrayList<>();
+            for (int page = 0; page < 3; page++) {
+                Api.Response r = list("text=list-&sort=hostname,desc&size=2&page=" + page);
+                assertEquals("6", r.header("X-Total-Count"), "page " + page);
+                paged.addAll(ids(r));
+            }
+            assertEquals(byHostDescending, paged, "no node twice, none left out");
+            Api.Response beyond = list("text=list-&size=2&page=3");
+            assertEquals(List.of(), ids(beyond));
+            assertEquals("6", beyond.header("X-Total-Count"));
+
+            // no parameter: the fleet (below the 1,000 cut-off) by node id, a viewer may read it
+            assertEquals(201, it.api.post("api/users", it.admin,
+                    "{\"username\":\"lister\",\"password\":\"viewer-password-9\",\"role\":\"VIEWER\"}").status());
+            Api.Response fleet = it.api.get("api/nodes", Api.basic("lister", "viewer-password-9"));
+            List<String> every = ids(fleet);
+            assertEquals(it.db.query("SELECT id FROM node ORDER BY id").stream().map(row -> (String) row.get("id")).toList(),
+                    every);
+            assertTrue(every.containsAll(ids(all)), every.toString());
+            assertEquals(String.valueOf(every.size()), fleet.header("X-Total-Count"));
+
+            // what it cannot use: 400 naming the parameter, after the login
+            Map<String, String> refused = new java.util.LinkedHashMap<>();
+            refused.put("status=BOGUS", "status ");
+            refused.put("status=OUTDATED,", "status ");
+            refused.put("size=-5", "size ");
+            refused.put("size=0", "size ");
+            refused.put("size=10001", "size ");
+            refused.put("size=abc", "size ");
+            refused.put("page=-1", "page ");
+            refused.put("online=maybe", "online ");
+            refused.put("behind_gt=-1", "behind_gt ");
+            refused.put("behind_gt=99999999999999999999", "behind_gt ");
+            refused.put("sort=token_hash,asc", "sort ");
+            refused.put("sort=hostname,sideways", "sort direction ");
+            refused.put("text=a%00b", "text ");
+            refused.put("page=1&page=2", "page ");
+            refused.put("foo=1", "unknown query parameter 'foo'");
+            for (Map.Entry<String, String> e : refused.entrySet()) {
+                JsonObject problem = assertProblem(400, list(e.getKey()));
+                assertTrue(problem.getString("detail").startsWith(e.getValue()), e.getKey() + ": " + problem);
+            }
+            assertProblem(401, it.api.get("api/nodes?status=BOGUS", null));
+        } finally {
+            assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
+        }
+    }
+
+    /** Registers the node and stores one heartbeat of it; {@code roles} is the inside of a JSON array of strings. */
+    private static void listedNode(String nodeId, String commit, String hostname, String roles) throws Exception {
+        String token = register(nodeId);
+        Api.Response r = it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token), "{\"code_version\":\"" + commit
+                + "\",\"hostname\":\"" + hostname + "\",\"roles\":[\"" + roles + "\"]}");
+        assertEquals(200, r.status(), r.toString());
+    }
+
+    private static Api.Response list(String query) throws Exception {
+        return it.api.get("api/nodes?" + query, it.admin);
+    }
+
+    private static List<String> ids(Api.Response r) {
+        assertEquals(200, r.status(), r.toString());
+        return r.array().stream().map(v -> v.asJsonObject().getString("node_id")).toList();
+    }
+
+    /** The URL of the {@code Link} header's relation, or null. */
+    private static String link(Api.Response r, String rel) {
+        String header = r.header("Link");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^>]*)>; rel=\"" + rel + "\"")
+                .matcher(header == null ? "" : header);
+        return m.find() ? m.group(1) : null;
     }
 
     static JsonObject assertProblem(int status, Api.Response r) {

@@ -10,14 +10,21 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * Pages of the fleet for the operators' grid: filtered, sorted and counted in the database, so a fleet of any size
- * costs one small query per page (never a load of every node). Reads only, open to every caller: the web layer lets
- * only logged-in operators read, and the web app's live updates call it from threads that carry no caller.
+ * Pages of the fleet for the operators' grid and {@code GET /api/nodes} (the same two methods, {@link #page} and
+ * {@link #count}, for both): filtered, sorted and counted in the database, so a fleet of any size costs one small
+ * query per page (never a load of every node). Reads only, open to every caller: the web layer lets only logged-in
+ * operators read (viewers included), and the web app's live updates call it from threads that carry no caller.
  */
 @Stateless
 @PermitAll
@@ -26,9 +33,18 @@ public class NodeQueries {
     /** The most nodes one query hands out; a longer list is paged. */
     public static final int MAX_PAGE = 1000;
 
-    /** Every part is optional (null: no filter). {@code text} matches node id and host name. */
-    public record Filter(String text, String role, CodeStatus status, Boolean online) {
-        public static final Filter NONE = new Filter(null, null, null, null);
+    /**
+     * What the Nodes page and {@code GET /api/nodes} filter by; every part is optional (null, blank or empty: no
+     * filter), the parts are combined with AND. {@code text} matches node id and host name (case-insensitive, a part
+     * of either); {@code role} is one of the node's roles; {@code statuses} any of them; {@code behindMoreThan}:
+     * more commits behind than this (only OUTDATED nodes count commits behind).
+     */
+    public record Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan) {
+        public static final Filter NONE = new Filter(null, null, Set.of(), null, null);
+
+        public Filter {
+            statuses = statuses == null || statuses.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(statuses));
+        }
     }
 
     public record Sort(String property, boolean ascending) {
@@ -39,6 +55,9 @@ public class NodeQueries {
             "codeStatus", "code_status", "lastSeen", "last_seen", "agentVersion", "agent_version",
             "commitsBehind", "commits_behind");
 
+    /** The properties a page may be sorted by (any other is skipped here; the API refuses it). */
+    public static final Set<String> SORTABLE = Collections.unmodifiableSet(new TreeSet<>(COLUMNS.keySet()));
+
     @PersistenceContext
     EntityManager em;
 
@@ -47,7 +66,7 @@ public class NodeQueries {
 
     public List<Node> page(Filter filter, List<Sort> sort, int offset, int limit) {
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT * FROM node" + where(filter, params) + orderAndPage(sort, offset, limit);
+        String sql = "SELECT * FROM node" + where(filter, fleet::onlineSince, params) + orderAndPage(sort, offset, limit);
         Query q = em.createNativeQuery(sql, Node.class);
         bind(q, params);
         @SuppressWarnings("unchecked")
@@ -70,7 +89,7 @@ public class NodeQueries {
 
     public int count(Filter filter) {
         List<Object> params = new ArrayList<>();
-        Query q = em.createNativeQuery("SELECT COUNT(*) FROM node" + where(filter, params));
+        Query q = em.createNativeQuery("SELECT COUNT(*) FROM node" + where(filter, fleet::onlineSince, params));
         bind(q, params);
         return ((Number) q.getSingleResult()).intValue();
     }
@@ -98,27 +117,44 @@ public class NodeQueries {
         return roles;
     }
 
-    private String where(Filter f, List<Object> params) {
+    /**
+     * The WHERE clause of a filter, its values appended to {@code params} (bound as ?1, ?2, … in order; no value of
+     * the filter is ever part of the SQL text).
+     */
+    static String where(Filter f, Supplier<Instant> onlineSince, List<Object> params) {
         List<String> clauses = new ArrayList<>();
         if (f.text() != null && !f.text().isBlank()) {
-            String like = "%" + f.text().trim().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like = "%" + likeEscaped(f.text().trim().toLowerCase(Locale.ROOT)) + "%";
             params.add(like);
             params.add(like);
             clauses.add("(lower(id) LIKE ?" + (params.size() - 1) + " OR lower(coalesce(hostname, '')) LIKE ?" + params.size() + ")");
         }
         if (f.role() != null && !f.role().isBlank()) {
-            params.add("%," + f.role().trim() + ",%");
+            params.add("%," + likeEscaped(f.role().trim()) + ",%");
             clauses.add("(',' || roles || ',') LIKE ?" + params.size());
         }
-        if (f.status() != null) {
-            params.add(f.status().name());
-            clauses.add("code_status = ?" + params.size());
+        if (!f.statuses().isEmpty()) {
+            List<String> any = new ArrayList<>();
+            for (CodeStatus s : f.statuses()) { // an EnumSet: always in the enum's order, so the same SQL text
+                params.add(s.name());
+                any.add("?" + params.size());
+            }
+            clauses.add(any.size() == 1 ? "code_status = " + any.get(0) : "code_status IN (" + String.join(", ", any) + ")");
         }
         if (f.online() != null) {
-            params.add(Timestamp.from(fleet.onlineSince()));
+            params.add(Timestamp.from(onlineSince.get()));
             clauses.add(f.online() ? "last_seen >= ?" + params.size() : "(last_seen IS NULL OR last_seen < ?" + params.size() + ")");
         }
+        if (f.behindMoreThan() != null) {
+            params.add(f.behindMoreThan());
+            clauses.add("commits_behind > ?" + params.size());
+        }
         return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+    }
+
+    /** A LIKE pattern that matches {@code s} literally (PostgreSQL's default escape character is the backslash). */
+    private static String likeEscaped(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static void bind(Query q, List<Object> params) {

@@ -110,7 +110,7 @@ final class JsonRecords {
     }
 
     /** A key as it can be shown in a message: at most 64 characters, no control characters. */
-    private static String printable(String key) {
+    static String printable(String key) {
         String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
         return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();

@@ -2,8 +2,10 @@ package dev.slm.web.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.Node;
+import dev.slm.platform.InvalidInput;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
@@ -19,12 +21,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.GenericEntity;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Registering, listing and removing nodes. Registration answers the node's token, once. */
 @ApplicationScoped
@@ -34,6 +40,9 @@ public class NodesResource {
 
     @Inject
     NodeRegistry registry;
+
+    @Inject
+    NodeQueries nodes;
 
     @Inject
     FleetStatus fleet;
@@ -58,10 +67,40 @@ public class NodesResource {
                 .build();
     }
 
+    /**
+     * {@code GET /api/nodes?status=&role=&online=&text=&behind_gt=&sort=&page=&size=}: the Nodes page's list, filtered,
+     * sorted and paged by the page's own queries ({@link NodeQueries#page}, {@link NodeQueries#count}). A JSON array
+     * of at most {@code size} (default and most: 1,000) nodes; {@code X-Total-Count} says how many match, {@code Link}
+     * gives the next and previous pages. A parameter it does not take or a value it cannot use: 400 naming it.
+     */
     @GET
-    public List<NodeView> all() {
+    public Response list(@Context UriInfo uri) {
+        Map<String, List<String>> params;
+        try {
+            params = uri.getQueryParameters();
+        } catch (IllegalArgumentException e) { // Jersey decodes the query only when asked: a '%' without two hex digits
+            throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
+        }
+        NodeListQuery q = NodeListQuery.parse(params);
         Instant onlineSince = fleet.onlineSince();
-        return registry.all().stream().map(n -> view(n, onlineSince, false)).toList();
+        List<NodeView> items = nodes.page(q.filter(), q.sorts(), q.offset(), q.size()).stream()
+                .map(n -> view(n, onlineSince, false)).toList();
+        // a page that is not full and not past the end is the end: its offset and length are the total
+        long total = items.size() < q.size() && (!items.isEmpty() || q.offset() == 0)
+                ? (long) q.offset() + items.size() : nodes.count(q.filter());
+        Response.ResponseBuilder r = Response.ok(new GenericEntity<List<NodeView>>(items) {
+        }).header("X-Total-Count", total);
+        List<String> links = new ArrayList<>();
+        if ((q.page() + 1L) * q.size() < total) {
+            links.add("<" + uri.getAbsolutePath() + "?" + q.queryString(q.page() + 1) + ">; rel=\"next\"");
+        }
+        if (q.page() > 0) {
+            links.add("<" + uri.getAbsolutePath() + "?" + q.queryString(q.page() - 1) + ">; rel=\"prev\"");
+        }
+        if (!links.isEmpty()) {
+            r.header("Link", String.join(", ", links));
+        }
+        return r.build();
     }
 
     @GET

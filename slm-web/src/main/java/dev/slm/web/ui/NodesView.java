@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The start page: every node with its code badge, lazily loaded page by page, filtered and sorted in the database. */
@@ -165,7 +166,8 @@ public class NodesView extends VerticalLayout {
 
     private NodeQueries.Filter filter() {
         Boolean on = online.getValue() == null ? null : online.getValue().equals("Online");
-        return new NodeQueries.Filter(text.getValue(), role.getValue(), status.getValue(), on);
+        Set<CodeStatus> statuses = status.getValue() == null ? Set.of() : Set.of(status.getValue());
+        return new NodeQueries.Filter(text.getValue(), role.getValue(), statuses, on, null);
     }
 
     static String ago(Instant t) {
