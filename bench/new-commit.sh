@@ -44,7 +44,7 @@ if [ "${CLASSIFY:-1}" = 1 ]; then # the classification alone, in a JVM of its ow
     mvn -q -o ${BENCH_MVN_OPTS:-} -pl slm-ejb dependency:build-classpath -Dmdep.includeScope=runtime \
         -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
     java -cp "$(ls slm-ejb/target/slm-ejb-*.jar | head -1):$(cat "$WORK/cp.txt")" bench/ClassifyBench.java \
-        "$REPO/.git" "$(git -C "$REPO" rev-parse main)" "$WORK/versions.tsv"
+        "$REPO/.git" "$(git -C "$REPO" rev-parse main)" "$WORK/versions.tsv" app
 fi
 t0=$(now_ms)
 BENCH_GIT_URL="$REPO" start_server $DB

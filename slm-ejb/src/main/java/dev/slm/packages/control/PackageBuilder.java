@@ -1,5 +1,6 @@
 package dev.slm.packages.control;
 
+import dev.slm.source.entity.TrackedSource;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,7 +53,7 @@ public final class PackageBuilder {
             throws IOException {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             RevCommit commit = parse(repo, walk, commitId);
-            PackageTree tree = PackageTree.read(reader, commit, normalise(path), PackageRules.MAX_ENTRIES);
+            PackageTree tree = PackageTree.read(reader, commit, TrackedSource.normalisePath(path), PackageRules.MAX_ENTRIES);
             byte[] version = versionJson(commitId, branch, commit.getCommitTime());
             Optional<String> refused = PackageRules.check(tree, version.length);
             if (refused.isPresent()) {
@@ -87,7 +88,7 @@ public final class PackageBuilder {
     public static Optional<String> refusal(Repository repo, String commitId, String branch, String path) throws IOException {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             RevCommit commit = parse(repo, walk, commitId);
-            PackageTree tree = PackageTree.read(reader, commit, normalise(path), PackageRules.MAX_ENTRIES);
+            PackageTree tree = PackageTree.read(reader, commit, TrackedSource.normalisePath(path), PackageRules.MAX_ENTRIES);
             return PackageRules.check(tree, versionJson(commitId, branch, commit.getCommitTime()).length);
         } catch (PackageRules.Refused noDirectory) {
             return Optional.of(noDirectory.getMessage());
@@ -159,18 +160,6 @@ public final class PackageBuilder {
         return (Json.createObjectBuilder().add("commit", commit).add("branch", branch)
                 .add("built_at", Instant.ofEpochSecond(commitTime).toString()).build() + "\n")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The subdirectory as the package and its manifest name it: no leading or trailing slashes. */
-    public static String normalise(String path) {
-        String p = path == null ? "" : path.trim();
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
     }
 
     public static class MissingCommit extends IOException {

@@ -1,6 +1,7 @@
 package dev.slm.source.boundary;
 
 import dev.slm.platform.SlmConfig;
+import dev.slm.source.control.DemoRepository;
 import dev.slm.source.control.GitMirror;
 import dev.slm.source.entity.Classification;
 import jakarta.annotation.PostConstruct;
@@ -19,7 +20,12 @@ public class Mirror {
 
     @PostConstruct
     void open() {
-        mirror = new GitMirror(config.dataDir().resolve("mirror.git"));
+        mirror = new GitMirror(config.dataDir().resolve("mirror.git"), trackedPath(config));
+    }
+
+    /** The subdirectory nodes get: SLM_GIT_PATH, or the demo repository's when no SLM_GIT_URL is configured. */
+    static String trackedPath(SlmConfig config) {
+        return config.gitUrl().isPresent() ? config.gitPath() : DemoRepository.PATH;
     }
 
     /** The mirror itself: for the source feature only (fetching); others use the methods below. */
@@ -37,7 +43,10 @@ public class Mirror {
         return mirror.classifyAll(reported, latest);
     }
 
-    /** Where {@code reported} stands against {@code latest}: its status and the commits it lacks. */
+    /**
+     * Where {@code reported} stands against {@code latest}: its status and the commits it lacks. Only what nodes get
+     * counts: a commit with the latest's subdirectory is UP_TO_DATE, and only commits that change it are behind.
+     */
     public Classification classify(String reported, String latest) {
         return mirror.classify(reported, latest);
     }

@@ -90,7 +90,7 @@ public class SourceTracker {
     void start() {
         String url = config.gitUrl().orElseGet(this::demoRepository);
         String branch = config.gitUrl().isPresent() ? config.gitBranch() : DemoRepository.BRANCH;
-        String path = config.gitUrl().isPresent() ? config.gitPath() : DemoRepository.PATH;
+        String path = Mirror.trackedPath(config);
         store.follow(url, branch, path);
         // JGit's classes are loaded now, during deployment: the web module's start that follows reopens the
         // application's jars, and a first class load that falls into that moment fails its static initialiser for

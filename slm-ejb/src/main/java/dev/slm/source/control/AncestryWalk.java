@@ -23,22 +23,29 @@ import org.eclipse.jgit.revwalk.RevWalk;
  *
  * The walk visits the latest commit's ancestors children first (topological order) and carries down, as a bit set,
  * which reported commits reach each ancestor. A reported commit that is never visited is not an ancestor: DIVERGED.
- * One that is visited reaches {@code ancestors(V)} of the walked commits; the commits it lacks are
- * {@code all walked - ancestors(V)}, which is what {@code git rev-list --count latest ^V} counts, merges included.
- * Cost: one pass over the history plus, per walked commit, one step per reported commit that reaches it — for 1,000
- * versions spread over 20,000 commits about ten million increments, instead of a walk back to each version.
- * The subjects of the newest missing commits come from a walk per version that stops after
- * {@link Classification#MAX_SUBJECTS}, all in one second walker (the newest commits are parsed once).
+ * Only commits that change what nodes get (the tracked subdirectory, {@link TrackedContent}) count: one that is
+ * visited lacks {@code all changing walked - changing ancestors(V)}, which is what {@code git rev-list --count
+ * latest ^V} counts when every commit changes the subdirectory, merges included. A reported commit with the latest's
+ * content is UP_TO_DATE, whatever the history between them.
+ * Cost: one pass over the history (one tree lookup per commit) plus, per walked commit, one step per reported commit
+ * that reaches it — for 1,000 versions spread over 20,000 commits about ten million increments, instead of a walk
+ * back to each version. The subjects of the newest missing commits come from the same pass: a commit is missed by
+ * every reported commit not in its set, and each is described once.
  */
 final class AncestryWalk {
 
     private AncestryWalk() {
     }
 
-    /** @param reported distinct commit ids, none null nor equal to {@code latest} */
-    static Map<String, Classification> classify(Repository repository, Collection<String> reported, String latest) {
+    /**
+     * @param path     the tracked subdirectory, normalised: only commits that change it count (TrackedContent)
+     * @param reported distinct commit ids, none null nor equal to {@code latest}
+     */
+    static Map<String, Classification> classify(Repository repository, String path, Collection<String> reported,
+                                                String latest) {
         Map<String, Classification> answers = new HashMap<>();
-        try (RevWalk walk = new RevWalk(repository)) {
+        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path);
+             RevWalk described = new RevWalk(repository)) {
             RevCommit tip = parse(walk, repository, latest);
             Map<String, RevCommit> commits = new HashMap<>();
             Map<RevCommit, Integer> bits = new HashMap<>();
@@ -46,6 +53,8 @@ final class AncestryWalk {
                 RevCommit c = tip == null ? null : parse(walk, repository, r);
                 if (c == null) {
                     answers.put(r, Classification.UNKNOWN);
+                } else if (content.same(c, tip)) {
+                    answers.put(r, Classification.UP_TO_DATE); // the same files, whatever the history between them
                 } else {
                     commits.put(r, c);
                     bits.putIfAbsent(c, bits.size());
@@ -54,20 +63,11 @@ final class AncestryWalk {
             if (commits.isEmpty()) {
                 return answers;
             }
-            int[] reached = new int[bits.size()];
-            int walked = walkAncestors(walk, tip, bits, reached);
-            // a walker of its own: marking a commit uninteresting in the one above would carry the mark through every
-            // ancestor it has parsed, the whole history (1.6 s for 1,000 versions over 20,000 commits)
-            try (RevWalk recent = new RevWalk(repository)) {
-                RevCommit recentTip = recent.parseCommit(tip);
-                // versions far behind share their newest missing commits: each is described once
-                Map<RevCommit, CommitInfo> described = new HashMap<>();
-                for (Map.Entry<String, RevCommit> e : commits.entrySet()) {
-                    int reachedByIt = reached[bits.get(e.getValue())];
-                    answers.put(e.getKey(), reachedByIt == 0 ? new Classification(CodeStatus.DIVERGED, null, List.of())
-                            : new Classification(CodeStatus.OUTDATED, walked - reachedByIt, newestMissing(recent,
-                                    recentTip, e.getValue(), walked - reachedByIt, described)));
-                }
+            Walked w = walkAncestors(walk, tip, bits, content, described);
+            for (Map.Entry<String, RevCommit> e : commits.entrySet()) {
+                int bit = bits.get(e.getValue());
+                answers.put(e.getKey(), !w.found[bit] ? new Classification(CodeStatus.DIVERGED, null, List.of())
+                        : new Classification(CodeStatus.OUTDATED, w.changing - w.reached[bit], List.copyOf(w.missing[bit])));
             }
             return answers;
         } catch (IOException e) {
@@ -77,64 +77,79 @@ final class AncestryWalk {
         }
     }
 
+    /** What one walk learned, per reported commit by its bit. */
+    private record Walked(int changing, int[] reached, boolean[] found, List<CommitInfo>[] missing) {
+    }
+
     /**
-     * Walks every ancestor of {@code tip}; {@code reached[bit]} ends as the number of them the commit with that bit
-     * reaches (itself included, 0 when it is not an ancestor).
-     *
-     * @return how many commits were walked
+     * Walks every ancestor of {@code tip}, children first. {@code reached[bit]} ends as the number of commits that
+     * change the content among those the reported commit reaches (itself included), {@code found[bit]} says whether it
+     * is an ancestor at all, and {@code missing[bit]} lists the first commits that change the content and that it does
+     * not reach (the newest it lacks, at most {@link Classification#MAX_SUBJECTS}): a commit visited here is reached
+     * by exactly the reported commits already visited whose set it is in, as its descendants come before it.
      */
-    private static int walkAncestors(RevWalk walk, RevCommit tip, Map<RevCommit, Integer> bits, int[] reached)
-            throws IOException {
-        int words = (reached.length + 63) >>> 6;
+    @SuppressWarnings("unchecked")
+    private static Walked walkAncestors(RevWalk walk, RevCommit tip, Map<RevCommit, Integer> bits,
+                                        TrackedContent content, RevWalk described) throws IOException {
+        int versions = bits.size();
+        int[] reached = new int[versions];
+        boolean[] found = new boolean[versions];
+        List<CommitInfo>[] missing = new List[versions];
+        for (int i = 0; i < versions; i++) {
+            missing[i] = new ArrayList<>();
+        }
+        int open = versions; // lists not full yet
+        int words = (versions + 63) >>> 6;
+        long[] none = new long[words];
         // which reported commits reach a commit the walk has not come to yet; arrays are shared, never changed
         Map<RevCommit, long[]> reachedBy = new HashMap<>();
-        walk.setRetainBody(false); // only parents are needed here; subjects come from another walker
-        walk.sort(RevSort.TOPO);
+        walk.setRetainBody(false); // only parents and trees are needed here; subjects come from another walker
+        // newest first where the topology allows it, as classify lists the commits a version lacks
+        walk.sort(RevSort.COMMIT_TIME_DESC);
+        walk.sort(RevSort.TOPO, true);
         walk.markStart(tip);
-        int walked = 0;
+        int changing = 0;
         for (RevCommit c : walk) {
-            walked++;
             long[] set = reachedBy.remove(c);
             Integer own = bits.get(c);
             if (own != null) {
+                found[own] = true;
                 set = set == null ? new long[words] : set.clone();
                 set[own >>> 6] |= 1L << own;
             }
+            boolean changes = content.changes(c);
+            if (changes) {
+                changing++;
+                long[] by = set == null ? none : set;
+                if (open > 0) {
+                    CommitInfo info = null;
+                    for (int v = 0; v < versions; v++) {
+                        if (missing[v].size() < Classification.MAX_SUBJECTS && (by[v >>> 6] & (1L << v)) == 0) {
+                            info = info == null ? GitMirror.info(described.parseCommit(c)) : info;
+                            missing[v].add(info);
+                            if (missing[v].size() == Classification.MAX_SUBJECTS) {
+                                open--;
+                            }
+                        }
+                    }
+                }
+                if (set != null) {
+                    for (int w = 0; w < words; w++) {
+                        for (long b = set[w]; b != 0; b &= b - 1) {
+                            reached[(w << 6) + Long.numberOfTrailingZeros(b)]++;
+                        }
+                    }
+                }
+            }
             if (set == null) {
                 continue;
-            }
-            for (int w = 0; w < words; w++) {
-                for (long b = set[w]; b != 0; b &= b - 1) {
-                    reached[(w << 6) + Long.numberOfTrailingZeros(b)]++;
-                }
             }
             for (RevCommit parent : c.getParents()) {
                 long[] known = reachedBy.get(parent);
                 reachedBy.put(parent, known == null || known == set ? set : or(known, set));
             }
         }
-        return walked;
-    }
-
-    /** The first commits of {@code git log latest ^reported}, in the order classify lists them. */
-    private static List<CommitInfo> newestMissing(RevWalk walk, RevCommit tip, ObjectId reported, int missing,
-                                                  Map<RevCommit, CommitInfo> described) throws IOException {
-        int limit = Math.min(missing, Classification.MAX_SUBJECTS);
-        List<CommitInfo> subjects = new ArrayList<>(limit);
-        if (limit == 0) {
-            return List.of();
-        }
-        walk.reset();
-        walk.sort(RevSort.NONE);
-        walk.markStart(tip);
-        walk.markUninteresting(walk.lookupCommit(reported));
-        for (RevCommit c : walk) {
-            subjects.add(described.computeIfAbsent(c, GitMirror::info));
-            if (subjects.size() == limit) {
-                break;
-            }
-        }
-        return List.copyOf(subjects);
+        return new Walked(changing, reached, found, missing);
     }
 
     private static long[] or(long[] a, long[] b) {

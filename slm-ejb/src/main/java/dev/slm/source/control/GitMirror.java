@@ -4,6 +4,7 @@ import dev.slm.platform.RedactedUrl;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
+import dev.slm.source.entity.TrackedSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,9 +38,18 @@ public class GitMirror implements AutoCloseable {
     static final int CACHE_LIMIT = 10_000;
 
     private final Repository repository;
+    /** the tracked subdirectory, normalised: what a node gets (TrackedContent); "" for the whole tree */
+    private final String path;
     private final ClassificationCache classifications = new ClassificationCache(CACHE_LIMIT);
 
+    /** A mirror whose nodes get the whole tree. */
     public GitMirror(Path directory) {
+        this(directory, "");
+    }
+
+    /** @param path the subdirectory nodes get (SLM_GIT_PATH): commits that leave it as it is change nothing for them */
+    public GitMirror(Path directory, String path) {
+        this.path = TrackedSource.normalisePath(path);
         try {
             Files.createDirectories(directory);
             Repository repo = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare().build();
@@ -138,7 +148,7 @@ public class GitMirror implements AutoCloseable {
             // one walk either way, and this one stops at the reported commit instead of the root
             answers.put(missing.get(0), classify(missing.get(0), latest));
         } else if (!missing.isEmpty()) {
-            AncestryWalk.classify(repository, missing, latest).forEach((r, c) -> {
+            AncestryWalk.classify(repository, path, missing, latest).forEach((r, c) -> {
                 remember(r, latest, c);
                 answers.put(r, c);
             });
@@ -159,7 +169,7 @@ public class GitMirror implements AutoCloseable {
     }
 
     private Classification compute(String reported, String latest) {
-        try (RevWalk walk = new RevWalk(repository)) {
+        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path)) {
             ObjectId reportedId = ObjectId.fromString(reported);
             ObjectId latestId = ObjectId.fromString(latest);
             if (!repository.getObjectDatabase().has(reportedId) || !repository.getObjectDatabase().has(latestId)) {
@@ -167,6 +177,9 @@ public class GitMirror implements AutoCloseable {
             }
             RevCommit reportedCommit = walk.parseCommit(reportedId);
             RevCommit latestCommit = walk.parseCommit(latestId);
+            if (content.same(reportedCommit, latestCommit)) {
+                return Classification.UP_TO_DATE; // the same files, whatever the history between them
+            }
             if (!walk.isMergedInto(reportedCommit, latestCommit)) {
                 return new Classification(CodeStatus.DIVERGED, null, List.of());
             }
@@ -176,9 +189,11 @@ public class GitMirror implements AutoCloseable {
             int behind = 0;
             List<CommitInfo> subjects = new ArrayList<>();
             for (RevCommit c : walk) {
-                behind++;
-                if (subjects.size() < Classification.MAX_SUBJECTS) {
-                    subjects.add(info(c));
+                if (content.changes(c)) {
+                    behind++;
+                    if (subjects.size() < Classification.MAX_SUBJECTS) {
+                        subjects.add(info(c));
+                    }
                 }
             }
             return new Classification(CodeStatus.OUTDATED, behind, List.copyOf(subjects));

@@ -13,6 +13,18 @@ public class TrackedSource {
 
     public static final int SINGLETON_ID = 1;
 
+    /** The subdirectory as packages, manifests and the classification name it: no leading or trailing slashes. */
+    public static String normalisePath(String path) {
+        String p = path == null ? "" : path.trim();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
     @Id
     private Integer id = SINGLETON_ID;
 

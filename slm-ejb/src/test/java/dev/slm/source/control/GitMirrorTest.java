@@ -144,6 +144,75 @@ class GitMirrorTest {
     }
 
     /**
+     * Issue 12: nodes get the tracked subdirectory (and the .gitattributes that decide what of it is packaged), so a
+     * commit that leaves those as they are changes nothing for them: a node with the latest's content is up to date,
+     * even on another branch, and only commits that change the content count as behind and are listed. A merge that
+     * takes one side's subdirectory as it is does not count again; a commit before the subdirectory existed is behind
+     * by every commit that changed it since. classifyAll answers the same.
+     */
+    @Test
+    void onlyCommitsThatChangeTheTrackedSubdirectoryCount() throws Exception {
+        History h = new History(upstream.getRepository());
+        Map<String, String> files = new java.util.HashMap<>(Map.of("README.md", "docs 0"));
+        String docsOnly = h.commit("docs only", files);
+        files.put("app/index.html", "v1");
+        String v1 = h.commit("app v1", files, docsOnly);
+        files.put("README.md", "docs 1");
+        String docs1 = h.commit("docs 1", files, v1);
+        files.put("app/index.html", "v2");
+        String v2 = h.commit("app v2", files, docs1);
+        files.put(".gitattributes", "*.log export-ignore\n");
+        String attributes = h.commit("attributes at the root", files, v2);
+        files.put("docs/guide.md", "guide");
+        String docs2 = h.commit("docs 2", files, attributes);
+        // a feature branch changes the app; main changes the docs; the merge takes the feature's app as it is
+        Map<String, String> feature = new java.util.HashMap<>(files);
+        feature.put("app/feature.js", "f");
+        String featureCommit = h.commit("feature", feature, docs2);
+        files.put("README.md", "docs 3");
+        String docs3 = h.commit("docs 3", files, docs2);
+        Map<String, String> merged = new java.util.HashMap<>(feature);
+        merged.put("README.md", "docs 3");
+        String merge = h.commit("merge feature", merged, docs3, featureCommit);
+        merged.put("CHANGELOG.md", "c");
+        String latest = h.commit("changelog", merged, merge);
+        // another branch with the latest's files under app/ and its .gitattributes, but its own history and docs
+        Map<String, String> sameApp = new java.util.HashMap<>(merged);
+        sameApp.put("README.md", "other docs");
+        String sameContentElsewhere = h.commit("same app, other branch", sameApp, docs1);
+        h.branch("main", latest);
+        h.branch("other", sameContentElsewhere);
+        fetch();
+
+        try (GitMirror app = new GitMirror(tmp.resolve("mirror.git"), "/app/")) {
+            assertEquals(CodeStatus.UP_TO_DATE, app.classify(merge, latest).status(), "a docs-only commit changes nothing");
+            assertEquals(CodeStatus.UP_TO_DATE, app.classify(featureCommit, latest).status(), "same content as the latest");
+            assertEquals(CodeStatus.UP_TO_DATE, app.classify(sameContentElsewhere, latest).status(),
+                    "another branch with the same content is up to date, not diverged");
+            Classification fromV1 = app.classify(v1, latest);
+            assertEquals(CodeStatus.OUTDATED, fromV1.status());
+            assertEquals(List.of("feature", "attributes at the root", "app v2"),
+                    fromV1.behind().stream().map(CommitInfo::subject).toList(), "the merge and the docs are not listed");
+            assertEquals(3, fromV1.commitsBehind());
+            assertEquals(1, app.classify(docs2, latest).commitsBehind(), "the feature commit only");
+            assertEquals(2, app.classify(v2, latest).commitsBehind(), "the root .gitattributes decides what is packaged");
+            assertEquals(4, app.classify(docsOnly, latest).commitsBehind(), "before app/ existed: every commit that made it");
+
+            List<String> versions = List.of(docsOnly, v1, docs1, v2, attributes, docs2, featureCommit, docs3, merge,
+                    latest, sameContentElsewhere);
+            Map<String, Classification> all = app.classifyAll(versions, latest);
+            try (GitMirror alone = new GitMirror(tmp.resolve("mirror.git"), "app")) {
+                for (String v : versions) {
+                    assertEquals(alone.classify(v, latest), all.get(v), v);
+                }
+            }
+        }
+        // the whole tree tracked: every one of these commits changes it
+        assertEquals(8, mirror.classify(v1, latest).commitsBehind());
+        assertEquals(CodeStatus.DIVERGED, mirror.classify(sameContentElsewhere, latest).status());
+    }
+
+    /**
      * The cache is full of answers against earlier latest commits when a new one comes: those go, not the answers being
      * stored for the new one (they used to be cleared along with everything else halfway through a walk's answers, and
      * each heartbeat batch then walked the history again), nor those against the previous latest commit that heartbeat
@@ -189,12 +258,14 @@ class GitMirrorTest {
         }
 
         String commit(String message, String... parents) throws Exception {
+            return commit(message, Map.of("file.txt", message), parents);
+        }
+
+        /** A commit whose tree holds {@code files} (path with slashes -> content), nothing else. */
+        String commit(String message, Map<String, String> files, String... parents) throws Exception {
             try (ObjectInserter inserter = repo.newObjectInserter()) {
-                TreeFormatter tree = new TreeFormatter();
-                tree.append("file.txt", FileMode.REGULAR_FILE,
-                        inserter.insert(Constants.OBJ_BLOB, message.getBytes(StandardCharsets.UTF_8)));
                 CommitBuilder c = new CommitBuilder();
-                c.setTreeId(inserter.insert(tree));
+                c.setTreeId(tree(inserter, files));
                 for (String p : parents) {
                     c.addParentId(ObjectId.fromString(p));
                 }
@@ -206,6 +277,34 @@ class GitMirrorTest {
                 inserter.flush();
                 return id.name();
             }
+        }
+
+        private static ObjectId tree(ObjectInserter inserter, Map<String, String> files) throws Exception {
+            java.util.TreeMap<String, Map<String, String>> dirs = new java.util.TreeMap<>();
+            java.util.TreeMap<String, String> blobs = new java.util.TreeMap<>();
+            files.forEach((path, content) -> {
+                int slash = path.indexOf('/');
+                if (slash < 0) {
+                    blobs.put(path, content);
+                } else {
+                    dirs.computeIfAbsent(path.substring(0, slash), d -> new java.util.HashMap<>())
+                            .put(path.substring(slash + 1), content);
+                }
+            });
+            // git sorts a tree's entries by name, a directory's name as if it ended in '/'
+            java.util.TreeMap<String, Object[]> entries = new java.util.TreeMap<>();
+            for (Map.Entry<String, String> b : blobs.entrySet()) {
+                entries.put(b.getKey(), new Object[] {FileMode.REGULAR_FILE,
+                        inserter.insert(Constants.OBJ_BLOB, b.getValue().getBytes(StandardCharsets.UTF_8))});
+            }
+            for (Map.Entry<String, Map<String, String>> d : dirs.entrySet()) {
+                entries.put(d.getKey() + "/", new Object[] {FileMode.TREE, tree(inserter, d.getValue())});
+            }
+            TreeFormatter tree = new TreeFormatter();
+            for (Map.Entry<String, Object[]> e : entries.entrySet()) {
+                tree.append(e.getKey().replaceAll("/$", ""), (FileMode) e.getValue()[0], (ObjectId) e.getValue()[1]);
+            }
+            return inserter.insert(tree);
         }
 
         void branch(String name, String commit) throws Exception {

@@ -48,7 +48,10 @@ public final class CodeBadge {
         String from = shortId(node.codeVersion());
         String to = shortId(latest);
         return switch (node.codeStatus()) {
-            case UP_TO_DATE -> "Runs " + from + ", the latest commit";
+            case UP_TO_DATE -> node.codeVersion() == null || node.codeVersion().equals(latest)
+                    ? "Runs " + from + ", the latest commit"
+                    : "Runs " + from + ": same content as the latest commit " + to
+                    + " (the commits between change nothing the node gets)";
             case OUTDATED -> from + " → " + to + ": " + plural(node.commitsBehind()) + " behind"
                     + (behind.isEmpty() ? "" : "\n" + behind.stream().map(c -> "• " + c.shortId() + " " + c.subject())
                     .collect(Collectors.joining("\n")));
