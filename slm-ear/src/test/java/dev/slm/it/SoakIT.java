@@ -34,7 +34,7 @@ class SoakIT {
 
     static final int NODES = 40;
     static final int ABANDONED = 3;
-    static final int ANONYMOUS = 100;
+    static final int ANONYMOUS = 50;
     static final String SESSION = "org.apache.catalina.session.StandardSession";
     /** Several times a page's normal variation, a tenth of what one leaking UI held. */
     static final long STATE_NODES_PER_UI = 5_000;
@@ -52,9 +52,9 @@ class SoakIT {
     @BeforeAll
     static void start() throws Exception {
         it = TestServer.start("soak-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"),
-                // a page whose browser is gone is closed 10 s after its push connection broke (60 s by default)
+                // a page whose browser is gone is closed 5 s after its push connection broke (60 s by default)
                 // and a session nobody logged in with lives 10 s without a request (2 minutes by default)
-                base -> Map.of("SLM_UI_GONE_AFTER", "10s", "SLM_ANONYMOUS_SESSION_TIMEOUT", "10s"));
+                base -> Map.of("SLM_UI_GONE_AFTER", "5s", "SLM_ANONYMOUS_SESSION_TIMEOUT", "10s"));
         v1 = it.repo.head();
         v2 = it.repo.commit("v2", "app/index.html", "<h1>v2</h1>\n");
         it.api.post("api/updates/refresh", it.admin, null);
@@ -110,16 +110,33 @@ class SoakIT {
             stays.await(d -> stays.badgesAtOnce("#nodes").size() > 0);
             Heap before = Heap.of(pid);
 
-            for (int round = 0; round < ABANDONED; round++) {
-                Browser gone = new Browser(it.server.baseUri(), it.work.resolve("chrome-gone-" + round));
-                try {
-                    gone.login("admin", it.adminPassword());
-                    gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
-                    if (round == 1) {
-                        assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true}").status());
-                    }
-                } finally {
-                    gone.abandon();
+            // the browsers that go away open their pages at the same time (one after the other took 15 s each), a
+            // fleet sync runs while they are open, and all of them are killed without logging out
+            List<Browser> gone = new ArrayList<>();
+            // a thread each: the common pool has one thread on two cores
+            java.util.concurrent.ExecutorService openers = Executors.newFixedThreadPool(ABANDONED);
+            try {
+                List<java.util.concurrent.CompletableFuture<Browser>> opening = new ArrayList<>();
+                for (int round = 0; round < ABANDONED; round++) {
+                    java.nio.file.Path profile = it.work.resolve("chrome-gone-" + round);
+                    opening.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        Browser b = new Browser(it.server.baseUri(), profile);
+                        synchronized (gone) {
+                            gone.add(b);
+                        }
+                        b.login("admin", it.adminPassword());
+                        b.await(d -> b.badgesAtOnce("#nodes").size() > 0);
+                        return b;
+                    }, openers));
+                }
+                for (java.util.concurrent.CompletableFuture<Browser> f : opening) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+                assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true}").status());
+            } finally {
+                openers.shutdownNow();
+                synchronized (gone) {
+                    gone.forEach(Browser::abandon);
                 }
             }
             int beatsThen = beats.get();
