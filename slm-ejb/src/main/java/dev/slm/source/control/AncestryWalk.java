@@ -23,7 +23,8 @@ import org.eclipse.jgit.revwalk.RevWalk;
  *
  * The walk visits the latest commit's ancestors children first (topological order) and carries down, as a bit set,
  * which reported commits reach each ancestor. A reported commit that is never visited is not an ancestor: DIVERGED.
- * Only commits that change what nodes get (the tracked subdirectory, {@link TrackedContent}) count: one that is
+ * Only commits that change what nodes get (the tracked subdirectory, {@link TrackedContent}) and that git's history
+ * simplification keeps ({@link TrackedContent#followed}: not those on a side a merge left out) count: one that is
  * visited lacks {@code all changing walked - changing ancestors(V)}, which is what {@code git rev-list --count
  * latest ^V} counts when every commit changes the subdirectory, merges included. A reported commit with the latest's
  * content is UP_TO_DATE, whatever the history between them.
@@ -109,6 +110,9 @@ final class AncestryWalk {
         walk.sort(RevSort.TOPO, true);
         walk.markStart(tip);
         int changing = 0;
+        // the commits git's history simplification keeps (TrackedContent.followed): only those can count
+        java.util.Set<RevCommit> kept = new java.util.HashSet<>();
+        kept.add(tip);
         for (RevCommit c : walk) {
             long[] set = reachedBy.remove(c);
             Integer own = bits.get(c);
@@ -117,7 +121,12 @@ final class AncestryWalk {
                 set = set == null ? new long[words] : set.clone();
                 set[own >>> 6] |= 1L << own;
             }
-            boolean changes = content.changes(c);
+            boolean changes = false;
+            if (kept.remove(c)) {
+                RevCommit[] followed = content.followed(c);
+                changes = followed == null;
+                java.util.Collections.addAll(kept, followed == null ? c.getParents() : followed);
+            }
             if (changes) {
                 changing++;
                 long[] by = set == null ? none : set;

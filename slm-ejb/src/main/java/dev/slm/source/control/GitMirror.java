@@ -22,6 +22,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -184,12 +185,23 @@ public class GitMirror implements AutoCloseable {
                 return new Classification(CodeStatus.DIVERGED, null, List.of());
             }
             walk.reset();
+            // children first (TOPO), newest first where it allows, as AncestryWalk: whether git's simplification keeps
+            // a commit is known once its children are seen (TrackedContent.followed)
+            walk.sort(RevSort.COMMIT_TIME_DESC);
+            walk.sort(RevSort.TOPO, true);
             walk.markStart(walk.parseCommit(latestId));
             walk.markUninteresting(walk.parseCommit(reportedId));
             int behind = 0;
             List<CommitInfo> subjects = new ArrayList<>();
+            java.util.Set<RevCommit> kept = new java.util.HashSet<>();
+            kept.add(latestCommit);
             for (RevCommit c : walk) {
-                if (content.changes(c)) {
+                if (!kept.remove(c)) {
+                    continue; // on a side of a merge that took another side's content as it is
+                }
+                RevCommit[] followed = content.followed(c);
+                java.util.Collections.addAll(kept, followed == null ? c.getParents() : followed);
+                if (followed == null) {
                     behind++;
                     if (subjects.size() < Classification.MAX_SUBJECTS) {
                         subjects.add(info(c));

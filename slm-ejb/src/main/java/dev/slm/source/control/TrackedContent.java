@@ -19,7 +19,8 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  * a docs-only commit outside {@code app/} made every node "outdated" before (issue 12). A commit <em>changes</em> the
  * content when its content differs from each of its parents' (git's TREESAME rule, as {@code git log -- app} lists
  * commits: a merge that takes one side as it is changes nothing that side did not); a root commit when it has the
- * subdirectory. One instance per walk: it remembers each commit's content (one tree lookup per commit).
+ * subdirectory. Only the commits git's history simplification keeps count: the other sides of a merge that took one
+ * side as it is are not followed ({@link #followed}). One instance per walk: it remembers each commit's content (one tree lookup per commit).
  */
 final class TrackedContent implements AutoCloseable {
 
@@ -54,19 +55,26 @@ final class TrackedContent implements AutoCloseable {
         return ka != null && ka.equals(key(b));
     }
 
-    /** Whether the commit changes the content: it differs from every parent's (a root commit: it has it). */
-    boolean changes(RevCommit commit) throws IOException {
+    /**
+     * Whether the commit changes the content — it differs from every parent's (a root commit: it has it) — and if not,
+     * where git's history simplification ({@code git log -- app}) goes from it: null when it changes the content (every
+     * parent is followed); otherwise only the first parent with the same content — the other sides
+     * of a merge that took one side as it is (a side branch whose changes {@code merge -s ours} left out, or one
+     * reverted before the merge) brought nothing of what nodes get, and their commits do not count —, or no parent for
+     * a root commit without the subdirectory.
+     */
+    RevCommit[] followed(RevCommit commit) throws IOException {
         String own = key(commit);
         RevCommit parsed = commit.getTree() != null ? commit : headers.parseCommit(commit);
         if (parsed.getParentCount() == 0) {
-            return own != null;
+            return own != null ? null : new RevCommit[0];
         }
         for (RevCommit parent : parsed.getParents()) {
             if (Objects.equals(own, key(parent))) {
-                return false;
+                return new RevCommit[] {parent};
             }
         }
-        return true;
+        return null;
     }
 
     /**

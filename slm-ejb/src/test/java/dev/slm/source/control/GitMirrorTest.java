@@ -213,6 +213,237 @@ class GitMirrorTest {
     }
 
     /**
+     * A side branch whose changes a merge left out ({@code merge -s ours}), or that it reverted itself before the merge,
+     * brought nothing nodes get: {@code git log latest ^base -- app} does not list its commits (history simplification
+     * follows the parent whose subdirectory the merge took). Before, they counted as behind and were listed as missing.
+     */
+    @Test
+    void aSideThatAMergeLeftOutDoesNotCountAsBehind() throws Exception {
+        History h = new History(upstream.getRepository());
+        String base = h.commit("base", Map.of("app/f", "1"));
+        String discarded = h.commit("feature change, discarded", Map.of("app/f", "2"), base);
+        String ours = h.commit("merge -s ours", Map.of("app/f", "1"), base, discarded);
+        String tried = h.commit("tried", Map.of("app/f", "3"), ours);
+        String reverted = h.commit("revert tried", Map.of("app/f", "1"), tried);
+        String docs = h.commit("docs on main", Map.of("app/f", "1", "README", "d"), ours);
+        String merged = h.commit("merge the reverted branch", Map.of("app/f", "1", "README", "d"), docs, reverted);
+        String latest = h.commit("main change", Map.of("app/f", "4", "README", "d"), merged);
+        h.branch("main", latest);
+        fetch();
+        List<String> versions = List.of(base, discarded, ours, tried, reverted, docs, merged);
+        try (GitMirror app = new GitMirror(tmp.resolve("mirror.git"), "app");
+             GitMirror together = new GitMirror(tmp.resolve("mirror.git"), "app")) {
+            Classification fromBase = app.classify(base, latest);
+            assertEquals(1, fromBase.commitsBehind(), "only the change on main: " + fromBase);
+            assertEquals(List.of("main change"), fromBase.behind().stream().map(CommitInfo::subject).toList());
+            assertEquals(1, app.classify(reverted, latest).commitsBehind());
+            Map<String, Classification> all = together.classifyAll(versions, latest);
+            for (String v : versions) {
+                assertEquals(app.classify(v, latest), all.get(v), v);
+                assertEquals(1, all.get(v).commitsBehind(), v);
+            }
+        }
+    }
+
+    /**
+     * classify and classifyAll agree, and both agree with git's rules read another way (TreeWalk.forPath for each name,
+     * a breadth-first walk), over random histories: merges that take one side as it is, octopus merges, several roots,
+     * the subdirectory deleted and restored, a file, a symlink or a submodule where the subdirectory is, a file where
+     * a directory above it is, .gitattributes at every level, equal commit times — for several tracked paths.
+     */
+    @Test
+    void classifyAndClassifyAllAgreeWithGitsRulesOverRandomHistories() throws Exception {
+        List<String> paths = List.of("", "app", "/app/", "a/b/c", "a/b", "docs/readme.md", "absent");
+        for (long seed = 1; seed <= 6; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            Path dir = tmp.resolve("random-" + seed);
+            try (Git git = Git.init().setDirectory(dir.resolve("upstream").toFile()).setInitialBranch("main").call()) {
+                History h = new History(git.getRepository());
+                List<String> commits = new ArrayList<>();
+                List<Map<String, String>> trees = new ArrayList<>();
+                for (int i = 0; i < 70; i++) {
+                    h.seconds -= random.nextInt(2); // equal commit times now and then
+                    double r = random.nextDouble();
+                    Map<String, String> files;
+                    String[] parents;
+                    if (i == 0 || r < 0.04) {
+                        files = new java.util.HashMap<>();
+                        parents = new String[0];
+                    } else if (r < 0.3 && i > 2) {
+                        int n = random.nextDouble() < 0.2 ? 3 : 2;
+                        java.util.LinkedHashSet<Integer> chosen = new java.util.LinkedHashSet<>();
+                        while (chosen.size() < n) {
+                            chosen.add(Math.max(0, i - 1 - random.nextInt(Math.min(i, 12))));
+                        }
+                        List<Integer> ps = new ArrayList<>(chosen);
+                        parents = ps.stream().map(commits::get).toArray(String[]::new);
+                        // one side as it is, or the first parent's with changes
+                        files = new java.util.HashMap<>(trees.get(ps.get(random.nextInt(ps.size()))));
+                    } else {
+                        int p = Math.max(0, i - 1 - random.nextInt(Math.min(i, 6)));
+                        parents = new String[] {commits.get(p)};
+                        files = new java.util.HashMap<>(trees.get(p));
+                    }
+                    int changes = parents.length > 1 ? random.nextInt(2) * random.nextInt(3) : 1 + random.nextInt(2);
+                    for (int k = 0; k < changes; k++) {
+                        mutate(files, random);
+                    }
+                    trees.add(files);
+                    commits.add(h.commit("c" + i, files, parents));
+                    h.branch("b" + i, commits.get(i));
+                }
+                h.branch("main", commits.get(commits.size() - 1));
+                try (GitMirror m = new GitMirror(tmp.resolve("mirror-" + seed))) {
+                    m.fetch(git.getRepository().getDirectory().toString(), "main", null);
+                }
+                for (String path : paths) {
+                    for (int t = 0; t < 3; t++) {
+                        String latest = t == 0 ? commits.get(commits.size() - 1) : commits.get(random.nextInt(commits.size()));
+                        try (GitMirror alone = new GitMirror(tmp.resolve("mirror-" + seed), path);
+                             GitMirror together = new GitMirror(tmp.resolve("mirror-" + seed), path)) {
+                            Map<String, Classification> all = together.classifyAll(commits, latest);
+                            Oracle oracle = new Oracle(alone.repository(), dev.slm.source.entity.TrackedSource.normalisePath(path), latest);
+                            for (String v : commits) {
+                                String where = "seed " + seed + ", path '" + path + "', " + v + " against " + latest;
+                                Classification one = alone.classify(v, latest);
+                                assertEquals(one, all.get(v), where);
+                                oracle.check(v, one, where);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One random change: a value of a file (often one it had: content comes back), a deletion, or a kind change. */
+    private static void mutate(Map<String, String> files, java.util.Random random) {
+        List<String> names = List.of("app/x", "app/sub/y", "app/.gitattributes", ".gitattributes", "a/.gitattributes",
+                "a/b/.gitattributes", "a/b/c/z", "a/b/c/.gitattributes", "docs/readme.md", "top");
+        String value = String.valueOf(random.nextInt(3));
+        int op = random.nextInt(14);
+        if (op < names.size()) {
+            String name = names.get(op);
+            // no file where a directory of this name goes, and no directory under a file
+            files.keySet().removeIf(f -> name.startsWith(f + "/"));
+            files.put(name, value);
+        } else if (op == 10) {
+            files.keySet().removeIf(f -> f.equals("app") || f.startsWith("app/"));
+        } else if (op == 11) {
+            files.keySet().removeIf(f -> f.equals("app") || f.startsWith("app/"));
+            String[] kinds = {"file " + value, "link:../top", "gitlink:" + "0123456789abcdef0123456789abcdef0123456" + value};
+            files.put("app", kinds[random.nextInt(kinds.length)]);
+        } else if (op == 12) {
+            files.keySet().removeIf(f -> f.equals("a/b") || f.startsWith("a/b/"));
+            files.put("a/b", value);
+        } else {
+            files.keySet().removeIf(f -> f.startsWith("docs/") || f.equals("top"));
+        }
+    }
+
+    /**
+     * git's rules, read independently of TrackedContent and AncestryWalk: a commit's content is what TreeWalk.forPath
+     * finds at the path and at each .gitattributes above it; a node with the latest's content is up to date; otherwise
+     * an ancestor is behind by the commits that differ from every parent among those reached from the latest through
+     * the parent a merge took as it is (git log's history simplification), less its own ancestors.
+     */
+    private static final class Oracle {
+        private final org.eclipse.jgit.lib.Repository repo;
+        private final String path;
+        private final RevWalk walk;
+        private final org.eclipse.jgit.revwalk.RevCommit tip;
+        private final java.util.Set<String> ancestorsOfTip;
+        private final java.util.Set<String> counted = new HashSet<>();
+
+        Oracle(org.eclipse.jgit.lib.Repository repo, String path, String latest) throws Exception {
+            this.repo = repo;
+            this.path = path;
+            this.walk = new RevWalk(repo);
+            this.tip = walk.parseCommit(ObjectId.fromString(latest));
+            this.ancestorsOfTip = ancestors(latest);
+            java.util.ArrayDeque<org.eclipse.jgit.revwalk.RevCommit> todo = new java.util.ArrayDeque<>(List.of(tip));
+            java.util.Set<String> kept = new HashSet<>(List.of(latest));
+            while (!todo.isEmpty()) {
+                org.eclipse.jgit.revwalk.RevCommit c = walk.parseCommit(todo.poll());
+                List<String> own = content(c);
+                List<org.eclipse.jgit.revwalk.RevCommit> next = null;
+                for (org.eclipse.jgit.revwalk.RevCommit p : c.getParents()) {
+                    if (next == null && java.util.Objects.equals(own, content(walk.parseCommit(p)))) {
+                        next = List.of(p); // git follows the first parent the commit is TREESAME to, only
+                    }
+                }
+                if (next == null) {
+                    next = List.of(c.getParents());
+                    if (c.getParentCount() > 0 || own != null) {
+                        counted.add(c.name());
+                    }
+                }
+                for (org.eclipse.jgit.revwalk.RevCommit p : next) {
+                    if (kept.add(p.name())) {
+                        todo.add(p);
+                    }
+                }
+            }
+        }
+
+        void check(String version, Classification answer, String where) throws Exception {
+            org.eclipse.jgit.revwalk.RevCommit v = walk.parseCommit(ObjectId.fromString(version));
+            List<String> own = content(v);
+            if (version.equals(tip.name()) || own != null && own.equals(content(tip))) {
+                assertEquals(CodeStatus.UP_TO_DATE, answer.status(), where);
+                return;
+            }
+            if (!ancestorsOfTip.contains(version)) {
+                assertEquals(CodeStatus.DIVERGED, answer.status(), where);
+                return;
+            }
+            java.util.Set<String> behind = new HashSet<>(counted);
+            behind.removeAll(ancestors(version));
+            assertEquals(CodeStatus.OUTDATED, answer.status(), where);
+            assertEquals(behind.size(), answer.commitsBehind(), where);
+            assertEquals(Math.min(behind.size(), Classification.MAX_SUBJECTS), answer.behind().size(), where);
+            for (CommitInfo missing : answer.behind()) {
+                assertTrue(behind.contains(missing.id()), where + ": " + missing.subject() + " is not behind");
+            }
+        }
+
+        private java.util.Set<String> ancestors(String id) throws Exception {
+            java.util.Set<String> seen = new HashSet<>();
+            try (RevWalk w = new RevWalk(repo)) {
+                w.markStart(w.parseCommit(ObjectId.fromString(id)));
+                w.forEach(c -> seen.add(c.name()));
+            }
+            return seen;
+        }
+
+        private List<String> content(org.eclipse.jgit.revwalk.RevCommit c) throws Exception {
+            try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+                List<String> key = new ArrayList<>();
+                String[] parts = path.isEmpty() ? new String[0] : path.split("/");
+                String dir = "";
+                for (int i = 0; i < Math.max(1, parts.length); i++) {
+                    try (org.eclipse.jgit.treewalk.TreeWalk a = org.eclipse.jgit.treewalk.TreeWalk.forPath(reader,
+                            dir + ".gitattributes", c.getTree())) {
+                        key.add(a == null ? "-" : a.getObjectId(0).name());
+                    }
+                    dir = parts.length == 0 ? "" : dir + parts[i] + "/";
+                }
+                if (path.isEmpty()) {
+                    key.add(c.getTree().name());
+                    return key;
+                }
+                try (org.eclipse.jgit.treewalk.TreeWalk t = org.eclipse.jgit.treewalk.TreeWalk.forPath(reader, path, c.getTree())) {
+                    if (t == null) {
+                        return null;
+                    }
+                    key.add(t.getObjectId(0).name());
+                    return key;
+                }
+            }
+        }
+    }
+
+    /**
      * The cache is full of answers against earlier latest commits when a new one comes: those go, not the answers being
      * stored for the new one (they used to be cleared along with everything else halfway through a walk's answers, and
      * each heartbeat batch then walked the history again), nor those against the previous latest commit that heartbeat
@@ -294,8 +525,13 @@ class GitMirrorTest {
             // git sorts a tree's entries by name, a directory's name as if it ended in '/'
             java.util.TreeMap<String, Object[]> entries = new java.util.TreeMap<>();
             for (Map.Entry<String, String> b : blobs.entrySet()) {
-                entries.put(b.getKey(), new Object[] {FileMode.REGULAR_FILE,
-                        inserter.insert(Constants.OBJ_BLOB, b.getValue().getBytes(StandardCharsets.UTF_8))});
+                // "link:target" is a symlink, "gitlink:<commit id>" a submodule, anything else a file's content
+                String v = b.getValue();
+                entries.put(b.getKey(), v.startsWith("gitlink:")
+                        ? new Object[] {FileMode.GITLINK, ObjectId.fromString(v.substring(8))}
+                        : new Object[] {v.startsWith("link:") ? FileMode.SYMLINK : FileMode.REGULAR_FILE,
+                                inserter.insert(Constants.OBJ_BLOB, (v.startsWith("link:") ? v.substring(5) : v)
+                                        .getBytes(StandardCharsets.UTF_8))});
             }
             for (Map.Entry<String, Map<String, String>> d : dirs.entrySet()) {
                 entries.put(d.getKey() + "/", new Object[] {FileMode.TREE, tree(inserter, d.getValue())});
