@@ -6,6 +6,7 @@ import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.entity.Node;
 import dev.slm.platform.InvalidInput;
+import dev.slm.platform.SlmConfig;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.TrackedSource;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Registering, listing and removing nodes. Registration answers the node's token, once. */
 @ApplicationScoped
@@ -43,6 +45,9 @@ public class NodesResource {
 
     @Inject
     NodeQueries nodes;
+
+    @Inject
+    SlmConfig config;
 
     @Inject
     FleetStatus fleet;
@@ -91,11 +96,12 @@ public class NodesResource {
         Response.ResponseBuilder r = Response.ok(new GenericEntity<List<NodeView>>(items) {
         }).header("X-Total-Count", total);
         List<String> links = new ArrayList<>();
+        String url = listUrl(config.publicUrl(), uri.getAbsolutePath());
         if ((q.page() + 1L) * q.size() < total) {
-            links.add("<" + uri.getAbsolutePath() + "?" + q.queryString(q.page() + 1) + ">; rel=\"next\"");
+            links.add("<" + url + "?" + q.queryString(q.page() + 1) + ">; rel=\"next\"");
         }
         if (q.page() > 0) {
-            links.add("<" + uri.getAbsolutePath() + "?" + q.queryString(q.page() - 1) + ">; rel=\"prev\"");
+            links.add("<" + url + "?" + q.queryString(q.page() - 1) + ">; rel=\"prev\"");
         }
         if (!links.isEmpty()) {
             r.header("Link", String.join(", ", links));
@@ -133,6 +139,15 @@ public class NodesResource {
         }
         String latest = source.current().map(TrackedSource::latestCommit).orElse(null);
         return NodeView.of(n, online, mirror.classify(n.codeVersion(), latest).behind());
+    }
+
+    /**
+     * The list's absolute URL for its Link header: under {@code SLM_PUBLIC_URL} when that is set — behind a proxy that
+     * ends TLS the request's own URL is the backend's ({@code http://backend:8080/...}), and its Host header is the
+     * client's to choose —, otherwise the request's.
+     */
+    static String listUrl(Optional<String> publicUrl, URI requested) {
+        return publicUrl.map(u -> u.replaceAll("/+$", "") + requested.getRawPath()).orElse(requested.toString());
     }
 
     static Response notFound(String id) {
