@@ -67,6 +67,13 @@ public final class ServerSettings {
         if (branch != null && (branch.isBlank() || branch.contains("..") || !branch.trim().matches("[A-Za-z0-9._/-]+"))) {
             problems.add("SLM_GIT_BRANCH must be a branch name such as main, not '" + branch + "'");
         }
+        // "." or "./app" named no directory git has (PackageTree and TrackedContent match names as they are): nothing
+        // was deployable and every node was OUTDATED by 0 commits, with nothing saying why at start
+        String path = settings.apply("SLM_GIT_PATH");
+        if (present(path) && !gitPath(path.trim())) {
+            problems.add("SLM_GIT_PATH must be a directory of the repository such as app or deploy/web (no '.' or '..'"
+                    + " part, no empty part, no control character), not '" + path + "'");
+        }
         String publicUrl = settings.apply("SLM_PUBLIC_URL");
         if (present(publicUrl) && !httpUrl(publicUrl.trim())) {
             problems.add("SLM_PUBLIC_URL must be the http:// or https:// URL browsers use, e.g. https://slm.example.com,"
@@ -111,6 +118,20 @@ public final class ServerSettings {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /** A path in the repository: its parts between slashes (leading and trailing ones are dropped) are names. */
+    private static boolean gitPath(String value) {
+        String p = value.replaceAll("^/+|/+$", "");
+        if (p.isEmpty()) {
+            return true; // the whole tree
+        }
+        for (String part : p.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.codePoints().anyMatch(Character::isISOControl)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean httpUrl(String value) {

@@ -96,7 +96,8 @@ class LaunchSettingsTest {
             "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS=0", "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT=99999999999",
             "SLM_GIT_URL=htps://example.com/repo.git", "SLM_GIT_URL=ftp://example.com/repo.git",
             "SLM_GIT_BRANCH=main..x", "SLM_PUBLIC_URL=slm.example.com", "SLM_TRUSTED_PROXIES=10.0.0.1,proxy.lan",
-            "SLM_DB_URL=postgres://localhost/slm"})
+            "SLM_DB_URL=postgres://localhost/slm", "SLM_GIT_PATH=.", "SLM_GIT_PATH=./app", "SLM_GIT_PATH=app/.",
+            "SLM_GIT_PATH=../app", "SLM_GIT_PATH=deploy/../app", "SLM_GIT_PATH=deploy//web", "SLM_GIT_PATH=/./"})
     void aServerSettingThatCannotBeUsedIsRefusedWithOneLineNamingIt(String setting) {
         String name = setting.substring(0, setting.indexOf('='));
         String value = setting.substring(setting.indexOf('=') + 1);
@@ -115,6 +116,10 @@ class LaunchSettingsTest {
                 "SLM_DB_URL", "jdbc:postgresql://db:5432/slm", "SLM_PACKAGE_CACHE_MB", "512",
                 "SLM_PORT", "8080", "SLM_BIND", "127.0.0.1");
         assertEquals(8080, LaunchSettings.from(env).port());
+        for (String path : List.of("app", "/app/", "deploy/web", "", "/", " app ", ".config/app", "a..b")) {
+            assertEquals(8080, LaunchSettings.from(Map.of("SLM_GIT_PATH", path, "SLM_PORT", "8080", "SLM_BIND",
+                    "127.0.0.1")).port(), path);
+        }
         assertEquals(8080, LaunchSettings.from(Map.of("SLM_GIT_URL", "file:///srv/repo.git", "SLM_PORT", "8080",
                 "SLM_BIND", "127.0.0.1")).port());
     }
