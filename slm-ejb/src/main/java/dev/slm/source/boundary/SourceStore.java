@@ -42,8 +42,10 @@ public class SourceStore {
         if (source == null) {
             source = new TrackedSource(url, branch, path);
             em.persist(source);
-        } else {
-            source.follow(url, branch, path);
+        } else if (source.follow(url, branch, path)) {
+            // statuses depend on the subdirectory (issue 12), and only those not computed against the latest commit
+            // are computed again: without this, a corrected SLM_GIT_PATH left every status as it was until a new commit
+            em.createNativeQuery("UPDATE node SET status_basis = NULL").executeUpdate();
         }
         return source;
     }

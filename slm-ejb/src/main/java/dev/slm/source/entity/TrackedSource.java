@@ -65,10 +65,16 @@ public class TrackedSource {
         follow(gitUrl, branch, path);
     }
 
-    public final void follow(String gitUrl, String branch, String path) {
+    /**
+     * @return whether nodes now get another subdirectory ({@code /app/} and {@code app} are the same one): the
+     *         statuses stored were computed for the one before, against what may still be the latest commit
+     */
+    public final boolean follow(String gitUrl, String branch, String path) {
+        boolean otherPath = !normalisePath(this.path).equals(normalisePath(path));
         this.gitUrl = gitUrl;
         this.branch = branch;
         this.path = path == null ? "" : path;
+        return otherPath;
     }
 
     public void recordSuccess(CommitInfo latest, Instant at) {
