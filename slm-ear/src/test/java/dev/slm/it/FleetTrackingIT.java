@@ -473,6 +473,10 @@ class FleetTrackingIT {
             assertEquals(List.of("list-1", "list-2", "list-3", "list-4", "list-6"), ids(list("text=list-&online=true")));
             assertEquals(List.of("list-1"), ids(list("text=ALPHA.list")), "the host name, in any case");
             assertEquals(List.of("list-4"), ids(list("text=LIST-4")));
+            // lowered by the database on both sides: Java lowered the text alone, a final Σ to ς (PostgreSQL: σ)
+            listedNode("greek-1", latest, "ΟΔΟΣ.list.test", "web");
+            assertEquals(List.of("greek-1"), ids(list("text=%CE%9F%CE%94%CE%9F%CE%A3")), "the host name ΟΔΟΣ");
+            assertEquals(List.of("greek-1"), ids(list("text=%CE%BF%CE%B4%CE%BF%CF%83.")), "οδοσ.");
             assertEquals(List.of("list-2"), ids(list("text=list-&role=eu")));
             assertEquals(List.of("list-3", "list-4"), ids(list("text=list-&role=db")));
             assertEquals(List.of("list-2", "list-3"), ids(list("text=list-&behind_gt=0")));

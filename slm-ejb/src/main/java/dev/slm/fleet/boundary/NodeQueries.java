@@ -1,6 +1,5 @@
 package dev.slm.fleet.boundary;
 
-import java.util.Locale;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import jakarta.annotation.security.PermitAll;
@@ -124,10 +123,12 @@ public class NodeQueries {
     static String where(Filter f, Supplier<Instant> onlineSince, List<Object> params) {
         List<String> clauses = new ArrayList<>();
         if (f.text() != null && !f.text().isBlank()) {
-            String like = "%" + likeEscaped(f.text().trim().toLowerCase(Locale.ROOT)) + "%";
+            // lowered by the database, as the columns: Java lowers otherwise (a final 'Σ' to 'ς', 'İ' to two characters)
+            String like = "%" + likeEscaped(f.text().trim()) + "%";
             params.add(like);
             params.add(like);
-            clauses.add("(lower(id) LIKE ?" + (params.size() - 1) + " OR lower(coalesce(hostname, '')) LIKE ?" + params.size() + ")");
+            clauses.add("(lower(id) LIKE lower(?" + (params.size() - 1) + ") OR lower(coalesce(hostname, '')) LIKE lower(?"
+                    + params.size() + "))");
         }
         if (f.role() != null && !f.role().isBlank()) {
             params.add("%," + likeEscaped(f.role().trim()) + ",%");

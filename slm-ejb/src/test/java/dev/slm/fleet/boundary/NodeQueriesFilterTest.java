@@ -52,9 +52,9 @@ class NodeQueriesFilterTest {
     @Test
     void everyFilterTogetherBindsItsValuesInOrder() {
         String sql = where(new Filter(" Web-3 ", "eu", EnumSet.of(CodeStatus.OUTDATED, CodeStatus.DIVERGED), true, 5));
-        assertEquals(" WHERE (lower(id) LIKE ?1 OR lower(coalesce(hostname, '')) LIKE ?2) AND (',' || roles || ',') LIKE ?3"
-                + " AND code_status IN (?4, ?5) AND last_seen >= ?6 AND commits_behind > ?7", sql);
-        assertEquals(List.of("%web-3%", "%web-3%", "%,eu,%", "OUTDATED", "DIVERGED", Timestamp.from(SINCE), 5), params);
+        assertEquals(" WHERE (lower(id) LIKE lower(?1) OR lower(coalesce(hostname, '')) LIKE lower(?2)) AND (',' || roles || ',')"
+                + " LIKE ?3 AND code_status IN (?4, ?5) AND last_seen >= ?6 AND commits_behind > ?7", sql);
+        assertEquals(List.of("%Web-3%", "%Web-3%", "%,eu,%", "OUTDATED", "DIVERGED", Timestamp.from(SINCE), 5), params);
         assertEquals(1, onlineAsked);
     }
 
