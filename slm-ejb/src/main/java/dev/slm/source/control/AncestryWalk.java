@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.errors.RevWalkException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -71,8 +72,9 @@ final class AncestryWalk {
                         : new Classification(CodeStatus.OUTDATED, w.changing - w.reached[bit], List.copyOf(w.missing[bit])));
             }
             return answers;
-        } catch (IOException e) {
-            // as classify: a mirror that cannot be read knows nothing (and UNKNOWN is never cached)
+        } catch (IOException | RevWalkException e) {
+            // as classify: a mirror that cannot be read knows nothing (and UNKNOWN is never cached); the walk's
+            // iterator throws a missing object unchecked
             reported.forEach(r -> answers.put(r, Classification.UNKNOWN));
             return answers;
         }

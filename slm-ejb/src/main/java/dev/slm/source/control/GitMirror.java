@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.RevWalkException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -209,8 +210,8 @@ public class GitMirror implements AutoCloseable {
                 }
             }
             return new Classification(CodeStatus.OUTDATED, behind, List.copyOf(subjects));
-        } catch (IOException | IllegalArgumentException e) {
-            return Classification.UNKNOWN;
+        } catch (IOException | IllegalArgumentException | RevWalkException e) {
+            return Classification.UNKNOWN; // RevWalkException: a missing object, met by the walk's iterator
         }
     }
 

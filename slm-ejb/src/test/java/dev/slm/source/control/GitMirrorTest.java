@@ -316,6 +316,29 @@ class GitMirrorTest {
         }
     }
 
+    /**
+     * A mirror that lost an object (a damaged disk, a hand-made repair) makes classify answer UNKNOWN: the one walk
+     * for many versions answers the same instead of throwing JGit's unchecked RevWalkException — which the new latest
+     * commit's recalculation did not survive, leaving every stored status as it was.
+     */
+    @Test
+    void aMirrorThatLostACommitAnswersUnknownInOneWalkAsAlone() throws Exception {
+        History h = new History(mirror.repository());
+        String a = h.commit("a", Map.of("app/f", "a"));
+        String b = h.commit("b", Map.of("app/f", "b"), a);
+        String c = h.commit("c", Map.of("app/f", "c"), b);
+        String d = h.commit("d", Map.of("app/f", "d"), c);
+        Path lost = mirror.repository().getDirectory().toPath().resolve("objects").resolve(b.substring(0, 2))
+                .resolve(b.substring(2));
+        assertTrue(Files.deleteIfExists(lost), "the commit is a loose object");
+        try (GitMirror together = new GitMirror(tmp.resolve("mirror.git"))) {
+            Map<String, Classification> all = together.classifyAll(List.of(a, c), d);
+            assertEquals(mirror.classify(a, d), all.get(a));
+            assertEquals(CodeStatus.UNKNOWN, all.get(a).status());
+            assertEquals(CodeStatus.UNKNOWN, all.get(c).status());
+        }
+    }
+
     /** One random change: a value of a file (often one it had: content comes back), a deletion, or a kind change. */
     private static void mutate(Map<String, String> files, java.util.Random random) {
         List<String> names = List.of("app/x", "app/sub/y", "app/.gitattributes", ".gitattributes", "a/.gitattributes",
