@@ -258,41 +258,7 @@ class GitMirrorTest {
             java.util.Random random = new java.util.Random(seed);
             Path dir = tmp.resolve("random-" + seed);
             try (Git git = Git.init().setDirectory(dir.resolve("upstream").toFile()).setInitialBranch("main").call()) {
-                History h = new History(git.getRepository());
-                List<String> commits = new ArrayList<>();
-                List<Map<String, String>> trees = new ArrayList<>();
-                for (int i = 0; i < 70; i++) {
-                    h.seconds -= random.nextInt(2); // equal commit times now and then
-                    double r = random.nextDouble();
-                    Map<String, String> files;
-                    String[] parents;
-                    if (i == 0 || r < 0.04) {
-                        files = new java.util.HashMap<>();
-                        parents = new String[0];
-                    } else if (r < 0.3 && i > 2) {
-                        int n = random.nextDouble() < 0.2 ? 3 : 2;
-                        java.util.LinkedHashSet<Integer> chosen = new java.util.LinkedHashSet<>();
-                        while (chosen.size() < n) {
-                            chosen.add(Math.max(0, i - 1 - random.nextInt(Math.min(i, 12))));
-                        }
-                        List<Integer> ps = new ArrayList<>(chosen);
-                        parents = ps.stream().map(commits::get).toArray(String[]::new);
-                        // one side as it is, or the first parent's with changes
-                        files = new java.util.HashMap<>(trees.get(ps.get(random.nextInt(ps.size()))));
-                    } else {
-                        int p = Math.max(0, i - 1 - random.nextInt(Math.min(i, 6)));
-                        parents = new String[] {commits.get(p)};
-                        files = new java.util.HashMap<>(trees.get(p));
-                    }
-                    int changes = parents.length > 1 ? random.nextInt(2) * random.nextInt(3) : 1 + random.nextInt(2);
-                    for (int k = 0; k < changes; k++) {
-                        mutate(files, random);
-                    }
-                    trees.add(files);
-                    commits.add(h.commit("c" + i, files, parents));
-                    h.branch("b" + i, commits.get(i));
-                }
-                h.branch("main", commits.get(commits.size() - 1));
+                List<String> commits = randomHistory(git.getRepository(), random);
                 try (GitMirror m = new GitMirror(tmp.resolve("mirror-" + seed))) {
                     m.fetch(git.getRepository().getDirectory().toString(), "main", null);
                 }
@@ -339,6 +305,99 @@ class GitMirrorTest {
         }
     }
 
+    /**
+     * What TrackedContent calls the same content gives the same package: over random histories, every two commits with
+     * one key get the same entries from PackageTree (or the same refusal) — the .gitattributes above the subdirectory,
+     * which decide what is packaged, are part of the key. (The converse need not hold: a change to an export-ignored
+     * file still counts as behind.)
+     */
+    @Test
+    void commitsWithTheSameContentGiveTheSamePackage() throws Exception {
+        for (long seed = 11; seed <= 14; seed++) {
+            try (Git git = Git.init().setDirectory(tmp.resolve("package-" + seed).toFile()).setInitialBranch("main").call()) {
+                org.eclipse.jgit.lib.Repository repo = git.getRepository();
+                List<String> commits = randomHistory(repo, new java.util.Random(seed));
+                for (String path : List.of("", "app", "a/b/c")) {
+                    Map<String, String> packageByKey = new java.util.HashMap<>();
+                    int withContent = 0;
+                    try (TrackedContent content = new TrackedContent(repo, path); RevWalk walk = new RevWalk(repo);
+                         org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+                        for (String c : commits) {
+                            String key = content.key(ObjectId.fromString(c));
+                            if (key == null) {
+                                continue;
+                            }
+                            withContent++;
+                            String pkg = packageOf(reader, walk.parseCommit(ObjectId.fromString(c)), path);
+                            String before = packageByKey.putIfAbsent(key, pkg);
+                            if (before != null) {
+                                assertEquals(before, pkg, "seed " + seed + ", path '" + path + "', " + c);
+                            }
+                        }
+                    }
+                    assertTrue(packageByKey.size() < withContent, "some commits share their content: " + path);
+                }
+            }
+        }
+    }
+
+    private static String packageOf(org.eclipse.jgit.lib.ObjectReader reader, org.eclipse.jgit.revwalk.RevCommit c,
+                                    String path) throws Exception {
+        try {
+            dev.slm.packages.control.PackageTree t = dev.slm.packages.control.PackageTree.read(reader, c, path, 10_000);
+            StringBuilder b = new StringBuilder(String.valueOf(t.attributesProblem()));
+            t.entries().forEach(e -> b.append('\n').append(e.path()).append(' ').append(e.kind()).append(' ')
+                    .append(e.id().name()).append(' ').append(e.size()));
+            return b.toString();
+        } catch (dev.slm.packages.control.PackageRules.Refused refused) {
+            return "refused: " + refused.getMessage();
+        }
+    }
+
+    /**
+     * 70 random commits, each on a branch of its own, the last on main: merges (octopus too) taking one side as it is or
+     * changed, several roots, app/ deleted and restored or a file, symlink or submodule, a file at a/b, .gitattributes
+     * (export-ignore lines among them) at every level, equal commit times.
+     */
+    private static List<String> randomHistory(org.eclipse.jgit.lib.Repository repo, java.util.Random random) throws Exception {
+        History h = new History(repo);
+        List<String> commits = new ArrayList<>();
+        List<Map<String, String>> trees = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            h.seconds -= random.nextInt(2); // equal commit times now and then
+            double r = random.nextDouble();
+            Map<String, String> files;
+            String[] parents;
+            if (i == 0 || r < 0.04) {
+                files = new java.util.HashMap<>();
+                parents = new String[0];
+            } else if (r < 0.3 && i > 2) {
+                int n = random.nextDouble() < 0.2 ? 3 : 2;
+                java.util.LinkedHashSet<Integer> chosen = new java.util.LinkedHashSet<>();
+                while (chosen.size() < n) {
+                    chosen.add(Math.max(0, i - 1 - random.nextInt(Math.min(i, 12))));
+                }
+                List<Integer> ps = new ArrayList<>(chosen);
+                parents = ps.stream().map(commits::get).toArray(String[]::new);
+                // one side as it is, or the first parent's with changes
+                files = new java.util.HashMap<>(trees.get(ps.get(random.nextInt(ps.size()))));
+            } else {
+                int p = Math.max(0, i - 1 - random.nextInt(Math.min(i, 6)));
+                parents = new String[] {commits.get(p)};
+                files = new java.util.HashMap<>(trees.get(p));
+            }
+            int changes = parents.length > 1 ? random.nextInt(2) * random.nextInt(3) : 1 + random.nextInt(2);
+            for (int k = 0; k < changes; k++) {
+                mutate(files, random);
+            }
+            trees.add(files);
+            commits.add(h.commit("c" + i, files, parents));
+            h.branch("b" + i, commits.get(i));
+        }
+        h.branch("main", commits.get(commits.size() - 1));
+        return commits;
+    }
+
     /** One random change: a value of a file (often one it had: content comes back), a deletion, or a kind change. */
     private static void mutate(Map<String, String> files, java.util.Random random) {
         List<String> names = List.of("app/x", "app/sub/y", "app/.gitattributes", ".gitattributes", "a/.gitattributes",
@@ -347,6 +406,11 @@ class GitMirrorTest {
         int op = random.nextInt(14);
         if (op < names.size()) {
             String name = names.get(op);
+            if (name.endsWith(".gitattributes")) {
+                List<String> lines = List.of("x export-ignore\n", "sub export-ignore\n", "y export-ignore\n",
+                        "c export-ignore\n", "app export-ignore\n", "* -export-ignore\n", "# nothing\n");
+                value = lines.get(random.nextInt(lines.size()));
+            }
             // no file where a directory of this name goes, and no directory under a file
             files.keySet().removeIf(f -> name.startsWith(f + "/"));
             files.put(name, value);
