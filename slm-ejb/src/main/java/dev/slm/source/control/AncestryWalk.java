@@ -41,12 +41,13 @@ final class AncestryWalk {
 
     /**
      * @param path     the tracked subdirectory, normalised: only commits that change it count (TrackedContent)
+     * @param contents the commits' contents known from earlier walks (the mirror's)
      * @param reported distinct commit ids, none null nor equal to {@code latest}
      */
-    static Map<String, Classification> classify(Repository repository, String path, Collection<String> reported,
-                                                String latest) {
+    static Map<String, Classification> classify(Repository repository, String path, TrackedContent.Keys contents,
+                                                Collection<String> reported, String latest) {
         Map<String, Classification> answers = new HashMap<>();
-        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path);
+        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path, contents);
              RevWalk described = new RevWalk(repository)) {
             RevCommit tip = parse(walk, repository, latest);
             Map<String, RevCommit> commits = new HashMap<>();

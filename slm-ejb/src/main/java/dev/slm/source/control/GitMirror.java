@@ -43,6 +43,8 @@ public class GitMirror implements AutoCloseable {
     /** the tracked subdirectory, normalised: what a node gets (TrackedContent); "" for the whole tree */
     private final String path;
     private final ClassificationCache classifications = new ClassificationCache(CACHE_LIMIT);
+    /** what the walks learned of each commit's content (TrackedContent): one tree read per commit, not per walk */
+    private final TrackedContent.Keys contents = new TrackedContent.Keys();
 
     /** A mirror whose nodes get the whole tree. */
     public GitMirror(Path directory) {
@@ -150,7 +152,7 @@ public class GitMirror implements AutoCloseable {
             // one walk either way, and this one stops at the reported commit instead of the root
             answers.put(missing.get(0), classify(missing.get(0), latest));
         } else if (!missing.isEmpty()) {
-            AncestryWalk.classify(repository, path, missing, latest).forEach((r, c) -> {
+            AncestryWalk.classify(repository, path, contents, missing, latest).forEach((r, c) -> {
                 remember(r, latest, c);
                 answers.put(r, c);
             });
@@ -171,7 +173,7 @@ public class GitMirror implements AutoCloseable {
     }
 
     private Classification compute(String reported, String latest) {
-        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path)) {
+        try (RevWalk walk = new RevWalk(repository); TrackedContent content = new TrackedContent(repository, path, contents)) {
             ObjectId reportedId = ObjectId.fromString(reported);
             ObjectId latestId = ObjectId.fromString(latest);
             if (!repository.getObjectDatabase().has(reportedId) || !repository.getObjectDatabase().has(latestId)) {

@@ -1,7 +1,7 @@
 package dev.slm.source.control;
 
 import java.io.IOException;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jgit.lib.FileMode;
@@ -20,7 +20,10 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  * content when its content differs from each of its parents' (git's TREESAME rule, as {@code git log -- app} lists
  * commits: a merge that takes one side as it is changes nothing that side did not); a root commit when it has the
  * subdirectory. Only the commits git's history simplification keeps count: the other sides of a merge that took one
- * side as it is are not followed ({@link #followed}). One instance per walk: it remembers each commit's content (one tree lookup per commit).
+ * side as it is are not followed ({@link #followed}). One instance per walk; the commits' contents are remembered in a
+ * {@link Keys} the mirror shares between walks (a commit's content never changes), so a tree is read once per commit,
+ * not once per classification (a single classification over a 20,000-commit history: 215–231 ms a version with the
+ * tree reads, 71 ms without).
  */
 final class TrackedContent implements AutoCloseable {
 
@@ -28,11 +31,44 @@ final class TrackedContent implements AutoCloseable {
     private final String[] parts;
     private final ObjectReader reader;
     private final RevWalk headers;
-    /** commit -> its content key; "" where the commit has no such subdirectory */
-    private final Map<ObjectId, String> keys = new HashMap<>();
+    private final Keys keys;
 
-    /** @param path the tracked subdirectory, normalised ({@code ""}: the whole tree) */
+    /**
+     * The content of commits, for one tracked path; thread-safe. Bounded: past {@link #LIMIT} commits it starts again
+     * empty (each entry ~200 bytes: 10 MiB at most; a history of 20,000 commits takes 4 MiB).
+     */
+    static final class Keys {
+        static final int LIMIT = 50_000;
+        /** commit -> its content key; "" where the commit has no such subdirectory */
+        private final Map<ObjectId, String> keys = new ConcurrentHashMap<>();
+
+        String get(ObjectId commit) {
+            return keys.get(commit);
+        }
+
+        void put(ObjectId commit, String key) {
+            if (keys.size() >= LIMIT) {
+                keys.clear();
+            }
+            keys.put(commit.copy(), key);
+        }
+
+        int size() {
+            return keys.size();
+        }
+    }
+
+    /** A walk's own: nothing shared. */
     TrackedContent(Repository repository, String path) {
+        this(repository, path, new Keys());
+    }
+
+    /**
+     * @param path the tracked subdirectory, normalised ({@code ""}: the whole tree)
+     * @param keys what earlier walks learned of this path's commits
+     */
+    TrackedContent(Repository repository, String path, Keys keys) {
+        this.keys = keys;
         this.parts = path.isEmpty() ? new String[0] : path.split("/");
         this.reader = repository.newObjectReader();
         this.headers = new RevWalk(reader);
@@ -44,7 +80,7 @@ final class TrackedContent implements AutoCloseable {
         if (known == null) {
             RevCommit c = commit instanceof RevCommit r && r.getTree() != null ? r : headers.parseCommit(commit);
             known = read(c.getTree());
-            keys.put(commit.copy(), known);
+            keys.put(commit, known);
         }
         return known.isEmpty() ? null : known;
     }
