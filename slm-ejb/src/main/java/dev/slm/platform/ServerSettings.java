@@ -2,8 +2,8 @@ package dev.slm.platform;
 
 import java.util.Locale;
 import java.net.URI;
-import java.time.Duration;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -120,9 +120,24 @@ public final class ServerSettings {
         }
     }
 
+    /**
+     * SLM_GIT_PATH as packages, manifests and the classification name it: no leading or trailing slashes, "" for the
+     * whole tree.
+     */
+    public static String normaliseGitPath(String path) {
+        String p = path == null ? "" : path.trim();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
     /** A path in the repository: its parts between slashes (leading and trailing ones are dropped) are names. */
     private static boolean gitPath(String value) {
-        String p = value.replaceAll("^/+|/+$", "");
+        String p = normaliseGitPath(value);
         if (p.isEmpty()) {
             return true; // the whole tree
         }

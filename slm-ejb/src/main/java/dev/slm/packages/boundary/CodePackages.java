@@ -1,5 +1,6 @@
 package dev.slm.packages.boundary;
 
+import dev.slm.platform.ServerSettings;
 import dev.slm.packages.control.PackageBuilder;
 import dev.slm.packages.control.PackageCache;
 import dev.slm.packages.control.PackageManifest;
@@ -80,7 +81,7 @@ public class CodePackages {
         try {
             PackageCache.CachedPackage p = cache.get(cacheKey,
                     out -> PackageBuilder.write(mirror.repository(), id, s.branch(), s.path(), out));
-            PackageManifest manifest = new PackageManifest(id, s.branch(), TrackedSource.normalisePath(s.path()),
+            PackageManifest manifest = new PackageManifest(id, s.branch(), ServerSettings.normaliseGitPath(s.path()),
                     p.sha256(), p.size(), p.unpackedSize());
             return Optional.of(new SignedPackage(id, p.file(), p.size(), p.sha256(),
                     Base64.getEncoder().encodeToString(manifest.canonicalBytes()), key.sign(manifest),

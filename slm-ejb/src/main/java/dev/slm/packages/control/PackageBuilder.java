@@ -1,6 +1,6 @@
 package dev.slm.packages.control;
 
-import dev.slm.source.entity.TrackedSource;
+import dev.slm.platform.ServerSettings;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,7 +53,7 @@ public final class PackageBuilder {
             throws IOException {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             RevCommit commit = parse(repo, walk, commitId);
-            PackageTree tree = PackageTree.read(reader, commit, TrackedSource.normalisePath(path), PackageRules.MAX_ENTRIES);
+            PackageTree tree = PackageTree.read(reader, commit, ServerSettings.normaliseGitPath(path), PackageRules.MAX_ENTRIES);
             byte[] version = versionJson(commitId, branch, commit.getCommitTime());
             Optional<String> refused = PackageRules.check(tree, version.length);
             if (refused.isPresent()) {
@@ -88,7 +88,7 @@ public final class PackageBuilder {
     public static Optional<String> refusal(Repository repo, String commitId, String branch, String path) throws IOException {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             RevCommit commit = parse(repo, walk, commitId);
-            PackageTree tree = PackageTree.read(reader, commit, TrackedSource.normalisePath(path), PackageRules.MAX_ENTRIES);
+            PackageTree tree = PackageTree.read(reader, commit, ServerSettings.normaliseGitPath(path), PackageRules.MAX_ENTRIES);
             return PackageRules.check(tree, versionJson(commitId, branch, commit.getCommitTime()).length);
         } catch (PackageRules.Refused noDirectory) {
             return Optional.of(noDirectory.getMessage());

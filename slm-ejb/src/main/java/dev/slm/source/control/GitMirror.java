@@ -1,20 +1,23 @@
 package dev.slm.source.control;
 
 import dev.slm.platform.RedactedUrl;
+import dev.slm.platform.ServerSettings;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.Classification;
 import dev.slm.source.entity.CommitInfo;
-import dev.slm.source.entity.TrackedSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -53,7 +56,7 @@ public class GitMirror implements AutoCloseable {
 
     /** @param path the subdirectory nodes get (SLM_GIT_PATH): commits that leave it as it is change nothing for them */
     public GitMirror(Path directory, String path) {
-        this.path = TrackedSource.normalisePath(path);
+        this.path = ServerSettings.normaliseGitPath(path);
         try {
             Files.createDirectories(directory);
             Repository repo = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare().build();
@@ -196,14 +199,14 @@ public class GitMirror implements AutoCloseable {
             walk.markUninteresting(walk.parseCommit(reportedId));
             int behind = 0;
             List<CommitInfo> subjects = new ArrayList<>();
-            java.util.Set<RevCommit> kept = new java.util.HashSet<>();
+            Set<RevCommit> kept = new HashSet<>();
             kept.add(latestCommit);
             for (RevCommit c : walk) {
                 if (!kept.remove(c)) {
                     continue; // on a side of a merge that took another side's content as it is
                 }
                 RevCommit[] followed = content.followed(c);
-                java.util.Collections.addAll(kept, followed == null ? c.getParents() : followed);
+                Collections.addAll(kept, followed == null ? c.getParents() : followed);
                 if (followed == null) {
                     behind++;
                     if (subjects.size() < Classification.MAX_SUBJECTS) {

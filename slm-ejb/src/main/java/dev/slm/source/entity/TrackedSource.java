@@ -1,5 +1,6 @@
 package dev.slm.source.entity;
 
+import dev.slm.platform.ServerSettings;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,18 +13,6 @@ import java.time.Instant;
 public class TrackedSource {
 
     public static final int SINGLETON_ID = 1;
-
-    /** The subdirectory as packages, manifests and the classification name it: no leading or trailing slashes. */
-    public static String normalisePath(String path) {
-        String p = path == null ? "" : path.trim();
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
-    }
 
     @Id
     private Integer id = SINGLETON_ID;
@@ -70,7 +59,7 @@ public class TrackedSource {
      *         statuses stored were computed for the one before, against what may still be the latest commit
      */
     public final boolean follow(String gitUrl, String branch, String path) {
-        boolean otherPath = !normalisePath(this.path).equals(normalisePath(path));
+        boolean otherPath = !ServerSettings.normaliseGitPath(this.path).equals(ServerSettings.normaliseGitPath(path));
         this.gitUrl = gitUrl;
         this.branch = branch;
         this.path = path == null ? "" : path;

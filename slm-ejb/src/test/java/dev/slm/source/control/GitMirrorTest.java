@@ -268,7 +268,7 @@ class GitMirrorTest {
                         try (GitMirror alone = new GitMirror(tmp.resolve("mirror-" + seed), path);
                              GitMirror together = new GitMirror(tmp.resolve("mirror-" + seed), path)) {
                             Map<String, Classification> all = together.classifyAll(commits, latest);
-                            Oracle oracle = new Oracle(alone.repository(), dev.slm.source.entity.TrackedSource.normalisePath(path), latest);
+                            Oracle oracle = new Oracle(alone.repository(), dev.slm.platform.ServerSettings.normaliseGitPath(path), latest);
                             for (String v : commits) {
                                 String where = "seed " + seed + ", path '" + path + "', " + v + " against " + latest;
                                 Classification one = alone.classify(v, latest);
