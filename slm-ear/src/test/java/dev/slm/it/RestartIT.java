@@ -62,7 +62,7 @@ class RestartIT {
             assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
                     "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
             assertEquals(200, api.put("api/settings/heartbeat_interval_s", admin, "{\"value\":\"17\"}").status());
-            operation = api.post("api/nodes/survivor/sync", admin, "{}").json().getJsonNumber("operation_id").longValue();
+            operation = api.post("api/nodes/survivor/sync", admin, "{\"reinstall\":true}").json().getJsonNumber("operation_id").longValue();
             this.token = token;
 
             ProcessHandle payara = payaraOf(launcher);

@@ -98,7 +98,7 @@ class RestartTypesIT {
         AgentProcess second = null;
         try {
             String latest = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
-            long id = it.api.post("api/nodes/worker-2/sync", it.admin, "{\"restart_type\":\"immediate\"}").json()
+            long id = it.api.post("api/nodes/worker-2/sync", it.admin, "{\"restart_type\":\"immediate\",\"reinstall\":true}").json()
                     .getJsonNumber("operation_id").longValue();
             Path state = dir.resolve("state/state.json");
             Await.until(Duration.ofSeconds(30), () -> Files.exists(state) ? Files.readString(state) : "",
@@ -157,7 +157,9 @@ class RestartTypesIT {
     }
 
     static String syncAndWait(String nodeId, String type, Path dir) throws Exception {
-        Api.Response r = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{\"restart_type\":\"" + type + "\"}");
+        // the same commit again, to watch each restart type: a reinstall, asked for
+        Api.Response r = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{\"restart_type\":\"" + type
+                + "\",\"reinstall\":true}");
         assertEquals(202, r.status(), r.toString());
         long id = r.json().getJsonNumber("operation_id").longValue();
         JsonObject op = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + id, it.admin).json(),

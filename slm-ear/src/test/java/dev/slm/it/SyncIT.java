@@ -95,7 +95,12 @@ class SyncIT {
         assertTrue(it.api.get("api/updates/history?node=s-1&status=SUCCEEDED", it.admin).array().stream()
                 .anyMatch(o -> o.asJsonObject().getJsonNumber("operation_id").longValue() == id));
         assertEquals(0, it.api.get("api/updates/history?node=s-1&from=2999-01-01T00:00:00Z", it.admin).array().size());
-        assertEquals(202, it.api.post("api/nodes/s-1/sync", it.admin, "{}").status(), "a new sync after the end is allowed");
+        // the node runs the target now: another sync would change nothing, and says so, unless a reinstall is asked for
+        Api.Response already = it.api.post("api/nodes/s-1/sync", it.admin, "{}");
+        assertProblem(409, already);
+        assertTrue(already.json().getString("detail").contains("already runs " + second), already.toString());
+        assertEquals(202, it.api.post("api/nodes/s-1/sync", it.admin, "{\"reinstall\":true}").status(),
+                "a new sync after the end is allowed");
     }
 
     @Test
@@ -162,7 +167,7 @@ class SyncIT {
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}")).getString("detail"));
         assertEquals("restart must be true or false", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}")).getString("detail"));
-        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type", assertProblem(400,
+        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_typ\":\"manual\"}")).getString("detail"));
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
 
@@ -190,6 +195,21 @@ class SyncIT {
         Api.Response again = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"f-1\"]}");
         assertEquals("busy", again.array().getJsonObject(0).getString("result"));
         assertProblem(501, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true,\"strategy\":\"rolling\"}"));
+
+        // a node on the target already is skipped, saying so; of "all outdated", an offline node is left out unless asked
+        registerAt("f-3", second);
+        registerAt("f-4", first);
+        it.db.execute("UPDATE node SET last_seen = now() - interval '1 day' WHERE id = 'f-4'");
+        Map<String, String> fleet = new HashMap<>();
+        it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"f-3\"],\"all_outdated\":true}").array()
+                .forEach(v -> fleet.put(v.asJsonObject().getString("node_id"), v.asJsonObject().getString("result")));
+        assertEquals("skipped", fleet.get("f-3"), fleet.toString());
+        assertEquals("skipped", fleet.get("f-4"), fleet.toString());
+        assertEquals("busy", fleet.get("f-1"), fleet.toString());
+        JsonObject offline = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[],\"all_outdated\":true,"
+                + "\"include_offline\":true}").array().stream().map(v -> v.asJsonObject())
+                .filter(o -> o.getString("node_id").equals("f-4")).findFirst().orElseThrow();
+        assertEquals("created", offline.getString("result"), offline.toString());
         assertProblem(400, it.api.post("api/fleet/sync", it.admin, "{}"));
         assertEquals("FLEET", it.db.query("SELECT trigger_type FROM sync_operation WHERE node_id = 'f-2'").get(0).get("trigger_type"));
     }

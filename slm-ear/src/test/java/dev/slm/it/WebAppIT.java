@@ -48,6 +48,8 @@ class WebAppIT {
     static final Path SHOTS = Path.of("target/screenshots");
 
     static TestServer it;
+    /** v1, the commit the agents start on */
+    static String head;
     static final List<AgentProcess> agents = new ArrayList<>();
     static Browser admin;
     static Browser viewer;
@@ -56,7 +58,7 @@ class WebAppIT {
     static void start() throws Exception {
         it = TestServer.start("webapp-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"));
         assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
-        String head = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
+        head = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
         assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"vera\",\"password\":\"" + VIEWER_PASSWORD + "\",\"role\":\"VIEWER\"}").status());
@@ -75,6 +77,9 @@ class WebAppIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+        }
         for (AutoCloseable c : new AutoCloseable[] {admin, viewer}) {
             if (c != null) {
                 c.close();
@@ -145,20 +150,31 @@ class WebAppIT {
 
     @Test
     @Order(3)
-    void aViewersSyncIsRefusedByTheServer() throws Exception {
-        viewer.byId("sync-web-1").click();
-        viewer.byId("sync-confirm").click();
-        viewer.await(d -> viewer.notifications().contains("refused") ? true : null);
-        assertTrue(viewer.notifications().contains("needs the operator role"), viewer.notifications());
-        JsonArray history = Json.createReader(new StringReader(
-                it.api.get("api/updates/history?node=web-1", it.admin).body())).readArray();
-        assertEquals(0, history.size(), "the server created no operation for the viewer");
+    void aViewerSeesTheActionsDisabledWithTheReason() throws Exception {
+        viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
+        for (String id : List.of("sync-web-1", "sync-matching")) {
+            assertEquals("true", viewer.byId(id).getDomProperty("disabled"), id);
+            String why = viewer.byId(id).findElement(By.xpath("..")).getAttribute("data-disabled-reason");
+            assertTrue(why != null && why.contains("Needs the operator role"), id + ": " + why);
+        }
+        viewer.open("updates");
+        for (String id : List.of("sync-all", "sync-selected", "refresh")) {
+            assertEquals("true", viewer.byId(id).getDomProperty("disabled"), id);
+            assertTrue(viewer.byId(id).findElement(By.xpath("..")).getAttribute("data-disabled-reason")
+                    .contains("Needs the operator role"), id);
+        }
+        viewer.byId("bell").click();
+        assertEquals("true", viewer.byId("bell-sync-web-1").getDomProperty("disabled"));
+        viewer.driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        viewer.open("");
     }
 
     /**
-     * The page's own channel, without its buttons: the viewer's browser hands the Flow client hand-made click events
-     * (a UIDL {@code event} RPC, as a page edited in the developer tools would) for the row's Sync button and then the
-     * dialog's Confirm. The web app has no role check of its own any more; the server refuses at the boundary EJB.
+     * The page's own channel, without its buttons: the viewer's browser hands the Flow client a hand-made click event
+     * (a UIDL {@code event} RPC, as a page edited in the developer tools would) for the row's disabled Sync button.
+     * The server ignores it (Flow drops events of disabled components; behind that, the boundary EJBs check the role
+     * of every caller, SecurityIT): no dialog opens and no operation is created. A click on the summary bar sent after
+     * it shows the round trip was made.
      */
     @Test
     @Order(3)
@@ -174,10 +190,9 @@ class WebAppIT {
         String send = "const client = Object.values(window.Vaadin.Flow.clients).find(c => c.sendEventMessage);"
                 + "client.sendEventMessage(client.getNodeId(document.getElementById(arguments[0])), 'click', {});";
         viewer.driver.executeScript(send, "sync-web-1");
-        viewer.byId("sync-confirm");
-        viewer.driver.executeScript(send, "sync-confirm");
-        viewer.await(d -> viewer.notifications().contains("refused") ? true : null);
-        assertTrue(viewer.notifications().contains("needs the operator role"), viewer.notifications());
+        viewer.driver.executeScript(send, "summary-OUTDATED");
+        viewer.await(d -> d.getCurrentUrl().contains("status=OUTDATED") ? true : null);
+        assertTrue(viewer.driver.findElements(By.id("sync-confirm")).isEmpty(), "no sync dialog opened");
         JsonArray history = Json.createReader(new StringReader(
                 it.api.get("api/updates/history?node=web-1", it.admin).body())).readArray();
         assertEquals(0, history.size(), "the server created no operation for the viewer");
@@ -236,14 +251,10 @@ class WebAppIT {
                 .allMatch(box -> "true".equals(box.getDomProperty("checked"))) ? true : null);
         admin.byId("sync-selected").click();
         admin.byId("sync-type");
+        assertEquals("2", admin.byId("sync-confirm").getAttribute("data-count"));
         admin.byId("sync-confirm").click();
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-        admin.await(Duration.ofSeconds(60), d -> {
-            seen.add(admin.notifications());
-            return seen.stream().anyMatch(t -> t.contains("web-2 runs the new commit"))
-                    && seen.stream().anyMatch(t -> t.contains("web-3 runs the new commit")) ? true : null;
-        });
-        assertTrue(seen.stream().anyMatch(t -> t.contains("Sync started on 2 nodes")), seen.toString());
+        // one notice for the bulk action, updated in place until both have ended
+        admin.await(Duration.ofSeconds(60), d -> admin.notifications().contains("Sync of 2 nodes: 2 succeeded") ? true : null);
         admin.await(d -> "0".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
         admin.await(d -> admin.badges("#pending").isEmpty() ? true : null);
         admin.await(d -> d.findElement(By.id("history")).getText().contains("web-3") ? true : null);
@@ -360,6 +371,241 @@ class WebAppIT {
         // the pushes above arrived and every page worked with the policy on; the browsers' consoles say nothing was refused
         for (Browser b : List.of(admin, viewer)) {
             assertEquals(List.of(), b.contentSecurityPolicyViolations());
+        }
+    }
+
+    /**
+     * A fleet of 22 through the Nodes page: fleet-01…fleet-20 heartbeat (fleet-19 on a commit the server does not
+     * know, the others on v1), fleet-21 and fleet-22 were registered and never seen. Their "agents" are the test's
+     * heartbeats (HTTP, as the agent's): a command in an answer is "installed" by reporting its target at the next
+     * heartbeat, except fleet-20's, which reports a failure.
+     */
+    static final class FakeFleet implements AutoCloseable {
+        final Map<String, String> tokens = new java.util.TreeMap<>();
+        final Map<String, String> commits = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ScheduledExecutorService beats = java.util.concurrent.Executors.newScheduledThreadPool(2);
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+        FakeFleet(String v1) throws Exception {
+            Api http = it.api.http11();
+            for (int i = 1; i <= 22; i++) {
+                String node = String.format("fleet-%02d", i);
+                tokens.put(node, it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}").json().getString("token"));
+                if (i <= 20) {
+                    commits.put(node, i == 19 ? "f".repeat(40) : v1);
+                }
+            }
+            for (String node : commits.keySet()) {
+                beats.scheduleWithFixedDelay(() -> beat(http, node), 0, 400, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void beat(Api http, String node) {
+            try {
+                Api.Response r = http.post("api/nodes/" + node + "/heartbeat", Api.bearer(tokens.get(node)),
+                        "{\"code_version\":\"" + commits.get(node) + "\",\"state\":\"IDLE\",\"roles\":[\"fleet\"]}");
+                JsonObject command = r.status() == 200 ? r.json().getJsonObject("command") : null;
+                if (r.status() != 200) {
+                    failures.add(node + ": " + r);
+                } else if (command != null && node.equals("fleet-20")) {
+                    http.post("api/nodes/" + node + "/operations/" + command.getJsonNumber("operation_id") + "/progress",
+                            Api.bearer(tokens.get(node)), "{\"stage\":\"FAILED\",\"message\":\"disk full\"}");
+                } else if (command != null) {
+                    commits.put(node, command.getString("target_commit"));
+                }
+            } catch (Exception e) {
+                failures.add(node + ": " + e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            beats.shutdownNow();
+            assertTrue(beats.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    static FakeFleet fleet;
+
+    /** The count the page lists for its filters (the "Sync all listed (N)" button says it). */
+    static int listed(Browser b) {
+        return Integer.parseInt(b.byId("sync-matching").getAttribute("data-count"));
+    }
+
+    /** How many nodes {@code GET /api/nodes} lists for the query (its X-Total-Count). */
+    static int total(String query) {
+        Api.Response r = call(() -> it.api.get("api/nodes?" + query, it.admin));
+        assertEquals(200, r.status(), r.toString());
+        return Integer.parseInt(r.headers().firstValue("X-Total-Count").orElseThrow());
+    }
+
+    interface Call {
+        Api.Response call() throws Exception;
+    }
+
+    static Api.Response call(Call c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void theSummaryBarFiltersAndMultiValueFiltersSurviveAReloadFromTheUrl() throws Exception {
+        fleet = new FakeFleet(head);
+        Await.until(Duration.ofSeconds(30), () -> total("text=fleet-&status=OUTDATED,UNKNOWN&online=true"), n -> n == 20);
+
+        // a shared link: two statuses and a text, as the address bar has them
+        admin.open("?status=OUTDATED,UNKNOWN&text=fleet-");
+        admin.await(d -> listed(admin) == 22 ? true : null);
+        assertEquals(total("status=OUTDATED,UNKNOWN&text=fleet-"), listed(admin));
+        assertEquals(List.of("Update available", "Unknown"), chosenStatuses());
+        admin.driver.navigate().refresh();
+        admin.await(d -> listed(admin) == 22 ? true : null);
+        assertEquals(List.of("Update available", "Unknown"), chosenStatuses());
+        assertTrue(admin.driver.getCurrentUrl().contains("status=OUTDATED,UNKNOWN") || admin.driver.getCurrentUrl()
+                .contains("status=OUTDATED%2CUNKNOWN"), admin.driver.getCurrentUrl());
+
+        // the summary bar: a click filters (and the URL follows); its counts are the fleet's
+        int unknown = total("status=UNKNOWN");
+        assertEquals(String.valueOf(unknown), admin.byId("summary-UNKNOWN").getAttribute("data-count"));
+        admin.byId("summary-UNKNOWN").click();
+        admin.await(d -> d.getCurrentUrl().contains("status=UNKNOWN") && !d.getCurrentUrl().contains("OUTDATED") ? true : null);
+        admin.await(d -> listed(admin) == total("status=UNKNOWN&text=fleet-") ? true : null);
+        admin.byId("summary-offline").click();
+        admin.await(d -> d.getCurrentUrl().contains("online=false") ? true : null);
+        admin.await(d -> listed(admin) == 2 ? true : null); // fleet-21 and fleet-22: unknown, offline, named fleet-
+        assertEquals(total("status=UNKNOWN&online=false&text=fleet-"), listed(admin));
+        admin.screenshot(SHOTS.resolve("nodes-filtered.png"));
+
+        // the grouping by deployed commit: the fleet's v1 nodes, one click filters by it
+        admin.open("?text=fleet-");
+        admin.await(d -> listed(admin) == 22 ? true : null);
+        admin.byId("group-" + head.substring(0, 7)).click();
+        admin.await(d -> d.getCurrentUrl().contains("commit=" + head) ? true : null);
+        admin.await(d -> listed(admin) == 19 ? true : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> chosenStatuses() {
+        return (List<String>) admin.driver.executeScript("return Array.from(document.getElementById('filter-status')"
+                + ".selectedItems || []).map(i => i.label)");
+    }
+
+    @Test
+    @Order(12)
+    void thePreviewBreaksTheListDownSendsExactlyWhatItSaysAndOneNoticeFollowsTheTwentySyncs() throws Exception {
+        admin.open("?text=fleet-");
+        admin.await(d -> listed(admin) == 22 ? true : null);
+        admin.byId("sync-matching").click();
+        // 19 outdated (fleet-01…18, 20), 1 on an unknown commit (fleet-19), 2 never seen (fleet-21, 22)
+        assertEquals(Map.of("OUTDATED", "19", "UNKNOWN", "1", "OFFLINE", "2"), breakdown());
+        assertTrue(admin.byId("sync-target").getText().contains(it.repo.head().substring(0, 7)), admin.byId("sync-target").getText());
+        assertEquals("20", admin.byId("sync-confirm").getAttribute("data-count"));
+        assertEquals("Sync 20 nodes", admin.byId("sync-confirm").getText());
+        admin.byId("sync-include-offline").click();
+        admin.await(d -> "22".equals(admin.byId("sync-confirm").getAttribute("data-count")) ? true : null);
+        admin.byId("sync-include-offline").click();
+        admin.await(d -> "20".equals(admin.byId("sync-confirm").getAttribute("data-count")) ? true : null);
+        admin.screenshot(SHOTS.resolve("sync-preview.png"));
+
+        admin.byId("sync-confirm").click();
+        // the notice comes with the click's answer, after the operations were created
+        admin.await(d -> String.join("", notificationCards()).contains("Sync of 20 nodes") ? true : null);
+        // what was sent is what the button said: one operation each for the 20, none for the two never seen
+        JsonArray sent = Json.createReader(new StringReader(
+                it.api.get("api/updates/history?size=100", it.admin).body())).readArray();
+        List<String> nodes = sent.getValuesAs(JsonObject.class).stream().map(o -> o.getString("node_id"))
+                .filter(n -> n.startsWith("fleet-")).sorted().toList();
+        assertEquals(20, nodes.size(), nodes.toString());
+        assertTrue(!nodes.contains("fleet-21") && !nodes.contains("fleet-22"), nodes.toString());
+
+        // one notice, updated in place, until all twenty have ended; the failure stands out
+        int[] most = {0};
+        String said = String.join("\n", Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), WebAppIT::notificationCards,
+                cards -> {
+                    most[0] = Math.max(most[0], cards.size());
+                    String text = String.join("\n", cards);
+                    return text.contains("19 succeeded, 1 failed") && !text.contains("running");
+                }));
+        int cardsAtMost = most[0];
+        assertEquals(1, cardsAtMost, "notices seen at once: " + cardsAtMost + "; last: " + said);
+        assertTrue(said.startsWith("Sync of 20 nodes"), said);
+        assertTrue(said.contains("fleet-20") && said.contains("disk full"), said);
+        WebElement card = admin.driver.findElement(By.cssSelector("vaadin-notification-card"));
+        assertTrue(card.getAttribute("theme").contains("error"), "a failure stands out: " + card.getAttribute("theme"));
+        assertTrue(fleet.failures.isEmpty(), fleet.failures.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> breakdown() {
+        return ((List<List<String>>) admin.driver.executeScript("return Array.from(document.querySelectorAll("
+                + "'#sync-breakdown [data-part]')).map(e => [e.getAttribute('data-part'), e.getAttribute('data-count')])"))
+                .stream().collect(java.util.stream.Collectors.toMap(l -> l.get(0), l -> l.get(1)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> notificationCards() {
+        return (List<String>) admin.driver.executeScript("return Array.from(document.querySelectorAll("
+                + "'vaadin-notification-card')).map(c => c.innerText)");
+    }
+
+    @Test
+    @Order(13)
+    void onAPhoneEachNodeIsACardWithItsBadgeAndTheLogOutIsReachableAndADesktopNeedsNoSideScrolling() throws Exception {
+        try {
+            admin.resize(1400, 900);
+            admin.open("");
+            admin.await(d -> "columns".equals(d.findElement(By.id("nodes")).getAttribute("data-layout")) ? true : null);
+            admin.await(d -> !admin.badges("#nodes").isEmpty() ? true : null);
+            Boolean fits = (Boolean) admin.driver.executeScript("const t = document.getElementById('nodes').$.table;"
+                    + "return t.scrollWidth <= t.clientWidth");
+            assertTrue(fits, "the columns fit 1,400 px without sideways scrolling");
+
+            admin.resize(400, 800);
+            admin.await(d -> "cards".equals(d.findElement(By.id("nodes")).getAttribute("data-layout")) ? true : null);
+            WebElement badge = admin.await(d -> d.findElements(By.cssSelector("#nodes .node-card .code-badge")).stream()
+                    .filter(WebElement::isDisplayed).findFirst().orElse(null));
+            WebElement logout = admin.byId("logout");
+            int width = ((Number) admin.driver.executeScript("return window.innerWidth")).intValue();
+            for (WebElement e : List.of(badge, logout)) {
+                assertTrue(e.isDisplayed());
+                org.openqa.selenium.Rectangle r = e.getRect();
+                assertTrue(r.getX() >= 0 && r.getX() + r.getWidth() <= width, e.getText() + " at " + r.getX() + "+" + r.getWidth());
+            }
+            admin.screenshot(SHOTS.resolve("nodes-phone.png"));
+        } finally {
+            admin.resize(1440, 1000);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void darkModeFollowsTheSystemUntilTheToggleChoosesAndNoPageAsksForAMissingFile() throws Exception {
+        var cdp = admin.driver;
+        cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            admin.open("");
+            admin.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("theme")) ? true : null);
+            admin.await(d -> !admin.badges("#nodes").isEmpty() ? true : null);
+            admin.screenshot(SHOTS.resolve("nodes-dark.png"));
+            admin.byId("theme-toggle").click();
+            admin.await(d -> d.findElement(By.tagName("html")).getAttribute("theme") == null ? true : null);
+            admin.driver.navigate().refresh();
+            admin.byId("current-user");
+            assertEquals(null, admin.driver.findElement(By.tagName("html")).getAttribute("theme"), "the choice is kept");
+            admin.byId("theme-toggle").click();
+            admin.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("theme")) ? true : null);
+        } finally {
+            admin.driver.executeScript("localStorage.removeItem('slm-theme')");
+            cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+        // every page this class opened, in both browsers: nothing failed to load, no script threw
+        for (Browser b : List.of(admin, viewer)) {
+            assertEquals(List.of(), b.consoleErrors());
         }
     }
 

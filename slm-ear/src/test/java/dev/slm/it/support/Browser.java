@@ -108,11 +108,29 @@ public final class Browser implements AutoCloseable {
                 .map(WebElement::getText).toList());
     }
 
-    /** Console messages about the Content-Security-Policy since the last call (the browser keeps them until read). */
+    /** Every console message so far: the browser hands each out once, so they are kept here. */
+    private final List<String> console = new java.util.ArrayList<>();
+
+    private synchronized List<String> console() {
+        driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage()).forEach(console::add);
+        return List.copyOf(console);
+    }
+
+    /** Console messages about the Content-Security-Policy so far. */
     public List<String> contentSecurityPolicyViolations() {
-        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                .map(e -> e.getLevel() + " " + e.getMessage())
+        return console().stream()
                 .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
+    }
+
+    /** Console errors so far: resources that failed to load (a 404), scripts that threw. */
+    public List<String> consoleErrors() {
+        return console().stream().filter(m -> m.startsWith("SEVERE")).toList();
+    }
+
+    /** The window's size, as a phone's or a desktop's. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
     }
 
     public Path screenshot(Path file) throws Exception {

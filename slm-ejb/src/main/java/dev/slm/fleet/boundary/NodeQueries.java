@@ -38,12 +38,22 @@ public class NodeQueries {
      * of either); {@code role} is one of the node's roles; {@code statuses} any of them; {@code behindMoreThan}:
      * more commits behind than this (only OUTDATED nodes count commits behind).
      */
-    public record Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan) {
+    public record Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan,
+                         String commit) {
         public static final Filter NONE = new Filter(null, null, Set.of(), null, null);
 
         public Filter {
             statuses = statuses == null || statuses.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(statuses));
         }
+
+        /** Any deployed commit. */
+        public Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan) {
+            this(text, role, statuses, online, behindMoreThan, null);
+        }
+    }
+
+    /** How many of the filtered nodes run one commit (null: none reported). */
+    public record CommitCount(String commit, long nodes) {
     }
 
     public record Sort(String property, boolean ascending) {
@@ -93,19 +103,41 @@ public class NodeQueries {
         return ((Number) q.getSingleResult()).intValue();
     }
 
-    /** The first {@code limit} nodes that are not up to date (the bell's list, /updates, the API's pending list). */
-    public List<Node> notUpToDate(int limit) {
-        return em.createNamedQuery(Node.NOT_UP_TO_DATE, Node.class).setMaxResults(Math.max(0, Math.min(limit, MAX_PAGE)))
+    /** The first {@code limit} nodes that need an update (the bell's list, /updates, the API's pending list). */
+    public List<Node> needingUpdate(int limit) {
+        return em.createNamedQuery(Node.NEEDING_UPDATE, Node.class).setMaxResults(Math.max(0, Math.min(limit, MAX_PAGE)))
                 .getResultList();
     }
 
-    /** Every node that is not up to date, by id only (a bulk sync of 1,000 nodes loads no entity). */
-    public List<String> notUpToDateIds() {
-        return em.createNamedQuery(Node.NOT_UP_TO_DATE_IDS, String.class).getResultList();
+    /** Every node that needs an update, by id only (a bulk sync of 1,000 nodes loads no entity). */
+    public List<String> needingUpdateIds() {
+        return em.createNamedQuery(Node.NEEDING_UPDATE_IDS, String.class).getResultList();
     }
 
-    public int notUpToDateCount() {
-        return em.createNamedQuery(Node.NOT_UP_TO_DATE_COUNT, Long.class).getSingleResult().intValue();
+    public int needingUpdateCount() {
+        return em.createNamedQuery(Node.NEEDING_UPDATE_COUNT, Long.class).getSingleResult().intValue();
+    }
+
+    /** The ids of the filtered nodes, at most {@code limit} in id order (the Nodes page's "Sync all matching"). */
+    public List<String> ids(Filter filter, int limit) {
+        List<Object> params = new ArrayList<>();
+        Query q = em.createNativeQuery("SELECT id FROM node" + where(filter, fleet::onlineSince, params)
+                + " ORDER BY id LIMIT " + Math.max(0, limit));
+        bind(q, params);
+        @SuppressWarnings("unchecked")
+        List<String> ids = q.getResultList();
+        return ids;
+    }
+
+    /** The commits the filtered nodes run, most nodes first, at most {@code limit} (the Nodes page's grouping). */
+    public List<CommitCount> commits(Filter filter, int limit) {
+        List<Object> params = new ArrayList<>();
+        Query q = em.createNativeQuery("SELECT code_version, COUNT(*) FROM node" + where(filter, fleet::onlineSince, params)
+                + " GROUP BY code_version ORDER BY 2 DESC, 1 NULLS LAST LIMIT " + Math.max(0, limit));
+        bind(q, params);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = q.getResultList();
+        return rows.stream().map(r -> new CommitCount((String) r[0], ((Number) r[1]).longValue())).toList();
     }
 
     /** The roles in use, for the filter's choices. */
@@ -145,6 +177,10 @@ public class NodeQueries {
         if (f.online() != null) {
             params.add(Timestamp.from(onlineSince.get()));
             clauses.add(f.online() ? "last_seen >= ?" + params.size() : "(last_seen IS NULL OR last_seen < ?" + params.size() + ")");
+        }
+        if (f.commit() != null && !f.commit().isBlank()) {
+            params.add(f.commit().trim());
+            clauses.add("code_version = ?" + params.size());
         }
         if (f.behindMoreThan() != null) {
             params.add(f.behindMoreThan());

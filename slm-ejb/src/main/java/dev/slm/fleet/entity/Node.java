@@ -16,21 +16,26 @@ import java.util.List;
 @Table(name = "node")
 @NamedQuery(name = Node.BY_TOKEN_HASH, query = "SELECT n FROM Node n WHERE n.tokenHash = :hash")
 @NamedQuery(name = Node.ALL, query = "SELECT n FROM Node n ORDER BY n.id")
-@NamedQuery(name = Node.NOT_UP_TO_DATE,
-        query = "SELECT n FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE + " ORDER BY n.id")
-@NamedQuery(name = Node.NOT_UP_TO_DATE_IDS,
-        query = "SELECT n.id FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE + " ORDER BY n.id")
-@NamedQuery(name = Node.NOT_UP_TO_DATE_COUNT, query = "SELECT COUNT(n) FROM Node n WHERE " + Node.IS_NOT_UP_TO_DATE)
+@NamedQuery(name = Node.NEEDING_UPDATE,
+        query = "SELECT n FROM Node n WHERE " + Node.NEEDS_UPDATE + " ORDER BY n.id")
+@NamedQuery(name = Node.NEEDING_UPDATE_IDS,
+        query = "SELECT n.id FROM Node n WHERE " + Node.NEEDS_UPDATE + " ORDER BY n.id")
+@NamedQuery(name = Node.NEEDING_UPDATE_COUNT, query = "SELECT COUNT(n) FROM Node n WHERE " + Node.NEEDS_UPDATE)
 @NamedQuery(name = Node.COUNT_BY_STATUS, query = "SELECT n.codeStatus, COUNT(n) FROM Node n GROUP BY n.codeStatus")
 public class Node {
 
     public static final String BY_TOKEN_HASH = "Node.byTokenHash";
     public static final String ALL = "Node.all";
-    /** What "needs an update" means, for the bell, /updates, the API and bulk syncs alike. */
-    static final String IS_NOT_UP_TO_DATE = "n.codeStatus <> dev.slm.source.entity.CodeStatus.UP_TO_DATE";
-    public static final String NOT_UP_TO_DATE = "Node.notUpToDate";
-    public static final String NOT_UP_TO_DATE_IDS = "Node.notUpToDateIds";
-    public static final String NOT_UP_TO_DATE_COUNT = "Node.notUpToDateCount";
+    /**
+     * What "needs an update" means, for the bell, /updates, the API and bulk syncs alike: outdated or diverged
+     * ({@link CodeStatus#NEEDS_UPDATE}). An unknown node (never reported, or a commit the mirror lacks) needs another
+     * kind of attention and is counted apart.
+     */
+    static final String NEEDS_UPDATE = "n.codeStatus IN (dev.slm.source.entity.CodeStatus.OUTDATED,"
+            + " dev.slm.source.entity.CodeStatus.DIVERGED)";
+    public static final String NEEDING_UPDATE = "Node.needingUpdate";
+    public static final String NEEDING_UPDATE_IDS = "Node.needingUpdateIds";
+    public static final String NEEDING_UPDATE_COUNT = "Node.needingUpdateCount";
     public static final String COUNT_BY_STATUS = "Node.countByStatus";
 
     @Id

@@ -26,7 +26,7 @@ import java.util.List;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class BulkSync {
 
-    public enum Result { CREATED, BUSY, REFUSED }
+    public enum Result { CREATED, BUSY, SKIPPED, REFUSED }
 
     public record Outcome(String nodeId, Result result, Long operationId, String detail) {
     }
@@ -39,12 +39,14 @@ public class BulkSync {
      *         first node; a commit that became undeployable midway refuses the rest, each told)
      */
     public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
-                                 TriggerType trigger) {
+                                 TriggerType trigger, boolean reinstall) {
         List<Outcome> outcomes = new ArrayList<>();
         for (String node : new LinkedHashSet<>(nodeIds)) {
             try {
-                long id = operations.request(node, restart, type, by, trigger).id();
+                long id = operations.request(node, restart, type, by, trigger, reinstall).id();
                 outcomes.add(new Outcome(node, Result.CREATED, id, null));
+            } catch (AlreadyOnTarget e) {
+                outcomes.add(new Outcome(node, Result.SKIPPED, null, e.getMessage()));
             } catch (NodeBusy e) {
                 outcomes.add(new Outcome(node, Result.BUSY, e.operationId(), e.getMessage()));
             } catch (NotDeployable e) {

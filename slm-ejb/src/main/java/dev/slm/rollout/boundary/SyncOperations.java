@@ -14,6 +14,7 @@ import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
@@ -73,9 +74,11 @@ public class SyncOperations {
     /**
      * @throws NotDeployable when no agent could install the latest commit (checked first, for every trigger, so that
      *         a refused commit creates no operation anywhere); Conflict before any fetch; NotFound for an unknown
-     *         node; {@link NodeBusy} when one is in flight
+     *         node; {@link NodeBusy} when one is in flight; {@link AlreadyOnTarget} when the node runs the latest
+     *         commit already and {@code reinstall} is not set
      */
-    public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger) {
+    public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
+                                 boolean reinstall) {
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         if (source == null || source.latestCommit() == null) {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
@@ -89,6 +92,9 @@ public class SyncOperations {
         Optional<SyncOperation> active = active(nodeId);
         if (active.isPresent()) {
             throw new NodeBusy(nodeId, active.get().id());
+        }
+        if (!reinstall && source.latestCommit().equals(node.codeVersion()) && node.codeStatus() == CodeStatus.UP_TO_DATE) {
+            throw new AlreadyOnTarget(nodeId, source.latestCommit());
         }
         SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), source.latestCommit(), restart,
                 type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant());

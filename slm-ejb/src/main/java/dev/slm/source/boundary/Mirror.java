@@ -51,6 +51,11 @@ public class Mirror {
         return mirror.classify(reported, latest);
     }
 
+    /** A commit of the mirror by its full id (its subject and author, for the web app), if the mirror has it. */
+    public java.util.Optional<dev.slm.source.entity.CommitInfo> commit(String id) {
+        return mirror.commit(id);
+    }
+
     @PreDestroy
     void close() {
         mirror.close();

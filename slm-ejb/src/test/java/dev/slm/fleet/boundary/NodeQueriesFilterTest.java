@@ -84,4 +84,11 @@ class NodeQueriesFilterTest {
         assertThrows(UnsupportedOperationException.class, () -> f.statuses().add(CodeStatus.UNKNOWN));
         assertEquals(Set.of(), new Filter(null, null, null, null, null).statuses());
     }
+
+    @Test
+    void aCommitIsMatchedWholeAndBoundAsAValue() {
+        String commit = "a".repeat(40);
+        assertEquals(" WHERE code_version = ?1", where(new Filter(null, null, Set.of(), null, null, " " + commit + " ")));
+        assertEquals(List.of(commit), params);
+    }
 }

@@ -4,6 +4,8 @@ import java.util.Locale;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.BulkSync;
+import dev.slm.rollout.boundary.SyncPlans;
+import java.util.ArrayList;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +37,9 @@ public class FleetResource {
     @Inject
     NodeQueries queries;
 
+    @Inject
+    SyncPlans plans;
+
     public record Outcome(String nodeId, String result, Long operationId, String detail) {
     }
 
@@ -48,16 +53,25 @@ public class FleetResource {
         }
         Requests.Sync options = body.options();
         LinkedHashSet<String> nodes = new LinkedHashSet<>(body.named());
+        List<Outcome> outcomes = new ArrayList<>();
         if (Boolean.TRUE.equals(body.allOutdated())) {
-            nodes.addAll(queries.notUpToDateIds());
-        }
-        if (nodes.isEmpty()) {
+            // named nodes are sent as named; of "all outdated", the offline ones wait unless asked for (SyncPlans)
+            List<String> all = queries.needingUpdateIds();
+            SyncPlans.Plan plan = plans.plan(all);
+            all.stream().filter(id -> !nodes.contains(id)).forEach(id -> {
+                if (plan.of(SyncPlans.Part.OFFLINE).contains(id) && !body.includesOffline()) {
+                    outcomes.add(new Outcome(id, "skipped", null, "offline or never seen: not sent (include_offline: true sends it)"));
+                } else {
+                    nodes.add(id);
+                }
+            });
+        } else if (nodes.isEmpty()) {
             throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");
         }
-        List<Outcome> outcomes = bulk.request(nodes, options.restarts(), options.type(),
-                        security.getUserPrincipal().getName(), TriggerType.FLEET).stream()
+        bulk.request(nodes, options.restarts(), options.type(), security.getUserPrincipal().getName(), TriggerType.FLEET,
+                        options.reinstalls()).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
-                .toList();
+                .forEach(outcomes::add);
         return Response.accepted(outcomes).build();
     }
 }

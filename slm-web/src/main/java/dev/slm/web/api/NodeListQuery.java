@@ -3,6 +3,7 @@ package dev.slm.web.api;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.platform.InvalidInput;
 import dev.slm.source.entity.CodeStatus;
+import dev.slm.source.entity.CommitInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
     static final int MAX_ROLE = 1024;
 
     /** Every parameter the list takes, in the order of the canonical query (links). */
-    static final List<String> PARAMETERS = List.of("status", "role", "online", "text", "behind_gt", "sort", "page", "size");
+    static final List<String> PARAMETERS = List.of("status", "role", "online", "text", "commit", "behind_gt", "sort", "page",
+            "size");
     private static final Set<String> REPEATABLE = Set.of("status", "sort");
 
     /** The sort names (the node's JSON fields) and the properties of {@link NodeQueries} they sort by. */
@@ -79,12 +81,17 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
         String role = role(single(params, "role"));
         Boolean online = online(single(params, "online"));
         String text = text(single(params, "text"));
+        String commit = single(params, "commit");
+        if (commit != null && !CommitInfo.ID.matcher(commit).matches()) {
+            throw new InvalidInput("commit must be a full commit id (40 lower-case hex digits), not '"
+                    + JsonRecords.printable(commit) + "'");
+        }
         String behind = single(params, "behind_gt");
         Integer behindGt = behind == null ? null : whole("behind_gt", behind, 0, Integer.MAX_VALUE);
         List<SortKey> sort = sortKeys(values(params, "sort"));
         String page = single(params, "page");
         String size = single(params, "size");
-        return new NodeListQuery(new NodeQueries.Filter(text, role, statuses, online, behindGt), sort,
+        return new NodeListQuery(new NodeQueries.Filter(text, role, statuses, online, behindGt, commit), sort,
                 page == null ? 0 : whole("page", page, 0, Integer.MAX_VALUE),
                 size == null ? MAX_SIZE : whole("size", size, 1, MAX_SIZE));
     }
@@ -103,6 +110,9 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
         }
         if (filter.text() != null) {
             parts.add("text=" + encoded(filter.text()));
+        }
+        if (filter.commit() != null) {
+            parts.add("commit=" + filter.commit());
         }
         if (filter.behindMoreThan() != null) {
             parts.add("behind_gt=" + filter.behindMoreThan());

@@ -23,8 +23,14 @@ public final class Requests {
     /** {@code POST /api/nodes/{id}/sync}; {@code {}} (or JSON {@code null}) takes the defaults: restart, gracefully. */
     public record Sync(Boolean restart,
                        @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
-                       String restartType) {
-        static final Sync DEFAULTS = new Sync(null, null);
+                       String restartType,
+                       Boolean reinstall) {
+        static final Sync DEFAULTS = new Sync(null, null, null);
+
+        /** A node already on the latest commit is synced (installed again) only when asked. */
+        boolean reinstalls() {
+            return Boolean.TRUE.equals(reinstall);
+        }
 
         boolean restarts() {
             return restart == null || restart;
@@ -42,10 +48,17 @@ public final class Requests {
                             String strategy,
                             Boolean restart,
                             @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
-                            String restartType) {
+                            String restartType,
+                            Boolean reinstall,
+                            Boolean includeOffline) {
 
         Sync options() {
-            return new Sync(restart, restartType);
+            return new Sync(restart, restartType, reinstall);
+        }
+
+        /** all_outdated leaves offline and never-seen nodes out unless asked (their operations would only wait). */
+        boolean includesOffline() {
+            return Boolean.TRUE.equals(includeOffline);
         }
 
         List<String> named() {

@@ -67,7 +67,7 @@ public class UpdatesResource {
     @Path("pending")
     public List<NodeView> pending() {
         Instant onlineSince = fleet.onlineSince();
-        return nodes.notUpToDate(NodeQueries.MAX_PAGE).stream()
+        return nodes.needingUpdate(NodeQueries.MAX_PAGE).stream()
                 .map(n -> NodeView.of(n, n.isOnline(onlineSince), List.of()))
                 .toList();
     }

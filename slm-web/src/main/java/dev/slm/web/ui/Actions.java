@@ -4,7 +4,9 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import dev.slm.access.entity.Role;
 import dev.slm.packages.boundary.NotDeployable;
+import com.vaadin.flow.component.UI;
 import dev.slm.rollout.boundary.BulkSync;
+import dev.slm.rollout.boundary.SyncPlans;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
 import dev.slm.source.boundary.SourceTracker;
@@ -24,12 +26,24 @@ public class Actions {
     @Inject
     SourceTracker tracker;
 
-    /** Syncs the nodes; tells what happened in a notification. */
+    @Inject
+    SyncPlans plans;
+
+    /** What a sync of these nodes would do: the dialog's preview. */
+    public SyncPlans.Plan plan(Collection<String> nodeIds) {
+        return plans.plan(nodeIds);
+    }
+
+    /**
+     * Syncs the nodes; one notice follows the operations it started (Notices), and one more lists the nodes it could
+     * not start, at most {@value #PROBLEMS_SHOWN} lines of them.
+     */
     public void sync(Collection<String> nodeIds, boolean restart, RestartType type) {
         String who = Operator.current().map(Operator::name).orElse("");
         List<BulkSync.Outcome> outcomes;
         try {
-            outcomes = bulk.request(nodeIds, restart, type, who, nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET);
+            outcomes = bulk.request(nodeIds, restart, type, who, nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET,
+                    false);
         } catch (NotDeployable e) {
             error(e.getMessage());
             return;
@@ -37,10 +51,10 @@ public class Actions {
             refused(Role.OPERATOR);
             return;
         }
-        long started = outcomes.stream().filter(o -> o.result() == BulkSync.Result.CREATED).count();
-        if (started > 0) {
-            ok(started == 1 && nodeIds.size() == 1 ? "Sync of " + nodeIds.iterator().next() + " started"
-                    : "Sync started on " + started + " node" + (started == 1 ? "" : "s"));
+        List<BulkSync.Outcome> created = outcomes.stream().filter(o -> o.result() == BulkSync.Result.CREATED).toList();
+        if (!created.isEmpty()) {
+            Notices.of(UI.getCurrent()).bulkStarted(created.size() == 1 ? "Sync of " + created.get(0).nodeId()
+                    : "Sync of " + created.size() + " nodes", created.stream().map(BulkSync.Outcome::operationId).toList());
         }
         // one line per reason: a commit refused midway refuses every node left for the same reason
         List<String> problems = outcomes.stream().filter(o -> o.result() != BulkSync.Result.CREATED)
@@ -49,9 +63,13 @@ public class Actions {
                         : o.detail().contains(o.nodeId()) ? o.detail() : o.nodeId() + ": " + o.detail())
                 .distinct().toList();
         if (!problems.isEmpty()) {
-            error(String.join("\n", problems));
+            error(String.join("\n", problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size())))
+                    + (problems.size() > PROBLEMS_SHOWN ? "\n… and " + (problems.size() - PROBLEMS_SHOWN) + " more" : ""));
         }
     }
+
+    /** A notice is read, not scrolled: past this many nodes it says how many more. */
+    private static final int PROBLEMS_SHOWN = 5;
 
     public void refresh() {
         try {
@@ -59,6 +77,7 @@ public class Actions {
             if (source.lastError() != null) {
                 error("Fetch failed: " + source.lastError());
             } else {
+                Notices.of(UI.getCurrent()).fetched(source.latestCommit());
                 ok("Fetched: the latest commit is " + CodeBadge.shortId(source.latestCommit()));
             }
         } catch (EJBAccessException e) {

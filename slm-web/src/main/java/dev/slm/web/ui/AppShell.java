@@ -1,23 +1,67 @@
 package dev.slm.web.ui;
 
 import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Inline;
 import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.server.PWA;
 import com.vaadin.flow.shared.ui.Transport;
-import com.vaadin.flow.theme.Theme;
-import com.vaadin.flow.theme.lumo.Lumo;
 
 /**
- * The web app's shell: server push over WebSocket, the Lumo theme (no frontend build: Java components and CSS).
+ * The web app's shell: server push over WebSocket, the Lumo theme (no frontend build: Java components and CSS), the
+ * few rules of our own and the colour scheme.
  * <p>
  * The browser's own messages (clicks, edits) go over XHR, not over the WebSocket ({@code WEBSOCKET_XHR}): each is then
  * a servlet request, whose caller the authentication mechanism restores from the HTTP session, so the boundary EJBs'
  * {@code @RolesAllowed} checks exactly the logged-in operator. A WebSocket frame passes no authentication at all:
  * Payara runs it on a pooled thread with whatever caller that thread carries (the tests' operator syncs went through,
  * but nothing there says whose caller it was). Server push, the bulk of the traffic, stays on the WebSocket.
+ * <p>
+ * No {@code @Theme}: Lumo is Flow's default, and {@code @Theme(themeClass = Lumo.class)} without a name made every
+ * page ask for {@code /VAADIN/themes//styles.css} (a 404 in each browser's console) in the precompiled-bundle mode.
  */
 @Push(transport = Transport.WEBSOCKET_XHR)
-@Theme(themeClass = Lumo.class)
 @PWA(name = "SLM — fleet code distribution", shortName = "SLM")
 public class AppShell implements AppShellConfigurator {
+
+    /**
+     * Dark when the system is (and follows it when it changes), unless the operator chose with the toggle (kept in
+     * the browser's localStorage). Runs in the page's head, before the first paint: no light flash on a dark system.
+     */
+    static final String COLOUR_SCHEME = """
+            (function () {
+              var key = 'slm-theme', media = window.matchMedia('(prefers-color-scheme: dark)');
+              function chosen() { try { return localStorage.getItem(key); } catch (e) { return null; } }
+              function apply() {
+                var c = chosen(), dark = c ? c === 'dark' : media.matches;
+                if (dark) { document.documentElement.setAttribute('theme', 'dark'); }
+                else { document.documentElement.removeAttribute('theme'); }
+              }
+              apply();
+              media.addEventListener('change', apply);
+              window.slmTheme = {
+                toggle: function () {
+                  var dark = document.documentElement.getAttribute('theme') !== 'dark';
+                  try { localStorage.setItem(key, dark ? 'dark' : 'light'); } catch (e) { }
+                  apply();
+                  return dark;
+                },
+                isDark: function () { return document.documentElement.getAttribute('theme') === 'dark'; }
+              };
+            })();
+            """;
+
+    /** A phone keeps the bell and the log-out in the top bar; the operator's name and the bell's sentence go. */
+    static final String STYLES = """
+            @media (max-width: 700px) {
+              #current-user, #bell-count { display: none; }
+            }
+            .disabled-action { display: inline-block; cursor: not-allowed; }
+            """;
+
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        settings.addInlineWithContents(Inline.Position.PREPEND, COLOUR_SCHEME, Inline.Wrapping.JAVASCRIPT);
+        settings.addInlineWithContents(STYLES, Inline.Wrapping.STYLESHEET);
+    }
 }

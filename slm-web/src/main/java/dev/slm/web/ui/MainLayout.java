@@ -1,6 +1,5 @@
 package dev.slm.web.ui;
 
-import java.util.Locale;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
@@ -19,8 +18,11 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.VaadinSession;
 import dev.slm.access.entity.Role;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.RouterLink;
+import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.web.live.LiveEvent;
+import dev.slm.source.entity.CodeStatus;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -34,14 +36,16 @@ public class MainLayout extends AppLayout {
     private static final int BELL_SHOWN = 20;
 
     private final NodeQueries fleet;
+    private final FleetStatus status;
     private final Actions actions;
     private final Button bell = new Button();
     private final Span count = new Span();
     private final VerticalLayout bellList = new VerticalLayout();
 
     @Inject
-    public MainLayout(NodeQueries fleet, Actions actions, LiveEvents events) {
+    public MainLayout(NodeQueries fleet, FleetStatus status, Actions actions, LiveEvents events) {
         this.fleet = fleet;
+        this.status = status;
         this.actions = actions;
         H1 title = new H1("SLM");
         title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
@@ -74,7 +78,13 @@ public class MainLayout extends AppLayout {
         });
         logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         logout.setId("logout");
-        HorizontalLayout right = new HorizontalLayout(bell, user, logout);
+        Button scheme = new Button(VaadinIcon.ADJUST.create(), e -> e.getSource().getUI().ifPresent(ui ->
+                ui.getPage().executeJs("return window.slmTheme.toggle()")));
+        scheme.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        scheme.setId("theme-toggle");
+        scheme.setAriaLabel("Dark or light");
+        scheme.setTooltipText("Dark or light (follows the system until chosen here)");
+        HorizontalLayout right = new HorizontalLayout(bell, scheme, user, logout);
         right.setAlignItems(FlexComponent.Alignment.CENTER);
         right.getStyle().set("margin-left", "auto").set("padding-right", "var(--lumo-space-m)");
         addToNavbar(new DrawerToggle(), title, right);
@@ -90,58 +100,37 @@ public class MainLayout extends AppLayout {
         refreshBell();
         Live.follow(bell, events, batch -> {
             refreshBell();
-            toasts(batch);
+            bell.getUI().ifPresent(ui -> Notices.of(ui).heard(batch));
         });
         addAttachListener(e -> e.getUI().setPollInterval(5000));
         Live.poll(bell, this::refreshBell);
     }
 
-    /** Toasts for what an operator wants to hear about without looking; many ends at once make one toast. */
-    private static void toasts(List<LiveEvent> batch) {
-        List<LiveEvent> told = batch.stream().filter(e -> e.type().equals("sync.completed") || e.type().equals("sync.failed")
-                || e.type().equals("source.latest_changed")).toList();
-        if (told.size() <= 3) {
-            told.forEach(MainLayout::toast);
-            return;
-        }
-        long ok = told.stream().filter(e -> e.type().equals("sync.completed")).count();
-        long failed = told.stream().filter(e -> e.type().equals("sync.failed")).count();
-        if (failed > 0) {
-            Actions.error(ok + " syncs succeeded, " + failed + " did not (see Updates)");
-        } else {
-            Actions.ok(ok + " syncs succeeded");
-        }
-        told.stream().filter(e -> e.type().equals("source.latest_changed")).forEach(MainLayout::toast);
-    }
-
-    private static void toast(LiveEvent e) {
-        switch (e.type()) {
-            case "sync.completed" -> Actions.ok(e.nodeId() + " runs the new commit: sync " + e.operationId() + " succeeded");
-            case "sync.failed" -> Actions.error(e.nodeId() + ": sync " + e.operationId() + " "
-                    + e.status().toLowerCase(Locale.ROOT).replace('_', ' ') + (e.message() == null ? "" : " — " + e.message()));
-            case "source.latest_changed" -> Actions.ok("New upstream commit " + CodeBadge.shortId(e.commit()));
-            default -> {
-            }
-        }
-    }
-
     private void refreshBell() {
-        int n = fleet.notUpToDateCount();
-        List<NodeRow> pending = NodeRow.of(fleet.notUpToDate(BELL_SHOWN));
+        int n = fleet.needingUpdateCount();
+        long unknown = status.countsByStatus().get(CodeStatus.UNKNOWN);
+        List<NodeRow> pending = NodeRow.of(fleet.needingUpdate(BELL_SHOWN));
         count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
         bell.getElement().setAttribute("data-count", Integer.toString(n));
+        bell.getElement().setAttribute("data-unknown", Long.toString(unknown));
         bellList.removeAll();
         if (n == 0) {
-            bellList.add(new Span("Every node runs the latest commit."));
+            bellList.add(new Span(unknown == 0 ? "Every node runs the latest commit." : "Every node that reported runs the latest commit."));
         }
-        boolean canSync = Operator.current().map(o -> o.can(Role.OPERATOR)).orElse(false);
+        if (unknown > 0) {
+            // not an update to make: a node that never reported, or runs a commit the server does not know
+            RouterLink look = new RouterLink(unknown + (unknown == 1 ? " node" : " nodes") + " with an unknown commit"
+                    + " (never reported, or not on the branch): look at them", NodesView.class);
+            look.setQueryParameters(QueryParameters.of("status", CodeStatus.UNKNOWN.name()));
+            look.setId("bell-unknown");
+            bellList.add(look);
+        }
         for (NodeRow node : pending) {
             Button sync = new Button("Sync", e -> new SyncDialog(List.of(node.id()), actions).open());
             sync.setId("bell-sync-" + node.id());
             sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
-            sync.setEnabled(canSync);
             Span name = new Span(node.id());
-            HorizontalLayout row = new HorizontalLayout(name, CodeBadge.of(node), sync);
+            HorizontalLayout row = new HorizontalLayout(name, CodeBadge.of(node), Permitted.button(sync, Role.OPERATOR));
             row.setAlignItems(FlexComponent.Alignment.CENTER);
             row.setWidthFull();
             name.getStyle().set("flex", "1");

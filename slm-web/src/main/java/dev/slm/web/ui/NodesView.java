@@ -1,62 +1,108 @@
 package dev.slm.web.ui;
 
-import java.util.Locale;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.Registration;
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
-import dev.slm.source.entity.CodeStatus;
 import dev.slm.rollout.boundary.SyncOperations;
-import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.Mirror;
+import dev.slm.source.boundary.SourceStore;
+import dev.slm.source.entity.CodeStatus;
+import dev.slm.source.entity.CommitInfo;
 import dev.slm.source.entity.TrackedSource;
 import dev.slm.web.live.LiveEvent;
 import dev.slm.web.live.LiveEvents;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
-/** The start page: every node with its code badge, lazily loaded page by page, filtered and sorted in the database. */
+/**
+ * The start page: a summary of the fleet (counts per code status and online state; a click filters), the commits
+ * the listed nodes run, and every node with its code badge, lazily loaded page by page, filtered and sorted in the
+ * database. The filters live in the URL with the names {@code GET /api/nodes} takes
+ * ({@code ?status=OUTDATED,DIVERGED&online=true&role=web&text=eu&commit=…}), so a filtered view can be shared, reloaded
+ * and asked of the API alike; a value the page does not know is left out, not refused (a link may be older than us). On a phone-sized screen each node is one card.
+ */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Nodes — SLM")
 @Dependent
-public class NodesView extends VerticalLayout {
+public class NodesView extends VerticalLayout implements BeforeEnterObserver {
+
+    /** Below this window width (CSS pixels) each node is a card: the grid's columns need about 1,100. */
+    static final int NARROW = 700;
+    /** Commits named in the grouping line; the rest are counted. */
+    private static final int GROUPS_SHOWN = 5;
+    /** The most nodes one "Sync all matching" takes (the API's limit of a fleet sync, too). */
+    static final int MATCHING_MOST = 10_000;
 
     private final NodeQueries queries;
     private final FleetStatus fleet;
+    private final Mirror mirror;
+    private final Actions actions;
     private final Grid<NodeRow> grid = new Grid<>();
     private final TextField text = new TextField();
     private final ComboBox<String> role = new ComboBox<>();
-    private final ComboBox<CodeStatus> status = new ComboBox<>();
+    private final MultiSelectComboBox<CodeStatus> status = new MultiSelectComboBox<>();
     private final ComboBox<String> online = new ComboBox<>();
+    private final Span commitFilter = new Span();
+    private String commit;
+    private final FlexLayout summary = new FlexLayout();
+    private final FlexLayout groups = new FlexLayout();
+    private final Div empty = new Div();
+    private final Button syncSelected = new Button();
+    private final Button syncMatching = new Button();
+    private final Map<String, String> subjects = new LinkedHashMap<>();
+    private boolean restoring;
     private Instant onlineSince = Instant.EPOCH;
     private String latest;
+    private Boolean narrow;
 
     @Inject
     public NodesView(NodeQueries queries, FleetStatus fleet, SourceStore sources, Mirror mirror, Actions actions,
                      SyncOperations operations, LiveEvents events) {
         this.queries = queries;
         this.fleet = fleet;
+        this.mirror = mirror;
+        this.actions = actions;
         setSizeFull();
 
         text.setPlaceholder("Node or host name");
@@ -66,6 +112,7 @@ public class NodesView extends VerticalLayout {
         role.setPlaceholder("Role");
         role.setItems(queries.roles());
         role.setClearButtonVisible(true);
+        role.setId("filter-role");
         status.setPlaceholder("Code status");
         status.setItems(CodeStatus.values());
         status.setItemLabelGenerator(CodeBadge::text);
@@ -74,46 +121,75 @@ public class NodesView extends VerticalLayout {
         online.setPlaceholder("Online?");
         online.setItems("Online", "Offline");
         online.setClearButtonVisible(true);
-        text.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
-        role.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
-        status.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
-        online.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        online.setId("filter-online");
+        commitFilter.setId("filter-commit");
+        text.addValueChangeListener(e -> filtersChanged());
+        role.addValueChangeListener(e -> filtersChanged());
+        status.addValueChangeListener(e -> filtersChanged());
+        online.addValueChangeListener(e -> filtersChanged());
+
+        summary.setId("summary");
+        summary.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        summary.getStyle().set("gap", "var(--lumo-space-s)");
+        groups.setId("commit-groups");
+        groups.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        groups.setAlignItems(FlexComponent.Alignment.CENTER);
+        groups.getStyle().set("gap", "var(--lumo-space-xs)").set("font-size", "var(--lumo-font-size-s)");
+        empty.setId("empty-fleet");
+        empty.setVisible(false);
 
         grid.setId("nodes");
+        grid.setSelectionMode(Grid.SelectionMode.MULTI);
+        grid.addComponentColumn(this::card).setHeader("Nodes").setKey("card").setVisible(false);
         grid.addComponentColumn(n -> new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id())))
-                .setHeader("Node").setSortProperty("id").setKey("id").setWidth("140px").setFlexGrow(0);
-        grid.addColumn(n -> n.hostname() == null ? "" : n.hostname()).setHeader("Host").setSortProperty("hostname");
-        grid.addColumn(n -> String.join(", ", n.roles())).setHeader("Roles");
+                .setHeader("Node").setSortProperty("id").setKey("id").setWidth("130px").setFlexGrow(0);
+        grid.addColumn(n -> n.hostname() == null ? "" : n.hostname()).setHeader("Host").setSortProperty("hostname")
+                .setKey("host");
+        grid.addColumn(n -> String.join(", ", n.roles())).setHeader("Roles").setKey("roles");
         grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
-                .setAutoWidth(true).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
+                .setAutoWidth(true).setFlexGrow(0).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
                         n.codeStatus() == CodeStatus.OUTDATED ? mirror.classify(n.codeVersion(), latest).behind() : List.of()));
-        grid.addComponentColumn(this::syncState).setHeader("Sync").setKey("sync").setWidth("170px").setFlexGrow(0);
-        grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit");
-        grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen");
-        grid.addComponentColumn(n -> {
-            boolean on = n.isOnline(onlineSince);
-            Span s = new Span(on ? "● Online" : "○ Offline");
-            s.getElement().getThemeList().add(on ? "badge success" : "badge contrast");
-            return s;
-        }).setHeader("State");
-        grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion");
-        grid.addComponentColumn(n -> {
-            Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
-            sync.setId("sync-" + n.id());
-            sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
-            return sync;
-        }).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(n -> n.codeStatus() == CodeStatus.OUTDATED && n.commitsBehind() != null ? n.commitsBehind() + "" : "")
+                .setHeader("Behind").setSortProperty("commitsBehind").setKey("behind").setWidth("95px").setFlexGrow(0);
+        grid.addComponentColumn(this::syncState).setHeader("Sync").setKey("sync").setWidth("130px").setFlexGrow(0);
+        grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit").setKey("commit")
+                .setWidth("90px").setFlexGrow(0).setTooltipGenerator(n -> n.codeVersion() == null ? "" : n.codeVersion());
+        grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen").setKey("seen")
+                .setWidth("110px").setFlexGrow(0);
+        grid.addComponentColumn(this::state).setHeader("State").setKey("state").setWidth("105px").setFlexGrow(0);
+        grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion")
+                .setKey("agent").setWidth("80px").setFlexGrow(0);
+        grid.addComponentColumn(this::syncButton).setHeader("").setKey("action").setWidth("90px").setFlexGrow(0);
         grid.setItems(q -> {
             prepare(sources);
             List<NodeQueries.Sort> sort = q.getSortOrders().stream()
                     .map(o -> new NodeQueries.Sort(o.getSorted(), o.getDirection() == SortDirection.ASCENDING)).toList();
             return NodeRow.of(queries.page(filter(), sort, q.getOffset(), q.getLimit())).stream();
-        }, q -> queries.count(filter()));
+        }, q -> queries.count(filter())).setIdentifierProvider(NodeRow::id);
         grid.setSizeFull();
         grid.sort(GridSortOrder.asc(grid.getColumnByKey("id")).build());
+        grid.addSelectionListener(e -> showBulkButtons());
 
-        HorizontalLayout filters = new HorizontalLayout(text, role, status, online);
-        add(filters, grid);
+        syncSelected.setId("sync-selected");
+        syncSelected.addClickListener(e -> {
+            Set<String> ids = grid.getSelectedItems().stream().map(NodeRow::id).collect(Collectors.toSet());
+            if (!ids.isEmpty()) {
+                new SyncDialog(ids, actions).open();
+            }
+        });
+        syncMatching.setId("sync-matching");
+        syncMatching.addClickListener(e -> new SyncDialog(queries.ids(filter(), MATCHING_MOST), actions).open());
+        FlexLayout filters = new FlexLayout(text, role, status, online, commitFilter);
+        filters.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        filters.setAlignItems(FlexComponent.Alignment.CENTER);
+        filters.getStyle().set("gap", "var(--lumo-space-s)");
+        FlexLayout bulk = new FlexLayout(Permitted.button(syncSelected, Role.OPERATOR),
+                Permitted.button(syncMatching, Role.OPERATOR));
+        bulk.getStyle().set("gap", "var(--lumo-space-s)");
+        bulk.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        add(summary, filters, groups, bulk, empty, grid);
+        showBulkButtons();
+
         Live.follow(grid, events, batch -> {
             for (LiveEvent e : batch) {
                 if (e.isResync()) {
@@ -125,10 +201,237 @@ public class NodesView extends VerticalLayout {
                     inFlight.remove(e.nodeId());
                 }
             }
-            grid.getDataProvider().refreshAll();
+            refresh();
         });
-        addAttachListener(a -> showRunning(operations));
-        Live.poll(grid, grid.getDataProvider()::refreshAll);
+        addAttachListener(a -> {
+            showRunning(operations);
+            showSummary();
+            watchWidth(a.getUI());
+        });
+        Live.poll(grid, this::refresh);
+    }
+
+    // ---- the filters and the URL
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        Map<String, List<String>> p = event.getLocation().getQueryParameters().getParameters();
+        restoring = true;
+        try {
+            text.setValue(first(p, "text").orElse(""));
+            role.setValue(first(p, "role").filter(r -> !r.isBlank()).orElse(null));
+            status.setValue(statuses(first(p, "status").orElse("")));
+            online.setValue(first(p, "online").map(o -> o.equals("true") ? "Online" : o.equals("false") ? "Offline" : null)
+                    .orElse(null));
+            commit = first(p, "commit").filter(c -> CommitInfo.ID.matcher(c).matches()).orElse(null);
+        } finally {
+            restoring = false;
+        }
+        filtersChanged();
+    }
+
+    /** The statuses named in {@code status=A,B}; unknown names are left out (a shared link may be older than us). */
+    static Set<CodeStatus> statuses(String names) {
+        Set<CodeStatus> set = EnumSet.noneOf(CodeStatus.class);
+        for (String name : names.split(",")) {
+            for (CodeStatus s : CodeStatus.values()) {
+                if (s.name().equalsIgnoreCase(name.trim())) {
+                    set.add(s);
+                }
+            }
+        }
+        return set;
+    }
+
+    private static Optional<String> first(Map<String, List<String>> p, String name) {
+        return Optional.ofNullable(p.get(name)).filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    /** The query string of the current filters, in a fixed order; empty parts are left out. */
+    static String query(String text, String role, Set<CodeStatus> statuses, String online, String commit) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (!statuses.isEmpty()) {
+            p.put("status", EnumSet.copyOf(statuses).stream().map(Enum::name).collect(Collectors.joining(",")));
+        }
+        if (online != null) {
+            p.put("online", Boolean.toString(online.equals("Online")));
+        }
+        if (role != null && !role.isBlank()) {
+            p.put("role", role);
+        }
+        if (text != null && !text.isBlank()) {
+            p.put("text", text.trim());
+        }
+        if (commit != null) {
+            p.put("commit", commit);
+        }
+        // a space as %20 ('+' means a space only in forms), a comma kept: the address bar stays readable
+        return p.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)
+                .replace("+", "%20").replace("%2C", ",")).collect(Collectors.joining("&"));
+    }
+
+    private void filtersChanged() {
+        if (restoring) {
+            return;
+        }
+        commitFilter.removeAll();
+        if (commit != null) {
+            Button clear = new Button("Commit " + CodeBadge.shortId(commit) + " ✕", e -> {
+                commit = null;
+                filtersChanged();
+            });
+            clear.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_CONTRAST);
+            clear.setId("filter-commit-clear");
+            commitFilter.add(clear);
+        }
+        String q = query(text.getValue(), role.getValue(), status.getValue(), online.getValue(), commit);
+        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, new Location("", QueryParameters.fromString(q))));
+        grid.getDataProvider().refreshAll();
+        showSummary();
+    }
+
+    private NodeQueries.Filter filter() {
+        Boolean on = online.getValue() == null ? null : online.getValue().equals("Online");
+        return new NodeQueries.Filter(text.getValue(), role.getValue(), status.getValue(), on, null, commit);
+    }
+
+    // ---- the summary, the grouping, the bulk buttons
+
+    private void refresh() {
+        grid.getDataProvider().refreshAll();
+        showSummary();
+    }
+
+    private void showSummary() {
+        Map<CodeStatus, Long> counts = fleet.countsByStatus();
+        long all = counts.values().stream().mapToLong(Long::longValue).sum();
+        long on = fleet.onlineCount();
+        summary.removeAll();
+        Set<CodeStatus> chosen = status.getValue();
+        summary.add(chip("summary-all", "All " + all, chosen.isEmpty() && online.isEmpty() && commit == null, () -> {
+            restoring = true;
+            status.clear();
+            online.clear();
+            commit = null;
+            restoring = false;
+            filtersChanged();
+        }));
+        for (CodeStatus s : List.of(CodeStatus.OUTDATED, CodeStatus.DIVERGED, CodeStatus.UNKNOWN, CodeStatus.UP_TO_DATE)) {
+            Button chip = chip("summary-" + s.name(), CodeBadge.text(s) + " " + counts.get(s), chosen.equals(Set.of(s)),
+                    () -> status.setValue(chosen.equals(Set.of(s)) ? Set.of() : Set.of(s)));
+            chip.getElement().setAttribute("data-count", counts.get(s).toString());
+            summary.add(chip);
+        }
+        for (String o : List.of("Online", "Offline")) {
+            long n = o.equals("Online") ? on : all - on;
+            Button chip = chip("summary-" + o.toLowerCase(Locale.ROOT), (o.equals("Online") ? "● " : "○ ") + o + " " + n,
+                    o.equals(online.getValue()), () -> online.setValue(o.equals(online.getValue()) ? null : o));
+            chip.getElement().setAttribute("data-count", Long.toString(n));
+            summary.add(chip);
+        }
+        empty.setVisible(all == 0);
+        if (all == 0 && empty.getChildren().findAny().isEmpty()) {
+            empty.add(new Span("No node is registered yet. To add the first one: an admin registers it on the Admin page"
+                    + " (its token is shown once, with a ready agent.properties), then the agent runs on the node with it —"
+                    + " or run the Ansible role. The node appears here with its first heartbeat."));
+        }
+        showGroups();
+        showBulkButtons();
+    }
+
+    private Button chip(String id, String label, boolean active, Runnable click) {
+        Button b = new Button(label, e -> click.run());
+        b.setId(id);
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL, active ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
+        b.getElement().setAttribute("aria-pressed", Boolean.toString(active));
+        return b;
+    }
+
+    /** "400 on 8be3529 · 100 on 3186e9d": the commits the listed nodes run, each a filter. */
+    private void showGroups() {
+        groups.removeAll();
+        List<NodeQueries.CommitCount> counts = queries.commits(filter(), GROUPS_SHOWN + 1);
+        if (counts.isEmpty()) {
+            return;
+        }
+        groups.add(new Span("Deployed:"));
+        for (NodeQueries.CommitCount c : counts.subList(0, Math.min(GROUPS_SHOWN, counts.size()))) {
+            if (c.commit() == null) {
+                groups.add(new Span(c.nodes() + " never reported"));
+                continue;
+            }
+            String subject = subjects.computeIfAbsent(c.commit(), id -> mirror.commit(id).map(CommitInfo::subject).orElse(""));
+            Button b = new Button(c.nodes() + " on " + CodeBadge.shortId(c.commit()));
+            b.setId("group-" + CodeBadge.shortId(c.commit()));
+            b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            b.setTooltipText(c.commit() + (subject.isEmpty() ? "" : " — " + subject));
+            b.addClickListener(e -> {
+                commit = c.commit();
+                filtersChanged();
+            });
+            Span said = new Span(subject.isEmpty() ? "" : subject);
+            said.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin-right", "var(--lumo-space-s)");
+            groups.add(b, said);
+        }
+        if (counts.size() > GROUPS_SHOWN) {
+            groups.add(new Span("· and other commits"));
+        }
+        if (subjects.size() > 100) {
+            subjects.clear(); // a page open for weeks sees many commits; the few shown are looked up again
+        }
+    }
+
+    private void showBulkButtons() {
+        int selected = grid.getSelectedItems().size();
+        syncSelected.setText("Sync selected (" + selected + ")");
+        syncSelected.setEnabled(selected > 0 && Permitted.can(Role.OPERATOR));
+        int matching = queries.count(filter());
+        syncMatching.setText("Sync all listed (" + matching + ")");
+        syncMatching.getElement().setAttribute("data-count", Integer.toString(matching));
+        syncMatching.setEnabled(matching > 0 && Permitted.can(Role.OPERATOR));
+    }
+
+    // ---- the cells
+
+    /** The row's Sync: offered where it changes something (not on a node already on the latest commit). */
+    private Component syncButton(NodeRow n) {
+        Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
+        sync.setId("sync-" + n.id());
+        sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        if (!Permitted.can(Role.OPERATOR)) {
+            return Permitted.disabled(sync, Permitted.needs(Role.OPERATOR));
+        }
+        if (n.codeStatus() == CodeStatus.UP_TO_DATE) {
+            return Permitted.disabled(sync, "Already on the latest commit: nothing to sync");
+        }
+        return sync;
+    }
+
+    private Component state(NodeRow n) {
+        boolean on = n.isOnline(onlineSince);
+        Span s = new Span(on ? "● Online" : n.lastSeen() == null ? "○ Never seen" : "○ Offline");
+        s.getElement().getThemeList().add(on ? "badge success" : "badge contrast");
+        return s;
+    }
+
+    /** One node on a phone: its name, badge, state and last report, and its Sync. */
+    private Component card(NodeRow n) {
+        RouterLink name = new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id()));
+        name.getStyle().set("font-weight", "600");
+        HorizontalLayout top = new HorizontalLayout(name, CodeBadge.of(n));
+        top.setAlignItems(FlexComponent.Alignment.CENTER);
+        top.getStyle().set("flex-wrap", "wrap");
+        Span meta = new Span(CodeBadge.shortId(n.codeVersion()) + " · " + ago(n.lastSeen())
+                + (n.hostname() == null ? "" : " · " + n.hostname()));
+        meta.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        HorizontalLayout bottom = new HorizontalLayout(state(n), meta, syncState(n));
+        bottom.setAlignItems(FlexComponent.Alignment.CENTER);
+        bottom.getStyle().set("flex-wrap", "wrap");
+        VerticalLayout card = new VerticalLayout(top, bottom);
+        card.setPadding(false);
+        card.setSpacing(false);
+        card.addClassName("node-card");
+        return card;
     }
 
     /** What a running sync of the node is doing, from the live events (and the running operations on attach). */
@@ -159,15 +462,34 @@ public class NodesView extends VerticalLayout {
         return cell;
     }
 
+    // ---- the width
+
+    private final List<Registration> widthWatch = new ArrayList<>();
+
+    private void watchWidth(UI ui) {
+        ui.getPage().retrieveExtendedClientDetails(d -> fitTo(d.getWindowInnerWidth()));
+        widthWatch.add(ui.getPage().addBrowserWindowResizeListener(e -> fitTo(e.getWidth())));
+        addDetachListener(d -> {
+            widthWatch.forEach(Registration::remove);
+            widthWatch.clear();
+            d.unregisterListener();
+        });
+    }
+
+    /** A card per node below {@link #NARROW} pixels, the columns above. */
+    private void fitTo(int width) {
+        boolean isNarrow = width > 0 && width < NARROW;
+        if (Boolean.valueOf(isNarrow).equals(narrow)) {
+            return;
+        }
+        narrow = isNarrow;
+        grid.getColumns().forEach(c -> c.setVisible("card".equals(c.getKey()) == isNarrow));
+        grid.getElement().setAttribute("data-layout", isNarrow ? "cards" : "columns");
+    }
+
     private void prepare(SourceStore sources) {
         onlineSince = fleet.onlineSince();
         latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
-    }
-
-    private NodeQueries.Filter filter() {
-        Boolean on = online.getValue() == null ? null : online.getValue().equals("Online");
-        Set<CodeStatus> statuses = status.getValue() == null ? Set.of() : Set.of(status.getValue());
-        return new NodeQueries.Filter(text.getValue(), role.getValue(), statuses, on, null);
     }
 
     static String ago(Instant t) {
@@ -177,5 +499,4 @@ public class NodesView extends VerticalLayout {
         long s = Math.max(0, Duration.between(t, Instant.now()).toSeconds());
         return s < 60 ? s + " s ago" : s < 3600 ? s / 60 + " min ago" : s < 86400 ? s / 3600 + " h ago" : s / 86400 + " d ago";
     }
-
 }

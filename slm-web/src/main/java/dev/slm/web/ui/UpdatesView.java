@@ -17,6 +17,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.source.entity.CodeStatus;
@@ -87,7 +88,7 @@ public class UpdatesView extends VerticalLayout {
         });
         syncSelected.setId("sync-selected");
         syncAll = new Button("Sync all", e -> {
-            List<String> ids = queries.notUpToDateIds();
+            List<String> ids = queries.needingUpdateIds();
             if (ids.isEmpty()) {
                 Actions.ok("Every node is up to date");
             } else {
@@ -114,7 +115,8 @@ public class UpdatesView extends VerticalLayout {
                         + " checks and abort on failure. They arrive with the fleet issue; today every sync is parallel."));
         later.setId("coming-later");
 
-        add(banner, new H3("Pending updates"), new HorizontalLayout(syncSelected, syncAll), pendingNote, pending,
+        add(banner, new H3("Pending updates"),
+                new HorizontalLayout(Permitted.button(syncSelected, Role.OPERATOR), Permitted.button(syncAll, Role.OPERATOR)), pendingNote, pending,
                 new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
                 later);
         refresh(actions);
@@ -146,14 +148,15 @@ public class UpdatesView extends VerticalLayout {
         Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> actions.refresh());
         refresh.setId("refresh");
         if (s == null || s.latestCommit() == null) {
-            banner.add(new Span("The repository has not been fetched yet."), refresh);
+            banner.add(new Span("The repository has not been fetched yet."), Permitted.button(refresh, Role.OPERATOR));
         } else {
             Span commit = new Span(CodeBadge.shortId(s.latestCommit()) + " " + s.latestSubject());
             commit.setId("latest-commit");
             commit.getStyle().set("font-weight", "600");
             Span meta = new Span(" by " + s.latestAuthor() + " · " + s.branch() + (s.path() == null || s.path().isBlank() ? ""
                     : " · " + s.path()) + " · fetched " + (s.fetchedAt() == null ? "never" : OperationsGrid.TIME.format(s.fetchedAt())));
-            HorizontalLayout line = new HorizontalLayout(VaadinIcon.CODE.create(), commit, meta, refresh);
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.CODE.create(), commit, meta,
+                    Permitted.button(refresh, Role.OPERATOR));
             line.setAlignItems(FlexComponent.Alignment.CENTER);
             banner.add(line);
         }
@@ -181,17 +184,17 @@ public class UpdatesView extends VerticalLayout {
             banner.add(line);
         }
         for (Button b : List.of(syncSelected, syncAll)) {
-            b.setEnabled(!refused);
+            b.setEnabled(!refused && Permitted.can(Role.OPERATOR));
             b.setTooltipText(why);
         }
     }
 
     private void showPending() {
         Set<String> selected = pending.getSelectedItems().stream().map(NodeRow::id).collect(Collectors.toSet());
-        List<NodeRow> nodes = NodeRow.of(queries.notUpToDate(PENDING_SHOWN));
+        List<NodeRow> nodes = NodeRow.of(queries.needingUpdate(PENDING_SHOWN));
         pending.setItems(nodes);
         nodes.stream().filter(n -> selected.contains(n.id())).forEach(pending::select);
-        int all = queries.notUpToDateCount();
+        int all = queries.needingUpdateCount();
         pendingNote.setText(all > nodes.size() ? "Showing the first " + nodes.size() + " of " + all
                 + " nodes that need updates; \"Sync all\" takes all " + all + "." : "");
     }

@@ -169,6 +169,23 @@ class NodeListQueryTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"commit=", "commit=abc", "commit=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "commit=%20" + A40,
+            "commit=" + A40 + "a", "commit=" + A40 + "%00", "commit=g" + A39})
+    void aCommitIsAFullCommitId(String query) {
+        assertTrue(refused(query).startsWith("commit must be a full commit id"), query);
+    }
+
+    private static final String A39 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String A40 = A39 + "a";
+
+    @Test
+    void aCommitFiltersAndIsKeptInTheLinks() {
+        NodeListQuery q = parse("commit=" + A40);
+        assertEquals(A40, q.filter().commit());
+        assertEquals("commit=" + A40 + "&page=0&size=1000", q.queryString(0));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"sort=hostname,up", "sort=hostname,", "sort=hostname,ascending", "sort=hostname,1"})
     void aSortDirectionIsAscOrDesc(String query) {
         assertTrue(refused(query).startsWith("sort direction must be asc or desc"), query);
@@ -186,7 +203,7 @@ class NodeListQueryTest {
     void anUnknownParameterIsRefusedByName(String query, String name) {
         String message = refused(query);
         assertTrue(message.startsWith("unknown query parameter '" + name + "'"), message);
-        assertTrue(message.endsWith("GET /api/nodes takes status, role, online, text, behind_gt, sort, page, size"), message);
+        assertTrue(message.endsWith("GET /api/nodes takes status, role, online, text, commit, behind_gt, sort, page, size"), message);
     }
 
     @ParameterizedTest
