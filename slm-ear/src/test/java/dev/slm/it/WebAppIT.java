@@ -153,20 +153,23 @@ class WebAppIT {
     void aViewerSeesTheActionsDisabledWithTheReason() throws Exception {
         viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
         for (String id : List.of("sync-web-1", "sync-matching")) {
-            assertEquals("true", viewer.byId(id).getDomProperty("disabled"), id);
-            String why = viewer.byId(id).findElement(By.xpath("..")).getAttribute("data-disabled-reason");
-            assertTrue(why != null && why.contains("Needs the operator role"), id + ": " + why);
+            assertDisabledWithTheReason(viewer, id, "Needs the operator role");
         }
         viewer.open("updates");
         for (String id : List.of("sync-all", "sync-selected", "refresh")) {
-            assertEquals("true", viewer.byId(id).getDomProperty("disabled"), id);
-            assertTrue(viewer.byId(id).findElement(By.xpath("..")).getAttribute("data-disabled-reason")
-                    .contains("Needs the operator role"), id);
+            assertDisabledWithTheReason(viewer, id, "Needs the operator role");
         }
         viewer.byId("bell").click();
-        assertEquals("true", viewer.byId("bell-sync-web-1").getDomProperty("disabled"));
+        assertDisabledWithTheReason(viewer, "bell-sync-web-1", "Needs the operator role");
         viewer.driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
         viewer.open("");
+    }
+
+    /** Read in one script: the live page redraws its rows and its summary while an element-by-element read runs. */
+    static void assertDisabledWithTheReason(Browser b, String id, String reason) {
+        String said = b.await(d -> (String) b.driver.executeScript("const e = document.getElementById(arguments[0]);"
+                + "return e && e.disabled ? 'disabled: ' + (e.parentElement.getAttribute('data-disabled-reason') || '') : null", id));
+        assertTrue(said.contains(reason), id + ": " + said);
     }
 
     /**
@@ -404,8 +407,10 @@ class WebAppIT {
             try {
                 Api.Response r = http.post("api/nodes/" + node + "/heartbeat", Api.bearer(tokens.get(node)),
                         "{\"code_version\":\"" + commits.get(node) + "\",\"state\":\"IDLE\",\"roles\":[\"fleet\"]}");
-                JsonObject command = r.status() == 200 ? r.json().getJsonObject("command") : null;
-                if (r.status() != 200) {
+                JsonObject body = r.status() == 200 ? r.json() : null;
+                JsonObject command = body != null && body.containsKey("command") && !body.isNull("command")
+                        ? body.getJsonObject("command") : null;
+                if (r.status() != 200 && failures.size() < 10) {
                     failures.add(node + ": " + r);
                 } else if (command != null && node.equals("fleet-20")) {
                     http.post("api/nodes/" + node + "/operations/" + command.getJsonNumber("operation_id") + "/progress",
@@ -414,7 +419,9 @@ class WebAppIT {
                     commits.put(node, command.getString("target_commit"));
                 }
             } catch (Exception e) {
-                failures.add(node + ": " + e);
+                if (failures.size() < 10) {
+                    failures.add(node + ": " + e);
+                }
             }
         }
 
@@ -501,7 +508,7 @@ class WebAppIT {
         admin.await(d -> listed(admin) == 22 ? true : null);
         admin.byId("sync-matching").click();
         // 19 outdated (fleet-01…18, 20), 1 on an unknown commit (fleet-19), 2 never seen (fleet-21, 22)
-        assertEquals(Map.of("OUTDATED", "19", "UNKNOWN", "1", "OFFLINE", "2"), breakdown());
+        assertEquals(Map.of("OUTDATED", "19", "UNKNOWN", "1", "OFFLINE", "2"), admin.await(d -> breakdown().isEmpty() ? null : breakdown()));
         assertTrue(admin.byId("sync-target").getText().contains(it.repo.head().substring(0, 7)), admin.byId("sync-target").getText());
         assertEquals("20", admin.byId("sync-confirm").getAttribute("data-count"));
         assertEquals("Sync 20 nodes", admin.byId("sync-confirm").getText());

@@ -51,10 +51,14 @@ public class AppShell implements AppShellConfigurator {
             })();
             """;
 
-    /** A phone keeps the bell and the log-out in the top bar; the operator's name and the bell's sentence go. */
+    /**
+     * A phone keeps the bell and the log-out in the top bar (the operator's name and the bell's sentence go), and on
+     * the Nodes page the summary bar (which filters by status and online state), the search and the status filter.
+     */
     static final String STYLES = """
             @media (max-width: 700px) {
               #current-user, #bell-count { display: none; }
+              #filter-role, #filter-online, #commit-groups { display: none; }
             }
             .disabled-action { display: inline-block; cursor: not-allowed; }
             """;

@@ -143,23 +143,24 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         grid.addComponentColumn(this::card).setHeader("Nodes").setKey("card").setVisible(false);
         grid.addComponentColumn(n -> new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id())))
                 .setHeader("Node").setSortProperty("id").setKey("id").setWidth("130px").setFlexGrow(0);
-        grid.addColumn(n -> n.hostname() == null ? "" : n.hostname()).setHeader("Host").setSortProperty("hostname")
-                .setKey("host");
-        grid.addColumn(n -> String.join(", ", n.roles())).setHeader("Roles").setKey("roles");
+        // host and roles share a column: a column each took 200 px of the 1,100 a 1,400 px screen leaves the grid
+        grid.addComponentColumn(NodesView::hostAndRoles).setHeader("Host · roles").setSortProperty("hostname").setKey("host")
+                .setWidth("120px").setFlexGrow(1);
         grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
-                .setAutoWidth(true).setFlexGrow(0).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
+                .setWidth("175px").setFlexGrow(0).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
                         n.codeStatus() == CodeStatus.OUTDATED ? mirror.classify(n.codeVersion(), latest).behind() : List.of()));
         grid.addColumn(n -> n.codeStatus() == CodeStatus.OUTDATED && n.commitsBehind() != null ? n.commitsBehind() + "" : "")
                 .setHeader("Behind").setSortProperty("commitsBehind").setKey("behind").setWidth("95px").setFlexGrow(0);
-        grid.addComponentColumn(this::syncState).setHeader("Sync").setKey("sync").setWidth("130px").setFlexGrow(0);
         grid.addColumn(n -> CodeBadge.shortId(n.codeVersion())).setHeader("Commit").setKey("commit")
                 .setWidth("90px").setFlexGrow(0).setTooltipGenerator(n -> n.codeVersion() == null ? "" : n.codeVersion());
         grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen").setKey("seen")
-                .setWidth("110px").setFlexGrow(0);
+                .setWidth("105px").setFlexGrow(0);
         grid.addComponentColumn(this::state).setHeader("State").setKey("state").setWidth("105px").setFlexGrow(0);
         grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion")
                 .setKey("agent").setWidth("80px").setFlexGrow(0);
-        grid.addComponentColumn(this::syncButton).setHeader("").setKey("action").setWidth("90px").setFlexGrow(0);
+        // the Sync button, or the running sync's stage and progress in its place
+        grid.addComponentColumn(n -> inFlight.containsKey(n.id()) ? syncState(n) : syncButton(n)).setHeader("Sync")
+                .setKey("action").setWidth("130px").setFlexGrow(0);
         grid.setItems(q -> {
             prepare(sources);
             List<NodeQueries.Sort> sort = q.getSortOrders().stream()
@@ -405,6 +406,16 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
             return Permitted.disabled(sync, "Already on the latest commit: nothing to sync");
         }
         return sync;
+    }
+
+    private static Component hostAndRoles(NodeRow n) {
+        Span host = new Span(n.hostname() == null ? "" : n.hostname());
+        Span roles = new Span(String.join(", ", n.roles()));
+        roles.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+        VerticalLayout cell = new VerticalLayout(host, roles);
+        cell.setPadding(false);
+        cell.setSpacing(false);
+        return cell;
     }
 
     private Component state(NodeRow n) {
