@@ -41,9 +41,12 @@ public class BulkSync {
     public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
                                  TriggerType trigger, boolean reinstall) {
         List<Outcome> outcomes = new ArrayList<>();
-        for (String node : new LinkedHashSet<>(nodeIds)) {
+        LinkedHashSet<String> nodes = new LinkedHashSet<>(nodeIds);
+        // several nodes make one bulk action (one object on the Updates page); one node is a sync of its own
+        Long bulk = nodes.size() > 1 ? operations.openBulk(by, trigger, nodes.size()).id() : null;
+        for (String node : nodes) {
             try {
-                long id = operations.request(node, restart, type, by, trigger, reinstall).id();
+                long id = operations.request(node, restart, type, by, trigger, reinstall, bulk).id();
                 outcomes.add(new Outcome(node, Result.CREATED, id, null));
             } catch (AlreadyOnTarget e) {
                 outcomes.add(new Outcome(node, Result.SKIPPED, null, e.getMessage()));

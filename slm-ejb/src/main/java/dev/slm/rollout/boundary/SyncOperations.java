@@ -7,6 +7,7 @@ import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
+import dev.slm.rollout.entity.BulkAction;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncCommand;
 import dev.slm.rollout.entity.SyncOperation;
@@ -30,7 +31,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -79,6 +84,12 @@ public class SyncOperations {
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall) {
+        return request(nodeId, restart, type, by, trigger, reinstall, null);
+    }
+
+    /** As {@link #request(String, boolean, RestartType, String, TriggerType, boolean)}, as part of a bulk action. */
+    public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
+                                 boolean reinstall, Long bulkId) {
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         if (source == null || source.latestCommit() == null) {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
@@ -97,12 +108,64 @@ public class SyncOperations {
             throw new AlreadyOnTarget(nodeId, source.latestCommit());
         }
         SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), source.latestCommit(), restart,
-                type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant());
+                type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant()).partOf(bulkId);
         em.persist(op);
         em.flush();
         requested.fire(new SyncRequested(nodeId, op.id()));
         events.fire(SyncEvent.of(SyncStatus.PENDING, op.id(), nodeId, 0, "requested by " + by));
         return op;
+    }
+
+    /**
+     * A bulk action for {@code nodes} nodes, to the latest commit: its operations are created with its id
+     * ({@link #request(String, boolean, RestartType, String, TriggerType, boolean, Long)}).
+     */
+    public BulkAction openBulk(String by, TriggerType trigger, int nodes) {
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source == null || source.latestCommit() == null) {
+            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
+        }
+        deployability.require(source.latestCommit(), source); // refused: no empty bulk action is left behind
+        BulkAction bulk = new BulkAction(by, trigger, source.latestCommit(), nodes, clock.instant());
+        em.persist(bulk);
+        em.flush();
+        return bulk;
+    }
+
+    /** A bulk action and how many of its operations are in each status. */
+    public record BulkProgress(BulkAction bulk, Map<SyncStatus, Long> counts) {
+
+        public long total() {
+            return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long count(Set<SyncStatus> statuses) {
+            return statuses.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+        }
+    }
+
+    /** The newest bulk actions, each with its operations counted by status (two queries, whatever the sizes). */
+    @PermitAll
+    public List<BulkProgress> recentBulks(int limit) {
+        List<BulkAction> bulks = em.createQuery("SELECT b FROM BulkAction b ORDER BY b.id DESC", BulkAction.class)
+                .setMaxResults(limit).getResultList();
+        if (bulks.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Map<SyncStatus, Long>> counts = new HashMap<>();
+        em.createQuery("SELECT o.bulkId, o.status, COUNT(o) FROM SyncOperation o WHERE o.bulkId IN :ids"
+                        + " GROUP BY o.bulkId, o.status", Object[].class)
+                .setParameter("ids", bulks.stream().map(BulkAction::id).toList()).getResultList()
+                .forEach(r -> counts.computeIfAbsent((Long) r[0], k -> new EnumMap<>(SyncStatus.class))
+                        .put((SyncStatus) r[1], (Long) r[2]));
+        return bulks.stream().map(b -> new BulkProgress(b, counts.getOrDefault(b.id(), Map.of()))).toList();
+    }
+
+    /** The operations of one bulk action, by node id. */
+    @PermitAll
+    public List<SyncOperation> ofBulk(long bulkId, int limit) {
+        return em.createQuery("SELECT o FROM SyncOperation o WHERE o.bulkId = :bulk ORDER BY o.nodeId", SyncOperation.class)
+                .setParameter("bulk", bulkId).setMaxResults(limit).getResultList();
     }
 
     @PermitAll

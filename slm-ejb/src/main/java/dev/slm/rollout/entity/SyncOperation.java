@@ -58,6 +58,10 @@ public class SyncOperation {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    /** The bulk action it is part of (BulkAction), if any. */
+    @Column(name = "bulk_id")
+    private Long bulkId;
+
     /** When it timed out; kept when it succeeds late (then finished_at is when it succeeded). */
     @Column(name = "timed_out_at", insertable = false, updatable = false)
     private Instant timedOutAt;
@@ -94,6 +98,13 @@ public class SyncOperation {
     public Instant updatedAt() { return updatedAt; }
     public Instant finishedAt() { return finishedAt; }
     public Instant timedOutAt() { return timedOutAt; }
+    public Long bulkId() { return bulkId; }
+
+    /** Before it is persisted: part of this bulk action. */
+    public SyncOperation partOf(Long bulk) {
+        this.bulkId = bulk;
+        return this;
+    }
 
     /** Succeeded after it had timed out: the node reported the target commit late. */
     public boolean late() {

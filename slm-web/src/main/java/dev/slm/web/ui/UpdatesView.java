@@ -54,6 +54,7 @@ public class UpdatesView extends VerticalLayout {
     private Button syncAll;
     private final Grid<NodeRow> pending = new Grid<>();
     private final Grid<SyncOperation> running = OperationsGrid.create("running", true);
+    private final BulkActionsPanel bulks;
     private final Grid<SyncOperation> history = OperationsGrid.create("history", true);
     private final TextField historyNode = new TextField();
     private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
@@ -65,6 +66,7 @@ public class UpdatesView extends VerticalLayout {
         this.deployability = deployability;
         this.queries = queries;
         this.operations = operations;
+        this.bulks = new BulkActionsPanel(operations);
         banner.setId("status-banner");
         banner.getStyle().set("padding", "var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-l)")
                 .set("background", "var(--lumo-contrast-5pct)").set("width", "100%").set("box-sizing", "border-box");
@@ -117,7 +119,7 @@ public class UpdatesView extends VerticalLayout {
 
         add(banner, new H3("Pending updates"),
                 new HorizontalLayout(Permitted.button(syncSelected, Role.OPERATOR), Permitted.button(syncAll, Role.OPERATOR)), pendingNote, pending,
-                new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
+                new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
                 later);
         refresh(actions);
         Live.follow(this, events, batch -> onEvents(batch, actions));
@@ -205,6 +207,7 @@ public class UpdatesView extends VerticalLayout {
 
     private void showRunning() {
         running.setItems(operations.running(200));
+        bulks.show();
     }
 
     private static String blankToNull(String s) {
