@@ -177,6 +177,39 @@ public class SyncOperations {
     }
 
     /**
+     * Withdraws an operation no agent has claimed yet (PENDING: say, for an offline node, which it would otherwise keep
+     * busy until it timed out); the node can be synced again at once. Needs the operator role (the class's).
+     *
+     * @throws NotFound for no such operation; Conflict when its agent has claimed it (it may be installing: only the
+     *         agent's own reports or the time-out end it now) or when it has ended
+     */
+    public SyncOperation cancel(long operationId, String by) {
+        String message = "cancelled by " + by + " before its agent claimed it";
+        SyncMoves.Cancel outcome;
+        try (Connection c = dataSource.getConnection()) {
+            outcome = SyncMoves.cancel(c, operationId, by, message, clock.instant());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot cancel operation " + operationId, e);
+        }
+        if (outcome.status() == null) {
+            throw new NotFound("no operation " + operationId);
+        }
+        if (!outcome.cancelled()) {
+            throw new Conflict(outcome.status().isFinal()
+                    ? "operation " + operationId + " has ended already (" + outcome.status() + "): nothing to cancel"
+                    : "operation " + operationId + " is running: its agent has claimed it (" + outcome.status()
+                    + "), so it can no longer be cancelled; it ends with the agent's report or times out");
+        }
+        events.fire(SyncEvent.of(SyncStatus.CANCELLED, operationId, outcome.nodeId(), null, message));
+        // first read in this transaction, after the statement: it is the cancelled row (no shared cache, persistence.xml)
+        SyncOperation op = em.find(SyncOperation.class, operationId);
+        if (op == null) { // its node was removed (with its operations) since the statement
+            throw new NotFound("no operation " + operationId);
+        }
+        return op;
+    }
+
+    /**
      * Operations that made no progress within the timeout end TIMED_OUT (never "in progress" forever). One may still
      * succeed late, when its node reports the target after all (SyncMoves#succeedLate, docs/protocol.md). Called
      * every 5 s by {@link SyncTimeouts}.
