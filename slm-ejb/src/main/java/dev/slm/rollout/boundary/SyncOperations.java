@@ -19,6 +19,8 @@ import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -183,6 +185,10 @@ public class SyncOperations {
      * @throws NotFound for no such operation; Conflict when its agent has claimed it (it may be installing: only the
      *         agent's own reports or the time-out end it now) or when it has ended
      */
+    // One statement, nothing to keep atomic with it: it commits by itself, so that the entity read after it is the
+    // cancelled row. Inside a transaction that read came through EclipseLink's own connection and still said PENDING
+    // (SyncIT); the live event, fired outside a transaction, goes out at once.
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public SyncOperation cancel(long operationId, String by) {
         String message = "cancelled by " + by + " before its agent claimed it";
         SyncMoves.Cancel outcome;
@@ -201,7 +207,6 @@ public class SyncOperations {
                     + "), so it can no longer be cancelled; it ends with the agent's report or times out");
         }
         events.fire(SyncEvent.of(SyncStatus.CANCELLED, operationId, outcome.nodeId(), null, message));
-        // first read in this transaction, after the statement: it is the cancelled row (no shared cache, persistence.xml)
         SyncOperation op = em.find(SyncOperation.class, operationId);
         if (op == null) { // its node was removed (with its operations) since the statement
             throw new NotFound("no operation " + operationId);
