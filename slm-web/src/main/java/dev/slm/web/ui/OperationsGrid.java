@@ -11,6 +11,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.provider.CallbackDataProvider;
+import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
@@ -71,14 +72,24 @@ public final class OperationsGrid {
         return grid;
     }
 
-    /** Shows these operations; an open row stays open across calls. */
+    /**
+     * Shows these operations; an open row stays open across calls. The grid tells rows apart (selection, open rows)
+     * by its data provider's {@code getId}, not by the data view's identifier provider: so the providers here say it.
+     */
     public static void show(Grid<SyncOperation> grid, List<SyncOperation> operations) {
-        grid.setItems(operations).setIdentifierProvider(SyncOperation::id);
+        grid.setItems(new ListDataProvider<>(operations) {
+            @Override
+            public Object getId(SyncOperation o) {
+                return o.id();
+            }
+        });
     }
 
-    /** Loads the operations page by page; an open row stays open across {@code refreshAll}. */
+    /** Loads the operations page by page, without counting them; an open row stays open across {@code refreshAll}. */
     public static void lazy(Grid<SyncOperation> grid, CallbackDataProvider.FetchCallback<SyncOperation, Void> fetch) {
-        grid.setItems(fetch).setIdentifierProvider(SyncOperation::id);
+        grid.setItems(new CallbackDataProvider<SyncOperation, Void>(fetch, query -> {
+            throw new IllegalStateException("the history is never counted: the grid loads it until a page is short");
+        }, SyncOperation::id)).setItemCountUnknown();
     }
 
     /** A short time in the cell, the full one on hover. */
