@@ -421,7 +421,9 @@ class WebAppIT {
         admin.driver.executeScript("document.getElementById('node-history').scrollIntoView()");
         admin.screenshot(SHOTS.resolve("node-page.png"));
 
-        admin.byId("back-to-nodes").click();
+        WebElement back = admin.byId("back-to-nodes");
+        admin.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", back);
+        back.click();
         admin.await(d -> d.findElements(By.id("nodes")).isEmpty() ? null : true);
         assertTrue(admin.driver.getCurrentUrl().endsWith("/"), admin.driver.getCurrentUrl());
         for (Browser b : List.of(admin, viewer)) {
