@@ -265,6 +265,57 @@ class SyncIT {
         assertEquals("SUCCEEDED", operation(newer).getString("status"));
     }
 
+    /**
+     * Before: a pending operation of an offline node kept the node busy (409) until it timed out, 900 s later. An
+     * operator cancels it; once its agent has claimed it, it cannot be cancelled any more.
+     */
+    @Test
+    void aPendingOperationIsCancelledByAnOperatorAndItsNodeCanBeSyncedAgainAtOnce() throws Exception {
+        String token = registerAt("c-1", first);
+        long id = it.api.post("api/nodes/c-1/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"vic\",\"password\":\"viewer-password-1\",\"role\":\"VIEWER\"}").status());
+        assertProblem(403, it.api.post("api/operations/" + id + "/cancel", Api.basic("vic", "viewer-password-1"), null));
+        assertProblem(401, it.api.post("api/operations/" + id + "/cancel", null, null));
+        assertEquals("PENDING", operation(id).getString("status"), "refused: nothing changed");
+        assertProblem(404, it.api.post("api/operations/" + (id + 100000) + "/cancel", it.admin, null));
+        assertEquals("operation id must be a whole number, not 'abc'",
+                assertProblem(400, it.api.post("api/operations/abc/cancel", it.admin, null)).getString("detail"));
+        assertProblem(400, it.api.post("api/operations/99999999999999999999/cancel", it.admin, null));
+
+        try (LiveSocket socket = LiveSocket.open(it)) {
+            CompletableFuture<String> heard = socket.next(m -> m.contains("\"sync.cancelled\"") && m.contains("\"c-1\""));
+            Api.Response cancelled = it.api.post("api/operations/" + id + "/cancel", it.admin, null);
+            assertEquals(200, cancelled.status(), cancelled.toString());
+            assertEquals("CANCELLED", cancelled.json().getString("status"));
+            assertEquals("admin", cancelled.json().getString("cancelled_by"));
+            assertNotNull(cancelled.json().getString("finished_at"));
+            assertTrue(socket.await(heard, Duration.ofSeconds(20)).contains("\"operation_id\":" + id), "a live event says so");
+        }
+        // the agent never gets it: not in the heartbeat's answer, not by long-poll
+        JsonObject reply = heartbeat("c-1", token, first);
+        assertTrue(!reply.containsKey("command") || reply.isNull("command"), reply.toString());
+        assertEquals(204, it.api.get("api/nodes/c-1/commands?wait=1", Api.bearer(token)).status());
+        // a report for it (an agent that got it after all) is refused and does not bring it back; nor does the target
+        assertProblem(409, it.api.post("api/nodes/c-1/operations/" + id + "/progress", Api.bearer(token),
+                "{\"stage\":\"DOWNLOADING\"}"));
+        heartbeat("c-1", token, second);
+        assertEquals("CANCELLED", operation(id).getString("status"));
+        assertTrue(it.api.get("api/updates/history?node=c-1&status=CANCELLED", it.admin).array().stream()
+                .anyMatch(o -> o.asJsonObject().getJsonNumber("operation_id").longValue() == id));
+        assertProblem(409, it.api.post("api/operations/" + id + "/cancel", it.admin, null));
+
+        heartbeat("c-1", token, first);
+        Api.Response again = it.api.post("api/nodes/c-1/sync", it.admin, "{}");
+        assertEquals(202, again.status(), "the node is free at once: " + again);
+        long next = again.json().getJsonNumber("operation_id").longValue();
+        // claimed by its agent (the heartbeat's answer carries it): running, so no longer cancelled
+        assertEquals(next, heartbeat("c-1", token, first).getJsonObject("command").getJsonNumber("operation_id").longValue());
+        JsonObject running = assertProblem(409, it.api.post("api/operations/" + next + "/cancel", it.admin, null));
+        assertTrue(running.getString("detail").contains("is running"), running.toString());
+        assertEquals("SENT", operation(next).getString("status"));
+    }
+
     /** Creates an operation for the node and lets the server time it out. */
     private static long timedOut(String nodeId) throws Exception {
         long id = it.api.post("api/nodes/" + nodeId + "/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();

@@ -616,6 +616,82 @@ class WebAppIT {
         }
     }
 
+    /**
+     * The node's page for nodes without agents, made by hand through the API: the commits a node is behind, a pending
+     * operation cancelled from the history (its button disabled for a viewer), a rolled-back one drawn red with its
+     * whole message and stage timeline, and the way back to the list. Runs last: it registers nodes of its own.
+     */
+    @Test
+    @Order(15)
+    void theNodePageShowsWhatTheNodeLacksCancelsAPendingSyncAndNeverDrawsARollbackAsASuccess() throws Exception {
+        String v1 = it.repo.git("rev-list", "--max-parents=0", "HEAD").trim();
+        register("page-1", v1);
+        long pending = it.api.post("api/nodes/page-1/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        admin.open("nodes/page-1");
+        String behind = admin.await(d -> {
+            String text = d.findElement(By.id("behind-commits")).getText();
+            return text.contains("v2: a new page") ? text : null;
+        });
+        assertTrue(behind.contains("v3"), behind);
+        WebElement firstBehind = admin.driver.findElement(By.cssSelector("#behind-commits .behind-commit span"));
+        assertEquals(40, firstBehind.getAttribute("title").length(), "the full id on hover");
+        assertEquals("PENDING", admin.await(d -> d.findElement(By.cssSelector("#node-history .operation-badge")))
+                .getAttribute("data-status"));
+
+        // a viewer sees the Cancel button, disabled
+        viewer.login("vera", VIEWER_PASSWORD);
+        viewer.open("nodes/page-1");
+        assertEquals("true", viewer.byId("cancel-" + pending).getDomProperty("disabled"));
+
+        admin.byId("cancel-" + pending).click();
+        admin.byId("cancel-confirm").click();
+        admin.await(d -> admin.notifications().contains("Operation " + pending + " for page-1 cancelled") ? true : null);
+        for (Browser b : List.of(admin, viewer)) { // live, without a reload
+            b.await(d -> d.findElements(By.cssSelector("#node-history .operation-badge[data-status='CANCELLED']"))
+                    .isEmpty() ? null : true);
+        }
+        assertEquals("CANCELLED", it.api.get("api/operations/" + pending, it.admin).json().getString("status"));
+        assertTrue(admin.driver.findElements(By.id("cancel-" + pending)).isEmpty(), "nothing left to cancel");
+
+        // a rollback: red, its own icon, the whole message and every stage with its time
+        String token = register("page-2", v1);
+        long rolledBack = it.api.post("api/nodes/page-2/sync", it.admin, "{}").json().getJsonNumber("operation_id").longValue();
+        String progress = "api/nodes/page-2/operations/" + rolledBack + "/progress";
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"DOWNLOADING\",\"percent\":100}").status());
+        assertEquals(200, it.api.post(progress, Api.bearer(token), "{\"stage\":\"HEALTH_CHECK\"}").status());
+        assertEquals(200, it.api.post(progress, Api.bearer(token),
+                "{\"stage\":\"ROLLED_BACK\",\"message\":\"health check failed: HTTP 500\\nthe last line of its output\"}").status());
+        admin.open("nodes/page-2");
+        WebElement badge = admin.await(d -> d.findElement(By.cssSelector("#node-history .operation-badge")));
+        assertEquals("ROLLED_BACK", badge.getAttribute("data-status"));
+        assertEquals("badge error", badge.getAttribute("theme"));
+        // the newest operation is open: its whole message and its stages
+        admin.await(d -> d.findElement(By.id("details-" + rolledBack)).getText()
+                .contains("health check failed: HTTP 500\nthe last line of its output") ? true : null);
+        List<String> expected = List.of("REQUESTED", "DOWNLOADING", "HEALTH_CHECK", "ROLLED_BACK");
+        admin.await(d -> expected.equals(d.findElements(By.cssSelector("#timeline-" + rolledBack + " .timeline-step"))
+                .stream().map(e -> e.getAttribute("data-stage")).toList()) ? true : null);
+        admin.driver.executeScript("document.getElementById('node-history').scrollIntoView()");
+        admin.screenshot(SHOTS.resolve("node-page.png"));
+
+        WebElement back = admin.byId("back-to-nodes");
+        admin.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", back);
+        back.click();
+        admin.await(d -> d.findElements(By.id("nodes")).isEmpty() ? null : true);
+        assertTrue(admin.driver.getCurrentUrl().endsWith("/"), admin.driver.getCurrentUrl());
+        for (Browser b : List.of(admin, viewer)) {
+            assertEquals(List.of(), b.contentSecurityPolicyViolations());
+        }
+    }
+
+    /** A node without an agent, reporting {@code commit} once; answers its token. */
+    private static String register(String nodeId, String commit) throws Exception {
+        String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}").json().getString("token");
+        assertEquals(200, it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + commit + "\",\"state\":\"IDLE\"}").status());
+        return token;
+    }
+
     static List<String> types(List<JsonObject> events, long operationId) {
         synchronized (events) {
             return events.stream().filter(e -> e.containsKey("operation_id")

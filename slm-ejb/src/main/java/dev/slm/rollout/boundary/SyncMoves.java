@@ -1,5 +1,6 @@
 package dev.slm.rollout.boundary;
 
+import static dev.slm.rollout.entity.SyncStatus.CANCELLED;
 import static dev.slm.rollout.entity.SyncStatus.SENT;
 import static dev.slm.rollout.entity.SyncStatus.SUCCEEDED;
 import static dev.slm.rollout.entity.SyncStatus.TIMED_OUT;
@@ -17,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every statement that changes an operation's status, and only here. Each is guarded by the states
@@ -30,10 +33,24 @@ import java.util.Map;
 public final class SyncMoves {
 
     /** A command waiting for its agent, or sent and not yet started (the answer carrying it may have been lost). */
-    private static final String DELIVERABLE = "SELECT id, node_id, target_commit, restart, restart_type, created_at"
+    private static final String DELIVERABLE = "SELECT id, node_id, target_commit, restart, restart_type, created_at, status"
             + " FROM sync_operation WHERE node_id = ANY(?) AND status IN " + SyncStatus.sql(SyncStatus.DELIVERABLE);
+    /**
+     * Returns what it marked: a PENDING command the read above saw may have been cancelled (or moved on) before this
+     * statement, which then matches no row (it waits for the cancel's row lock and checks the status again), and such
+     * a command must not go out.
+     */
     private static final String MARK_SENT = "UPDATE sync_operation SET status = '" + SENT + "', updated_at = ?"
-            + " WHERE node_id = ANY(?) AND status IN " + SyncStatus.sqlFrom(SENT, true);
+            + " WHERE node_id = ANY(?) AND status IN " + SyncStatus.sqlFrom(SENT, true) + " RETURNING id";
+
+    /**
+     * An operator withdraws a command no agent has claimed (the table allows CANCELLED only from PENDING): a SENT one
+     * may be installing already. A delivery racing it either marked the row SENT first (then this matches nothing)
+     * or finds it CANCELLED (MARK_SENT above).
+     */
+    private static final String CANCEL = "UPDATE sync_operation SET status = '" + CANCELLED + "', updated_at = ?,"
+            + " finished_at = ?, message = ?, cancelled_by = ? WHERE id = ? AND status IN "
+            + SyncStatus.sqlFrom(CANCELLED, true) + " RETURNING node_id";
 
     static final String SUCCEEDED_MESSAGE = "the node reports the target commit";
     /** A sync succeeds when, and only when, the node reports the target commit. */
@@ -102,23 +119,57 @@ public final class SyncMoves {
      */
     public static Map<String, SyncCommand> deliver(Connection c, Collection<String> nodes, Instant now) throws SQLException {
         Map<String, SyncCommand> commands = new HashMap<>();
+        Set<Long> pending = new HashSet<>();
         try (PreparedStatement s = c.prepareStatement(DELIVERABLE)) {
             s.setArray(1, c.createArrayOf("text", nodes.toArray(String[]::new)));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     commands.put(rs.getString(2), new SyncCommand(rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getBoolean(4), RestartType.valueOf(rs.getString(5)), rs.getTimestamp(6).toInstant()));
+                    if (SyncStatus.valueOf(rs.getString(7)) != SENT) {
+                        pending.add(rs.getLong(1));
+                    }
                 }
             }
         }
-        if (!commands.isEmpty()) {
+        if (!pending.isEmpty()) {
+            Set<Long> marked = new HashSet<>();
             try (PreparedStatement s = c.prepareStatement(MARK_SENT)) {
                 s.setTimestamp(1, Timestamp.from(now));
                 s.setArray(2, c.createArrayOf("text", commands.keySet().toArray(String[]::new)));
-                s.executeUpdate();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        marked.add(rs.getLong(1));
+                    }
+                }
             }
+            // cancelled (or ended) between the read and the mark: never handed to the agent
+            pending.removeAll(marked);
+            commands.values().removeIf(command -> pending.contains(command.operationId()));
         }
         return commands;
+    }
+
+    /** What became of an operator's cancel: {@code status} is the operation's status after it, null when there is none. */
+    public record Cancel(boolean cancelled, SyncStatus status, String nodeId) {
+    }
+
+    /** Cancels the operation if the table allows it (it is PENDING); otherwise says what it is. */
+    public static Cancel cancel(Connection c, long operation, String by, String message, Instant now) throws SQLException {
+        Timestamp at = Timestamp.from(now);
+        try (PreparedStatement s = c.prepareStatement(CANCEL)) {
+            s.setTimestamp(1, at);
+            s.setTimestamp(2, at);
+            s.setString(3, message);
+            s.setString(4, by);
+            s.setLong(5, operation);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return new Cancel(true, CANCELLED, rs.getString(1));
+                }
+            }
+        }
+        return new Cancel(false, status(c, operation), null);
     }
 
     /** Ends the active operations whose target their node now reports ({@code codes[i]} is {@code nodes[i]}'s). */

@@ -21,6 +21,8 @@ import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -241,6 +243,42 @@ public class SyncOperations {
             events.fire(SyncEvent.of(status, operationId, nodeId, percent, said));
         } else {
             LOG.fine(() -> "operation " + operationId + " is " + op.status() + ": its agent's late report " + status + " changes nothing");
+        }
+        return op;
+    }
+
+    /**
+     * Withdraws an operation no agent has claimed yet (PENDING: say, for an offline node, which it would otherwise keep
+     * busy until it timed out); the node can be synced again at once. Needs the operator role (the class's).
+     *
+     * @throws NotFound for no such operation; Conflict when its agent has claimed it (it may be installing: only the
+     *         agent's own reports or the time-out end it now) or when it has ended
+     */
+    // One statement, nothing to keep atomic with it: it commits by itself, so that the entity read after it is the
+    // cancelled row. Inside a transaction that read came through EclipseLink's own connection and still said PENDING
+    // (SyncIT); the live event, fired outside a transaction, goes out at once.
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public SyncOperation cancel(long operationId, String by) {
+        String message = "cancelled by " + by + " before its agent claimed it";
+        SyncMoves.Cancel outcome;
+        try (Connection c = dataSource.getConnection()) {
+            outcome = SyncMoves.cancel(c, operationId, by, message, clock.instant());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot cancel operation " + operationId, e);
+        }
+        if (outcome.status() == null) {
+            throw new NotFound("no operation " + operationId);
+        }
+        if (!outcome.cancelled()) {
+            throw new Conflict(outcome.status().isFinal()
+                    ? "operation " + operationId + " has ended already (" + outcome.status() + "): nothing to cancel"
+                    : "operation " + operationId + " is running: its agent has claimed it (" + outcome.status()
+                    + "), so it can no longer be cancelled; it ends with the agent's report or times out");
+        }
+        events.fire(SyncEvent.of(SyncStatus.CANCELLED, operationId, outcome.nodeId(), null, message));
+        SyncOperation op = em.find(SyncOperation.class, operationId);
+        if (op == null) { // its node was removed (with its operations) since the statement
+            throw new NotFound("no operation " + operationId);
         }
         return op;
     }

@@ -5,12 +5,12 @@ import java.util.Locale;
 /**
  * A sync operation changed: {@code sync.started} when created, {@code sync.progress} for each stage the agent reports,
  * {@code sync.completed} when the node reports the target commit, {@code sync.failed} when it ends otherwise (FAILED,
- * ROLLED_BACK, TIMED_OUT). Fired inside the transaction that stores the change; observers that read the database
+ * ROLLED_BACK, TIMED_OUT), {@code sync.cancelled} when an operator withdrew it before its agent claimed it. Fired inside the transaction that stores the change; observers that read the database
  * observe it {@code AFTER_SUCCESS}.
  */
 public record SyncEvent(Kind kind, long operationId, String nodeId, SyncStatus status, Integer percent, String message) {
 
-    public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED }
+    public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED, CANCELLED }
 
     /** The name scripts see on /ws/events. */
     public String type() {
@@ -22,6 +22,7 @@ public record SyncEvent(Kind kind, long operationId, String nodeId, SyncStatus s
             case PENDING -> Kind.STARTED;
             case SUCCEEDED -> Kind.COMPLETED;
             case FAILED, ROLLED_BACK, TIMED_OUT -> Kind.FAILED;
+            case CANCELLED -> Kind.CANCELLED;
             default -> Kind.PROGRESS;
         };
         return new SyncEvent(kind, operationId, nodeId, status, percent, message);

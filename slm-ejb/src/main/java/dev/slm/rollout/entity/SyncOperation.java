@@ -66,6 +66,10 @@ public class SyncOperation {
     @Column(name = "timed_out_at", insertable = false, updatable = false)
     private Instant timedOutAt;
 
+    /** The operator who cancelled it (CANCELLED only); written by SyncMoves.cancel, never through JPA. */
+    @Column(name = "cancelled_by", insertable = false, updatable = false)
+    private String cancelledBy;
+
     protected SyncOperation() {
     }
 
@@ -105,6 +109,7 @@ public class SyncOperation {
         this.bulkId = bulk;
         return this;
     }
+    public String cancelledBy() { return cancelledBy; }
 
     /** Succeeded after it had timed out: the node reported the target commit late. */
     public boolean late() {

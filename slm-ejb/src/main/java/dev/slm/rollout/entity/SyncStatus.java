@@ -13,17 +13,17 @@ import java.util.stream.Collectors;
  *
  * PENDING until the command reaches the agent, SENT once it has; then the stages the agent reports, only forwards;
  * SUCCEEDED only when the node's heartbeat reports the target commit (late too: an operation that TIMED_OUT may
- * still succeed). Every writer moves an operation with a statement guarded by {@link #sqlFrom}, so a duplicate or
+ * still succeed); CANCELLED when an operator withdrew it before its agent claimed it (only from PENDING). Every writer moves an operation with a statement guarded by {@link #sqlFrom}, so a duplicate or
  * out-of-order report matches nothing; the database refuses any other move by itself (db/V7: the table is written
  * to {@code sync_transition} at start, a trigger checks every change of status against it), so a new writer cannot
  * bypass it. docs/protocol.md shows the table.
  */
 public enum SyncStatus {
     PENDING, SENT, DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
-    SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT;
+    SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT, CANCELLED;
 
     /** No operation leaves these, except TIMED_OUT → SUCCEEDED (a late success). */
-    public static final Set<SyncStatus> FINAL = EnumSet.of(SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT);
+    public static final Set<SyncStatus> FINAL = EnumSet.of(SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT, CANCELLED);
 
     /** Stages an agent may report; SUCCEEDED is not among them (the heartbeat decides it). */
     public static final Set<SyncStatus> REPORTABLE =
@@ -39,15 +39,16 @@ public enum SyncStatus {
      * Every move an operation may make. A stage may follow itself (progress within it: percent, message) and any
      * later stage (an agent skips RESTARTING when no restart was asked); never an earlier one. Who makes each move:
      * the heartbeat delivers (→ SENT) and ends (→ SUCCEEDED); the agent reports the stages, FAILED and ROLLED_BACK;
-     * the timer ends what made no progress (→ TIMED_OUT).
+     * the timer ends what made no progress (→ TIMED_OUT); an operator cancels what no agent has claimed (→ CANCELLED).
      */
     public static final Map<SyncStatus, Set<SyncStatus>> NEXT = table();
 
     private static Map<SyncStatus, Set<SyncStatus>> table() {
         Map<SyncStatus, Set<SyncStatus>> next = new EnumMap<>(SyncStatus.class);
         // an agent's report proves the command reached it, even if the answer that marked it SENT was lost to us
+        // only a command no agent has claimed can be withdrawn: once SENT, the agent may be installing it already
         next.put(PENDING, EnumSet.of(SENT, DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
-                SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT));
+                SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT, CANCELLED));
         next.put(SENT, EnumSet.of(DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
                 SUCCEEDED, FAILED, ROLLED_BACK, TIMED_OUT));
         next.put(DOWNLOADING, EnumSet.of(DOWNLOADING, APPLYING, RESTARTING, HEALTH_CHECK, ROLLING_BACK,
@@ -64,6 +65,8 @@ public enum SyncStatus {
         next.put(SUCCEEDED, EnumSet.noneOf(SyncStatus.class));
         next.put(FAILED, EnumSet.noneOf(SyncStatus.class));
         next.put(ROLLED_BACK, EnumSet.noneOf(SyncStatus.class));
+        // a cancelled command never reaches an agent, so nothing it could report may bring it back (nor a late success)
+        next.put(CANCELLED, EnumSet.noneOf(SyncStatus.class));
         next.replaceAll((from, to) -> java.util.Collections.unmodifiableSet(to));
         return java.util.Collections.unmodifiableMap(next);
     }

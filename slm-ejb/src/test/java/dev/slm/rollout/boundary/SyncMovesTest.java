@@ -1,6 +1,7 @@
 package dev.slm.rollout.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -125,7 +128,7 @@ class SyncMovesTest {
 
     @Test
     void aReportAfterTheEndIsRefusedAndChangesNothing() throws SQLException {
-        for (SyncStatus end : List.of(SyncStatus.SUCCEEDED, SyncStatus.FAILED, SyncStatus.ROLLED_BACK, SyncStatus.TIMED_OUT)) {
+        for (SyncStatus end : SyncStatus.FINAL) {
             long op = operationAt(end);
             assertEquals(SyncMoves.Reported.ENDED, SyncMoves.report(c, op, SyncStatus.FAILED, null, "again", Instant.now()));
             assertEquals(SyncMoves.Reported.ENDED, SyncMoves.report(c, op, SyncStatus.HEALTH_CHECK, null, "late", Instant.now()));
@@ -174,6 +177,97 @@ class SyncMovesTest {
         assertEquals(1, SyncMoves.succeedLate(c, new String[] {node}, new String[] {B}, Instant.now()).size());
         assertEquals(SyncStatus.SUCCEEDED, status(op));
         assertEquals(0, SyncMoves.succeedLate(c, new String[] {node}, new String[] {B}, Instant.now()).size());
+    }
+
+    @Test
+    void aPendingOperationIsCancelledAndItsNodeCanBeSyncedAgainAtOnce() throws SQLException {
+        String node = node();
+        long op = insert(node, "PENDING");
+        SyncMoves.Cancel cancel = SyncMoves.cancel(c, op, "olga", "cancelled by olga", Instant.now());
+        assertEquals(new SyncMoves.Cancel(true, SyncStatus.CANCELLED, node), cancel);
+        assertEquals(SyncStatus.CANCELLED, status(op));
+        assertFalse(active(op));
+        assertEquals("olga", value("SELECT cancelled_by FROM sync_operation WHERE id = " + op));
+        assertEquals("true", value("SELECT (finished_at IS NOT NULL)::text FROM sync_operation WHERE id = " + op));
+        long next = insert(node, "PENDING");
+        assertTrue(active(next), "the node is free for a new operation");
+    }
+
+    @Test
+    void anOperationItsAgentHasClaimedOrThatHasEndedIsNotCancelled() throws SQLException {
+        for (SyncStatus state : SyncStatus.values()) {
+            if (state == SyncStatus.PENDING) {
+                continue;
+            }
+            long op = operationAt(state);
+            assertEquals(new SyncMoves.Cancel(false, state, null), SyncMoves.cancel(c, op, "olga", "x", Instant.now()),
+                    state.name());
+            assertEquals(state, status(op));
+            assertEquals("true", value("SELECT (cancelled_by IS NULL)::text FROM sync_operation WHERE id = " + op));
+        }
+        assertEquals(new SyncMoves.Cancel(false, null, null), SyncMoves.cancel(c, -1, "olga", "x", Instant.now()));
+    }
+
+    @Test
+    void aCancelledCommandIsNeverDeliveredAndNothingItsAgentSaysRevivesIt() throws SQLException {
+        String node = node();
+        long op = insert(node, "PENDING");
+        SyncMoves.cancel(c, op, "olga", "cancelled", Instant.now());
+        assertTrue(SyncMoves.deliver(c, List.of(node), Instant.now()).isEmpty(), "no command for the agent");
+        for (SyncStatus stage : SyncStatus.REPORTABLE) {
+            assertEquals(SyncMoves.Reported.ENDED, SyncMoves.report(c, op, stage, null, "late", Instant.now()), stage.name());
+        }
+        assertTrue(SyncMoves.succeed(c, new String[] {node}, new String[] {B}, Instant.now()).isEmpty());
+        assertTrue(SyncMoves.succeedLate(c, new String[] {node}, new String[] {B}, Instant.now()).isEmpty());
+        assertTrue(SyncMoves.timeOut(c, Instant.now().plusSeconds(3600), Instant.now()).stream()
+                .noneMatch(e -> e.operationId() == op));
+        assertEquals(SyncStatus.CANCELLED, status(op));
+        assertEquals(0, stagesLogged(op));
+    }
+
+    /**
+     * The race a cancel runs against a heartbeat: the delivery reads the command while it is PENDING, the cancel
+     * commits before the delivery marks it SENT. The command must not go out (it used to: the read alone decided).
+     */
+    @Test
+    void aCommandCancelledBetweenTheDeliverysReadAndItsMarkIsNotDelivered() throws Exception {
+        String node = node();
+        long op = insert(node, "PENDING");
+        try (Connection canceller = DriverManager.getConnection(SERVER + DB, "postgres", "");
+             Connection deliverer = DriverManager.getConnection(SERVER + DB, "postgres", "")) {
+            canceller.setAutoCommit(false);
+            assertTrue(SyncMoves.cancel(canceller, op, "olga", "cancelled", Instant.now()).cancelled());
+            deliverer.setAutoCommit(false);
+            int pid = Integer.parseInt(value(deliverer, "SELECT pg_backend_pid()"));
+            CompletableFuture<Map<String, ?>> delivered = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Map<String, ?> commands = SyncMoves.deliver(deliverer, List.of(node), Instant.now());
+                    deliverer.commit();
+                    return commands;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the delivery has read the row (still PENDING to it) and waits for the cancel's row lock
+            awaitLockWait(pid, delivered);
+            canceller.commit();
+            assertEquals(Map.of(), delivered.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(SyncStatus.CANCELLED, status(op));
+    }
+
+    private static void awaitLockWait(int pid, CompletableFuture<?> running) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"Lock".equals(value("SELECT coalesce(wait_event_type, '') FROM pg_stat_activity WHERE pid = " + pid))) {
+            if (running.isDone()) {
+                running.get(); // its exception, if any
+                throw new AssertionError("the delivery ended without waiting for the cancel's lock");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the delivery did not reach the cancelled row within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a poll, not a guess
+        }
     }
 
     // --- helpers: an operation driven along the table's shortest path to a state ---
@@ -258,7 +352,11 @@ class SyncMovesTest {
     }
 
     private static String value(String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        return value(c, sql);
+    }
+
+    private static String value(Connection on, String sql) throws SQLException {
+        try (Statement s = on.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -65,6 +65,16 @@ class SyncStatusTest {
     }
 
     @Test
+    void onlyAnUnclaimedCommandCanBeCancelledAndACancelledOneNeverMovesAgain() {
+        assertEquals(EnumSet.of(SyncStatus.PENDING), SyncStatus.from(SyncStatus.CANCELLED));
+        assertTrue(SyncStatus.CANCELLED.isFinal(), "a cancelled operation no longer blocks its node");
+        assertEquals(Set.of(), SyncStatus.NEXT.get(SyncStatus.CANCELLED), "no report, success or time-out revives it");
+        assertEquals("('PENDING')", SyncStatus.sqlFrom(SyncStatus.CANCELLED, true));
+        assertEquals(SyncEvent.Kind.CANCELLED, SyncEvent.of(SyncStatus.CANCELLED, 1, "n", null, "x").kind());
+        assertEquals("sync.cancelled", SyncEvent.of(SyncStatus.CANCELLED, 1, "n", null, "x").type());
+    }
+
+    @Test
     void guardsSplitActiveFromFinalStates() {
         assertEquals("('TIMED_OUT')", SyncStatus.sqlFrom(SyncStatus.SUCCEEDED, false));
         assertEquals("('PENDING', 'SENT', 'DOWNLOADING', 'APPLYING', 'RESTARTING', 'HEALTH_CHECK')",

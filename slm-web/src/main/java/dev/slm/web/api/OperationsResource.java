@@ -2,23 +2,30 @@ package dev.slm.web.api;
 
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.SyncOperations;
+import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** Operators' view of sync operations: {@code GET /api/operations/{id}} with its stages, and the history. */
+/**
+ * Operators' view of sync operations: {@code GET /api/operations/{id}} with its stages, cancelling a pending one, and
+ * the history.
+ */
 @ApplicationScoped
 @Path("operations")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,10 +36,34 @@ public class OperationsResource {
 
     @GET
     @Path("{id}")
-    public Response one(@PathParam("id") long id) {
-        return operations.find(id)
-                .map(o -> Response.ok(OperationView.of(o, operations.stages(id))).build())
-                .orElseGet(() -> Problem.response(Response.Status.NOT_FOUND, "no operation " + id));
+    public Response one(@PathParam("id") String id) {
+        long operationId = operationId(id);
+        return operations.find(operationId)
+                .map(o -> Response.ok(OperationView.of(o, operations.stages(operationId))).build())
+                .orElseGet(() -> Problem.response(Response.Status.NOT_FOUND, "no operation " + operationId));
+    }
+
+    /**
+     * {@code POST /api/operations/{id}/cancel}: withdraws an operation no agent has claimed (PENDING), answered with
+     * it CANCELLED; 409 once its agent has it or it has ended, 404 for no such operation (the operator role: the EJB).
+     */
+    @POST
+    @Path("{id}/cancel")
+    public Response cancel(@PathParam("id") String id, @Context SecurityContext security) {
+        SyncOperation op = operations.cancel(operationId(id), security.getUserPrincipal().getName());
+        return Response.ok(OperationView.of(op, operations.stages(op.id()))).build();
+    }
+
+    /** An operation id as the path gives it: digits only, within a long (the database's bigserial). */
+    static long operationId(String id) {
+        if (id == null || !id.matches("[0-9]{1,19}")) {
+            throw new InvalidInput("operation id must be a whole number, not '" + JsonRecords.printable(id) + "'");
+        }
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new InvalidInput("operation id must be at most " + Long.MAX_VALUE + ", not '" + id + "'");
+        }
     }
 
     /** {@code GET /api/updates/history?node=&status=&from=&to=&page=0&size=50}, newest first (via UpdatesResource). */

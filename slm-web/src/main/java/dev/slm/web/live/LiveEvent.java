@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * What changed, as the web app and the scripts on {@code /ws/events} see it. {@code type} is one of
- * {@code sync.started|progress|completed|failed}, {@code node.code_status_changed}, {@code source.latest_changed};
+ * {@code sync.started|progress|completed|failed|cancelled}, {@code node.code_status_changed}, {@code source.latest_changed};
  * fields that do not apply are null (and left out of the JSON).
  */
 public record LiveEvent(String type, Instant at, Long operationId, String nodeId, String status, Integer percent,

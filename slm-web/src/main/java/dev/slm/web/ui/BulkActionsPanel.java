@@ -57,13 +57,14 @@ final class BulkActionsPanel extends VerticalLayout {
         long succeeded = b.count(Set.of(SyncStatus.SUCCEEDED));
         long failed = b.count(Set.of(SyncStatus.FAILED, SyncStatus.TIMED_OUT));
         long rolledBack = b.count(Set.of(SyncStatus.ROLLED_BACK));
+        long cancelled = b.count(Set.of(SyncStatus.CANCELLED));
         long ended = total - pending - running;
         Span title = new Span("#" + b.bulk().id() + " · " + total + " of " + b.bulk().nodeCount() + " nodes sent · to "
                 + CodeBadge.shortId(b.bulk().targetCommit()) + " · by " + b.bulk().requestedBy() + " · "
                 + OperationsGrid.TIME.format(b.bulk().createdAt()));
         title.getStyle().set("font-weight", "600");
         Span totals = new Span(pending + " pending · " + running + " in progress · " + succeeded + " succeeded · "
-                + failed + " failed · " + rolledBack + " rolled back");
+                + failed + " failed · " + rolledBack + " rolled back" + (cancelled == 0 ? "" : " · " + cancelled + " cancelled"));
         if (failed + rolledBack > 0) {
             totals.getStyle().set("color", "var(--lumo-error-text-color)");
         }
@@ -102,8 +103,8 @@ final class BulkActionsPanel extends VerticalLayout {
     }
 
     private Grid<SyncOperation> nodes(long bulkId) {
-        Grid<SyncOperation> grid = OperationsGrid.create("bulk-nodes-" + bulkId, true);
-        grid.setItems(operations.ofBulk(bulkId, NODES_SHOWN));
+        Grid<SyncOperation> grid = OperationsGrid.create("bulk-nodes-" + bulkId, true, operations);
+        OperationsGrid.show(grid, operations.ofBulk(bulkId, NODES_SHOWN));
         grid.setHeight("260px");
         return grid;
     }

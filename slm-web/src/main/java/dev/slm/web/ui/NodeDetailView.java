@@ -1,7 +1,19 @@
 package dev.slm.web.ui;
 
+import dev.slm.access.entity.Role;
+
 import java.util.Locale;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.UnorderedList;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.router.Location;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.RouterLink;
+import dev.slm.source.entity.Classification;
+import dev.slm.source.entity.CodeStatus;
+import dev.slm.source.entity.CommitInfo;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -27,7 +39,10 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 
-/** One node: its versions, status, agent, and its operation history. */
+/**
+ * One node: its versions, status and the commits it is behind, its agent, and its operations with their stage
+ * timelines (the newest open); a link back to the Nodes list, with the list's filters when the list was the page before.
+ */
 @Route(value = "nodes/:id", layout = MainLayout.class)
 @PageTitle("Node — SLM")
 @Dependent
@@ -39,8 +54,10 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     private final Mirror mirror;
     private final SyncOperations operations;
     private final Actions actions;
-    private final Grid<SyncOperation> history = OperationsGrid.create("node-history", false);
+    private final Grid<SyncOperation> history;
     private String nodeId;
+    /** The Nodes list's query (its filters) when the operator came from it; none otherwise. */
+    private QueryParameters listQuery = QueryParameters.empty();
 
     @Inject
     public NodeDetailView(NodeRegistry nodes, FleetStatus fleet, SourceStore sources, Mirror mirror,
@@ -51,6 +68,13 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         this.mirror = mirror;
         this.operations = operations;
         this.actions = actions;
+        history = OperationsGrid.create("node-history", false, operations);
+        OperationsGrid.lazy(history, q -> {
+            int offset = q.getOffset(); // read in any case: Vaadin checks that a fetch looked at its window
+            int limit = q.getLimit();
+            return nodeId == null ? java.util.stream.Stream.empty()
+                    : operations.history(nodeId, null, null, null, offset / Math.max(1, limit), limit).stream();
+        });
         Live.follow(this, events, batch -> {
             if (nodeId != null && batch.stream().anyMatch(e -> nodeId.equals(e.nodeId())
                     || e.nodeIds() != null && e.nodeIds().contains(nodeId) || e.type().equals("source.latest_changed")
@@ -63,20 +87,27 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         nodeId = event.getRouteParameters().get("id").orElse("");
+        // the page shown until now: the Nodes list (path "") keeps its filters in its query
+        Location previous = event.getUI().getInternals().getActiveViewLocation();
+        listQuery = previous != null && previous.getPath().isEmpty() ? previous.getQueryParameters() : QueryParameters.empty();
         show();
+        // the newest operation's timeline open: what an operator opens a node's page for after a sync
+        operations.history(nodeId, null, null, null, 0, 1).stream().findFirst()
+                .ifPresent(newest -> history.setDetailsVisible(newest, true));
     }
 
     private void show() {
         removeAll();
         Optional<Node> found = nodes.find(nodeId);
         if (found.isEmpty()) {
-            add(new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed)."));
+            add(back(), new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed)."));
             return;
         }
         NodeRow n = NodeRow.of(found.get());
         String latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
+        Classification classified = mirror.classify(n.codeVersion(), latest);
         Span badge = CodeBadge.of(n);
-        badge.setTitle(CodeBadge.tooltip(n, latest, mirror.classify(n.codeVersion(), latest).behind()));
+        badge.setTitle(CodeBadge.tooltip(n, latest, classified.behind()));
         Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
         sync.setId("detail-sync");
         FormLayout facts = new FormLayout();
@@ -95,7 +126,47 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
                 + (r.equals(n.codeVersion()) ? " (deployed)" : "")).toList()));
         releases.setId("node-releases");
         facts.addFormItem(releases, "Releases on the node");
-        history.setItems(operations.history(nodeId, null, null, null, 0, 50));
-        add(new H2(n.id()), sync, facts, new H3("Operations"), history);
+        history.getDataProvider().refreshAll();
+        // offered where it changes something, as in the list's rows
+        Component action = !Permitted.can(Role.OPERATOR) ? Permitted.disabled(sync, Permitted.needs(Role.OPERATOR))
+                : n.codeStatus() == CodeStatus.UP_TO_DATE ? Permitted.disabled(sync, "Already on the latest commit: nothing to sync")
+                : sync;
+        add(back(), new H2(n.id()), action, facts);
+        if (n.codeStatus() == CodeStatus.OUTDATED) {
+            add(new H3("Behind the latest commit"), behind(n, classified));
+        }
+        add(new H3("Operations"), new Span("Open an operation for its whole message and its stages."), history);
+    }
+
+    private Component back() {
+        RouterLink back = new RouterLink("", NodesView.class);
+        back.add(VaadinIcon.ARROW_LEFT.create(), new Span(" Nodes"));
+        back.setQueryParameters(listQuery);
+        back.setId("back-to-nodes");
+        return back;
+    }
+
+    /**
+     * The commits that change what the node gets and that it lacks, newest first (the mirror lists at most
+     * {@value Classification#MAX_SUBJECTS}: the rest are counted).
+     */
+    static Component behind(NodeRow n, Classification classified) {
+        UnorderedList list = new UnorderedList();
+        list.setId("behind-commits");
+        for (CommitInfo c : classified.behind()) {
+            Span id = new Span(c.shortId());
+            id.setTitle(c.id());
+            id.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)");
+            ListItem item = new ListItem(id, new Span(" " + c.subject() + " — " + c.author()
+                    + (c.committedAt() == null ? "" : ", " + OperationsGrid.TIME.format(c.committedAt()))));
+            item.addClassName("behind-commit");
+            list.add(item);
+        }
+        int behind = n.commitsBehind() == null ? 0 : n.commitsBehind();
+        int more = behind - classified.behind().size();
+        if (more > 0) {
+            list.add(new ListItem("… and " + CodeBadge.plural(more) + " more"));
+        }
+        return list;
     }
 }

@@ -35,6 +35,7 @@ final class Notices {
         final Set<Long> operations;
         int succeeded;
         int failed;
+        int cancelled;
         int ended;
         String lastFailure;
         String lastNode;
@@ -77,6 +78,7 @@ final class Notices {
         /** One node's sync (from its row, its page or the bell). */
         private String one(boolean done) {
             return !done ? title + " started" : failed > 0 ? title + ": " + lastFailure
+                    : cancelled > 0 ? title + " cancelled"
                     : lastNode + " runs the new commit: sync " + lastOperation + " succeeded";
         }
 
@@ -86,6 +88,9 @@ final class Notices {
                 s.append(title).append(": ").append(succeeded).append(" succeeded");
                 if (failed > 0) {
                     s.append(", ").append(failed).append(" failed");
+                }
+                if (cancelled > 0) {
+                    s.append(", ").append(cancelled).append(" cancelled");
                 }
                 if (!done) {
                     s.append(", ").append(operations.size() - ended).append(" running");
@@ -104,6 +109,9 @@ final class Notices {
             return s.toString();
         }
     }
+
+    /** The events that end an operation. */
+    private static final Set<String> ENDS = Set.of("sync.completed", "sync.failed", "sync.cancelled");
 
     private Tracker bulk;
 
@@ -133,10 +141,16 @@ final class Notices {
         for (LiveEvent e : batch) {
             if (e.type().equals("source.latest_changed")) {
                 newCommit(e.commit());
-            } else if ((e.type().equals("sync.completed") || e.type().equals("sync.failed")) && e.operationId() != null) {
-                Tracker t = bulk != null && bulk.operations.contains(e.operationId()) ? bulk : others();
+            } else if (ENDS.contains(e.type()) && e.operationId() != null) {
+                boolean ofBulk = bulk != null && bulk.operations.contains(e.operationId());
+                if (e.type().equals("sync.cancelled") && !ofBulk) {
+                    continue; // the operator who cancelled it was told; nobody else is waiting for it
+                }
+                Tracker t = ofBulk ? bulk : others();
                 if (e.type().equals("sync.completed")) {
                     t.succeeded++;
+                } else if (e.type().equals("sync.cancelled")) {
+                    t.cancelled++;
                 } else {
                     t.failed++;
                     t.lastFailure = e.nodeId() + ": sync " + e.operationId() + " " + e.status().toLowerCase(Locale.ROOT).replace('_', ' ')

@@ -53,9 +53,9 @@ public class UpdatesView extends VerticalLayout {
     private Button syncSelected;
     private Button syncAll;
     private final Grid<NodeRow> pending = new Grid<>();
-    private final Grid<SyncOperation> running = OperationsGrid.create("running", true);
+    private final Grid<SyncOperation> running;
     private final BulkActionsPanel bulks;
-    private final Grid<SyncOperation> history = OperationsGrid.create("history", true);
+    private final Grid<SyncOperation> history;
     private final TextField historyNode = new TextField();
     private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
 
@@ -67,6 +67,8 @@ public class UpdatesView extends VerticalLayout {
         this.queries = queries;
         this.operations = operations;
         this.bulks = new BulkActionsPanel(operations);
+        running = OperationsGrid.create("running", true, operations);
+        history = OperationsGrid.create("history", true, operations);
         banner.setId("status-banner");
         banner.getStyle().set("padding", "var(--lumo-space-m)").set("border-radius", "var(--lumo-border-radius-l)")
                 .set("background", "var(--lumo-contrast-5pct)").set("width", "100%").set("box-sizing", "border-box");
@@ -108,8 +110,8 @@ public class UpdatesView extends VerticalLayout {
         historyStatus.setClearButtonVisible(true);
         historyNode.addValueChangeListener(e -> history.getDataProvider().refreshAll());
         historyStatus.addValueChangeListener(e -> history.getDataProvider().refreshAll());
-        history.setItems(q -> operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(), null, null,
-                q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
+        OperationsGrid.lazy(history, q -> operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(),
+                null, null, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
         history.setHeight("320px");
 
         Details later = new Details("Schedules and rolling rollouts",
@@ -206,7 +208,7 @@ public class UpdatesView extends VerticalLayout {
     private final Span pendingNote = new Span();
 
     private void showRunning() {
-        running.setItems(operations.running(200));
+        OperationsGrid.show(running, operations.running(200));
         bulks.show();
     }
 
