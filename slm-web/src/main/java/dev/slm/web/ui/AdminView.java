@@ -113,6 +113,7 @@ public class AdminView extends VerticalLayout {
         id.setPlaceholder("node id, e.g. web-3");
         id.setHelperText("lower-case letters, digits, '.', '_', '-'; at most 63");
         id.setId("register-node-id");
+        id.setWidth("20rem");
         Button register = new Button("Register", e -> {
             String nodeId = id.getValue().trim();
             NodeRegistry.Registration r;
