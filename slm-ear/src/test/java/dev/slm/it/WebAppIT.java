@@ -447,6 +447,17 @@ class WebAppIT {
         admin.await(d -> admin.notifications().contains("Created nina") ? true : null);
         assertEquals("VIEWER", it.api.get("api/users/nina", it.admin).json().getString("role"));
 
+        // a new password, set in a dialog: too short is said next to the field, Enter sets it
+        admin.byId("password-nina").click();
+        admin.byId("reset-password").findElement(By.tagName("input")).sendKeys("short", Keys.ENTER);
+        admin.await(d -> "true".equals(admin.byId("reset-password").getDomProperty("invalid")) ? true : null);
+        assertEquals("password must have at least 12 characters", admin.byId("reset-password").getDomProperty("errorMessage"));
+        admin.byId("reset-password").findElement(By.tagName("input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "nina-password-2", Keys.ENTER);
+        admin.await(d -> admin.notifications().contains("New password for nina") ? true : null);
+        assertEquals(401, it.api.get("api/nodes", Api.basic("nina", "nina-password-1")).status());
+        assertEquals(200, it.api.get("api/nodes", Api.basic("nina", "nina-password-2")).status());
+
         admin.byId("register-node-id").findElement(By.tagName("input")).sendKeys("Web 10", Keys.ENTER);
         admin.await(d -> "true".equals(admin.byId("register-node-id").getDomProperty("invalid")) ? true : null);
         assertTrue(admin.byId("register-node-id").getDomProperty("errorMessage").startsWith("node_id must match"));

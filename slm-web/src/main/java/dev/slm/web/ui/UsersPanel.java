@@ -177,7 +177,7 @@ final class UsersPanel extends VerticalLayout {
         });
         save.setId("reset-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        save.addClickShortcut(Key.ENTER).listenOn(d).resetFocusOnActiveElement();
+        save.addClickShortcut(Key.ENTER).listenOn(password).resetFocusOnActiveElement();
         Button cancel = new Button("Cancel", e -> d.close());
         d.add(new Paragraph(isSelf(u) ? "Your open sessions end: you log in again with the new password."
                 : u.username() + "'s open sessions end: they log in again with the new password."), password);
