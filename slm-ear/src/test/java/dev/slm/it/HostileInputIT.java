@@ -127,6 +127,8 @@ class HostileInputIT {
     void inputTheDatabaseCannotStoreIsRefusedOnEveryEndpointAndChangesNothing() throws Exception {
         String token = register("store-1");
         long op = syncOperation("store-1", token);
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"store-patch\",\"password\":\"a-long-password-1\",\"role\":\"viewer\"}").status());
         record Call(String method, String path, String auth, String good) {
         }
         List<Call> calls = List.of(
@@ -137,6 +139,8 @@ class HostileInputIT {
                 new Call("POST", "/api/nodes", it.admin, "{\"node_id\":\"store-new\"}"),
                 new Call("POST", "/api/users", it.admin, "{\"username\":\"store-user\",\"password\":\"a-long-password-1\",\"role\":\"viewer\"}"),
                 new Call("PUT", "/api/settings/offline_after_missed_heartbeats", it.admin, "{\"value\":\"7\"}"),
+                new Call("PATCH", "/api/users/store-patch", it.admin,
+                        "{\"role\":\"operator\",\"disabled\":false,\"password\":\"a-long-password-2\"}"),
                 new Call("POST", "/api/fleet/sync", it.admin, "{\"node_ids\":[\"store-1\"]}"));
         List<List<Map<String, Object>>> before = snapshot();
         List<String> wrong = new ArrayList<>();
@@ -290,7 +294,10 @@ class HostileInputIT {
                     "POST /api/nodes/" + id + "/operations/1/progress HTTP/1.1\r\nAuthorization: Bearer " + token
                             + "\r\nContent-Type: application/json\r\nContent-Length: 2",
                     "GET /api/nodes/" + id + " HTTP/1.1\r\nAuthorization: " + it.admin,
-                    "POST /api/nodes/" + id + "/token HTTP/1.1\r\nAuthorization: " + it.admin + "\r\nContent-Length: 0");
+                    "POST /api/nodes/" + id + "/token HTTP/1.1\r\nAuthorization: " + it.admin + "\r\nContent-Length: 0",
+                    "PATCH /api/users/" + id + " HTTP/1.1\r\nAuthorization: " + it.admin
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 2",
+                    "DELETE /api/users/" + id + " HTTP/1.1\r\nAuthorization: " + it.admin);
             for (String request : requests) {
                 RawHttp.Response r = raw.send(request, request.contains("Content-Length: 2") ? utf8("{}") : null);
                 boolean refused = r.status() == 400 || r.status() == 404;
@@ -315,7 +322,7 @@ class HostileInputIT {
         List<String[]> requests = new ArrayList<>();
         for (String path : List.of("/api/health", "/api/nope", "/api/nodes", "/api/nodes/html-1", "/api/nodes/html-1/heartbeat",
                 "/api/nodes/html-1/commands", "/api/nodes/html-1/code-package", "/api/updates/status", "/api/signing-key",
-                "/api/nodes/html-1/operations/1/progress", "/api/settings", "/api/users", "/api/fleet/sync", "/api/", "/api")) {
+                "/api/nodes/html-1/operations/1/progress", "/api/settings", "/api/users", "/api/users/html-1", "/api/fleet/sync", "/api/", "/api")) {
             for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO")) {
                 for (String auth : List.of(bearer, admin, "Authorization: Basic !!!not-base64")) {
                     requests.add(new String[]{method + " " + path + " HTTP/1.1\r\n" + auth + "\r\n" + json + "\r\nAccept: text/html\r\nContent-Length: 1", "{"});

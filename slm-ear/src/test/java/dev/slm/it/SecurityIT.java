@@ -441,6 +441,218 @@ class SecurityIT {
         }
     }
 
+    // --- accounts: role, password, disabled, deleted; the last admin -----------------------------------------------
+
+    @Test
+    @Order(30)
+    void aNewRoleCountsAtOnceEvenForARememberedLoginAndANewPasswordReplacesTheOld() throws Exception {
+        String from = "203.0.113.60";
+        create("ursula", "ursula-password-1", "VIEWER");
+        assertEquals(200, basic("ursula", "ursula-password-1", from).statusCode(), "remembered for a minute from now on");
+        assertEquals(403, refresh(Api.basic("ursula", "ursula-password-1"), from).statusCode());
+
+        HttpResponse<String> promoted = patch("api/users/ursula", "{\"role\":\"operator\"}");
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        assertEquals("OPERATOR", json(promoted).getString("role"));
+        assertEquals(200, refresh(Api.basic("ursula", "ursula-password-1"), from).statusCode(), "within the minute");
+
+        HttpResponse<String> reset = send("PUT", "api/users/ursula", "Authorization", it.admin, "Content-Type",
+                "application/json", "{\"password\":\"ursula-password-2\"}");
+        assertEquals(200, reset.statusCode(), reset.body());
+        assertEquals("OPERATOR", json(reset).getString("role"), "a field left out stays as it is");
+        assertEquals(401, basic("ursula", "ursula-password-1", from).statusCode(), "the old one, remembered or not");
+        assertEquals(200, basic("ursula", "ursula-password-2", from).statusCode());
+        assertFalse(it.api.get("api/users/ursula", it.admin).body().contains("password"), "never answered");
+    }
+
+    @Test
+    @Order(31)
+    void aDisabledUserCannotLogInAndItsOpenSessionEndsAtItsNextRequest() throws Exception {
+        String from = "203.0.113.61";
+        create("walter", "walter-password-1", "OPERATOR");
+        String cookie = sessionCookie(formLogin("walter", "walter-password-1", own, from)).orElseThrow();
+        assertEquals(200, basic("walter", "walter-password-1", from).statusCode());
+        assertEquals(200, send("GET", "api/nodes", "Cookie", cookie).statusCode());
+
+        HttpResponse<String> disabled = patch("api/users/walter", "{\"disabled\":true}");
+        assertEquals(200, disabled.statusCode(), disabled.body());
+        assertTrue(json(disabled).getBoolean("disabled"));
+        assertFalse(json(disabled).isNull("disabled_at"));
+
+        assertEquals(401, send("GET", "api/nodes", "Cookie", cookie).statusCode(), "the session ended");
+        assertEquals(401, basic("walter", "walter-password-1", from).statusCode(), "the remembered login too");
+        assertTrue(location(formLogin("walter", "walter-password-1", own, from)).endsWith("/login?error"));
+        assertEquals(401, send("GET", "api/nodes", "Cookie", cookie).statusCode(), "and it stays ended");
+
+        assertEquals(200, patch("api/users/walter", "{\"disabled\":false}").statusCode());
+        assertEquals(200, basic("walter", "walter-password-1", from).statusCode(), "enabled again, as it was");
+        String again = sessionCookie(formLogin("walter", "walter-password-1", own, from)).orElseThrow();
+        assertEquals(200, send("GET", "api/nodes", "Cookie", again).statusCode());
+
+        // a session's role follows the account's at its next request; a new password ends the session
+        assertEquals(200, send("POST", "api/updates/refresh", "Cookie", again, "Origin", own).statusCode());
+        assertEquals(200, patch("api/users/walter", "{\"role\":\"viewer\"}").statusCode());
+        assertEquals(403, send("POST", "api/updates/refresh", "Cookie", again, "Origin", own).statusCode());
+        assertEquals(200, patch("api/users/walter", "{\"password\":\"walter-password-2\"}").statusCode());
+        assertEquals(401, send("GET", "api/nodes", "Cookie", again).statusCode());
+
+        HttpResponse<String> deleted = send("DELETE", "api/users/walter", "Authorization", it.admin);
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        assertEquals(404, it.api.get("api/users/walter", it.admin).status());
+        assertEquals(401, basic("walter", "walter-password-2", from).statusCode());
+        assertFalse(it.api.get("api/users", it.admin).body().contains("\"walter\""));
+    }
+
+    @Test
+    @Order(32)
+    void theLastEnabledAdminCannotBeDemotedDisabledOrDeletedAndNothingChanges() throws Exception {
+        // every other admin disabled for the while: 'admin' is the last enabled one
+        List<String> others = enabledAdmins().stream().filter(n -> !n.equals("admin")).toList();
+        for (String other : others) {
+            assertEquals(200, patch("api/users/" + other, "{\"disabled\":true}").statusCode(), other);
+        }
+        try {
+            String before = it.api.get("api/users/admin", it.admin).body();
+            for (String[] call : new String[][] {{"PATCH", "{\"role\":\"operator\"}", "made operator"},
+                    {"PUT", "{\"role\":\"VIEWER\",\"disabled\":false}", "made viewer"},
+                    {"PATCH", "{\"disabled\":true}", "disabled"}, {"DELETE", null, "deleted"}}) {
+                HttpResponse<String> r = call[1] == null ? send(call[0], "api/users/admin", "Authorization", it.admin)
+                        : send(call[0], "api/users/admin", "Authorization", it.admin, "Content-Type", "application/json", call[1]);
+                assertEquals(409, r.statusCode(), call[0] + " " + call[1] + ": " + r.body());
+                assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+                assertEquals("'admin' is the last enabled admin and cannot be " + call[2]
+                        + ": make another account an admin first", json(r).getString("detail"));
+            }
+            assertEquals(before, it.api.get("api/users/admin", it.admin).body(), "nothing changed");
+            // what keeps it an enabled admin is fine: a new password, the same role
+            assertEquals(200, patch("api/users/admin", "{\"role\":\"admin\",\"disabled\":false}").statusCode());
+        } finally {
+            for (String other : others) {
+                assertEquals(200, patch("api/users/" + other, "{\"disabled\":false}").statusCode(), other);
+            }
+        }
+    }
+
+    /** Two admins demoting each other at the same moment: one wins, the other is refused, one admin remains. */
+    @Test
+    @Order(33)
+    void twoLastAdminsDemotingEachOtherAtOnceLeaveOneAdmin() throws Exception {
+        create("ada", "ada-password-123", "ADMIN");
+        String ada = Api.basic("ada", "ada-password-123");
+        List<String> others = enabledAdmins().stream().filter(n -> !n.equals("admin") && !n.equals("ada")).toList();
+        for (String other : others) {
+            assertEquals(200, patch("api/users/" + other, "{\"disabled\":true}").statusCode(), other);
+        }
+        try {
+            for (int round = 0; round < 4; round++) {
+                List<HttpResponse<String>> answers = parallel(2, i -> send("PATCH", "api/users/" + (i == 0 ? "ada" : "admin"),
+                        "Authorization", i == 0 ? it.admin : ada, "Content-Type", "application/json", "{\"role\":\"viewer\"}"));
+                List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).sorted().toList();
+                assertEquals(1, statuses.stream().filter(s -> s == 200).count(), "round " + round + ": " + statuses);
+                assertTrue(statuses.contains(409) || statuses.contains(403), "round " + round + ": " + statuses);
+                // the winner is the one still allowed to list the users; it makes the other an admin again
+                boolean adminWon = it.api.get("api/users", it.admin).status() == 200;
+                String winner = adminWon ? it.admin : ada;
+                assertEquals(List.of(adminWon ? "admin" : "ada"), enabledAdmins(winner), "round " + round);
+                HttpResponse<String> back = send("PATCH", "api/users/" + (adminWon ? "ada" : "admin"), "Authorization",
+                        winner, "Content-Type", "application/json", "{\"role\":\"admin\"}");
+                assertEquals(200, back.statusCode(), back.body());
+            }
+        } finally {
+            for (String other : others) {
+                assertEquals(200, patch("api/users/" + other, "{\"disabled\":false}").statusCode(), other);
+            }
+        }
+    }
+
+    @Test
+    @Order(34)
+    void changingOrDeletingAUserIsForAdminsOnlyAndBadValuesAreRefusedWithAProblem() throws Exception {
+        create("yuri", "yuri-password-12", "VIEWER");
+        String viewer = Api.basic("vera", VERA_PASSWORD);
+        String operator = Api.basic("olga", OLGA_PASSWORD);
+        java.util.concurrent.Callable<String> yuri = () -> it.api.get("api/users/yuri", it.admin).body();
+        refusedThenDone("GET", "api/users/yuri", null, List.of(viewer, operator), it.admin, 200, () -> "");
+        refusedThenDone("PATCH", "api/users/yuri", "{\"role\":\"operator\"}", List.of(viewer, operator), it.admin, 200, yuri);
+        refusedThenDone("PUT", "api/users/yuri", "{\"disabled\":true}", List.of(viewer, operator), it.admin, 200, yuri);
+        refusedThenDone("PATCH", "api/users/yuri", "{\"password\":\"yuri-password-99\"}", List.of(viewer, operator),
+                it.admin, 200, yuri);
+        refusedThenDone("DELETE", "api/users/yuri", null, List.of(viewer, operator), it.admin, 204,
+                () -> it.api.get("api/users", it.admin).body());
+
+        create("zoe", "zoe-password-123", "VIEWER");
+        String zoe = it.api.get("api/users/zoe", it.admin).body();
+        String[][] refused = {
+                // path, body, status, the detail starts with
+                {"api/users/nobody", "{\"role\":\"admin\"}", "404", "no user 'nobody'"},
+                {"api/users/zoe", "{\"role\":\"root\"}", "400", "role must be one of viewer, operator, admin"},
+                {"api/users/zoe", "{\"role\":\"admın\"}", "400", "role must be one of viewer, operator, admin"},
+                {"api/users/zoe", "{\"password\":\"short\"}", "400", "password must have at least 12 characters"},
+                {"api/users/zoe", "{\"disabled\":\"yes\"}", "400", "disabled"},
+                {"api/users/zoe", "{\"disabled\":1}", "400", "disabled"},
+                {"api/users/zoe", "{}", "400", "nothing to change"},
+                {"api/users/zoe", "null", "400", "the body is required"},
+                {"api/users/zoe", "{\"rol\":\"admin\"}", "400", "unknown field 'rol'"},
+                {"api/users/zoe", "{\"role\":\"admin\",\"password\":\"short\"}", "400", "password must have"},
+                {"api/users/Zoe", "{\"role\":\"admin\"}", "400", "username must match"},
+                {"api/users/" + "z".repeat(65), "{\"role\":\"admin\"}", "400", "username must have at most 64 characters"},
+                {"api/users/z%C3%B6e", "{\"role\":\"admin\"}", "400", "username must match"},
+                {"api/users/zo%20e", "{\"role\":\"admin\"}", "400", "username must match"},
+                {"api/users/zo%2Fe", "{\"role\":\"admin\"}", "400", ""},
+                {"api/users/zo%00e", "{\"role\":\"admin\"}", "400", ""},
+        };
+        for (String[] r : refused) {
+            for (String method : List.of("PATCH", "PUT")) {
+                HttpResponse<String> answer = send(method, r[0], "Authorization", it.admin, "Content-Type",
+                        "application/json", r[1]);
+                String what = method + " " + r[0] + " " + r[1] + " -> " + answer.statusCode() + " " + answer.body();
+                assertEquals(Integer.parseInt(r[2]), answer.statusCode(), what);
+                if (!r[3].isEmpty()) {
+                    assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), what);
+                    assertTrue(json(answer).getString("detail").contains(r[3]), what);
+                }
+            }
+        }
+        assertEquals(zoe, it.api.get("api/users/zoe", it.admin).body(), "nothing changed");
+        for (String path : List.of("api/users/nobody", "api/users/Zoe", "api/users/" + "z".repeat(65))) {
+            HttpResponse<String> get = send("GET", path, "Authorization", it.admin);
+            HttpResponse<String> delete = send("DELETE", path, "Authorization", it.admin);
+            int expected = path.endsWith("nobody") ? 404 : 400;
+            assertEquals(expected, get.statusCode(), "GET " + path + ": " + get.body());
+            assertEquals(expected, delete.statusCode(), "DELETE " + path + ": " + delete.body());
+            assertTrue(json(delete).containsKey("detail"), delete.body());
+        }
+        HttpResponse<String> noName = send("DELETE", "api/users/", "Authorization", it.admin);
+        assertTrue(noName.statusCode() == 404 || noName.statusCode() == 405, noName.statusCode() + " " + noName.body());
+        assertTrue(noName.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(it.api.get("api/users", it.admin).body().contains("\"zoe\""), "zoe is still there");
+    }
+
+    static void create(String user, String password, String role) throws Exception {
+        Api.Response r = it.api.post("api/users", it.admin, "{\"username\":\"" + user + "\",\"password\":\""
+                + password + "\",\"role\":\"" + role + "\"}");
+        assertEquals(201, r.status(), r.toString());
+    }
+
+    static HttpResponse<String> patch(String path, String body) throws Exception {
+        return send("PATCH", path, "Authorization", it.admin, "Content-Type", "application/json", body);
+    }
+
+    static HttpResponse<String> refresh(String auth, String address) throws Exception {
+        return send("POST", "api/updates/refresh", "Authorization", auth, "X-Forwarded-For", address);
+    }
+
+    static List<String> enabledAdmins() throws Exception {
+        return enabledAdmins(it.admin);
+    }
+
+    static List<String> enabledAdmins(String auth) throws Exception {
+        return Json.createReader(new StringReader(it.api.get("api/users", auth).body())).readArray().stream()
+                .map(v -> v.asJsonObject())
+                .filter(u -> u.getString("role").equals("ADMIN") && !u.getBoolean("disabled"))
+                .map(u -> u.getString("username")).toList();
+    }
+
     /**
      * The call without a login is 401 with {@code WWW-Authenticate}, by each of {@code refused} a 403 problem, and
      * neither changes what {@code state} reads; then by {@code allowed} it answers {@code done}.

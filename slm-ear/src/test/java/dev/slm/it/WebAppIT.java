@@ -1,6 +1,7 @@
 package dev.slm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.AgentProcess;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -316,6 +318,29 @@ class WebAppIT {
             String t = d.findElement(By.id("new-token")).getText().trim();
             return t.isEmpty() ? null : t;
         });
+        // the agent's configuration: this server as the browser reaches it, the node, the token file, the signing key
+        String key = it.api.get("api/signing-key", null).json().getString("public_key");
+        String properties = admin.await(d -> {
+            String t = d.findElement(By.id("agent-properties")).getText();
+            return t.contains("server.url") ? t : null;
+        });
+        assertTrue(properties.contains("server.url  = " + it.server.baseUri()), properties);
+        assertTrue(properties.contains("node.id     = web-9\n"), properties);
+        assertTrue(properties.contains("token.file  = /etc/slm-agent/token\n"), properties);
+        assertTrue(properties.contains("signing.key = " + key + "\n"), properties);
+        assertFalse(properties.contains(token), "the token goes into its file, not into agent.properties");
+        admin.byId("copy-token").click();
+        String copied = admin.await(d -> {
+            String t = d.findElement(By.id("copy-token-status")).getText();
+            return t.isEmpty() ? null : t;
+        });
+        assertTrue(copied.equals("Copied to the clipboard") || copied.startsWith("Selected"), copied);
+        // a page on plain http has no navigator.clipboard: the text is selected (and copied where the browser lets it)
+        admin.driver.executeScript("Object.defineProperty(navigator, 'clipboard', {value: undefined, configurable: true})");
+        admin.byId("copy-properties").click();
+        admin.await(d -> d.findElement(By.id("copy-properties-status")).getText().isEmpty() ? null : true);
+        assertEquals(properties.trim(), String.valueOf(admin.driver.executeScript("return window.getSelection().toString()")).trim());
+        admin.screenshot(SHOTS.resolve("token-dialog.png"));
         admin.byId("token-done").click();
         // the token shown is the node's: its agent's heartbeat is accepted
         Api.Response hb = it.api.post("api/nodes/web-9/heartbeat", "Bearer " + token,
@@ -369,7 +394,101 @@ class WebAppIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
+    void anAdminChangesAUsersRoleAndDisablesThemAndTheyCannotLogInAnyMore() throws Exception {
+        assertEquals(201, it.api.post("api/users", it.admin,
+                "{\"username\":\"walt\",\"password\":\"walt-password-12\",\"role\":\"VIEWER\"}").status());
+        viewer.login("walt", "walt-password-12");
+        assertTrue(viewer.byId("current-user").getText().contains("walt (viewer)"));
+
+        admin.open("admin");
+        admin.byId("role-walt").click();
+        admin.await(d -> d.findElements(By.cssSelector("vaadin-select-item")).stream()
+                .filter(e -> e.isDisplayed() && e.getText().trim().equals("operator")).findFirst().orElse(null)).click();
+        admin.await(d -> admin.notifications().contains("walt is now operator") ? true : null);
+        assertEquals("OPERATOR", it.api.get("api/users/walt", it.admin).json().getString("role"));
+        // walt's session takes the new role at its next request
+        viewer.open("");
+        viewer.await(d -> d.findElement(By.id("current-user")).getText().contains("walt (operator)") ? true : null);
+
+        admin.byId("disable-walt").click();
+        admin.byId("confirm-ok").click();
+        admin.await(d -> admin.notifications().contains("Disabled walt") ? true : null);
+        assertTrue(it.api.get("api/users/walt", it.admin).json().getBoolean("disabled"));
+        admin.driver.executeScript("arguments[0].scrollIntoView()", admin.byId("enable-walt"));
+        admin.screenshot(SHOTS.resolve("admin-users.png"));
+
+        // walt's open session ends at its next request, and the login is refused
+        viewer.open("");
+        viewer.await(d -> d.findElements(By.cssSelector("input[name='username']")).isEmpty() ? null : true);
+        assertTrue(viewer.driver.findElements(By.id("current-user")).isEmpty());
+        viewer.driver.findElement(By.cssSelector("input[name='username']")).sendKeys("walt");
+        viewer.driver.findElement(By.cssSelector("input[name='password']")).sendKeys("walt-password-12");
+        viewer.driver.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
+        viewer.await(d -> d.getCurrentUrl().contains("error") ? true : null);
+        assertTrue(viewer.driver.findElements(By.id("current-user")).isEmpty(), "not logged in");
+    }
+
+    @Test
+    @Order(12)
+    void enterSubmitsTheAdminFormsAndWhatIsWrongIsSaidNextToTheField() throws Exception {
+        admin.open("admin");
+        String name = "offline_after_missed_heartbeats";
+        WebElement setting = admin.byId("setting-" + name);
+        assertTrue(setting.getDomProperty("helperText").contains("1 to 100 heartbeats. A node is offline"),
+                setting.getDomProperty("helperText"));
+        setting.findElement(By.tagName("input")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "many", Keys.ENTER);
+        admin.await(d -> "true".equals(admin.byId("setting-" + name).getDomProperty("invalid")) ? true : null);
+        assertEquals(name + " must be a whole number of heartbeats, from 1 to 100",
+                admin.byId("setting-" + name).getDomProperty("errorMessage"));
+        assertEquals("3", setting(name));
+        admin.byId("setting-" + name).findElement(By.tagName("input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "4", Keys.ENTER);
+        admin.await(d -> admin.notifications().contains(name + " is now 4 heartbeats") ? true : null);
+        assertEquals("false", admin.byId("setting-" + name).getDomProperty("invalid"));
+        assertEquals("4", setting(name));
+        assertEquals(200, it.api.put("api/settings/" + name, it.admin, "{\"value\":\"3\"}").status());
+
+        admin.byId("user-name").findElement(By.tagName("input")).sendKeys("Nina N");
+        admin.byId("user-password").findElement(By.tagName("input")).sendKeys("short", Keys.ENTER);
+        admin.await(d -> "true".equals(admin.byId("user-password").getDomProperty("invalid")) ? true : null);
+        assertEquals("true", admin.byId("user-name").getDomProperty("invalid"));
+        assertTrue(admin.byId("user-name").getDomProperty("errorMessage").startsWith("username must match"));
+        assertEquals("password must have at least 12 characters", admin.byId("user-password").getDomProperty("errorMessage"));
+        admin.byId("user-name").findElement(By.tagName("input")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "nina");
+        admin.byId("user-password").findElement(By.tagName("input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "nina-password-1", Keys.ENTER);
+        admin.await(d -> admin.notifications().contains("Created nina") ? true : null);
+        assertEquals("VIEWER", it.api.get("api/users/nina", it.admin).json().getString("role"));
+
+        // a new password, set in a dialog: too short is said next to the field, Enter sets it
+        admin.byId("password-nina").click();
+        admin.byId("reset-password").findElement(By.tagName("input")).sendKeys("short", Keys.ENTER);
+        admin.await(d -> "true".equals(admin.byId("reset-password").getDomProperty("invalid")) ? true : null);
+        assertEquals("password must have at least 12 characters", admin.byId("reset-password").getDomProperty("errorMessage"));
+        admin.byId("reset-password").findElement(By.tagName("input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "nina-password-2", Keys.ENTER);
+        admin.await(d -> admin.notifications().contains("New password for nina") ? true : null);
+        assertEquals(401, it.api.get("api/nodes", Api.basic("nina", "nina-password-1")).status());
+        assertEquals(200, it.api.get("api/nodes", Api.basic("nina", "nina-password-2")).status());
+
+        admin.byId("register-node-id").findElement(By.tagName("input")).sendKeys("Web 10", Keys.ENTER);
+        admin.await(d -> "true".equals(admin.byId("register-node-id").getDomProperty("invalid")) ? true : null);
+        assertTrue(admin.byId("register-node-id").getDomProperty("errorMessage").startsWith("node_id must match"));
+        admin.byId("register-node-id").findElement(By.tagName("input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "web-10", Keys.ENTER);
+        admin.await(d -> d.findElement(By.id("agent-properties")).getText().contains("node.id     = web-10") ? true : null);
+        admin.byId("token-done").click();
+        assertEquals(200, it.api.get("api/nodes/web-10", it.admin).status());
+    }
+
+    static String setting(String name) throws Exception {
+        return it.api.get("api/settings", it.admin).array().stream().map(v -> v.asJsonObject())
+                .filter(s -> s.getString("name").equals(name)).findFirst().orElseThrow().getString("value");
+    }
+
+    @Test
+    @Order(20)
     void theAppRanUnderItsContentSecurityPolicyWithNothingRefused() {
         // the pushes above arrived and every page worked with the policy on; the browsers' consoles say nothing was refused
         for (Browser b : List.of(admin, viewer)) {

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Operator-changeable settings stored in the database: admins change them; everyone reads them, the heartbeat and
@@ -27,11 +29,38 @@ public class Settings {
     public static final int DEFAULT_OFFLINE_AFTER_MISSED = 3;
     public static final int DEFAULT_SYNC_TIMEOUT_S = 900;
 
-    /** Every setting an operator may change, with its allowed range. */
-    private static final Map<String, int[]> RANGES = Map.of(
-            Setting.HEARTBEAT_INTERVAL_S, new int[] {1, 3600},
-            Setting.OFFLINE_AFTER_MISSED, new int[] {1, 100},
-            Setting.SYNC_TIMEOUT_S, new int[] {30, 86_400});
+    /** A setting an operator may change: a whole number from {@code min} to {@code max} of {@code unit}. */
+    public record Definition(String name, String unit, int min, int max, String help) {
+
+        /** Why the value cannot be this setting's, if it cannot (what the API answers and the form shows). */
+        public Optional<String> problem(String value) {
+            String v = value == null ? "" : value.trim();
+            if (!v.matches("-?\\d{1,10}")) {
+                return Optional.of(name + " must be a whole number of " + unit + ", from " + min + " to " + max);
+            }
+            long parsed = Long.parseLong(v);
+            return parsed < min || parsed > max
+                    ? Optional.of(name + " must be between " + min + " and " + max + " " + unit)
+                    : Optional.empty();
+        }
+    }
+
+    /** Every setting an operator may change, in the order the admin page shows them. */
+    public static final List<Definition> DEFINITIONS = List.of(
+            new Definition(Setting.HEARTBEAT_INTERVAL_S, "seconds", 1, 3600,
+                    "How often each agent reports; agents take a new value with their next heartbeat."),
+            new Definition(Setting.OFFLINE_AFTER_MISSED, "heartbeats", 1, 100,
+                    "A node is offline once this many heartbeat intervals have passed without a heartbeat."),
+            new Definition(Setting.SYNC_TIMEOUT_S, "seconds", 30, 86_400,
+                    "A sync without progress from its agent for this long ends timed out."));
+
+    private static final Map<String, Definition> BY_NAME = DEFINITIONS.stream()
+            .collect(Collectors.toUnmodifiableMap(Definition::name, d -> d));
+
+    /** The definition of a setting an operator may change. */
+    public static Optional<Definition> definition(String name) {
+        return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
+    }
 
     @PersistenceContext
     EntityManager em;
@@ -46,19 +75,12 @@ public class Settings {
 
     /** @throws InvalidInput for an unknown setting or a value out of its range */
     public Setting change(String name, String value) {
-        int[] range = RANGES.get(name);
-        if (range == null) {
-            throw new InvalidInput("unknown setting '" + name + "'; known: " + RANGES.keySet());
-        }
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value == null ? "" : value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidInput(name + " must be a whole number");
-        }
-        if (parsed < range[0] || parsed > range[1]) {
-            throw new InvalidInput(name + " must be between " + range[0] + " and " + range[1]);
-        }
+        Definition definition = definition(name).orElseThrow(() -> new InvalidInput("unknown setting '" + name
+                + "'; known: " + DEFINITIONS.stream().map(Definition::name).toList()));
+        definition.problem(value).ifPresent(p -> {
+            throw new InvalidInput(p);
+        });
+        int parsed = Integer.parseInt(value.trim());
         Setting s = em.find(Setting.class, name);
         if (s == null) {
             s = new Setting(name, Integer.toString(parsed), clock.instant());

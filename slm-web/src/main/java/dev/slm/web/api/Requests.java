@@ -1,5 +1,6 @@
 package dev.slm.web.api;
 
+import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.access.entity.Role;
 import dev.slm.rollout.entity.RestartType;
 import jakarta.validation.constraints.NotNull;
@@ -17,6 +18,8 @@ public final class Requests {
 
     private Requests() {
     }
+
+    static final String ROLES = "(?i)\\s*(viewer|operator|admin)\\s*";
 
     static final String RESTART_TYPES = "(?i)immediate|graceful|manual";
 
@@ -73,10 +76,23 @@ public final class Requests {
     /** {@code POST /api/users} (admin). */
     public record NewUser(@NotNull(message = "is required") String username,
                           @NotNull(message = "is required") String password,
-                          @Pattern(regexp = "(?i)\\s*(viewer|operator|admin)\\s*", message = "must be one of viewer, operator, admin")
+                          @Pattern(regexp = ROLES, message = "must be one of viewer, operator, admin")
                           String role) {
         Role roleOrNull() {
             return role == null ? null : Role.valueOf(role.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * {@code PUT} or {@code PATCH /api/users/{name}} (admin): what changes; a field left out (or null) stays as it is.
+     * The password has the rules of a new account's (OperatorAccounts).
+     */
+    public record UserChange(@Pattern(regexp = ROLES, message = "must be one of viewer, operator, admin") String role,
+                             Boolean disabled,
+                             String password) {
+        OperatorAccounts.Change change() {
+            return new OperatorAccounts.Change(role == null ? null : Role.valueOf(role.trim().toUpperCase(java.util.Locale.ROOT)),
+                    disabled, password);
         }
     }
 

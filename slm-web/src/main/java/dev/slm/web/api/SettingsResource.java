@@ -25,9 +25,13 @@ public class SettingsResource {
     @Inject
     Settings settings;
 
-    public record SettingView(String name, String value, Instant updatedAt) {
+    /** A setting with its unit, range and a sentence of help (null for a stored setting operators cannot change). */
+    public record SettingView(String name, String value, Instant updatedAt, String unit, Integer min, Integer max,
+                              String help) {
         static SettingView of(Setting s) {
-            return new SettingView(s.name(), s.value(), s.updatedAt());
+            return Settings.definition(s.name())
+                    .map(d -> new SettingView(s.name(), s.value(), s.updatedAt(), d.unit(), d.min(), d.max(), d.help()))
+                    .orElseGet(() -> new SettingView(s.name(), s.value(), s.updatedAt(), null, null, null, null));
         }
     }
 

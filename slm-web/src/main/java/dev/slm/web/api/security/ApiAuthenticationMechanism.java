@@ -1,6 +1,7 @@
 package dev.slm.web.api.security;
 
 import dev.slm.access.boundary.LoginThrottle;
+import dev.slm.access.boundary.OperatorAccounts;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,11 @@ import java.util.logging.Logger;
  * checks it — for the web app's own requests too, each restored from its HTTP session. A verified credential is remembered for a minute, so a script's calls do not each pay for
  * PBKDF2 (never past a lockout).
  * <p>
+ * An earlier login — a session's, a remembered credential — holds only while its account does: each request reads the
+ * account by its key (one primary-key read, against ~60 ms of PBKDF2) and takes its role as it is now. A session whose
+ * account was disabled, deleted or given a new password since its login ends at that request (invalidated: the API
+ * answers 401, the web app goes to the login page); a remembered credential is checked again in full.
+ * <p>
  * It runs before anything else for every request, so it also owns: the security headers ({@link SecurityHeaders}),
  * the login throttle ({@link LoginThrottle}: refused at once with 429 and {@code Retry-After}, never by making the
  * request wait, which would let a few hundred attempts hold every request thread) and the same-origin rule
@@ -64,10 +70,13 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     @Inject
     RequestOrigin origins;
 
+    @Inject
+    OperatorAccounts accounts;
+
     private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
     private final AtomicLong lastOriginHint = new AtomicLong(System.nanoTime() - HINT_EVERY_NANOS);
 
-    private record Remembered(CredentialValidationResult result, long until) {
+    private record Remembered(CredentialValidationResult result, String stamp, long until) {
     }
 
     @Override
@@ -95,7 +104,19 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                 if (changesState && !origins.declaresOwn(request)) {
                     return crossOrigin(request, response, context);
                 }
-                return context.notifyContainerAboutLogin(operator.name(), operator.groups());
+                Optional<SessionOperator> now = accounts.enabled(operator.name())
+                        .map(a -> new SessionOperator(a.username(), a.role().groups(), stamp(a.passwordHash())))
+                        .filter(o -> o.stamp().equals(operator.stamp()));
+                if (now.isEmpty()) {
+                    LOG.info("ended a web session of '" + operator.name() + "': the account was disabled, deleted or"
+                            + " given a new password since its login");
+                    endSession(session);
+                    return context.doNothing();
+                }
+                if (!now.get().equals(operator)) {
+                    session.setAttribute(SESSION_OPERATOR, now.get()); // a new role counts from this request on
+                }
+                return context.notifyContainerAboutLogin(now.get().name(), now.get().groups());
             }
             return context.doNothing();
         }
@@ -115,7 +136,11 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         long now = System.nanoTime();
         Remembered known = recent.get(key);
         CredentialValidationResult result;
-        if (known != null && known.until() - now > 0) {
+        if (known != null && (known.until() - now <= 0 || !stillHolds(user, known))) {
+            recent.remove(key, known);
+            known = null;
+        }
+        if (known != null) {
             Optional<Duration> locked = throttle.lockedFor(user, address);
             if (locked.isPresent()) {
                 return tooManyFailures(response, context, LoginThrottle.accountKey(user), address, locked.get());
@@ -132,7 +157,10 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                     if (recent.size() > 1000) {
                         recent.clear();
                     }
-                    recent.put(key, new Remembered(result, now + REMEMBER_NANOS));
+                    String stamp = accounts.enabled(user).map(a -> stamp(a.passwordHash())).orElse(null);
+                    if (stamp != null) {
+                        recent.put(key, new Remembered(result, stamp, now + REMEMBER_NANOS));
+                    }
                 } else {
                     attempt.failed();
                 }
@@ -174,11 +202,15 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
             }
             attempt.succeeded();
         }
+        Optional<String> stamp = accounts.enabled(result.getCallerPrincipal().getName()).map(a -> stamp(a.passwordHash()));
+        if (stamp.isEmpty()) { // disabled or deleted between the password check and now
+            return context.redirect(root + "/login?error");
+        }
         HttpSession session = request.getSession(true);
         request.changeSessionId();
         AnonymousSessions.loggedIn(session);
         session.setAttribute(SESSION_OPERATOR, new SessionOperator(result.getCallerPrincipal().getName(),
-                Set.copyOf(result.getCallerGroups())));
+                Set.copyOf(result.getCallerGroups()), stamp.get()));
         SessionCookies.harden(request, response, origins.publicUrlIsHttps() || request.isSecure());
         return context.redirect(root + "/");
     }
@@ -186,8 +218,33 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     /** The session attribute of a logged-in operator. */
     public static final String SESSION_OPERATOR = "slm.operator";
 
-    /** Who is logged in to the web app and the groups (roles) they are in. */
-    public record SessionOperator(String name, Set<String> groups) implements java.io.Serializable {
+    /**
+     * Who is logged in to the web app, the groups (roles) they are in, and a {@link #stamp} of the password they logged
+     * in with: a new password ends the session.
+     */
+    public record SessionOperator(String name, Set<String> groups, String stamp) implements java.io.Serializable {
+    }
+
+    /** A remembered credential holds while its account is enabled, with the same password and role. */
+    private boolean stillHolds(String user, Remembered known) {
+        return accounts.enabled(user).filter(a -> stamp(a.passwordHash()).equals(known.stamp())
+                && a.role().groups().equals(Set.copyOf(known.result().getCallerGroups()))).isPresent();
+    }
+
+    /**
+     * What a login remembers of the password it was made with: a digest of its stored hash (PBKDF2 with a fresh salt,
+     * so a new password, even the same one again, gives a new stamp); the hash itself never goes into a session.
+     */
+    static String stamp(String passwordHash) {
+        return fingerprint(passwordHash).substring(0, 32);
+    }
+
+    private static void endSession(HttpSession session) {
+        try {
+            session.invalidate();
+        } catch (IllegalStateException alreadyInvalidated) {
+            // a parallel request of the same page ended it first: ended either way
+        }
     }
 
     private static AuthenticationStatus unauthorized(HttpServletResponse response, HttpMessageContext context,
