@@ -394,7 +394,7 @@ class WebAppIT {
     }
 
     @Test
-    @Order(11)
+    @Order(10)
     void anAdminChangesAUsersRoleAndDisablesThemAndTheyCannotLogInAnyMore() throws Exception {
         assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"walt\",\"password\":\"walt-password-12\",\"role\":\"VIEWER\"}").status());
@@ -430,7 +430,7 @@ class WebAppIT {
     }
 
     @Test
-    @Order(12)
+    @Order(10)
     void enterSubmitsTheAdminFormsAndWhatIsWrongIsSaidNextToTheField() throws Exception {
         admin.open("admin");
         String name = "offline_after_missed_heartbeats";
@@ -663,6 +663,16 @@ class WebAppIT {
         WebElement card = admin.driver.findElement(By.cssSelector("vaadin-notification-card"));
         assertTrue(card.getAttribute("theme").contains("error"), "a failure stands out: " + card.getAttribute("theme"));
         assertTrue(fleet.failures.isEmpty(), fleet.failures.toString());
+
+        // the bulk action is one object on /updates: its totals, and its nodes when opened
+        admin.open("updates");
+        String bulk = admin.await(d -> (String) admin.driver.executeScript("const b = document.querySelector('#bulks vaadin-details');"
+                + "return b ? [b.id, b.dataset.total, b.dataset.succeeded, b.dataset.failed, b.dataset.open].join(' ') : null"));
+        assertTrue(bulk.endsWith(" 20 19 1 0"), bulk);
+        admin.driver.findElement(By.cssSelector("#" + bulk.split(" ")[0] + " vaadin-details-summary")).click();
+        admin.await(d -> d.findElement(By.id("bulk-nodes-" + bulk.split(" ")[0].substring("bulk-".length())))
+                .getText().contains("fleet-20") ? true : null);
+        admin.screenshot(SHOTS.resolve("updates-bulk.png"));
     }
 
     @SuppressWarnings("unchecked")
