@@ -671,7 +671,7 @@ class WebAppIT {
         assertTrue(bulk.endsWith(" 20 19 1 0"), bulk);
         admin.driver.findElement(By.cssSelector("#" + bulk.split(" ")[0] + " vaadin-details-summary")).click();
         admin.await(d -> d.findElement(By.id("bulk-nodes-" + bulk.split(" ")[0].substring("bulk-".length())))
-                .getText().contains("fleet-20") ? true : null);
+                .getText().contains("fleet-01") ? true : null);
         admin.screenshot(SHOTS.resolve("updates-bulk.png"));
     }
 
