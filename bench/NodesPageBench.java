@@ -11,7 +11,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Opens the nodes page (the start page) in headless Chromium, logged in, ROUNDS times, and prints for each: the time
+ * Opens the nodes page (the start page) and the Updates page in turn in headless Chromium, logged in, ROUNDS times
+ * each, and prints for each open: the time
  * from navigation to the first grid rows on screen (an upper bound of the server's time), and the server's time to
  * first byte of the page and of the Vaadin bootstrap request (Resource Timing). Args: base URL, user, password, rounds.
  */
@@ -33,30 +34,46 @@ public class NodesPageBench {
             d.findElement(By.cssSelector("input[name='password']")).sendKeys(a[2]);
             d.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
             wait.until(x -> x.findElement(By.id("current-user")));
-            List<Long> walls = new ArrayList<>();
+            // the two pages in turn, each round: the nodes page (lazy grid) and /updates (the first 1,000 pending
+            // nodes held for "select all", the bulk actions, the running and the history)
+            Map<String, String> pages = new java.util.LinkedHashMap<>();
+            pages.put("nodes", "#nodes");
+            pages.put("updates", "#pending");
+            Map<String, List<Long>> walls = new java.util.LinkedHashMap<>();
+            Map<String, List<Double>> servers = new java.util.LinkedHashMap<>();
             for (int i = 0; i <= rounds; i++) {
-                long t0 = System.nanoTime();
-                d.get(base);
-                wait.until(x -> x.findElements(By.cssSelector("#nodes vaadin-grid-cell-content")).stream()
-                        .anyMatch(c -> c.getText().startsWith("bench-")));
-                long wall = (System.nanoTime() - t0) / 1_000_000;
-                @SuppressWarnings("unchecked")
-                Map<String, Object> t = (Map<String, Object>) d.executeScript(
-                        "const n = performance.getEntriesByType('navigation')[0];"
-                                + "const r = performance.getEntriesByType('resource').filter(e => e.name.includes('v-r='));"
-                                + "return {page: n.responseStart - n.requestStart,"
-                                + " vaadin: r.reduce((s, e) => s + (e.responseStart - e.requestStart), 0), requests: r.length};");
-                String line = String.format("open %d: first rows on screen after %d ms; server time to first byte: page %.0f ms,"
-                                + " Vaadin requests %.0f ms (%s)", i, wall, ((Number) t.get("page")).doubleValue(),
-                        ((Number) t.get("vaadin")).doubleValue(), t.get("requests"));
-                System.out.println(i == 0 ? line + "  [warm-up, not counted]" : line);
-                if (i > 0) {
-                    walls.add(wall);
+                for (Map.Entry<String, String> page : pages.entrySet()) {
+                    long t0 = System.nanoTime();
+                    d.get(base + (page.getKey().equals("nodes") ? "" : page.getKey()));
+                    wait.until(x -> x.findElements(By.cssSelector(page.getValue() + " vaadin-grid-cell-content")).stream()
+                            .anyMatch(c -> c.getText().startsWith("bench-")));
+                    long wall = (System.nanoTime() - t0) / 1_000_000;
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> t = (Map<String, Object>) d.executeScript(
+                            "const n = performance.getEntriesByType('navigation')[0];"
+                                    + "const r = performance.getEntriesByType('resource').filter(e => e.name.includes('v-r='));"
+                                    + "return {page: n.responseStart - n.requestStart,"
+                                    + " vaadin: r.reduce((s, e) => s + (e.responseStart - e.requestStart), 0), requests: r.length};");
+                    double server = ((Number) t.get("page")).doubleValue() + ((Number) t.get("vaadin")).doubleValue();
+                    String line = String.format("%s page, open %d: first rows on screen after %d ms; server time to first"
+                                    + " byte: page %.0f ms, Vaadin requests %.0f ms (%s)", page.getKey(), i, wall,
+                            ((Number) t.get("page")).doubleValue(), ((Number) t.get("vaadin")).doubleValue(), t.get("requests"));
+                    System.out.println(i == 0 ? line + "  [warm-up, not counted]" : line);
+                    if (i > 0) {
+                        walls.computeIfAbsent(page.getKey(), k -> new ArrayList<>()).add(wall);
+                        servers.computeIfAbsent(page.getKey(), k -> new ArrayList<>()).add(server);
+                    }
                 }
             }
-            walls.sort(Long::compare);
-            System.out.println("nodes page, first rows on screen: median " + walls.get(walls.size() / 2) + " ms, worst "
-                    + walls.get(walls.size() - 1) + " ms over " + walls.size() + " opens");
+            for (String page : pages.keySet()) {
+                List<Long> w = walls.get(page);
+                List<Double> s = servers.get(page);
+                w.sort(Long::compare);
+                s.sort(Double::compare);
+                System.out.printf("%s page: first rows on screen median %d ms, worst %d ms; server time (page + Vaadin"
+                        + " requests) median %.0f ms, worst %.0f ms; over %d opens%n", page, w.get(w.size() / 2),
+                        w.get(w.size() - 1), s.get(s.size() / 2), s.get(s.size() - 1), w.size());
+            }
         } finally {
             d.quit();
         }

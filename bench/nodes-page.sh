@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The nodes page with 10,000 registered nodes: how long until the grid shows its first rows, in headless Chromium
-# (Debian's chromium + chromium-driver), and what the database spends on the grid's two queries (count + first page).
+# The nodes page and the Updates page with 10,000 registered nodes: how long until each grid shows its first rows, in
+# headless Chromium (Debian's chromium + chromium-driver), the server's time for each page, and what the database
+# spends on the pages' queries (count + first page, the summary bar, the grouping by commit, the bell).
 #   bash bench/nodes-page.sh           (after: mvn -q install -DskipTests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,10 @@ echo "$NODES nodes; Payara Micro on 127.0.0.1:$PORT"
 echo "database time of the grid's queries (EXPLAIN ANALYZE):"
 for q in "SELECT COUNT(*) FROM node" "SELECT * FROM node ORDER BY id LIMIT 50 OFFSET 0" \
          "SELECT * FROM node ORDER BY code_status DESC NULLS LAST, id LIMIT 50 OFFSET 0" \
-         "SELECT COUNT(*) FROM node WHERE code_status <> 'UP_TO_DATE'"; do
+         "SELECT code_status, COUNT(*) FROM node GROUP BY code_status" \
+         "SELECT code_version, COUNT(*) FROM node GROUP BY code_version ORDER BY 2 DESC, 1 NULLS LAST LIMIT 6" \
+         "SELECT * FROM node WHERE code_status IN ('OUTDATED', 'DIVERGED') ORDER BY id LIMIT 1000" \
+         "SELECT COUNT(*) FROM node WHERE code_status IN ('OUTDATED', 'DIVERGED')"; do
     printf '  %-80s %s\n' "$q" "$(psql_bench -d $DB -At -c "EXPLAIN ANALYZE $q" | awk '/Execution Time/{print $3 " ms"}')"
 done
 mvn -q -o -pl slm-ear dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
