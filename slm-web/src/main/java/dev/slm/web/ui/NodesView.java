@@ -15,6 +15,7 @@ import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
@@ -24,8 +25,6 @@ import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteParameters;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.boundary.FleetStatus;
@@ -140,13 +139,26 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
 
         grid.setId("nodes");
         grid.setSelectionMode(Grid.SelectionMode.MULTI);
-        grid.addComponentColumn(this::card).setHeader("Nodes").setKey("card").setVisible(false);
-        grid.addComponentColumn(n -> new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id())))
+        // rendered by the browser from the row's values (LitRenderer): components per cell cost state nodes on the
+        // server, several thousand for a page of nodes, even in a hidden column
+        grid.addColumn(CodeBadge.properties(LitRenderer.<NodeRow>of(CARD), NodeRow::codeStatus)
+                        .withProperty("id", NodeRow::id)
+                        .withProperty("meta", n -> CodeBadge.shortId(n.codeVersion()) + " · " + ago(n.lastSeen())
+                                + (n.hostname() == null ? "" : " · " + n.hostname()))
+                        .withProperty("state", this::stateText)
+                        .withProperty("stage", n -> inFlight.containsKey(n.id())
+                                ? inFlight.get(n.id()).status().toLowerCase(Locale.ROOT).replace('_', ' ') : ""))
+                .setHeader("Nodes").setKey("card").setVisible(false);
+        grid.addColumn(LitRenderer.<NodeRow>of("<a href='nodes/${item.id}' router-link>${item.id}</a>")
+                        .withProperty("id", NodeRow::id))
                 .setHeader("Node").setSortProperty("id").setKey("id").setWidth("130px").setFlexGrow(0);
         // host and roles share a column: a column each took 200 px of the 1,100 a 1,400 px screen leaves the grid
-        grid.addComponentColumn(NodesView::hostAndRoles).setHeader("Host · roles").setSortProperty("hostname").setKey("host")
+        grid.addColumn(LitRenderer.<NodeRow>of("<div>${item.host}</div><div style='font-size:var(--lumo-font-size-xs);"
+                        + "color:var(--lumo-secondary-text-color)'>${item.roles}</div>")
+                        .withProperty("host", n -> n.hostname() == null ? "" : n.hostname())
+                        .withProperty("roles", n -> String.join(", ", n.roles()))).setHeader("Host · roles").setSortProperty("hostname").setKey("host")
                 .setWidth("120px").setFlexGrow(1);
-        grid.addComponentColumn(CodeBadge::of).setHeader("Code").setSortProperty("codeStatus").setKey("code")
+        grid.addColumn(CodeBadge.properties(LitRenderer.<NodeRow>of(CodeBadge.TEMPLATE), NodeRow::codeStatus)).setHeader("Code").setSortProperty("codeStatus").setKey("code")
                 .setWidth("175px").setFlexGrow(0).setTooltipGenerator(n -> CodeBadge.tooltip(n, latest,
                         n.codeStatus() == CodeStatus.OUTDATED ? mirror.classify(n.codeVersion(), latest).behind() : List.of()));
         grid.addColumn(n -> n.codeStatus() == CodeStatus.OUTDATED && n.commitsBehind() != null ? n.commitsBehind() + "" : "")
@@ -155,7 +167,10 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
                 .setWidth("90px").setFlexGrow(0).setTooltipGenerator(n -> n.codeVersion() == null ? "" : n.codeVersion());
         grid.addColumn(n -> ago(n.lastSeen())).setHeader("Last seen").setSortProperty("lastSeen").setKey("seen")
                 .setWidth("105px").setFlexGrow(0);
-        grid.addComponentColumn(this::state).setHeader("State").setKey("state").setWidth("105px").setFlexGrow(0);
+        grid.addColumn(LitRenderer.<NodeRow>of("<span theme='${item.theme}'>${item.state}</span>")
+                        .withProperty("state", this::stateText)
+                        .withProperty("theme", n -> n.isOnline(onlineSince) ? "badge success" : "badge contrast"))
+                .setHeader("State").setKey("state").setWidth("105px").setFlexGrow(0);
         grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion")
                 .setKey("agent").setWidth("80px").setFlexGrow(0);
         // the Sync button, or the running sync's stage and progress in its place
@@ -408,42 +423,16 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         return sync;
     }
 
-    private static Component hostAndRoles(NodeRow n) {
-        Span host = new Span(n.hostname() == null ? "" : n.hostname());
-        Span roles = new Span(String.join(", ", n.roles()));
-        roles.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
-        VerticalLayout cell = new VerticalLayout(host, roles);
-        cell.setPadding(false);
-        cell.setSpacing(false);
-        return cell;
+    private String stateText(NodeRow n) {
+        return n.isOnline(onlineSince) ? "● Online" : n.lastSeen() == null ? "○ Never seen" : "○ Offline";
     }
 
-    private Component state(NodeRow n) {
-        boolean on = n.isOnline(onlineSince);
-        Span s = new Span(on ? "● Online" : n.lastSeen() == null ? "○ Never seen" : "○ Offline");
-        s.getElement().getThemeList().add(on ? "badge success" : "badge contrast");
-        return s;
-    }
-
-    /** One node on a phone: its name, badge, state and last report, and its Sync. */
-    private Component card(NodeRow n) {
-        RouterLink name = new RouterLink(n.id(), NodeDetailView.class, new RouteParameters("id", n.id()));
-        name.getStyle().set("font-weight", "600");
-        HorizontalLayout top = new HorizontalLayout(name, CodeBadge.of(n));
-        top.setAlignItems(FlexComponent.Alignment.CENTER);
-        top.getStyle().set("flex-wrap", "wrap");
-        Span meta = new Span(CodeBadge.shortId(n.codeVersion()) + " · " + ago(n.lastSeen())
-                + (n.hostname() == null ? "" : " · " + n.hostname()));
-        meta.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
-        HorizontalLayout bottom = new HorizontalLayout(state(n), meta, syncState(n));
-        bottom.setAlignItems(FlexComponent.Alignment.CENTER);
-        bottom.getStyle().set("flex-wrap", "wrap");
-        VerticalLayout card = new VerticalLayout(top, bottom);
-        card.setPadding(false);
-        card.setSpacing(false);
-        card.addClassName("node-card");
-        return card;
-    }
+    /** One node on a phone: its name (a link to its page), badge, state, commit and last report, a running sync's stage. */
+    private static final String CARD = "<div class='node-card'>"
+            + "<div style='display:flex;flex-wrap:wrap;gap:var(--lumo-space-s);align-items:center'>"
+            + "<a href='nodes/${item.id}' router-link style='font-weight:600'>${item.id}</a>" + CodeBadge.TEMPLATE + "</div>"
+            + "<div style='font-size:var(--lumo-font-size-s);color:var(--lumo-secondary-text-color)'>${item.state} · ${item.meta}"
+            + " ${item.stage}</div></div>";
 
     /** What a running sync of the node is doing, from the live events (and the running operations on attach). */
     private record Progress(String status, Integer percent) {
