@@ -47,7 +47,7 @@ class SyncIT {
     @Test
     void aSyncReachesAnIdleAgentByLongPollAndSucceedsOnlyWhenTheNodeReportsTheTarget() throws Exception {
         String token = registerAt("s-1", first);
-        CompletableFuture<Api.Response> poll = CompletableFuture.supplyAsync(() -> call(() ->
+        CompletableFuture<Api.Response> poll = CompletableFuture.supplyAsync(() -> Api.unchecked(() ->
                 it.api.get("api/nodes/s-1/commands?wait=30", Api.bearer(token))));
         // a poll with nothing to do is held for its wait and answered 204; by then the long one is held too
         Api.Response idle = it.api.get("api/nodes/s-1/commands?wait=1", Api.bearer(token));
@@ -345,15 +345,5 @@ class SyncIT {
         return r.json();
     }
 
-    interface Call {
-        Api.Response call() throws Exception;
-    }
 
-    static Api.Response call(Call c) {
-        try {
-            return c.call();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -560,22 +560,12 @@ class WebAppIT {
 
     /** How many nodes {@code GET /api/nodes} lists for the query (its X-Total-Count). */
     static int total(String query) {
-        Api.Response r = call(() -> it.api.get("api/nodes?" + query, it.admin));
+        Api.Response r = Api.unchecked(() -> it.api.get("api/nodes?" + query, it.admin));
         assertEquals(200, r.status(), r.toString());
         return Integer.parseInt(r.headers().firstValue("X-Total-Count").orElseThrow());
     }
 
-    interface Call {
-        Api.Response call() throws Exception;
-    }
 
-    static Api.Response call(Call c) {
-        try {
-            return c.call();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     @Order(11)

@@ -101,4 +101,18 @@ public final class Api {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     }
+
+    /** A call that throws checked exceptions. */
+    public interface Call {
+        Response call() throws Exception;
+    }
+
+    /** The call's answer, for a lambda that may not throw (a CompletableFuture's supplier, a browser's wait). */
+    public static Response unchecked(Call c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
