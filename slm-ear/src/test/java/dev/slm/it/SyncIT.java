@@ -167,7 +167,7 @@ class SyncIT {
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}")).getString("detail"));
         assertEquals("restart must be true or false", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}")).getString("detail"));
-        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall", assertProblem(400,
+        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall, target_commit", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_typ\":\"manual\"}")).getString("detail"));
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
 
@@ -181,6 +181,34 @@ class SyncIT {
         assertProblem(400, it.api.get("api/nodes/s-4/commands?wait=9999", Api.bearer(token)));
         assertEquals("PENDING", operation(id).getString("status"));
         assertProblem(400, it.api.get("api/updates/history?status=DONE", it.admin));
+    }
+
+    /** A rollback or a chosen release: any commit of the tracked branch, and no other. */
+    @Test
+    void aSyncGoesToAnyCommitOfTheTrackedBranchAndNoOther() throws Exception {
+        registerAt("target-1", second);
+        Api.Response back = it.api.post("api/nodes/target-1/sync", it.admin, "{\"target_commit\":\"" + first + "\"}");
+        assertEquals(202, back.status(), back.toString());
+        assertEquals(first, back.json().getString("target_commit"));
+        assertEquals(second, back.json().getString("from_commit"));
+
+        registerAt("target-2", first);
+        Api.Response already = it.api.post("api/nodes/target-2/sync", it.admin, "{\"target_commit\":\"" + first + "\"}");
+        assertProblem(409, already);
+        assertTrue(already.json().getString("detail").contains("already runs " + first + ", the target"), already.toString());
+        for (String bad : List.of("a".repeat(40), first.toUpperCase(java.util.Locale.ROOT), first.substring(0, 7), "", " " + first)) {
+            Api.Response r = it.api.post("api/nodes/target-2/sync", it.admin, "{\"target_commit\":\"" + bad + "\"}");
+            assertProblem(400, r);
+            assertTrue(r.json().getString("detail").contains("target_commit"), r.toString());
+        }
+        assertTrue(assertProblem(400, it.api.post("api/nodes/target-2/sync", it.admin, "{\"target_commit\":\"" + "b".repeat(40)
+                + "\"}")).getString("detail").contains("is not a commit of the tracked branch"));
+        Map<String, String> results = new HashMap<>();
+        it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"target-2\"],\"target_commit\":\"" + second + "\"}").array()
+                .forEach(v -> results.put(v.asJsonObject().getString("node_id"), v.asJsonObject().getString("result")));
+        assertEquals(Map.of("target-2", "created"), results);
+        assertEquals(0, it.db.query("SELECT 1 FROM sync_operation WHERE node_id = 'target-2' AND target_commit <> ?", second).size(),
+                "nothing was created for the refused targets");
     }
 
     @Test

@@ -10,8 +10,9 @@ import jakarta.ejb.ApplicationException;
 @ApplicationException(rollback = true)
 public class AlreadyOnTarget extends Conflict {
 
-    public AlreadyOnTarget(String nodeId, String commit) {
-        super("node '" + nodeId + "' already runs " + commit + ", the latest commit: nothing to sync"
+    public AlreadyOnTarget(String nodeId, String runs, String target) {
+        super("node '" + nodeId + "' already runs " + runs + (runs != null && runs.equals(target) ? ", the target"
+                : ", which has the same content as the target " + target) + ": nothing to sync"
                 + " (ask for a reinstall to install it again and restart)");
     }
 }

@@ -40,13 +40,19 @@ public class BulkSync {
      */
     public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
                                  TriggerType trigger, boolean reinstall) {
+        return request(nodeIds, restart, type, by, trigger, reinstall, null);
+    }
+
+    /** As above, to {@code target} (a commit of the tracked branch; null: the latest). */
+    public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
+                                 TriggerType trigger, boolean reinstall, String target) {
         List<Outcome> outcomes = new ArrayList<>();
         LinkedHashSet<String> nodes = new LinkedHashSet<>(nodeIds);
         // several nodes make one bulk action (one object on the Updates page); one node is a sync of its own
-        Long bulk = nodes.size() > 1 ? operations.openBulk(by, trigger, nodes.size()).id() : null;
+        Long bulk = nodes.size() > 1 ? operations.openBulk(by, trigger, nodes.size(), target).id() : null;
         for (String node : nodes) {
             try {
-                long id = operations.request(node, restart, type, by, trigger, reinstall, bulk).id();
+                long id = operations.request(node, restart, type, by, trigger, reinstall, target, bulk).id();
                 outcomes.add(new Outcome(node, Result.CREATED, id, null));
             } catch (AlreadyOnTarget e) {
                 outcomes.add(new Outcome(node, Result.SKIPPED, null, e.getMessage()));

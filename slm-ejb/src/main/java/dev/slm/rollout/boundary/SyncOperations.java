@@ -15,7 +15,9 @@ import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.CodeStatus;
+import dev.slm.source.entity.CommitInfo;
 import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
@@ -78,6 +80,9 @@ public class SyncOperations {
     @Inject
     Deployability deployability;
 
+    @Inject
+    Mirror mirror;
+
     /**
      * @throws NotDeployable when no agent could install the latest commit (checked first, for every trigger, so that
      *         a refused commit creates no operation anywhere); Conflict before any fetch; NotFound for an unknown
@@ -86,17 +91,23 @@ public class SyncOperations {
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall) {
-        return request(nodeId, restart, type, by, trigger, reinstall, null);
+        return request(nodeId, restart, type, by, trigger, reinstall, null, null);
     }
 
-    /** As {@link #request(String, boolean, RestartType, String, TriggerType, boolean)}, as part of a bulk action. */
+    /**
+     * As {@link #request(String, boolean, RestartType, String, TriggerType, boolean)}, to {@code target} (a commit
+     * of the tracked branch; null: the latest), as part of a bulk action ({@code bulkId}, null for none).
+     *
+     * @throws InvalidInput when the target is not a commit of the tracked branch
+     */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
-                                 boolean reinstall, Long bulkId) {
+                                 boolean reinstall, String target, Long bulkId) {
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         if (source == null || source.latestCommit() == null) {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
         }
-        deployability.require(source.latestCommit(), source);
+        String commit = target == null ? source.latestCommit() : onBranch(target, source);
+        deployability.require(commit, source);
         // the row lock serialises requests for one node across server instances
         Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
         if (node == null) {
@@ -106,10 +117,12 @@ public class SyncOperations {
         if (active.isPresent()) {
             throw new NodeBusy(nodeId, active.get().id());
         }
-        if (!reinstall && source.latestCommit().equals(node.codeVersion()) && node.codeStatus() == CodeStatus.UP_TO_DATE) {
-            throw new AlreadyOnTarget(nodeId, source.latestCommit());
+        // the latest: what the node gets is what counts (a commit that changes nothing under SLM_GIT_PATH is no update)
+        boolean already = target == null ? node.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(node.codeVersion());
+        if (!reinstall && already) {
+            throw new AlreadyOnTarget(nodeId, node.codeVersion(), commit);
         }
-        SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), source.latestCommit(), restart,
+        SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), commit, restart,
                 type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant()).partOf(bulkId);
         em.persist(op);
         em.flush();
@@ -119,16 +132,34 @@ public class SyncOperations {
     }
 
     /**
-     * A bulk action for {@code nodes} nodes, to the latest commit: its operations are created with its id
+     * The target when it is a commit of the tracked branch: the latest or one of its ancestors (a rollback, or a
+     * chosen release). Another branch's commit, or one the mirror lacks, would leave the node outside the history the
+     * fleet is measured against.
+     */
+    private String onBranch(String target, TrackedSource source) {
+        if (!CommitInfo.ID.matcher(target).matches()) {
+            throw new InvalidInput("target_commit must be a full commit id (40 lower-case hex digits)");
+        }
+        CodeStatus where = mirror.classify(target, source.latestCommit()).status();
+        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
+            throw new InvalidInput("target_commit " + target + " is not a commit of the tracked branch " + source.branch()
+                    + (where == CodeStatus.UNKNOWN ? " (the server's mirror does not have it)" : ""));
+        }
+        return target;
+    }
+
+    /**
+     * A bulk action for {@code nodes} nodes, to {@code target} (null: the latest commit): its operations are created with its id
      * ({@link #request(String, boolean, RestartType, String, TriggerType, boolean, Long)}).
      */
-    public BulkAction openBulk(String by, TriggerType trigger, int nodes) {
+    public BulkAction openBulk(String by, TriggerType trigger, int nodes, String target) {
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         if (source == null || source.latestCommit() == null) {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
         }
-        deployability.require(source.latestCommit(), source); // refused: no empty bulk action is left behind
-        BulkAction bulk = new BulkAction(by, trigger, source.latestCommit(), nodes, clock.instant());
+        String commit = target == null ? source.latestCommit() : onBranch(target, source);
+        deployability.require(commit, source); // refused: no empty bulk action is left behind
+        BulkAction bulk = new BulkAction(by, trigger, commit, nodes, clock.instant());
         em.persist(bulk);
         em.flush();
         return bulk;

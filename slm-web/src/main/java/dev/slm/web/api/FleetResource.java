@@ -69,7 +69,7 @@ public class FleetResource {
             throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");
         }
         bulk.request(nodes, options.restarts(), options.type(), security.getUserPrincipal().getName(), TriggerType.FLEET,
-                        options.reinstalls()).stream()
+                        options.reinstalls(), options.targetCommit()).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
                 .forEach(outcomes::add);
         return Response.accepted(outcomes).build();

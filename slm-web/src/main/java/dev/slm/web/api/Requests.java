@@ -23,12 +23,17 @@ public final class Requests {
 
     static final String RESTART_TYPES = "(?i)immediate|graceful|manual";
 
+    /** A full commit id, as the server's mirror names them (CommitInfo.ID). */
+    static final String COMMIT = "[0-9a-f]{40}";
+
     /** {@code POST /api/nodes/{id}/sync}; {@code {}} (or JSON {@code null}) takes the defaults: restart, gracefully. */
     public record Sync(Boolean restart,
                        @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
                        String restartType,
-                       Boolean reinstall) {
-        static final Sync DEFAULTS = new Sync(null, null, null);
+                       Boolean reinstall,
+                       @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)")
+                       String targetCommit) {
+        static final Sync DEFAULTS = new Sync(null, null, null, null);
 
         /** A node already on the latest commit is synced (installed again) only when asked. */
         boolean reinstalls() {
@@ -53,10 +58,12 @@ public final class Requests {
                             @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
                             String restartType,
                             Boolean reinstall,
-                            Boolean includeOffline) {
+                            Boolean includeOffline,
+                            @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)")
+                            String targetCommit) {
 
         Sync options() {
-            return new Sync(restart, restartType, reinstall);
+            return new Sync(restart, restartType, reinstall, targetCommit);
         }
 
         /** all_outdated leaves offline and never-seen nodes out unless asked (their operations would only wait). */
