@@ -83,6 +83,10 @@ class FleetTrackingIT {
             assertEquals(second, node.getString("code_version"));
             assertTrue(it.api.get("api/updates/pending", it.admin).array().stream()
                     .noneMatch(v -> v.asJsonObject().getString("node_id").equals("track-1")));
+            // and a sync would change nothing on it: said, not sent (the web app's preview skips it the same way)
+            Api.Response nothing = it.api.post("api/nodes/track-1/sync", it.admin, "{}");
+            assertEquals(409, nothing.status(), nothing.toString());
+            assertTrue(nothing.json().getString("detail").contains("same content as the target " + docs), nothing.toString());
 
             it.repo.resetHard(first);
             String rewritten = it.repo.commit("Rewritten history", "app/index.html", "<h1>v2 again</h1>\n");

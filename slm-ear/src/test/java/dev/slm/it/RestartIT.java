@@ -91,8 +91,14 @@ class RestartIT {
             // the sync in flight survived, still blocks a second one, and ends with the agent's next report
             assertEquals("PENDING", api.get("api/operations/" + operation, admin).json().getString("status"));
             assertEquals(409, api.post("api/nodes/survivor/sync", admin, "{}").status());
+            // (a reinstall of the commit it runs: it ends once its agent has worked on it and is idle again)
             assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
-                    "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\"}").status());
+                    "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\",\"state\":\"IDLE\"}").status());
+            assertEquals("SENT", api.get("api/operations/" + operation, admin).json().getString("status"));
+            assertEquals(200, api.post("api/nodes/survivor/operations/" + operation + "/progress", Api.bearer(token),
+                    "{\"stage\":\"HEALTH_CHECK\"}").status());
+            assertEquals(200, api.post("api/nodes/survivor/heartbeat", Api.bearer(token),
+                    "{\"code_version\":\"" + latest + "\",\"hostname\":\"s1\",\"state\":\"IDLE\"}").status());
             assertEquals("SUCCEEDED", api.get("api/operations/" + operation, admin).json().getString("status"));
             assertTrue(Files.readString(dataDir.resolve("launcher-2.log")).contains("a PostgreSQL left by an earlier run"));
 

@@ -371,7 +371,12 @@ public class HeartbeatBatcher {
     private Map<String, SyncCommand> settle(Connection c, Set<String> nodes, Map<String, Entry> reports,
                                             List<SyncEvent> completed) throws SQLException {
         String[] ids = nodes.toArray(String[]::new);
-        completed.addAll(SyncMoves.succeed(c, ids, reportedCodes(ids, reports), clock.instant()));
+        String[] states = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            AgentState state = reports.get(ids[i]).heartbeat().state();
+            states[i] = state == null ? null : state.name();
+        }
+        completed.addAll(SyncMoves.succeed(c, ids, reportedCodes(ids, reports), states, clock.instant()));
         return SyncMoves.deliver(c, nodes, clock.instant());
     }
 

@@ -1,6 +1,7 @@
 package dev.slm.rollout.boundary;
 
 import static dev.slm.rollout.entity.SyncStatus.CANCELLED;
+import static dev.slm.rollout.entity.SyncStatus.PENDING;
 import static dev.slm.rollout.entity.SyncStatus.SENT;
 import static dev.slm.rollout.entity.SyncStatus.SUCCEEDED;
 import static dev.slm.rollout.entity.SyncStatus.TIMED_OUT;
@@ -53,11 +54,17 @@ public final class SyncMoves {
             + SyncStatus.sqlFrom(CANCELLED, true) + " RETURNING node_id";
 
     static final String SUCCEEDED_MESSAGE = "the node reports the target commit";
-    /** A sync succeeds when, and only when, the node reports the target commit. */
+    /**
+     * A sync succeeds when, and only when, the node reports the target commit. A reinstall (the node ran the target
+     * already) succeeds only once its agent has worked on it — reported a stage — and is idle again: before, the
+     * node's next heartbeat ended it SUCCEEDED before its agent had even been sent the command.
+     */
     private static final String SUCCEED = "UPDATE sync_operation o SET status = '" + SUCCEEDED + "', percent = 100,"
             + " updated_at = ?, finished_at = ?, message = '" + SUCCEEDED_MESSAGE + "'"
-            + " FROM unnest(?::text[], ?::text[]) AS v(id, code)"
+            + " FROM unnest(?::text[], ?::text[], ?::text[]) AS v(id, code, state)"
             + " WHERE o.node_id = v.id AND o.target_commit = v.code AND o.status IN " + SyncStatus.sqlFrom(SUCCEEDED, true)
+            + " AND (o.from_commit IS DISTINCT FROM o.target_commit OR (o.status NOT IN ('" + PENDING + "', '" + SENT + "')"
+            + " AND v.state IS DISTINCT FROM 'APPLYING'))"
             + " RETURNING o.id, o.node_id, o.status";
 
     public static final String LATE_MESSAGE = "the node reports the target commit, after the sync timeout";
@@ -173,24 +180,29 @@ public final class SyncMoves {
     }
 
     /** Ends the active operations whose target their node now reports ({@code codes[i]} is {@code nodes[i]}'s). */
-    public static List<SyncEvent> succeed(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
-        return succeed(c, SUCCEED, nodes, codes, now, SUCCEEDED_MESSAGE);
+    /** @param states each node's agent state as it reported it (IDLE, APPLYING; null when it said none) */
+    public static List<SyncEvent> succeed(Connection c, String[] nodes, String[] codes, String[] states, Instant now)
+            throws SQLException {
+        return succeed(c, SUCCEED, nodes, codes, states, now, SUCCEEDED_MESSAGE);
     }
 
     /** Ends late the timed-out operations whose target their node now reports, or closes that chance. */
     public static List<SyncEvent> succeedLate(Connection c, String[] nodes, String[] codes, Instant now) throws SQLException {
-        return succeed(c, SUCCEED_LATE, nodes, codes, now, LATE_MESSAGE);
+        return succeed(c, SUCCEED_LATE, nodes, codes, null, now, LATE_MESSAGE);
     }
 
     /** Runs one of the two statements that end operations SUCCEEDED; each returns (id, node, status) per row. */
-    private static List<SyncEvent> succeed(Connection c, String statement, String[] nodes, String[] codes, Instant now,
-                                           String message) throws SQLException {
+    private static List<SyncEvent> succeed(Connection c, String statement, String[] nodes, String[] codes, String[] states,
+                                           Instant now, String message) throws SQLException {
         List<SyncEvent> completed = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(statement)) {
             s.setTimestamp(1, Timestamp.from(now));
             s.setTimestamp(2, Timestamp.from(now));
             s.setArray(3, c.createArrayOf("text", nodes));
             s.setArray(4, c.createArrayOf("text", codes));
+            if (states != null) {
+                s.setArray(5, c.createArrayOf("text", states));
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     // the late statement also closes the chance of operations that did not succeed

@@ -161,10 +161,31 @@ class SyncMovesTest {
         long running = operationAt(SyncStatus.HEALTH_CHECK);
         long rollingBack = operationAt(SyncStatus.ROLLING_BACK);
         List<SyncEvent> done = SyncMoves.succeed(c, new String[] {nodeOf(running), nodeOf(rollingBack)},
-                new String[] {B, B}, Instant.now());
+                new String[] {B, B}, new String[] {"APPLYING", null}, Instant.now());
         assertEquals(List.of(running), done.stream().map(SyncEvent::operationId).toList());
         assertEquals(SyncStatus.SUCCEEDED, status(running));
         assertEquals(SyncStatus.ROLLING_BACK, status(rollingBack));
+    }
+
+    /**
+     * A reinstall (the node ran the target already): its node reporting the target proves nothing until its agent
+     * has worked on it and is idle again — before, the next heartbeat ended it SUCCEEDED with the command never sent.
+     */
+    @Test
+    void aReinstallSucceedsOnlyAfterItsAgentWorkedOnItAndIsIdleAgain() throws SQLException {
+        String node = node();
+        long op = insert(node, "PENDING");
+        execute("UPDATE sync_operation SET from_commit = target_commit WHERE id = " + op);
+        String[] nodes = {node};
+        String[] target = {B};
+        assertTrue(SyncMoves.succeed(c, nodes, target, new String[] {"IDLE"}, Instant.now()).isEmpty(), "not yet sent");
+        SyncMoves.deliver(c, List.of(node), Instant.now());
+        assertTrue(SyncMoves.succeed(c, nodes, target, new String[] {null}, Instant.now()).isEmpty(), "sent, not started");
+        SyncMoves.report(c, op, SyncStatus.HEALTH_CHECK, null, null, Instant.now());
+        assertTrue(SyncMoves.succeed(c, nodes, target, new String[] {"APPLYING"}, Instant.now()).isEmpty(), "still at it");
+        assertEquals(List.of(op), SyncMoves.succeed(c, nodes, target, new String[] {"IDLE"}, Instant.now()).stream()
+                .map(SyncEvent::operationId).toList());
+        assertEquals(SyncStatus.SUCCEEDED, status(op));
     }
 
     @Test
@@ -217,7 +238,7 @@ class SyncMovesTest {
         for (SyncStatus stage : SyncStatus.REPORTABLE) {
             assertEquals(SyncMoves.Reported.ENDED, SyncMoves.report(c, op, stage, null, "late", Instant.now()), stage.name());
         }
-        assertTrue(SyncMoves.succeed(c, new String[] {node}, new String[] {B}, Instant.now()).isEmpty());
+        assertTrue(SyncMoves.succeed(c, new String[] {node}, new String[] {B}, new String[] {"IDLE"}, Instant.now()).isEmpty());
         assertTrue(SyncMoves.succeedLate(c, new String[] {node}, new String[] {B}, Instant.now()).isEmpty());
         assertTrue(SyncMoves.timeOut(c, Instant.now().plusSeconds(3600), Instant.now()).stream()
                 .noneMatch(e -> e.operationId() == op));
