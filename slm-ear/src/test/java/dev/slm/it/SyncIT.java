@@ -240,6 +240,10 @@ class SyncIT {
         assertEquals("created", offline.getString("result"), offline.toString());
         assertProblem(400, it.api.post("api/fleet/sync", it.admin, "{}"));
         assertEquals("FLEET", it.db.query("SELECT trigger_type FROM sync_operation WHERE node_id = 'f-2'").get(0).get("trigger_type"));
+        // a bulk sync that sent nothing leaves no bulk action behind ("0 of 2 sent")
+        int bulks = it.db.query("SELECT id FROM bulk_action").size();
+        assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"ghost-1\",\"ghost-2\"]}").status());
+        assertEquals(bulks, it.db.query("SELECT id FROM bulk_action").size());
     }
 
     @Test

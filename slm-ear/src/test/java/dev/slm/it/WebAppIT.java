@@ -602,6 +602,14 @@ class WebAppIT {
         admin.byId("group-" + head.substring(0, 7)).click();
         admin.await(d -> d.getCurrentUrl().contains("commit=" + head) ? true : null);
         admin.await(d -> listed(admin) == 19 ? true : null);
+
+        // a link with filters the page does not know: the others apply, the page says what it left out, and the
+        // address bar shows what is applied
+        admin.open("?status=OUTDATED,BOGUS&online=maybe&text=fleet-");
+        admin.await(d -> admin.notifications().contains("Left out of this link's filters (not understood): status BOGUS,"
+                + " online maybe") ? true : null);
+        admin.await(d -> d.getCurrentUrl().endsWith("/?status=OUTDATED&text=fleet-") ? true : null);
+        assertEquals(total("status=OUTDATED&text=fleet-"), listed(admin));
     }
 
     @SuppressWarnings("unchecked")

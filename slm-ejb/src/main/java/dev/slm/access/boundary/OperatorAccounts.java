@@ -103,11 +103,15 @@ public class OperatorAccounts {
                 + USERNAME.pattern() + ": a lower-case letter, then 1 to 63 lower-case letters, digits, '.', '_' or '-'");
     }
 
-    /** Why this cannot be a password, if it cannot: at least {@value #MIN_PASSWORD_LENGTH} characters. */
+    /**
+     * Why this cannot be a password, if it cannot: at least {@value #MIN_PASSWORD_LENGTH} characters, not all of
+     * them white space (twelve spaces passed the length rule).
+     */
     public static Optional<String> passwordProblem(String password) {
-        return password == null || password.length() < MIN_PASSWORD_LENGTH
-                ? Optional.of("password must have at least " + MIN_PASSWORD_LENGTH + " characters")
-                : Optional.empty();
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            return Optional.of("password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        return password.isBlank() ? Optional.of("password must not be only white space") : Optional.empty();
     }
 
     /**

@@ -50,6 +50,18 @@ public class BulkSync {
         LinkedHashSet<String> nodes = new LinkedHashSet<>(nodeIds);
         // several nodes make one bulk action (one object on the Updates page); one node is a sync of its own
         Long bulk = nodes.size() > 1 ? operations.openBulk(by, trigger, nodes.size(), target).id() : null;
+        try {
+            requestEach(nodes, restart, type, by, trigger, reinstall, target, bulk, outcomes);
+        } finally {
+            if (bulk != null && outcomes.stream().noneMatch(o -> o.result() == Result.CREATED)) {
+                operations.dropIfEmpty(bulk); // 10,000 unknown ids made an empty "0 of 10000 sent" before
+            }
+        }
+        return outcomes;
+    }
+
+    private void requestEach(Collection<String> nodes, boolean restart, RestartType type, String by, TriggerType trigger,
+                             boolean reinstall, String target, Long bulk, List<Outcome> outcomes) {
         for (String node : nodes) {
             try {
                 long id = operations.request(node, restart, type, by, trigger, reinstall, target, bulk).id();
@@ -67,6 +79,5 @@ public class BulkSync {
                 outcomes.add(new Outcome(node, Result.REFUSED, null, e.getMessage()));
             }
         }
-        return outcomes;
     }
 }

@@ -165,6 +165,12 @@ public class SyncOperations {
         return bulk;
     }
 
+    /** Removes a bulk action that created no operation (every node was refused, skipped or busy): nothing to show. */
+    public void dropIfEmpty(long bulkId) {
+        em.createQuery("DELETE FROM BulkAction b WHERE b.id = :id AND NOT EXISTS"
+                + " (SELECT o FROM SyncOperation o WHERE o.bulkId = b.id)").setParameter("id", bulkId).executeUpdate();
+    }
+
     /** A bulk action and how many of its operations are in each status. */
     public record BulkProgress(BulkAction bulk, Map<SyncStatus, Long> counts) {
 

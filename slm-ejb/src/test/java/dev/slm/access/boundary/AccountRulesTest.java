@@ -27,6 +27,10 @@ class AccountRulesTest {
         for (String bad : new String[] {null, "", "eleven-char"}) {
             assertEquals(Optional.of("password must have at least 12 characters"), OperatorAccounts.passwordProblem(bad));
         }
+        for (String blank : new String[] {" ".repeat(12), "\t".repeat(20), " \u2003".repeat(8)}) {
+            assertEquals(Optional.of("password must not be only white space"), OperatorAccounts.passwordProblem(blank));
+        }
+        assertEquals(Optional.empty(), OperatorAccounts.passwordProblem(" with spaces "));
     }
 
     @Test

@@ -232,18 +232,44 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> p = event.getLocation().getQueryParameters().getParameters();
+        List<String> leftOut = new ArrayList<>();
         restoring = true;
         try {
             text.setValue(first(p, "text").orElse(""));
             role.setValue(first(p, "role").filter(r -> !r.isBlank()).orElse(null));
-            status.setValue(statuses(first(p, "status").orElse("")));
-            online.setValue(first(p, "online").map(o -> o.equals("true") ? "Online" : o.equals("false") ? "Offline" : null)
-                    .orElse(null));
-            commit = first(p, "commit").filter(c -> CommitInfo.ID.matcher(c).matches()).orElse(null);
+            String asked = first(p, "status").orElse("");
+            status.setValue(statuses(asked));
+            for (String name : asked.split(",")) {
+                if (!name.isBlank() && statuses(name).isEmpty()) {
+                    leftOut.add("status " + clip(name.trim()));
+                }
+            }
+            String on = first(p, "online").orElse(null);
+            online.setValue("true".equals(on) ? "Online" : "false".equals(on) ? "Offline" : null);
+            if (on != null && online.isEmpty()) {
+                leftOut.add("online " + clip(on));
+            }
+            String c = first(p, "commit").orElse(null);
+            commit = c != null && CommitInfo.ID.matcher(c).matches() ? c : null;
+            if (c != null && commit == null) {
+                leftOut.add("commit " + clip(c));
+            }
         } finally {
             restoring = false;
         }
         filtersChanged();
+        // the address bar shows the filters applied, not the ones left out
+        event.getUI().getPage().getHistory().replaceState(null, new Location("", QueryParameters.fromString(
+                query(text.getValue(), role.getValue(), status.getValue(), online.getValue(), commit))));
+        if (!leftOut.isEmpty()) {
+            Actions.error("Left out of this link's filters (not understood): "
+                    + String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))));
+        }
+    }
+
+    /** A value from the address bar, short enough for a notice. */
+    private static String clip(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 
     /** The statuses named in {@code status=A,B}; unknown names are left out (a shared link may be older than us). */
