@@ -21,9 +21,7 @@ import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 import dev.slm.access.entity.Role;
@@ -259,8 +257,7 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         }
         filtersChanged();
         // the address bar shows the filters applied, not the ones left out
-        event.getUI().getPage().getHistory().replaceState(null, new Location("", QueryParameters.fromString(
-                query(text.getValue(), role.getValue(), status.getValue(), online.getValue(), commit))));
+        showInAddressBar(event.getUI(), query(text.getValue(), role.getValue(), status.getValue(), online.getValue(), commit));
         if (!leftOut.isEmpty()) {
             Actions.error("Left out of this link's filters (not understood): "
                     + String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))));
@@ -327,9 +324,17 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
             commitFilter.add(clear);
         }
         String q = query(text.getValue(), role.getValue(), status.getValue(), online.getValue(), commit);
-        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null, new Location("", QueryParameters.fromString(q))));
+        getUI().ifPresent(ui -> showInAddressBar(ui, q));
         grid.getDataProvider().refreshAll();
         showSummary();
+    }
+
+    /**
+     * The filters in the address bar, in {@link #query}'s order: Flow's {@code Location} keeps query parameters in a
+     * hash map, so a link read back came out in another order each time.
+     */
+    private static void showInAddressBar(UI ui, String query) {
+        ui.getPage().executeJs("history.replaceState(history.state, '', $0)", query.isEmpty() ? "." : "?" + query);
     }
 
     private NodeQueries.Filter filter() {
