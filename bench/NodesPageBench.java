@@ -45,8 +45,15 @@ public class NodesPageBench {
                 for (Map.Entry<String, String> page : pages.entrySet()) {
                     long t0 = System.nanoTime();
                     d.get(base + (page.getKey().equals("nodes") ? "" : page.getKey()));
-                    wait.until(x -> x.findElements(By.cssSelector(page.getValue() + " vaadin-grid-cell-content")).stream()
-                            .anyMatch(c -> c.getText().startsWith("bench-")));
+                    try {
+                        wait.until(x -> x.findElements(By.cssSelector(page.getValue() + " vaadin-grid-cell-content")).stream()
+                                .anyMatch(c -> c.getText().startsWith("bench-")));
+                    } catch (org.openqa.selenium.TimeoutException e) {
+                        Path shot = Path.of(System.getProperty("java.io.tmpdir"), "bench-" + page.getKey() + "-timeout.png");
+                        Files.copy(((org.openqa.selenium.TakesScreenshot) d).getScreenshotAs(org.openqa.selenium.OutputType.FILE)
+                                .toPath(), shot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        throw new IllegalStateException("the " + page.getKey() + " page showed no node in 60 s: " + shot, e);
+                    }
                     long wall = (System.nanoTime() - t0) / 1_000_000;
                     @SuppressWarnings("unchecked")
                     Map<String, Object> t = (Map<String, Object>) d.executeScript(

@@ -11,12 +11,15 @@ ROUNDS=${ROUNDS:-10}
 DB=slm_bench_nodes
 start_server $DB
 psql_bench -d $DB -c "
-  INSERT INTO node (id, token_hash, registered_at, registered_by, hostname, roles, code_status, last_seen, code_version)
+  INSERT INTO node (id, token_hash, registered_at, registered_by, hostname, roles, code_status, last_seen, code_version,
+                    status_basis)
   SELECT 'bench-' || lpad(i::text, 5, '0'), encode(sha256(convert_to('bench-token-' || i, 'UTF8')), 'hex'), now(),
          'bench', 'host-' || i || '.example', CASE WHEN i % 3 = 0 THEN 'web,eu' ELSE 'worker' END,
          (ARRAY['UP_TO_DATE','OUTDATED','DIVERGED','UNKNOWN'])[1 + i % 4], now() - (i % 120) * interval '1 second',
-         '$COMMIT'
+         '$COMMIT', '$COMMIT'
   FROM generate_series(0, $NODES - 1) AS i"
+# status_basis: the statuses above are the bench's, stated as computed against the latest commit; without it the
+# server classified every node again (all up to date: they report the latest) and /updates had nothing pending
 psql_bench -d $DB -c "ANALYZE node"
 machine
 echo "$NODES nodes; Payara Micro on 127.0.0.1:$PORT"
@@ -30,4 +33,5 @@ for q in "SELECT COUNT(*) FROM node" "SELECT * FROM node ORDER BY id LIMIT 50 OF
     printf '  %-80s %s\n' "$q" "$(psql_bench -d $DB -At -c "EXPLAIN ANALYZE $q" | awk '/Execution Time/{print $3 " ms"}')"
 done
 mvn -q -o -pl slm-ear dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-java -cp "$(cat "$WORK/cp.txt")" bench/NodesPageBench.java "http://127.0.0.1:$PORT/" admin "$PASSWORD" "$ROUNDS" 2>/dev/null
+java -cp "$(cat "$WORK/cp.txt")" bench/NodesPageBench.java "http://127.0.0.1:$PORT/" admin "$PASSWORD" "$ROUNDS" 2>"$WORK/browser.log" \
+    || { grep -v "^WARNING\|CdpVersionFinder\|^[A-Z][a-z][a-z] [0-9]" "$WORK/browser.log" | head -20; grep -A8 "SEVERE\|Exception" "$WORK/server.log" | head -40; exit 1; }
