@@ -100,6 +100,11 @@ public class Node {
 
     /** Online when seen at or after {@code onlineSince} (see FleetStatus.onlineSince); never if it never reported. */
     public boolean isOnline(Instant onlineSince) {
+        return isOnline(lastSeen, onlineSince);
+    }
+
+    /** The rule, for a last-seen time read without its node (a projection). */
+    public static boolean isOnline(Instant lastSeen, Instant onlineSince) {
         return lastSeen != null && !lastSeen.isBefore(onlineSince);
     }
 

@@ -102,12 +102,7 @@ public class SyncOperations {
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall, String target, Long bulkId) {
-        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
-        if (source == null || source.latestCommit() == null) {
-            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
-        }
-        String commit = target == null ? source.latestCommit() : onBranch(target, source);
-        deployability.require(commit, source);
+        String commit = deployableTarget(target);
         // the row lock serialises requests for one node across server instances
         Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
         if (node == null) {
@@ -132,6 +127,21 @@ public class SyncOperations {
     }
 
     /**
+     * The commit a sync sends: {@code target}, or the latest when null; checked before anything is created.
+     *
+     * @throws Conflict before the first fetch; InvalidInput for a target off the branch; NotDeployable
+     */
+    private String deployableTarget(String target) {
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source == null || source.latestCommit() == null) {
+            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
+        }
+        String commit = target == null ? source.latestCommit() : onBranch(target, source);
+        deployability.require(commit, source);
+        return commit;
+    }
+
+    /**
      * The target when it is a commit of the tracked branch: the latest or one of its ancestors (a rollback, or a
      * chosen release). Another branch's commit, or one the mirror lacks, would leave the node outside the history the
      * fleet is measured against.
@@ -150,15 +160,10 @@ public class SyncOperations {
 
     /**
      * A bulk action for {@code nodes} nodes, to {@code target} (null: the latest commit): its operations are created with its id
-     * ({@link #request(String, boolean, RestartType, String, TriggerType, boolean, Long)}).
+     * ({@link #request(String, boolean, RestartType, String, TriggerType, boolean, String, Long)}).
      */
     public BulkAction openBulk(String by, TriggerType trigger, int nodes, String target) {
-        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
-        if (source == null || source.latestCommit() == null) {
-            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
-        }
-        String commit = target == null ? source.latestCommit() : onBranch(target, source);
-        deployability.require(commit, source); // refused: no empty bulk action is left behind
+        String commit = deployableTarget(target); // refused: no empty bulk action is left behind
         BulkAction bulk = new BulkAction(by, trigger, commit, nodes, clock.instant());
         em.persist(bulk);
         em.flush();

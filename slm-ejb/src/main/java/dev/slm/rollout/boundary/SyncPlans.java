@@ -1,6 +1,7 @@
 package dev.slm.rollout.boundary;
 
 import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.entity.Node;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.source.entity.TrackedSource;
@@ -127,7 +128,7 @@ public class SyncPlans {
         if (busy) {
             return Part.BUSY;
         }
-        if (lastSeen == null || lastSeen.isBefore(onlineSince)) {
+        if (!Node.isOnline(lastSeen, onlineSince)) {
             return Part.OFFLINE;
         }
         return switch (status) {

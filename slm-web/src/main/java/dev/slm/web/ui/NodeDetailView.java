@@ -1,10 +1,8 @@
 package dev.slm.web.ui;
 
-import dev.slm.access.entity.Role;
 
 import java.util.Locale;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -108,8 +106,6 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         Classification classified = mirror.classify(n.codeVersion(), latest);
         Span badge = CodeBadge.of(n);
         badge.setTitle(CodeBadge.tooltip(n, latest, classified.behind()));
-        Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
-        sync.setId("detail-sync");
         FormLayout facts = new FormLayout();
         facts.addFormItem(badge, "Code");
         facts.addFormItem(new Span(n.codeVersion() == null ? "none reported" : n.codeVersion()), "Deployed commit");
@@ -127,10 +123,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         releases.setId("node-releases");
         facts.addFormItem(releases, "Releases on the node");
         history.getDataProvider().refreshAll();
-        // offered where it changes something, as in the list's rows
-        Component action = !Permitted.can(Role.OPERATOR) ? Permitted.disabled(sync, Permitted.needs(Role.OPERATOR))
-                : n.codeStatus() == CodeStatus.UP_TO_DATE ? Permitted.disabled(sync, "Already on the latest commit: nothing to sync")
-                : sync;
+        Component action = SyncDialog.button(n, actions, "detail-sync");
         add(back(), new H2(n.id()), action, facts);
         if (n.codeStatus() == CodeStatus.OUTDATED) {
             add(new H3("Behind the latest commit"), behind(n, classified));

@@ -12,7 +12,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.LitRenderer;
@@ -172,7 +171,8 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(n -> n.agentVersion() == null ? "" : n.agentVersion()).setHeader("Agent").setSortProperty("agentVersion")
                 .setKey("agent").setWidth("80px").setFlexGrow(0);
         // the Sync button, or the running sync's stage and progress in its place
-        grid.addComponentColumn(n -> inFlight.containsKey(n.id()) ? syncState(n) : syncButton(n)).setHeader("Sync")
+        grid.addComponentColumn(n -> inFlight.containsKey(n.id()) ? syncState(n)
+                        : SyncDialog.button(n, actions, "sync-" + n.id(), ButtonVariant.LUMO_SMALL)).setHeader("Sync")
                 .setKey("action").setWidth("130px").setFlexGrow(0);
         grid.setItems(q -> {
             prepare(sources);
@@ -439,20 +439,6 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     // ---- the cells
-
-    /** The row's Sync: offered where it changes something (not on a node already on the latest commit). */
-    private Component syncButton(NodeRow n) {
-        Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
-        sync.setId("sync-" + n.id());
-        sync.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        if (!Permitted.can(Role.OPERATOR)) {
-            return Permitted.disabled(sync, Permitted.needs(Role.OPERATOR));
-        }
-        if (n.codeStatus() == CodeStatus.UP_TO_DATE) {
-            return Permitted.disabled(sync, "Already on the latest commit: nothing to sync");
-        }
-        return sync;
-    }
 
     private String stateText(NodeRow n) {
         return n.isOnline(onlineSince) ? "● Online" : n.lastSeen() == null ? "○ Never seen" : "○ Offline";

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -8,9 +9,11 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import dev.slm.access.entity.Role;
 import dev.slm.rollout.boundary.SyncPlans;
 import dev.slm.rollout.boundary.SyncPlans.Part;
 import dev.slm.rollout.entity.RestartType;
+import dev.slm.source.entity.CodeStatus;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +109,23 @@ public class SyncDialog extends Dialog {
         Button cancel = new Button("Cancel", e -> close());
         cancel.setId("sync-cancel");
         getFooter().add(cancel, confirm);
+    }
+
+    /**
+     * A node's Sync button, offered where it changes something: disabled with the reason for a viewer, and for a node
+     * already on the latest commit (its row, its page).
+     */
+    static Component button(NodeRow n, Actions actions, String id, ButtonVariant... variants) {
+        Button sync = new Button("Sync", e -> new SyncDialog(List.of(n.id()), actions).open());
+        sync.setId(id);
+        sync.addThemeVariants(variants);
+        if (!Permitted.can(Role.OPERATOR)) {
+            return Permitted.disabled(sync, Permitted.needs(Role.OPERATOR));
+        }
+        if (n.codeStatus() == CodeStatus.UP_TO_DATE) {
+            return Permitted.disabled(sync, "Already on the latest commit: nothing to sync");
+        }
+        return sync;
     }
 
     private static String named(List<String> ids) {
