@@ -207,7 +207,7 @@ class WebAppIT {
     @Test
     @Order(4)
     void anOperatorSyncsANodeFromItsRowAndWatchesItEnd() throws Exception {
-        admin.byId("sync-web-1").click();
+        admin.click("sync-web-1");
         WebElement restart = admin.byId("sync-restart");
         assertEquals("true", String.valueOf(restart.getAttribute("checked") != null), "restart is checked by default");
         admin.byId("sync-confirm").click();
@@ -587,10 +587,10 @@ class WebAppIT {
         // the summary bar: a click filters (and the URL follows); its counts are the fleet's
         int unknown = total("status=UNKNOWN");
         assertEquals(String.valueOf(unknown), admin.byId("summary-UNKNOWN").getAttribute("data-count"));
-        admin.byId("summary-UNKNOWN").click();
+        admin.click("summary-UNKNOWN");
         admin.await(d -> d.getCurrentUrl().contains("status=UNKNOWN") && !d.getCurrentUrl().contains("OUTDATED") ? true : null);
         admin.await(d -> listed(admin) == total("status=UNKNOWN&text=fleet-") ? true : null);
-        admin.byId("summary-offline").click();
+        admin.click("summary-offline");
         admin.await(d -> d.getCurrentUrl().contains("online=false") ? true : null);
         admin.await(d -> listed(admin) == 2 ? true : null); // fleet-21 and fleet-22: unknown, offline, named fleet-
         assertEquals(total("status=UNKNOWN&online=false&text=fleet-"), listed(admin));
@@ -599,7 +599,7 @@ class WebAppIT {
         // the grouping by deployed commit: the fleet's v1 nodes, one click filters by it
         admin.open("?text=fleet-");
         admin.await(d -> listed(admin) == 22 ? true : null);
-        admin.byId("group-" + head.substring(0, 7)).click();
+        admin.click("group-" + head.substring(0, 7));
         admin.await(d -> d.getCurrentUrl().contains("commit=" + head) ? true : null);
         admin.await(d -> listed(admin) == 19 ? true : null);
 
@@ -770,7 +770,7 @@ class WebAppIT {
         viewer.open("nodes/page-1");
         assertEquals("true", viewer.byId("cancel-" + pending).getDomProperty("disabled"));
 
-        admin.byId("cancel-" + pending).click();
+        admin.click("cancel-" + pending);
         admin.byId("cancel-confirm").click();
         admin.await(d -> admin.notifications().contains("Operation " + pending + " for page-1 cancelled") ? true : null);
         for (Browser b : List.of(admin, viewer)) { // live, without a reload

@@ -82,6 +82,17 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Clicks the element, found afresh on each try: a live page redraws its rows and its summary bar at every update,
+     * so an element found once may be gone (stale) by the time it is clicked.
+     */
+    public void click(String id) {
+        await(d -> {
+            d.findElement(By.id(id)).click();
+            return true;
+        });
+    }
+
     public WebElement byId(String id) {
         return await(d -> d.findElement(By.id(id)));
     }
