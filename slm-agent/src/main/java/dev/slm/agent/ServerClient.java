@@ -167,8 +167,15 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                         + ": not followed, the package is fetched only from package_url with the node's token");
             }
             if (r.statusCode() / 100 == 4) {
+                // our server refuses with a problem body; a 404 page without one is a Payara still deploying it (after
+                // a restart) or a proxy in between: tried again, not taken as the server's word on the package
+                JsonObject problem = parse(new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8));
+                if (problem == null) {
+                    throw new IOException("the server answered " + r.statusCode() + " without a problem body (still"
+                            + " starting, or not the SLM server answering)");
+                }
                 throw new Updater.DownloadRefused("the server refused the download (" + r.statusCode() + ")"
-                        + problemDetail(in));
+                        + (problem.get("detail") instanceof JsonString d ? ": " + abbreviate(d.getString()) : ""));
             }
             if (r.statusCode() != 200 && !append) {
                 throw new Refused(r.statusCode(), "download of " + packageUrl + " failed");
@@ -213,12 +220,6 @@ public class ServerClient implements dev.slm.agent.update.Updater.Server {
                 pause.nanos(dueNanos);
             }
         }
-    }
-
-    /** ": the detail" of a problem body, read from at most 4 KB; or nothing. */
-    private static String problemDetail(InputStream in) throws IOException {
-        JsonObject o = parse(new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8));
-        return o != null && o.get("detail") instanceof JsonString d ? ": " + abbreviate(d.getString()) : "";
     }
 
     /** Ends the download with a final refusal as soon as the server sends more than the manifest's size. */

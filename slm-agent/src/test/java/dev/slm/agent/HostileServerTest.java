@@ -72,6 +72,8 @@ class HostileServerTest {
     /** Package requests to answer with half the body and a broken connection, then with 404. */
     volatile int brokenDownloads;
     volatile boolean refuseDownloads;
+    /** Package requests to answer as a Payara still deploying the server does: 404 with its HTML error page. */
+    volatile int startingDownloads;
     /** How a resumed download (a Range request) is answered: null (properly), "416", or "206 from byte 0". */
     volatile String resumeAnswer;
     /** Where package requests are redirected to, if anywhere. */
@@ -308,6 +310,21 @@ class HostileServerTest {
     }
 
     @Test
+    void aServerStillStartingAnswers404WithoutAProblemBodyAndTheDownloadIsTriedAgainNotFailed() throws Exception {
+        // killed and started again mid-rollout, Payara Micro answers its HTML 404 page until the application is
+        // deployed: that is no refusal of the package (those come as a problem body), and failing on it left the
+        // operation unanswered on the server, whose report was refused by the same 404 (RolloutIT)
+        startingDownloads = 2;
+        served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
+        command = json(validCommand(2, NEW));
+
+        heartbeatAndRun();
+
+        assertEquals(0, startingDownloads, "both 404 pages were met");
+        assertEquals(Optional.of(NEW), currentRelease(), "deployed after the server was ready: " + lastReport(2)[1]);
+    }
+
+    @Test
     void aStateFileThatCannotBeWrittenFailsTheCommandWithTheReasonInsteadOfLeavingItUnanswered() throws Exception {
         // as a full disk would: state.json cannot be saved, so no step may run (a kill could not be resumed)
         Files.createDirectories(root.resolve("state/state.json.tmp"));
@@ -386,6 +403,11 @@ class HostileServerTest {
                     exchange.getResponseHeaders().add("Content-Range", "bytes 0-" + (served.length - 1) + "/" + served.length);
                     respond(exchange, 206, served);
                 }
+            } else if (path.endsWith("/code-package") && startingDownloads > 0) {
+                startingDownloads--;
+                exchange.getResponseHeaders().add("Content-Type", "text/html");
+                respond(exchange, 404, "<!DOCTYPE html><html><head><title>Payara Micro - Error report</title></head></html>"
+                        .getBytes(StandardCharsets.UTF_8));
             } else if (path.endsWith("/code-package") && brokenDownloads > 0) {
                 brokenDownloads--;
                 exchange.sendResponseHeaders(200, served.length);

@@ -26,7 +26,11 @@ import java.util.logging.Logger;
 public final class Updater {
 
     private static final Logger LOG = Logger.getLogger(Updater.class.getName());
-    private static final int DOWNLOAD_ATTEMPTS = 5;
+    /**
+     * Pauses of 1, 2, 4, 8, 16 and 32 s between them: a minute, which outlasts a server restarted mid-rollout (Payara
+     * Micro answers 404 for 12 to 30 s on the 2-core machine until the application is deployed again).
+     */
+    private static final int DOWNLOAD_ATTEMPTS = 7;
     /** An immediate restart gives the service a second to exit on SIGTERM, then it is killed. */
     private static final Duration IMMEDIATE_STOP = Duration.ofSeconds(1);
     /** Before a rollback the failed release gets this long to exit by itself. */

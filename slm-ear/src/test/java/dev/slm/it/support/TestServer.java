@@ -26,7 +26,10 @@ public final class TestServer implements AutoCloseable {
     public final Path work;
     public final TestDatabase db;
     public final GitRepo repo;
-    public final MicroServer server;
+    /** Replaced by {@link #killAndRestart()}, on the same port. */
+    public volatile MicroServer server;
+    private Map<String, String> environment;
+    private java.util.List<String> jvmOptions;
     public final Api api;
     public final String admin;
     private final String adminPassword;
@@ -77,10 +80,13 @@ public final class TestServer implements AutoCloseable {
         ChildProcesses.guard();
         Path log = work.resolve("server.log");
         MicroServer server;
+        @SuppressWarnings("unchecked")
+        Map<String, String>[] settingsUsed = new Map[1];
         try {
             server = Ports.startOnFreePort(log, port -> {
                 Map<String, String> all = new HashMap<>(env);
                 all.putAll(settings.apply(URI.create("http://127.0.0.1:" + port + "/")));
+                settingsUsed[0] = all;
                 MicroServer started = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
                         Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, jvmOptions, work.resolve("server"),
                         all, log);
@@ -98,7 +104,29 @@ public final class TestServer implements AutoCloseable {
                 throw e;
             }
         }
-        return new TestServer(work, db, repo, server, password);
+        TestServer it = new TestServer(work, db, repo, server, password);
+        it.environment = settingsUsed[0];
+        it.jvmOptions = jvmOptions;
+        return it;
+    }
+
+    /**
+     * A crash and a restart: SIGKILL (no shutdown hook, no transaction finished), then the server started again on the
+     * same port, database, data directory and settings, ready when this returns. Agents keep their server URL.
+     */
+    public void killAndRestart() throws Exception {
+        server.kill();
+        int port = server.baseUri().getPort();
+        MicroServer again = MicroServer.start(Path.of(System.getProperty("slm.micro.jar")),
+                Path.of(System.getProperty("slm.war")), "127.0.0.1", port, 512, jvmOptions, work.resolve("server"),
+                environment, work.resolve("server.log"));
+        try {
+            server = again.awaitReady(Duration.ofMinutes(3));
+        } catch (Exception | Error e) {
+            try (again) {
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -1,24 +1,18 @@
 package dev.slm.rollout.boundary;
 
 import dev.slm.access.entity.Role;
-import dev.slm.fleet.entity.Node;
-import dev.slm.packages.boundary.Deployability;
 import dev.slm.packages.boundary.NotDeployable;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
+import dev.slm.rollout.control.SyncRequests;
 import dev.slm.rollout.entity.BulkAction;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.SyncCommand;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.SyncEvent;
-import dev.slm.rollout.entity.SyncRequested;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
-import dev.slm.source.boundary.Mirror;
-import dev.slm.source.entity.CodeStatus;
-import dev.slm.source.entity.CommitInfo;
-import dev.slm.source.entity.TrackedSource;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +22,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,22 +65,17 @@ public class SyncOperations {
     Clock clock;
 
     @Inject
-    Event<SyncRequested> requested;
-
-    @Inject
     Event<SyncEvent> events;
 
     @Inject
-    Deployability deployability;
-
-    @Inject
-    Mirror mirror;
+    SyncRequests requests;
 
     /**
      * @throws NotDeployable when no agent could install the latest commit (checked first, for every trigger, so that
      *         a refused commit creates no operation anywhere); Conflict before any fetch; NotFound for an unknown
      *         node; {@link NodeBusy} when one is in flight; {@link AlreadyOnTarget} when the node runs the latest
-     *         commit already and {@code reinstall} is not set
+     *         commit already and {@code reinstall} is not set; Conflict ({@code InRollout}) when a running rollout
+     *         holds the node
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall) {
@@ -102,60 +90,8 @@ public class SyncOperations {
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall, String target, Long bulkId) {
-        String commit = deployableTarget(target);
-        // the row lock serialises requests for one node across server instances
-        Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
-        if (node == null) {
-            throw new NotFound("no node '" + nodeId + "' is registered");
-        }
-        Optional<SyncOperation> active = active(nodeId);
-        if (active.isPresent()) {
-            throw new NodeBusy(nodeId, active.get().id());
-        }
-        // the latest: what the node gets is what counts (a commit that changes nothing under SLM_GIT_PATH is no update)
-        boolean already = target == null ? node.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(node.codeVersion());
-        if (!reinstall && already) {
-            throw new AlreadyOnTarget(nodeId, node.codeVersion(), commit);
-        }
-        SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), commit, restart,
-                type == null ? RestartType.GRACEFUL : type, by, trigger, clock.instant()).partOf(bulkId);
-        em.persist(op);
-        em.flush();
-        requested.fire(new SyncRequested(nodeId, op.id()));
-        events.fire(SyncEvent.of(SyncStatus.PENDING, op.id(), nodeId, 0, "requested by " + by));
-        return op;
-    }
-
-    /**
-     * The commit a sync sends: {@code target}, or the latest when null; checked before anything is created.
-     *
-     * @throws Conflict before the first fetch; InvalidInput for a target off the branch; NotDeployable
-     */
-    private String deployableTarget(String target) {
-        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
-        if (source == null || source.latestCommit() == null) {
-            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
-        }
-        String commit = target == null ? source.latestCommit() : onBranch(target, source);
-        deployability.require(commit, source);
-        return commit;
-    }
-
-    /**
-     * The target when it is a commit of the tracked branch: the latest or one of its ancestors (a rollback, or a
-     * chosen release). Another branch's commit, or one the mirror lacks, would leave the node outside the history the
-     * fleet is measured against.
-     */
-    private String onBranch(String target, TrackedSource source) {
-        if (!CommitInfo.ID.matcher(target).matches()) {
-            throw new InvalidInput("target_commit must be a full commit id (40 lower-case hex digits)");
-        }
-        CodeStatus where = mirror.classify(target, source.latestCommit()).status();
-        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
-            throw new InvalidInput("target_commit " + target + " is not a commit of the tracked branch " + source.branch()
-                    + (where == CodeStatus.UNKNOWN ? " (the server's mirror does not have it)" : ""));
-        }
-        return target;
+        String commit = requests.deployableTarget(target);
+        return requests.create(nodeId, commit, new SyncRequests.Ask(restart, type, by, trigger, reinstall, target, bulkId, null));
     }
 
     /**
@@ -163,7 +99,7 @@ public class SyncOperations {
      * ({@link #request(String, boolean, RestartType, String, TriggerType, boolean, String, Long)}).
      */
     public BulkAction openBulk(String by, TriggerType trigger, int nodes, String target) {
-        String commit = deployableTarget(target); // refused: no empty bulk action is left behind
+        String commit = requests.deployableTarget(target); // refused: no empty bulk action is left behind
         BulkAction bulk = new BulkAction(by, trigger, commit, nodes, clock.instant());
         em.persist(bulk);
         em.flush();
@@ -214,11 +150,7 @@ public class SyncOperations {
 
     @PermitAll
     public Optional<SyncOperation> active(String nodeId) {
-        return em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node AND o.status NOT IN :finals",
-                        SyncOperation.class)
-                .setParameter("node", nodeId)
-                .setParameter("finals", SyncStatus.FINAL)
-                .getResultStream().findFirst();
+        return requests.active(nodeId);
     }
 
     @PermitAll

@@ -62,6 +62,10 @@ public class SyncOperation {
     @Column(name = "bulk_id")
     private Long bulkId;
 
+    /** The rolling rollout that sent it (Rollout), if any. */
+    @Column(name = "rollout_id")
+    private Long rolloutId;
+
     /** When it timed out; kept when it succeeds late (then finished_at is when it succeeded). */
     @Column(name = "timed_out_at", insertable = false, updatable = false)
     private Instant timedOutAt;
@@ -103,12 +107,20 @@ public class SyncOperation {
     public Instant finishedAt() { return finishedAt; }
     public Instant timedOutAt() { return timedOutAt; }
     public Long bulkId() { return bulkId; }
+    public Long rolloutId() { return rolloutId; }
 
     /** Before it is persisted: part of this bulk action. */
     public SyncOperation partOf(Long bulk) {
         this.bulkId = bulk;
         return this;
     }
+
+    /** Before it is persisted: sent by this rollout. */
+    public SyncOperation sentBy(Long rollout) {
+        this.rolloutId = rollout;
+        return this;
+    }
+
     public String cancelledBy() { return cancelledBy; }
 
     /** Succeeded after it had timed out: the node reported the target commit late. */

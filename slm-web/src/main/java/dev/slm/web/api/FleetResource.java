@@ -4,10 +4,10 @@ import java.util.Locale;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.platform.InvalidInput;
 import dev.slm.rollout.boundary.BulkSync;
+import dev.slm.rollout.boundary.Rollouts;
 import dev.slm.rollout.boundary.SyncPlans;
 import java.util.ArrayList;
 import dev.slm.rollout.entity.TriggerType;
-import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -40,6 +40,9 @@ public class FleetResource {
     @Inject
     SyncPlans plans;
 
+    @Inject
+    Rollouts rollouts;
+
     public record Outcome(String nodeId, String result, Long operationId, String detail) {
     }
 
@@ -48,11 +51,18 @@ public class FleetResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response sync(@Valid @NotNull(message = "is required") Requests.FleetSync body,
                          @Context SecurityContext security) {
-        if ("rolling".equals(body.strategy())) {
-            return Problem.response(501, "Not Implemented", "rolling rollouts come with the fleet issue");
-        }
         Requests.Sync options = body.options();
+        if (body.rolling()) {
+            return rollout(body, options, security.getUserPrincipal().getName());
+        }
+        if (!body.rolloutOptions().isEmpty()) {
+            throw new InvalidInput(String.join(", ", body.rolloutOptions()) + " apply to a rolling sync only: add"
+                    + " \"strategy\": \"rolling\", or leave them out");
+        }
         LinkedHashSet<String> nodes = new LinkedHashSet<>(body.named());
+        for (String role : body.namedRoles()) {
+            nodes.addAll(queries.ids(new NodeQueries.Filter(null, role, java.util.Set.of(), null, null), Rollouts.MAX_NODES));
+        }
         List<Outcome> outcomes = new ArrayList<>();
         if (Boolean.TRUE.equals(body.allOutdated())) {
             // named nodes are sent as named; of "all outdated", the offline ones wait unless asked for (SyncPlans)
@@ -66,12 +76,29 @@ public class FleetResource {
                 }
             });
         } else if (nodes.isEmpty()) {
-            throw new InvalidInput("name the nodes in node_ids, or set all_outdated to true");
+            throw new InvalidInput(body.namedRoles().isEmpty() ? "name the nodes in node_ids or roles, or set all_outdated to true"
+                    : "no node has the roles " + body.namedRoles());
         }
         bulk.request(nodes, options.restarts(), options.type(), security.getUserPrincipal().getName(), TriggerType.FLEET,
                         options.reinstalls(), options.targetCommit()).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
                 .forEach(outcomes::add);
         return Response.accepted(outcomes).build();
+    }
+
+    /** A rolling rollout: 201 with the rollout and its planned batches, and the nodes left out (on the target). */
+    private Response rollout(Requests.FleetSync body, Requests.Sync options, String by) {
+        if (body.includeOffline() != null) {
+            throw new InvalidInput("include_offline applies to a parallel sync: a rollout takes offline nodes and defers"
+                    + " them to its end (skipped if still offline then)");
+        }
+        Rollouts.Started started = rollouts.start(new Rollouts.Request(body.nodeIds(), body.roles(),
+                Boolean.TRUE.equals(body.allOutdated()), options.targetCommit(),
+                body.batchSize() == null ? null : body.batchSize().text(), body.healthCheckDelay(), body.abortOnFailure(),
+                body.maxFailures() == null ? null : body.maxFailures().text(), body.canary(), body.autoPromote(),
+                options.restarts(), options.type(), options.reinstalls(), body.timeout()), by);
+        long id = started.rollout().id();
+        RolloutView view = RolloutView.of(rollouts.view(id).orElseThrow(), started.left());
+        return Response.created(java.net.URI.create("api/rollouts/" + id)).entity(view).build();
     }
 }

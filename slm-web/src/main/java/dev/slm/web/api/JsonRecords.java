@@ -92,6 +92,16 @@ final class JsonRecords {
             }
             throw new InvalidInput(name + " must be a whole number");
         }
+        if (type == Requests.Share.class) {
+            // a count (3, "3") or a percentage ("10%"); what the text says is the rollout's rule (Share.parse)
+            if (v instanceof JsonNumber n && n.isIntegral()) {
+                return new Requests.Share(n.bigIntegerValue().toString());
+            }
+            if (v instanceof JsonString s) {
+                return new Requests.Share(s.getString());
+            }
+            throw new InvalidInput(name + " must be a count of nodes or a percentage such as \"10%\"");
+        }
         if (type instanceof ParameterizedType p && p.getRawType() == List.class
                 && p.getActualTypeArguments()[0] == String.class) {
             if (!(v instanceof JsonArray array)) {

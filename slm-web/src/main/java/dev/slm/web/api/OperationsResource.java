@@ -56,13 +56,18 @@ public class OperationsResource {
 
     /** An operation id as the path gives it: digits only, within a long (the database's bigserial). */
     static long operationId(String id) {
+        return pathNumber("operation id", id);
+    }
+
+    /** A number the path or query gives ({@code what} names it in the 400): digits only, within a long. */
+    static long pathNumber(String what, String id) {
         if (id == null || !id.matches("[0-9]{1,19}")) {
-            throw new InvalidInput("operation id must be a whole number, not '" + JsonRecords.printable(id) + "'");
+            throw new InvalidInput(what + " must be a whole number, not '" + JsonRecords.printable(id) + "'");
         }
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw new InvalidInput("operation id must be at most " + Long.MAX_VALUE + ", not '" + id + "'");
+            throw new InvalidInput(what + " must be at most " + Long.MAX_VALUE + ", not '" + id + "'");
         }
     }
 

@@ -49,10 +49,19 @@ public final class Requests {
         }
     }
 
-    /** {@code POST /api/fleet/sync}: the nodes by id, or every node not up to date, with a single sync's options. */
+    /** A number of nodes as given: a count or a percentage of the targets ({@code "10%"}); Share.parse rules on it. */
+    public record Share(String text) {
+    }
+
+    /**
+     * {@code POST /api/fleet/sync}: the nodes by id, by role, or every node not up to date (their union), with a single
+     * sync's options; {@code "strategy": "rolling"} makes it a rollout with the rollout options, which the parallel
+     * strategy refuses (a batch size that would be ignored is a mistake the operator should hear of).
+     */
     public record FleetSync(@Size(max = 10_000, message = "may name at most 10000 nodes") List<@NotNull String> nodeIds,
+                            @Size(max = 100, message = "may name at most 100 roles") List<@NotNull String> roles,
                             Boolean allOutdated,
-                            @Pattern(regexp = "parallel|rolling", message = "must be parallel (or rolling, not yet available)")
+                            @Pattern(regexp = "parallel|rolling", message = "must be parallel or rolling")
                             String strategy,
                             Boolean restart,
                             @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
@@ -60,10 +69,34 @@ public final class Requests {
                             Boolean reinstall,
                             Boolean includeOffline,
                             @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)")
-                            String targetCommit) {
+                            String targetCommit,
+                            Share batchSize,
+                            Integer healthCheckDelay,
+                            Boolean abortOnFailure,
+                            Share maxFailures,
+                            Integer canary,
+                            Boolean autoPromote,
+                            Integer timeout) {
 
         Sync options() {
             return new Sync(restart, restartType, reinstall, targetCommit);
+        }
+
+        boolean rolling() {
+            return "rolling".equals(strategy);
+        }
+
+        /** The rollout options given, by their names on the wire: a parallel sync takes none of them. */
+        List<String> rolloutOptions() {
+            List<String> given = new java.util.ArrayList<>();
+            if (batchSize != null) given.add("batch_size");
+            if (healthCheckDelay != null) given.add("health_check_delay");
+            if (abortOnFailure != null) given.add("abort_on_failure");
+            if (maxFailures != null) given.add("max_failures");
+            if (canary != null) given.add("canary");
+            if (autoPromote != null) given.add("auto_promote");
+            if (timeout != null) given.add("timeout");
+            return given;
         }
 
         /** all_outdated leaves offline and never-seen nodes out unless asked (their operations would only wait). */
@@ -73,6 +106,10 @@ public final class Requests {
 
         List<String> named() {
             return nodeIds == null ? List.of() : nodeIds;
+        }
+
+        List<String> namedRoles() {
+            return roles == null ? List.of() : roles;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.slm.web.live;
 
 import dev.slm.fleet.entity.NodesChanged;
+import dev.slm.rollout.entity.RolloutProgress;
 import dev.slm.rollout.entity.SyncEvent;
 import dev.slm.source.entity.LatestCommitChanged;
 import jakarta.annotation.PostConstruct;
@@ -100,6 +101,10 @@ public class LiveEvents {
 
     void onNodes(@Observes(during = TransactionPhase.AFTER_SUCCESS) NodesChanged e) {
         publish(LiveEvent.nodesChanged(e.nodeIds()));
+    }
+
+    void onRollout(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutProgress e) {
+        publish(LiveEvent.of(e));
     }
 
     void onLatest(@Observes(during = TransactionPhase.AFTER_SUCCESS) LatestCommitChanged e) {

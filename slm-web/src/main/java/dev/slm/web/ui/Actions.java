@@ -6,6 +6,7 @@ import dev.slm.access.entity.Role;
 import dev.slm.packages.boundary.NotDeployable;
 import com.vaadin.flow.component.UI;
 import dev.slm.rollout.boundary.BulkSync;
+import dev.slm.rollout.boundary.Rollouts;
 import dev.slm.rollout.boundary.SyncPlans;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.TriggerType;
@@ -28,6 +29,9 @@ public class Actions {
 
     @Inject
     SyncPlans plans;
+
+    @Inject
+    Rollouts rollouts;
 
     /** What a sync of these nodes would do: the dialog's preview. */
     public SyncPlans.Plan plan(Collection<String> nodeIds) {
@@ -66,6 +70,43 @@ public class Actions {
             error(String.join("\n", problems.subList(0, Math.min(PROBLEMS_SHOWN, problems.size())))
                     + (problems.size() > PROBLEMS_SHOWN ? "\n… and " + (problems.size() - PROBLEMS_SHOWN) + " more" : ""));
         }
+    }
+
+    /**
+     * Starts a rolling rollout of the nodes; the Rollouts section on /updates follows it.
+     *
+     * @return the rollout's id, or null when it was refused (said in a notice)
+     */
+    public Long startRollout(Rollouts.Request request) {
+        try {
+            Rollouts.Started started = rollouts.start(request, who());
+            ok("Rollout #" + started.rollout().id() + " started: " + started.rollout().batchCount() + " batch"
+                    + (started.rollout().batchCount() == 1 ? "" : "es") + " to " + CodeBadge.shortId(started.rollout().targetCommit())
+                    + (started.left().isEmpty() ? "" : "; " + started.left().size() + " node(s) left out (on the target already)"));
+            return started.rollout().id();
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            error("Rollout refused: " + e.getMessage());
+        }
+        return null;
+    }
+
+    /** Pause, resume or abort: {@code done} said when it worked, the server's reason when not. */
+    public void rollout(Runnable action, String done) {
+        try {
+            action.run();
+            ok(done);
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            error(e.getMessage());
+        }
+    }
+
+    /** The operator signed in to this UI. */
+    public String who() {
+        return Operator.current().map(Operator::name).orElse("");
     }
 
     /** A notice is read, not scrolled: past this many nodes it says how many more. */

@@ -8,8 +8,12 @@ import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
 import dev.slm.access.entity.Role;
+import dev.slm.rollout.boundary.Rollouts;
 import dev.slm.rollout.boundary.SyncPlans;
 import dev.slm.rollout.boundary.SyncPlans.Part;
 import dev.slm.rollout.entity.RestartType;
@@ -34,6 +38,9 @@ public class SyncDialog extends Dialog {
             Part.BUSY, "syncing already: skipped",
             Part.UP_TO_DATE, "already on the target: skipped",
             Part.MISSING, "not registered any more: skipped");
+
+    static final String PARALLEL = "All at once";
+    static final String ROLLING = "Rolling, in batches";
 
     /** Node ids named per line; past that, how many more. */
     private static final int NAMED = 5;
@@ -85,23 +92,65 @@ public class SyncDialog extends Dialog {
         type.setItemLabelGenerator(t -> t == RestartType.IMMEDIATE ? "Immediate" : "Graceful (let it finish its work)");
         type.setValue(RestartType.GRACEFUL);
         restart.addValueChangeListener(e -> type.setEnabled(e.getValue()));
-        add(target, breakdown, offline, restart, type);
+
+        // all at once, or a rolling rollout in batches (Rollouts): offline nodes are then deferred, not left out
+        RadioButtonGroup<String> how = new RadioButtonGroup<>("How");
+        how.setId("sync-strategy");
+        how.setItems(PARALLEL, ROLLING);
+        how.setValue(PARALLEL);
+        TextField batchSize = new TextField("Batch size", "25%", "a count, or a percentage of the nodes");
+        batchSize.setId("rolling-batch-size");
+        batchSize.setHelperText("nodes per batch: 3, or 25%");
+        IntegerField delay = new IntegerField("Healthy for (s)");
+        delay.setId("rolling-delay");
+        delay.setValue(30);
+        delay.setMin(0);
+        delay.setHelperText("before the next batch starts");
+        TextField maxFailures = new TextField("Stop after failures", "1", "");
+        maxFailures.setId("rolling-max-failures");
+        maxFailures.setHelperText("a count or a percentage; empty: never stop");
+        IntegerField canary = new IntegerField("Canary nodes");
+        canary.setId("rolling-canary");
+        canary.setHelperText("optional: a first batch of its own");
+        Checkbox autoPromote = new Checkbox("Go on after the canary without waiting for me", false);
+        autoPromote.setId("rolling-auto-promote");
+        FormLayout rolling = new FormLayout(batchSize, delay, maxFailures, canary, autoPromote);
+        rolling.setId("rolling-options");
+        rolling.setVisible(false);
+        add(target, breakdown, offline, restart, type, how, rolling);
 
         Button confirm = new Button();
         confirm.setId("sync-confirm");
         confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         Runnable label = () -> {
-            int n = plan.toSend(offline.getValue()).size();
-            confirm.setText(n == 1 ? "Sync 1 node" : "Sync " + n + " nodes");
+            boolean inBatches = ROLLING.equals(how.getValue());
+            int n = plan.toSend(inBatches || offline.getValue()).size();
+            confirm.setText(inBatches ? "Start rolling sync of " + n + (n == 1 ? " node" : " nodes")
+                    : n == 1 ? "Sync 1 node" : "Sync " + n + " nodes");
             confirm.getElement().setAttribute("data-count", Integer.toString(n));
             confirm.setEnabled(n > 0 && plan.target() != null);
         };
         label.run();
         offline.addValueChangeListener(e -> label.run());
+        how.addValueChangeListener(e -> {
+            rolling.setVisible(ROLLING.equals(e.getValue()));
+            offline.setEnabled(!ROLLING.equals(e.getValue()));
+            label.run();
+        });
         confirm.addClickListener(e -> {
+            RestartType restartType = restart.getValue() ? type.getValue() : RestartType.MANUAL;
+            if (ROLLING.equals(how.getValue())) {
+                String limit = maxFailures.getValue().isBlank() ? null : maxFailures.getValue();
+                // refused (a batch size that is no count, say): the dialog stays open with the reason in a notice
+                if (actions.startRollout(new Rollouts.Request(plan.toSend(true), null, false, null, batchSize.getValue(),
+                        delay.getValue(), limit != null, limit, canary.getValue(), autoPromote.getValue(),
+                        restart.getValue(), restartType, false, null)) != null) {
+                    close();
+                }
+                return;
+            }
             close();
-            actions.sync(plan.toSend(offline.getValue()), restart.getValue(),
-                    restart.getValue() ? type.getValue() : RestartType.MANUAL);
+            actions.sync(plan.toSend(offline.getValue()), restart.getValue(), restartType);
         });
         if (plan.toSend(true).isEmpty()) {
             add(new Paragraph("Nothing to send: no node asked for would change."));

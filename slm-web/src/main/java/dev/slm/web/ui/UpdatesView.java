@@ -23,6 +23,7 @@ import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.source.entity.CodeStatus;
 import dev.slm.fleet.entity.Node;
 import dev.slm.packages.boundary.Deployability;
+import dev.slm.rollout.boundary.Rollouts;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.SyncStatus;
@@ -55,18 +56,20 @@ public class UpdatesView extends VerticalLayout {
     private final Grid<NodeRow> pending = new Grid<>();
     private final Grid<SyncOperation> running;
     private final BulkActionsPanel bulks;
+    private final RolloutsPanel rollouts;
     private final Grid<SyncOperation> history;
     private final TextField historyNode = new TextField();
     private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
 
     @Inject
     public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
-                       Deployability deployability, Actions actions, LiveEvents events) {
+                       Deployability deployability, Actions actions, LiveEvents events, Rollouts rolloutService) {
         this.sources = sources;
         this.deployability = deployability;
         this.queries = queries;
         this.operations = operations;
         this.bulks = new BulkActionsPanel(operations);
+        this.rollouts = new RolloutsPanel(rolloutService, actions);
         running = OperationsGrid.create("running", true, operations);
         history = OperationsGrid.create("history", true, operations);
         banner.setId("status-banner");
@@ -114,14 +117,14 @@ public class UpdatesView extends VerticalLayout {
                 null, null, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
         history.setHeight("320px");
 
-        Details later = new Details("Schedules and rolling rollouts",
-                new Paragraph("Planned: sync on a schedule (cron) and fleet-wide rolling rollouts in batches with health"
-                        + " checks and abort on failure. They arrive with the fleet issue; today every sync is parallel."));
+        Details later = new Details("Schedules",
+                new Paragraph("Planned: sync on a schedule (cron) inside maintenance windows. They arrive with the"
+                        + " schedules issue; today a sync is started by hand, at once or rolling."));
         later.setId("coming-later");
 
         add(banner, new H3("Pending updates"),
                 new HorizontalLayout(Permitted.button(syncSelected, Role.OPERATOR), Permitted.button(syncAll, Role.OPERATOR)), pendingNote, pending,
-                new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
+                new H3("Rolling rollouts"), rollouts, new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
                 later);
         refresh(actions);
         Live.follow(this, events, batch -> onEvents(batch, actions));
@@ -210,6 +213,7 @@ public class UpdatesView extends VerticalLayout {
     private void showRunning() {
         OperationsGrid.show(running, operations.running(200));
         bulks.show();
+        rollouts.show();
     }
 
     private static String blankToNull(String s) {

@@ -114,7 +114,7 @@ class LiveFollowerTest {
 
     /** A status change of one node; at a fixed instant, so that two of them are equal. */
     private static LiveEvent event(String node) {
-        return new LiveEvent("node.code_status_changed", Instant.EPOCH, null, null, null, null, null, Set.of(node), null);
+        return new LiveEvent("node.code_status_changed", Instant.EPOCH, null, null, null, null, null, Set.of(node), null, null);
     }
 
     /** The batches as the nodes they name, a resync as "resync". */

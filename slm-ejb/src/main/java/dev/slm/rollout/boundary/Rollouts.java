@@ -1,0 +1,522 @@
+package dev.slm.rollout.boundary;
+
+import dev.slm.access.entity.Role;
+import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.NodeQueries;
+import dev.slm.fleet.boundary.Settings;
+import dev.slm.fleet.entity.Node;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.InvalidInput;
+import dev.slm.platform.NotFound;
+import dev.slm.rollout.control.RolloutPlan;
+import dev.slm.rollout.control.SyncRequests;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.Rollout;
+import dev.slm.rollout.entity.RolloutBatch;
+import dev.slm.rollout.entity.RolloutNode;
+import dev.slm.rollout.entity.RolloutNodeState;
+import dev.slm.rollout.entity.RolloutProgress;
+import dev.slm.rollout.entity.RolloutStatus;
+import dev.slm.rollout.entity.Share;
+import dev.slm.rollout.entity.SyncOperation;
+import dev.slm.rollout.entity.SyncStatus;
+import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.entity.CodeStatus;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Rolling rollouts: started, paused, resumed and aborted by operators, advanced by {@link RolloutDriver} from what is
+ * stored (so a server killed mid-rollout carries on where the rows say). Every node it sends goes through the one sync
+ * path ({@link SyncRequests}) with the rollout's id, and the rollout holds its nodes (db/V13): nothing else syncs them
+ * until it ends.
+ */
+@Stateless
+@RolesAllowed(Role.Names.OPERATOR)
+public class Rollouts {
+
+    /** The most nodes one rollout takes, as a bulk sync (FleetSync's limit). */
+    public static final int MAX_NODES = 10_000;
+    public static final int MAX_HEALTH_CHECK_DELAY_S = 86_400;
+    public static final int MIN_TIMEOUT_S = 60;
+    public static final int MAX_TIMEOUT_S = 7 * 86_400;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    SyncRequests requests;
+
+    @Inject
+    NodeQueries queries;
+
+    @Inject
+    FleetStatus fleet;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Event<RolloutProgress> progress;
+
+    /**
+     * What an operator asks for: the targets (ids, roles, every node that needs an update; together, their union) and
+     * the options as given ({@code batchSize}, {@code maxFailures}: a count or a percentage; null: the default).
+     */
+    public record Request(List<String> nodeIds, List<String> roles, boolean allOutdated, String targetCommit,
+                          String batchSize, Integer healthCheckDelayS, Boolean abortOnFailure, String maxFailures,
+                          Integer canary, Boolean autoPromote, boolean restart, RestartType restartType,
+                          boolean reinstall, Integer timeoutS) {
+    }
+
+    /** A node the rollout leaves out, and why (it runs the target already). */
+    public record Left(String nodeId, String reason) {
+    }
+
+    public record Started(Rollout rollout, List<Left> left) {
+    }
+
+    /**
+     * Starts a rollout; its first batch goes out at the driver's next tick (within a second).
+     *
+     * @throws InvalidInput naming the option out of range, or no target given; NotFound for unknown node ids;
+     *         Conflict when a node belongs to another running rollout (naming it) or no node needs the target;
+     *         NotDeployable
+     */
+    public Started start(Request r, String by) {
+        String commit = requests.deployableTarget(r.targetCommit());
+        List<String> targets = targets(r);
+        lockNodes(targets);
+        Map<String, Node> nodes = em.createQuery("SELECT n FROM Node n WHERE n.id IN :ids", Node.class)
+                .setParameter("ids", targets).getResultStream().collect(Collectors.toMap(Node::id, Function.identity()));
+        List<String> unknown = targets.stream().filter(id -> !nodes.containsKey(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new NotFound("no such node" + (unknown.size() > 1 ? "s" : "") + ": " + summary(unknown));
+        }
+        for (String id : targets) {
+            Optional<Long> other = requests.rolloutOf(id);
+            if (other.isPresent()) {
+                throw new Conflict("node '" + id + "' is part of rollout " + other.get() + ", which is running:"
+                        + " a node belongs to one rollout at a time (abort it, or leave the node out)");
+            }
+        }
+        List<Left> left = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        for (String id : targets) {
+            Node n = nodes.get(id);
+            boolean already = r.targetCommit() == null ? n.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(n.codeVersion());
+            if (already && !r.reinstall()) {
+                left.add(new Left(id, "runs the target already"));
+            } else {
+                sent.add(id);
+            }
+        }
+        if (sent.isEmpty()) {
+            throw new Conflict("nothing to roll out: every named node runs the target already (ask for a reinstall to"
+                    + " install it again)");
+        }
+        Rollout.Options options = options(r, sent.size());
+        List<List<String>> batches = RolloutPlan.batches(sent, options.batchSize(), options.canary());
+        Instant now = clock.instant();
+        Duration timeout = r.timeoutS() != null ? Duration.ofSeconds(r.timeoutS())
+                // each batch may take a whole sync timeout and its delay, and the deferred nodes one more
+                : settings.syncTimeout().plus(options.healthCheckDelayS() > 0
+                        ? Duration.ofSeconds(options.healthCheckDelayS()) : Duration.ZERO).multipliedBy(batches.size() + 1);
+        Rollout rollout = new Rollout(commit, by, TriggerType.ROLLOUT, options, batches.size(), now, now.plus(timeout));
+        em.persist(rollout);
+        em.flush();
+        int position = 0;
+        for (int b = 0; b < batches.size(); b++) {
+            for (String id : batches.get(b)) {
+                em.persist(new RolloutNode(rollout.id(), id, position++, b + 1));
+            }
+        }
+        em.flush();
+        fire(rollout);
+        return new Started(rollout, left);
+    }
+
+    private List<String> targets(Request r) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>(r.nodeIds() == null ? List.of() : r.nodeIds());
+        for (String role : r.roles() == null ? List.<String>of() : r.roles()) {
+            ids.addAll(queries.ids(new NodeQueries.Filter(null, role, java.util.Set.of(), null, null), MAX_NODES));
+        }
+        if (r.allOutdated()) {
+            ids.addAll(queries.needingUpdateIds());
+        }
+        if (ids.isEmpty()) {
+            throw new InvalidInput((r.nodeIds() == null && r.roles() == null && !r.allOutdated())
+                    ? "name the nodes in node_ids or roles, or set all_outdated to true"
+                    : "no node matches: the roles have no nodes, or no node needs an update");
+        }
+        if (ids.size() > MAX_NODES) {
+            throw new InvalidInput("a rollout takes at most " + MAX_NODES + " nodes; " + ids.size() + " match");
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** Locks the nodes' rows in id order: a second rollout or a single sync naming one of them waits, then sees this one. */
+    private void lockNodes(List<String> ids) {
+        em.createNativeQuery("SELECT id FROM node WHERE id = ANY(CAST(?1 AS text[])) ORDER BY id FOR UPDATE")
+                .setParameter(1, "{" + ids.stream().map(id -> "\"" + id.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                        .collect(Collectors.joining(",")) + "}")
+                .getResultList();
+    }
+
+    private static Rollout.Options options(Request r, int total) {
+        Share batch = share("batch_size", r.batchSize() == null ? "1" : r.batchSize());
+        Integer maxFailures = r.maxFailures() == null ? null : share("max_failures", r.maxFailures()).of(total);
+        int delay = r.healthCheckDelayS() == null ? 0 : r.healthCheckDelayS();
+        if (delay < 0 || delay > MAX_HEALTH_CHECK_DELAY_S) {
+            throw new InvalidInput("health_check_delay must be between 0 and " + MAX_HEALTH_CHECK_DELAY_S + " seconds");
+        }
+        if (r.canary() != null && (r.canary() < 1 || r.canary() >= total)) {
+            throw new InvalidInput("canary must be between 1 and " + (total - 1) + " (fewer nodes than the " + total
+                    + " the rollout sends)");
+        }
+        if (r.timeoutS() != null && (r.timeoutS() < MIN_TIMEOUT_S || r.timeoutS() > MAX_TIMEOUT_S)) {
+            throw new InvalidInput("timeout must be between " + MIN_TIMEOUT_S + " and " + MAX_TIMEOUT_S + " seconds");
+        }
+        return new Rollout.Options(Math.min(batch.of(total), total), delay,
+                r.abortOnFailure() == null || r.abortOnFailure(), maxFailures, r.canary(),
+                Boolean.TRUE.equals(r.autoPromote()), r.restart(),
+                r.restartType() == null ? RestartType.GRACEFUL : r.restartType(), r.reinstall());
+    }
+
+    private static Share share(String field, String value) {
+        try {
+            return Share.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(field + " " + e.getMessage());
+        }
+    }
+
+    /** @throws Conflict unless it is running */
+    public Rollout pause(long id, String by) {
+        Rollout r = locked(id);
+        if (r.status() != RolloutStatus.RUNNING) {
+            throw new Conflict("rollout " + id + " is " + r.status() + ": only a running rollout can be paused");
+        }
+        r.pause("paused by " + by + ": no new batch starts; nodes already syncing finish", clock.instant());
+        fire(r);
+        return r;
+    }
+
+    /** @throws Conflict unless it is paused */
+    public Rollout resume(long id, String by) {
+        Rollout r = locked(id);
+        if (r.status() != RolloutStatus.PAUSED) {
+            throw new Conflict("rollout " + id + " is " + r.status() + ": only a paused rollout can be resumed");
+        }
+        r.resume("resumed by " + by, clock.instant());
+        fire(r);
+        return r;
+    }
+
+    /** Starts no more nodes; those syncing finish (their outcome is still recorded). @throws Conflict when it has ended */
+    public Rollout abort(long id, String by) {
+        Rollout r = locked(id);
+        if (r.status().ended()) {
+            throw new Conflict("rollout " + id + " has ended already (" + r.status() + ")");
+        }
+        end(r, RolloutStatus.ABORTED, "aborted by " + by, clock.instant());
+        fire(r);
+        return r;
+    }
+
+    private Rollout locked(long id) {
+        Rollout r = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (r == null) {
+            throw new NotFound("no rollout " + id);
+        }
+        return r;
+    }
+
+    // ---- reading ----
+
+    /** A rollout with its batches and nodes. */
+    public record View(Rollout rollout, List<RolloutBatch> batches, List<RolloutNode> nodes) {
+
+        public Map<RolloutNodeState, Long> counts() {
+            Map<RolloutNodeState, Long> counts = new EnumMap<>(RolloutNodeState.class);
+            nodes.forEach(n -> counts.merge(n.state(), 1L, Long::sum));
+            return counts;
+        }
+
+        public List<RolloutNode> inBatch(int number) {
+            return nodes.stream().filter(n -> n.batch() == number).toList();
+        }
+    }
+
+    @PermitAll
+    public Optional<View> view(long id) {
+        Rollout r = em.find(Rollout.class, id);
+        if (r == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new View(r,
+                em.createQuery("SELECT b FROM RolloutBatch b WHERE b.rolloutId = :id ORDER BY b.number", RolloutBatch.class)
+                        .setParameter("id", id).getResultList(),
+                nodes(id)));
+    }
+
+    /** The newest rollouts, first the unfinished ones. */
+    @PermitAll
+    public List<Rollout> recent(int limit) {
+        return em.createQuery("SELECT r FROM Rollout r ORDER BY CASE WHEN r.endedAt IS NULL THEN 0 ELSE 1 END, r.id DESC",
+                Rollout.class).setMaxResults(Math.max(0, Math.min(limit, 1000))).getResultList();
+    }
+
+    /** The ids of the rollouts the driver must look at: unfinished, or ended with nodes still syncing. */
+    @PermitAll
+    public List<Long> toAdvance() {
+        List<?> ids = em.createNativeQuery("SELECT id FROM rollout WHERE ended_at IS NULL UNION"
+                + " SELECT DISTINCT rollout_id FROM rollout_node WHERE state = 'SYNCING' ORDER BY 1").getResultList();
+        return ids.stream().map(id -> ((Number) id).longValue()).toList();
+    }
+
+    private List<RolloutNode> nodes(long id) {
+        return em.createQuery("SELECT n FROM RolloutNode n WHERE n.rolloutId = :id ORDER BY n.position", RolloutNode.class)
+                .setParameter("id", id).getResultList();
+    }
+
+    // ---- driving ----
+
+    /**
+     * One step of the rollout, from the stored rows: records the outcome of its nodes' operations, ends it when its
+     * failures reach the limit or its deadline passes, waits for the current batch to settle and stay healthy for the
+     * delay, then starts the next batch (deferring nodes offline or busy at their turn) or the deferred nodes' turn,
+     * or ends it. Idempotent: two instances or two ticks doing it twice change nothing more (the row is locked).
+     * Open to every caller: it does only what the rollout an operator started asks for.
+     */
+    @PermitAll
+    public void advance(long id) {
+        Rollout r = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (r == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<RolloutNode> nodes = nodes(id);
+        boolean moved = recordOutcomes(r, nodes, now);
+        if (r.status().ended()) {
+            if (moved) {
+                fire(r);
+            }
+            return;
+        }
+        long failed = nodes.stream().filter(n -> n.state() == RolloutNodeState.FAILED).count();
+        if (failed >= r.options().failureLimit()) {
+            String who = nodes.stream().filter(n -> n.state() == RolloutNodeState.FAILED)
+                    .map(n -> n.nodeId() + " (" + n.detail() + ")").limit(5).collect(Collectors.joining("; "));
+            end(r, RolloutStatus.FAILED, failed + " node" + (failed > 1 ? "s" : "") + " failed, the limit is "
+                    + r.options().failureLimit() + ": stopped, later batches untouched. " + who, now);
+            fire(r);
+            return;
+        }
+        // a paused rollout is waiting for an operator, not late: its deadline moves on when it resumes
+        if (r.status() == RolloutStatus.RUNNING && now.isAfter(r.deadline())) {
+            end(r, RolloutStatus.TIMED_OUT, "its deadline " + r.deadline() + " passed", now);
+            fire(r);
+            return;
+        }
+        RolloutBatch current = r.currentBatch() == 0 ? null : em.createQuery(
+                        "SELECT b FROM RolloutBatch b WHERE b.rolloutId = :id AND b.number = :n", RolloutBatch.class)
+                .setParameter("id", id).setParameter("n", r.currentBatch()).getResultStream().findFirst().orElse(null);
+        if (current != null && current.endedAt() == null) {
+            // paused too: the batch that is out settles and is checked; only the next one waits for the operator
+            moved |= waitForHealth(r, current, nodes, now);
+        }
+        if ((current != null && current.endedAt() == null) || r.status() != RolloutStatus.RUNNING) {
+            if (moved) {
+                fire(r);
+            }
+            return;
+        }
+        int next = r.currentBatch() + 1;
+        if (r.currentBatch() < r.batchCount()) {
+            startBatch(r, next, nodes.stream().filter(n -> n.batch() == next && n.state() == RolloutNodeState.WAITING)
+                    .toList(), now, false);
+        } else if (r.currentBatch() == r.batchCount()
+                && nodes.stream().anyMatch(n -> n.state() == RolloutNodeState.DEFERRED)) {
+            startBatch(r, r.deferredBatch(), nodes.stream().filter(n -> n.state() == RolloutNodeState.DEFERRED).toList(),
+                    now, true);
+        } else {
+            finish(r, nodes, now);
+        }
+        fire(r);
+    }
+
+    /** Nodes whose operation ended take its outcome. */
+    private boolean recordOutcomes(Rollout r, List<RolloutNode> nodes, Instant now) {
+        List<RolloutNode> syncing = nodes.stream().filter(n -> n.state() == RolloutNodeState.SYNCING).toList();
+        if (syncing.isEmpty()) {
+            return false;
+        }
+        Map<Long, SyncOperation> ops = em.createQuery("SELECT o FROM SyncOperation o WHERE o.id IN :ids", SyncOperation.class)
+                .setParameter("ids", syncing.stream().map(RolloutNode::operationId).toList()).getResultStream()
+                .collect(Collectors.toMap(SyncOperation::id, Function.identity()));
+        boolean moved = false;
+        for (RolloutNode n : syncing) {
+            SyncOperation op = ops.get(n.operationId());
+            if (op == null) {
+                n.end(RolloutNodeState.FAILED, "its operation " + n.operationId() + " is gone", now);
+                moved = true;
+            } else if (op.status() == SyncStatus.SUCCEEDED) {
+                n.end(RolloutNodeState.SUCCEEDED, "on the target", op.finishedAt() == null ? now : op.finishedAt());
+                moved = true;
+            } else if (op.status().isFinal()) {
+                n.end(RolloutNodeState.FAILED, op.status() + ": " + op.message(), op.finishedAt() == null ? now : op.finishedAt());
+                moved = true;
+            }
+        }
+        if (moved) {
+            r.touch(now);
+        }
+        return moved;
+    }
+
+    /**
+     * The batch settles when none of its nodes is syncing any more, and ends once it has stayed healthy for the delay:
+     * every node it sent online and on the target throughout (checked at each tick; one that is not fails).
+     */
+    private boolean waitForHealth(Rollout r, RolloutBatch batch, List<RolloutNode> nodes, Instant now) {
+        List<RolloutNode> in = nodes.stream().filter(n -> n.batch() == batch.number()).toList();
+        if (in.stream().anyMatch(n -> n.state() == RolloutNodeState.SYNCING)) {
+            return false;
+        }
+        boolean moved = false;
+        if (batch.settledAt() == null) {
+            batch.settle(now);
+            moved = true;
+        }
+        Instant onlineSince = fleet.onlineSince();
+        for (RolloutNode n : in) {
+            if (n.state() != RolloutNodeState.SUCCEEDED) {
+                continue;
+            }
+            Node node = em.find(Node.class, n.nodeId());
+            if (node == null || !r.targetCommit().equals(node.codeVersion()) || !node.isOnline(onlineSince)) {
+                n.end(RolloutNodeState.FAILED, node == null ? "removed during the health check delay"
+                        : !node.isOnline(onlineSince) ? "went offline during the health check delay"
+                        : "left the target during the health check delay (reports " + node.codeVersion() + ")", now);
+                moved = true;
+            }
+        }
+        if (moved && in.stream().anyMatch(n -> n.state() == RolloutNodeState.FAILED)
+                && nodes.stream().filter(n -> n.state() == RolloutNodeState.FAILED).count() >= r.options().failureLimit()) {
+            return true; // the next tick ends the rollout FAILED
+        }
+        if (!now.isBefore(batch.settledAt().plus(r.healthCheckDelay()))) {
+            batch.end(now);
+            r.touch(now);
+            moved = true;
+            if (batch.number() == 1 && r.options().canary() != null && !r.options().autoPromote()) {
+                r.pause("the canary batch is healthy: waiting for an operator's go (resume)", now);
+            }
+        }
+        return moved;
+    }
+
+    /**
+     * Sends the nodes of a batch. One offline or busy at its turn is deferred to the end (the deferred turn: then it is
+     * skipped, which is no failure); one on the target already (a sync it did not get from us) is skipped.
+     */
+    private void startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn) {
+        r.startBatch(number, now);
+        Instant onlineSince = fleet.onlineSince();
+        Rollout.Options o = r.options();
+        SyncRequests.Ask ask = new SyncRequests.Ask(o.restart(), o.restartType(), r.requestedBy(), TriggerType.ROLLOUT,
+                o.reinstall(), r.targetCommit(), null, r.id());
+        int sent = 0;
+        for (RolloutNode n : nodes) {
+            Node node = em.find(Node.class, n.nodeId());
+            if (node == null) {
+                continue; // removed: its row goes with it
+            }
+            if (!node.isOnline(onlineSince)) {
+                later(n, deferredTurn, "offline", now);
+                continue;
+            }
+            try {
+                n.syncing(number, requests.create(n.nodeId(), r.targetCommit(), ask).id(), now);
+                sent++;
+            } catch (AlreadyOnTarget e) {
+                n.end(RolloutNodeState.SKIPPED, "runs the target already", now);
+            } catch (NodeBusy e) {
+                later(n, deferredTurn, "busy with operation " + e.operationId(), now);
+            } catch (Conflict | NotFound e) {
+                later(n, deferredTurn, e.getMessage(), now);
+            }
+        }
+        // a planned batch is recorded even when every node of it was deferred (its time is part of the story); the
+        // deferred nodes' turn only when it sent one
+        if (sent > 0 || !deferredTurn) {
+            RolloutBatch batch = new RolloutBatch(r.id(), number, now);
+            if (sent == 0) {
+                batch.end(now); // nothing to wait for
+            }
+            em.persist(batch);
+        }
+    }
+
+    private static void later(RolloutNode n, boolean deferredTurn, String why, Instant now) {
+        if (deferredTurn) {
+            n.end(RolloutNodeState.SKIPPED, "skipped: " + why + " at its turn and at the end", now);
+        } else {
+            n.defer(why + " at its turn: deferred to the end");
+        }
+    }
+
+    private void finish(Rollout r, List<RolloutNode> nodes, Instant now) {
+        long failed = nodes.stream().filter(n -> n.state() == RolloutNodeState.FAILED).count();
+        long skipped = nodes.stream().filter(n -> n.state() == RolloutNodeState.SKIPPED).count();
+        long succeeded = nodes.stream().filter(n -> n.state() == RolloutNodeState.SUCCEEDED).count();
+        String summary = succeeded + " on the target" + (skipped > 0 ? ", " + skipped + " skipped" : "")
+                + (failed > 0 ? ", " + failed + " failed (below the limit of " + r.options().failureLimit() + ")" : "");
+        end(r, failed > 0 ? RolloutStatus.COMPLETED_WITH_FAILURES : RolloutStatus.SUCCEEDED, summary, now);
+    }
+
+    /** Ends it: nodes it had not reached are listed as such (and freed for other syncs); syncing ones finish. */
+    private void end(Rollout r, RolloutStatus end, String why, Instant now) {
+        List<RolloutNode> notReached = nodes(r.id()).stream()
+                .filter(n -> n.state() == RolloutNodeState.WAITING || n.state() == RolloutNodeState.DEFERRED).toList();
+        notReached.forEach(n -> n.end(RolloutNodeState.NOT_REACHED, "the rollout ended (" + end + ") before its turn", now));
+        String list = notReached.isEmpty() ? "" : "; not reached: " + summary(notReached.stream().map(RolloutNode::nodeId).toList());
+        r.end(end, why + list, now);
+    }
+
+    private void fire(Rollout r) {
+        em.flush();
+        Map<RolloutNodeState, Long> counts = new EnumMap<>(RolloutNodeState.class);
+        em.createQuery("SELECT n.state, COUNT(n) FROM RolloutNode n WHERE n.rolloutId = :id GROUP BY n.state", Object[].class)
+                .setParameter("id", r.id()).getResultList()
+                .forEach(row -> counts.put((RolloutNodeState) row[0], (Long) row[1]));
+        progress.fire(new RolloutProgress(r.id(), r.status(), r.currentBatch(), r.batchCount(), counts));
+    }
+
+    private static String summary(Collection<String> ids) {
+        return ids.size() <= 10 ? String.join(", ", ids)
+                : ids.stream().limit(10).collect(Collectors.joining(", ")) + " and " + (ids.size() - 10) + " more";
+    }
+}

@@ -1,0 +1,142 @@
+package dev.slm.rollout.control;
+
+import dev.slm.fleet.entity.Node;
+import dev.slm.packages.boundary.Deployability;
+import dev.slm.platform.Conflict;
+import dev.slm.platform.InvalidInput;
+import dev.slm.platform.NotFound;
+import dev.slm.rollout.boundary.AlreadyOnTarget;
+import dev.slm.rollout.boundary.NodeBusy;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.SyncEvent;
+import dev.slm.rollout.entity.SyncOperation;
+import dev.slm.rollout.entity.SyncRequested;
+import dev.slm.rollout.entity.SyncStatus;
+import dev.slm.rollout.entity.TriggerType;
+import dev.slm.source.boundary.Mirror;
+import dev.slm.source.entity.CodeStatus;
+import dev.slm.source.entity.CommitInfo;
+import dev.slm.source.entity.TrackedSource;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates sync operations, in the caller's transaction: the one place that decides whether a node may be sent a
+ * commit. The boundaries call it after their own role check — {@code SyncOperations.request} for an operator, the
+ * rollout driver for the rollout an operator started — so the web layer cannot reach it (ArchitectureTest).
+ */
+@Dependent
+public class SyncRequests {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<SyncRequested> requested;
+
+    @Inject
+    Event<SyncEvent> events;
+
+    @Inject
+    Deployability deployability;
+
+    @Inject
+    Mirror mirror;
+
+    /** What a new operation is: its options and what it belongs to. */
+    public record Ask(boolean restart, RestartType type, String by, TriggerType trigger, boolean reinstall,
+                      String target, Long bulkId, Long rolloutId) {
+    }
+
+    /**
+     * @throws NotFound for an unknown node; {@link InRollout} when the node belongs to a running rollout other than
+     *         {@code ask.rolloutId()}; {@link NodeBusy} when one is in flight; {@link AlreadyOnTarget} when the node
+     *         runs the target already and reinstall is not set
+     */
+    public SyncOperation create(String nodeId, String commit, Ask ask) {
+        // the row lock serialises requests for one node across server instances
+        Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
+        if (node == null) {
+            throw new NotFound("no node '" + nodeId + "' is registered");
+        }
+        Optional<Long> rollout = rolloutOf(nodeId);
+        if (rollout.isPresent() && !rollout.get().equals(ask.rolloutId())) {
+            throw new InRollout(nodeId, rollout.get());
+        }
+        Optional<SyncOperation> active = active(nodeId);
+        if (active.isPresent()) {
+            throw new NodeBusy(nodeId, active.get().id());
+        }
+        // the latest: what the node gets is what counts (a commit that changes nothing under SLM_GIT_PATH is no update)
+        boolean already = ask.target() == null ? node.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(node.codeVersion());
+        if (!ask.reinstall() && already) {
+            throw new AlreadyOnTarget(nodeId, node.codeVersion(), commit);
+        }
+        SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), commit, ask.restart(),
+                ask.type() == null ? RestartType.GRACEFUL : ask.type(), ask.by(), ask.trigger(), clock.instant())
+                .partOf(ask.bulkId()).sentBy(ask.rolloutId());
+        em.persist(op);
+        em.flush();
+        requested.fire(new SyncRequested(nodeId, op.id()));
+        events.fire(SyncEvent.of(SyncStatus.PENDING, op.id(), nodeId, 0, "requested by " + ask.by()));
+        return op;
+    }
+
+    public Optional<SyncOperation> active(String nodeId) {
+        return em.createQuery("SELECT o FROM SyncOperation o WHERE o.nodeId = :node AND o.status NOT IN :finals",
+                        SyncOperation.class)
+                .setParameter("node", nodeId)
+                .setParameter("finals", SyncStatus.FINAL)
+                .getResultStream().findFirst();
+    }
+
+    /** The unfinished rollout the node waits in, or is being synced by (db/V13's one-rollout index). */
+    public Optional<Long> rolloutOf(String nodeId) {
+        List<?> ids = em.createNativeQuery("SELECT rollout_id FROM rollout_node WHERE node_id = ?1"
+                        + " AND state IN ('WAITING', 'SYNCING', 'DEFERRED')")
+                .setParameter(1, nodeId).getResultList();
+        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    }
+
+    /**
+     * The commit a sync sends: {@code target}, or the latest when null; checked before anything is created.
+     *
+     * @throws Conflict before the first fetch; InvalidInput for a target off the branch; NotDeployable
+     */
+    public String deployableTarget(String target) {
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source == null || source.latestCommit() == null) {
+            throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
+        }
+        String commit = target == null ? source.latestCommit() : onBranch(target, source);
+        deployability.require(commit, source);
+        return commit;
+    }
+
+    /**
+     * The target when it is a commit of the tracked branch: the latest or one of its ancestors (a rollback, or a
+     * chosen release). Another branch's commit, or one the mirror lacks, would leave the node outside the history the
+     * fleet is measured against.
+     */
+    private String onBranch(String target, TrackedSource source) {
+        if (!CommitInfo.ID.matcher(target).matches()) {
+            throw new InvalidInput("target_commit must be a full commit id (40 lower-case hex digits)");
+        }
+        CodeStatus where = mirror.classify(target, source.latestCommit()).status();
+        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
+            throw new InvalidInput("target_commit " + target + " is not a commit of the tracked branch " + source.branch()
+                    + (where == CodeStatus.UNKNOWN ? " (the server's mirror does not have it)" : ""));
+        }
+        return target;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import dev.slm.access.entity.Role;
+import dev.slm.rollout.boundary.Rollouts;
+import dev.slm.rollout.entity.Rollout;
+import dev.slm.rollout.entity.RolloutBatch;
+import dev.slm.rollout.entity.RolloutNode;
+import dev.slm.rollout.entity.RolloutNodeState;
+import dev.slm.rollout.entity.RolloutStatus;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The newest rolling rollouts on /updates: target, who, status and why, a bar of the nodes done, the counts per node
+ * state, pause / resume / abort for operators, and when opened each batch with its timestamps and its nodes. Redrawn
+ * on every {@code fleet.sync.progress}, so the batches advance live.
+ */
+final class RolloutsPanel extends VerticalLayout {
+
+    static final int SHOWN = 5;
+
+    private static final Set<RolloutNodeState> DONE = EnumSet.of(RolloutNodeState.SUCCEEDED, RolloutNodeState.FAILED,
+            RolloutNodeState.SKIPPED, RolloutNodeState.NOT_REACHED);
+
+    private final Rollouts rollouts;
+    private final Actions actions;
+    /** Opened rows stay open across redraws; the newest unfinished one opens by itself the first time. */
+    private final Set<Long> opened = new HashSet<>();
+    private final Set<Long> seen = new HashSet<>();
+
+    RolloutsPanel(Rollouts rollouts, Actions actions) {
+        this.rollouts = rollouts;
+        this.actions = actions;
+        setId("rollouts");
+        setPadding(false);
+        setSpacing(false);
+    }
+
+    void show() {
+        removeAll();
+        List<Rollout> recent = rollouts.recent(SHOWN);
+        if (recent.isEmpty()) {
+            add(new Span("No rolling rollout yet: choose \"Rolling\" in a sync's dialog to send the nodes in batches."));
+        }
+        for (Rollout r : recent) {
+            rollouts.view(r.id()).ifPresent(v -> add(row(v)));
+        }
+    }
+
+    private Details row(Rollouts.View v) {
+        Rollout r = v.rollout();
+        long id = r.id();
+        if (seen.add(id) && !r.status().ended()) {
+            opened.add(id);
+        }
+        Map<RolloutNodeState, Long> counts = v.counts();
+        long total = v.nodes().size();
+        long done = DONE.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+        long failed = counts.getOrDefault(RolloutNodeState.FAILED, 0L);
+        String batch = r.currentBatch() == 0 ? "not started"
+                : r.currentBatch() > r.batchCount() ? "deferred nodes' turn" : "batch " + r.currentBatch() + " of " + r.batchCount();
+        Span title = new Span("#" + id + " · rolling to " + CodeBadge.shortId(r.targetCommit()) + " · by "
+                + r.requestedBy() + " · " + OperationsGrid.TIME.format(r.createdAt()) + " · " + r.status() + " · " + batch);
+        title.getStyle().set("font-weight", "600");
+        ProgressBar bar = new ProgressBar(0, Math.max(1, total), done);
+        bar.setWidth("160px");
+        if (failed > 0 || r.status() == RolloutStatus.FAILED || r.status() == RolloutStatus.TIMED_OUT) {
+            bar.addThemeName("error");
+        } else if (r.status() == RolloutStatus.SUCCEEDED) {
+            bar.addThemeName("success");
+        }
+        StringBuilder said = new StringBuilder();
+        for (RolloutNodeState s : RolloutNodeState.values()) {
+            long n = counts.getOrDefault(s, 0L);
+            if (n > 0) {
+                said.append(said.isEmpty() ? "" : " · ").append(n).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' '));
+            }
+        }
+        Span totals = new Span(said.toString());
+        HorizontalLayout summary = new HorizontalLayout(title, bar, totals);
+        summary.setAlignItems(FlexComponent.Alignment.CENTER);
+        summary.getStyle().set("flex-wrap", "wrap");
+        if (!r.status().ended()) {
+            summary.add(controls(r));
+        }
+        Details details = new Details(summary);
+        details.setId("rollout-" + id);
+        details.getElement().setAttribute("data-status", r.status().name());
+        details.getElement().setAttribute("data-batch", Integer.toString(r.currentBatch()));
+        details.getElement().setAttribute("data-done", Long.toString(done));
+        details.setOpened(opened.contains(id));
+        details.add(content(v));
+        details.addOpenedChangeListener(e -> {
+            if (e.isOpened()) {
+                opened.add(id);
+            } else {
+                opened.remove(id);
+            }
+        });
+        return details;
+    }
+
+    private HorizontalLayout controls(Rollout r) {
+        long id = r.id();
+        Button pause = new Button("Pause", e -> actions.rollout(() -> rollouts.pause(id, actions.who()), "Rollout #" + id + " paused"));
+        pause.setId("rollout-pause-" + id);
+        Button resume = new Button("Resume", e -> actions.rollout(() -> rollouts.resume(id, actions.who()), "Rollout #" + id + " resumed"));
+        resume.setId("rollout-resume-" + id);
+        resume.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button abort = new Button("Abort", e -> actions.rollout(() -> rollouts.abort(id, actions.who()),
+                "Rollout #" + id + " aborted: no new node starts; nodes syncing finish"));
+        abort.setId("rollout-abort-" + id);
+        abort.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        HorizontalLayout controls = new HorizontalLayout(r.status() == RolloutStatus.PAUSED
+                ? Permitted.button(resume, Role.OPERATOR) : Permitted.button(pause, Role.OPERATOR),
+                Permitted.button(abort, Role.OPERATOR));
+        controls.setSpacing(true);
+        return controls;
+    }
+
+    private Div content(Rollouts.View v) {
+        Div content = new Div();
+        Rollout r = v.rollout();
+        if (r.reason() != null) {
+            Div reason = new Div(new Span(r.reason()));
+            reason.setId("rollout-reason-" + r.id());
+            reason.getStyle().set("margin-bottom", "var(--lumo-space-s)");
+            content.add(reason);
+        }
+        Rollout.Options o = r.options();
+        content.add(new Div(new Span("Batches of " + o.batchSize() + (o.canary() == null ? "" : ", canary of " + o.canary()
+                + (o.autoPromote() ? " (promoted by itself)" : " (then a pause for an operator's go)"))
+                + " · healthy for " + o.healthCheckDelayS() + " s before the next · "
+                + (o.failureLimit() == Integer.MAX_VALUE ? "never stops on failures"
+                : "stops at " + o.failureLimit() + " failure" + (o.failureLimit() > 1 ? "s" : "")))));
+        Map<Integer, RolloutBatch> started = new java.util.TreeMap<>();
+        v.batches().forEach(b -> started.put(b.number(), b));
+        int last = Math.max(r.batchCount(), started.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
+        for (int i = 1; i <= last; i++) {
+            List<RolloutNode> nodes = v.inBatch(i);
+            RolloutBatch b = started.get(i);
+            if (nodes.isEmpty() && b == null) {
+                continue;
+            }
+            Div line = new Div();
+            line.setId("rollout-" + r.id() + "-batch-" + i);
+            line.getElement().setAttribute("data-started", Boolean.toString(b != null));
+            line.getElement().setAttribute("data-ended", Boolean.toString(b != null && b.endedAt() != null));
+            Span head = new Span((i > r.batchCount() ? "Deferred nodes" : "Batch " + i) + ": "
+                    + (b == null ? "waiting" : "started " + OperationsGrid.TIME.format(b.startedAt())
+                    + (b.settledAt() == null ? "" : ", synced " + OperationsGrid.TIME.format(b.settledAt()))
+                    + (b.endedAt() == null ? "" : ", healthy " + OperationsGrid.TIME.format(b.endedAt()))) + " — ");
+            head.getStyle().set("font-weight", "500");
+            line.add(head);
+            for (RolloutNode n : nodes) {
+                Span node = new Span(n.nodeId() + " " + n.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                node.setId("rollout-" + r.id() + "-node-" + n.nodeId());
+                node.getElement().setAttribute("data-state", n.state().name());
+                if (n.detail() != null) {
+                    node.setTitle(n.detail());
+                }
+                node.getStyle().set("margin-right", "var(--lumo-space-m)").set("color", switch (n.state()) {
+                    case FAILED -> "var(--lumo-error-text-color)";
+                    case SUCCEEDED -> "var(--lumo-success-text-color)";
+                    case SYNCING -> "var(--lumo-primary-text-color)";
+                    default -> "var(--lumo-secondary-text-color)";
+                });
+                line.add(node);
+            }
+            content.add(line);
+        }
+        return content;
+    }
+}
