@@ -417,6 +417,13 @@ class SecurityIT {
                 () -> it.api.get("api/updates/history?node=roles-1", it.admin).body());
         refusedThenDone("POST", "api/fleet/sync", "{\"node_ids\":[\"roles-2\"]}", List.of(viewer), operator, 202,
                 () -> it.api.get("api/updates/history?node=roles-2", it.admin).body());
+        refusedThenDone("POST", "api/fleet/sync", "{\"strategy\":\"rolling\",\"node_ids\":[\"roles-1\"]}", List.of(viewer),
+                operator, 201, () -> it.api.get("api/rollouts", it.admin).body());
+        // the rollout EJB checks the role before it looks for the rollout: 403 for a viewer, 404 for an operator
+        for (String action : List.of("pause", "resume", "abort")) {
+            refusedThenDone("POST", "api/rollouts/999999/" + action, null, List.of(viewer), operator, 404,
+                    () -> it.api.get("api/rollouts", it.admin).body());
+        }
         // admin actions
         refusedThenDone("POST", "api/nodes", "{\"node_id\":\"roles-3\"}", List.of(viewer, operator), it.admin, 201,
                 () -> it.api.get("api/nodes", it.admin).body());
@@ -434,7 +441,7 @@ class SecurityIT {
         refusedThenDone("GET", "api/login-failures", null, List.of(viewer, operator), it.admin, 200, () -> "");
         // and what every login may read
         for (String path : List.of("api/nodes", "api/nodes/roles-1", status, "api/updates/pending", "api/updates/history",
-                "api/settings")) {
+                "api/settings", "api/rollouts")) {
             assertEquals(200, it.api.get(path, viewer).status(), path);
             Api.Response anonymous = it.api.get(path, null);
             assertEquals(401, anonymous.status(), path);

@@ -183,6 +183,55 @@ class SyncIT {
         assertProblem(400, it.api.get("api/updates/history?status=DONE", it.admin));
     }
 
+    /**
+     * Every class of bad rollout option — out of range, of the wrong type, meaningless for the strategy, naming no
+     * node — is a 400 naming the field (404 for unknown nodes, 409 for nothing to do), and no rollout is created.
+     */
+    @Test
+    void aRolloutWithABadOptionIsRefusedNamingItAndCreatesNothing() throws Exception {
+        registerAt("r-1", first);
+        registerAt("r-2", first);
+        registerAt("r-3", second);
+        String nodes = "\"strategy\":\"rolling\",\"node_ids\":[\"r-1\",\"r-2\"]";
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        for (String size : List.of("0", "-1", "\"0%\"", "\"101%\"", "\"abc\"", "1.5", "true", "[]", "{}", "\"\"",
+                "\"1e3\"", "99999999999999999999")) {
+            bad.put("{" + nodes + ",\"batch_size\":" + size + "}", "batch_size");
+        }
+        for (String delay : List.of("-1", "86401", "\"5\"", "1.5", "2147483648")) {
+            bad.put("{" + nodes + ",\"health_check_delay\":" + delay + "}", "health_check_delay");
+        }
+        for (String limit : List.of("0", "\"0%\"", "\"x\"", "-3")) {
+            bad.put("{" + nodes + ",\"max_failures\":" + limit + "}", "max_failures");
+        }
+        for (String canary : List.of("0", "2", "-1", "\"1\"")) {
+            bad.put("{" + nodes + ",\"canary\":" + canary + "}", "canary");
+        }
+        for (String timeout : List.of("10", "604801", "-5")) {
+            bad.put("{" + nodes + ",\"timeout\":" + timeout + "}", "timeout");
+        }
+        bad.put("{" + nodes + ",\"include_offline\":true}", "include_offline");
+        bad.put("{" + nodes + ",\"abort_on_failure\":\"no\"}", "abort_on_failure");
+        bad.put("{\"node_ids\":[\"r-1\"],\"batch_size\":2}", "batch_size");
+        bad.put("{\"strategy\":\"rolling\"}", "node_ids");
+        bad.put("{\"strategy\":\"rolling\",\"roles\":[\"no-such-role\"]}", "roles");
+        bad.put("{\"strategy\":\"Rolling\",\"node_ids\":[\"r-1\"]}", "strategy");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            JsonObject problem = assertProblem(400, it.api.post("api/fleet/sync", it.admin, e.getKey()));
+            assertTrue(problem.getString("detail").contains(e.getValue()), e.getKey() + " -> " + problem);
+        }
+        assertTrue(assertProblem(404, it.api.post("api/fleet/sync", it.admin,
+                "{\"strategy\":\"rolling\",\"node_ids\":[\"r-1\",\"ghost\"]}")).getString("detail").contains("ghost"));
+        assertTrue(assertProblem(409, it.api.post("api/fleet/sync", it.admin,
+                "{\"strategy\":\"rolling\",\"node_ids\":[\"r-3\"]}")).getString("detail").contains("nothing to roll out"));
+        assertEquals("[]", it.api.get("api/rollouts", it.admin).body());
+        assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id IN ('r-1', 'r-2', 'r-3')").isEmpty());
+        assertProblem(400, it.api.get("api/rollouts/abc", it.admin));
+        assertProblem(400, it.api.get("api/rollouts/99999999999999999999", it.admin));
+        assertProblem(404, it.api.get("api/rollouts/12345", it.admin));
+        assertProblem(400, it.api.get("api/rollouts?limit=-1", it.admin));
+    }
+
     /** A rollback or a chosen release: any commit of the tracked branch, and no other. */
     @Test
     void aSyncGoesToAnyCommitOfTheTrackedBranchAndNoOther() throws Exception {
@@ -222,7 +271,6 @@ class SyncIT {
         assertEquals(Map.of("f-1", "created", "f-2", "created", "ghost", "refused"), results);
         Api.Response again = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"f-1\"]}");
         assertEquals("busy", again.array().getJsonObject(0).getString("result"));
-        assertProblem(501, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true,\"strategy\":\"rolling\"}"));
 
         // a node on the target already is skipped, saying so; of "all outdated", an offline node is left out unless asked
         registerAt("f-3", second);
