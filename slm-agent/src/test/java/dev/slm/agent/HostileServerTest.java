@@ -1,6 +1,7 @@
 package dev.slm.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,8 @@ class HostileServerTest {
     /** Package requests to answer with half the body and a broken connection, then with 404. */
     volatile int brokenDownloads;
     volatile boolean refuseDownloads;
+    /** Package requests received (each download attempt). */
+    final java.util.concurrent.atomic.AtomicInteger packageRequests = new java.util.concurrent.atomic.AtomicInteger();
     /** Package requests to answer as a Payara still deploying the server does: 404 with its HTML error page. */
     volatile int startingDownloads;
     /** How a resumed download (a Range request) is answered: null (properly), "416", or "206 from byte 0". */
@@ -310,6 +313,26 @@ class HostileServerTest {
     }
 
     @Test
+    void theReleaseKeptOnTheNodeIsActivatedAgainWithoutADownload() throws Exception {
+        served(List.of(Entry.version(NEW), Entry.file("index.html", "new")));
+        command = json(validCommand(2, NEW));
+        heartbeatAndRun();
+        assertEquals(Optional.of(NEW), currentRelease(), String.join(" ", lastReport(2)));
+        assertTrue(Files.isDirectory(root.resolve("opt/releases/" + OLD)), "the previous release is kept");
+        int downloads = packageRequests.get();
+
+        // roll back to the previous release: the server signs the same manifest as for the first install
+        served(List.of(Entry.version(OLD), Entry.file("index.html", "old")));
+        command = json(validCommand(3, OLD));
+        heartbeatAndRun();
+
+        assertEquals(Optional.of(OLD), currentRelease(), String.join(" ", lastReport(3)));
+        assertEquals("old", Files.readString(root.resolve("opt/current/index.html")));
+        assertEquals(downloads, packageRequests.get(), "no package was asked for");
+        assertFalse("FAILED".equals(lastReport(3)[0]) || "ROLLED_BACK".equals(lastReport(3)[0]), lastReport(3)[0]);
+    }
+
+    @Test
     void aServerStillStartingAnswers404WithoutAProblemBodyAndTheDownloadIsTriedAgainNotFailed() throws Exception {
         // killed and started again mid-rollout, Payara Micro answers its HTML 404 page until the application is
         // deployed: that is no refusal of the package (those come as a problem body), and failing on it left the
@@ -403,7 +426,7 @@ class HostileServerTest {
                     exchange.getResponseHeaders().add("Content-Range", "bytes 0-" + (served.length - 1) + "/" + served.length);
                     respond(exchange, 206, served);
                 }
-            } else if (path.endsWith("/code-package") && startingDownloads > 0) {
+            } else if (path.endsWith("/code-package") && packageRequests.incrementAndGet() > 0 && startingDownloads > 0) {
                 startingDownloads--;
                 exchange.getResponseHeaders().add("Content-Type", "text/html");
                 respond(exchange, 404, "<!DOCTYPE html><html><head><title>Payara Micro - Error report</title></head></html>"

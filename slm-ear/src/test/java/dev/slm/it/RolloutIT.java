@@ -201,6 +201,33 @@ class RolloutIT {
         assertEquals(409, it.api.post("api/rollouts/" + id + "/abort", it.admin, null).status(), "ended already");
     }
 
+    @Test
+    @Order(4)
+    void aRolloutBackToThePreviousCommitActivatesTheReleasesKeptOnTheNodesWithoutADownload() throws Exception {
+        String c4 = it.repo.head();
+        String c3 = it.repo.git("rev-parse", "HEAD~1").trim();
+        // web-4 failed c3's health check twice: it stays out of the way back
+        List<String> back = List.of("web-1", "web-2", "web-3", "web-5", "web-6");
+        Map<String, Long> logSizes = new LinkedHashMap<>();
+        for (String node : back) {
+            assertEquals(c4, node(node).getString("code_version"));
+            assertTrue(node(node).getJsonArray("releases").toString().contains(c3), node + " keeps c3: " + node(node));
+            logSizes.put(node, java.nio.file.Files.size(dirs.get(node).resolve("agent.log")));
+        }
+        JsonObject started = rollout("{\"strategy\":\"rolling\",\"node_ids\":[" + back.stream().map(n -> "\"" + n + "\"")
+                .collect(Collectors.joining(",")) + "],\"batch_size\":\"50%\",\"target_commit\":\"" + c3
+                + "\",\"restart_type\":\"immediate\"}");
+        assertEquals(3, started.getJsonObject("options").getInt("batch_size"), "50% of 5, rounded up");
+        JsonObject done = awaitEnd(started.getJsonNumber("rollout_id").longValue());
+        assertEquals("SUCCEEDED", done.getString("status"), done.toString());
+        for (String node : back) {
+            assertEquals(c3, node(node).getString("code_version"), node);
+            String log = java.nio.file.Files.readString(dirs.get(node).resolve("agent.log")).substring(logSizes.get(node).intValue());
+            assertTrue(log.contains("the release of " + c3 + " is kept on this node: activated without a download"), node + ": " + log);
+            assertFalse(log.contains("resuming the download"), log);
+        }
+    }
+
     // ---- helpers ----
 
     static String refresh() throws Exception {

@@ -748,6 +748,63 @@ class WebAppIT {
      * operation cancelled from the history (its button disabled for a viewer), a rolled-back one drawn red with its
      * whole message and stage timeline, and the way back to the list. Runs last: it registers nodes of its own.
      */
+    /** Acceptance 6 of the rollout issue: started from the dialog, followed live on /updates, paused and resumed. */
+    @Test
+    @Order(16)
+    void aRollingSyncStartedFromTheDialogAdvancesLiveOnTheUpdatesPageAndPausesAndResumes() throws Exception {
+        String next = it.repo.commit("v9: for a rollout", "app/rollout.html", "<h1>rolling</h1>\n");
+        assertEquals(next, it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version"));
+        admin.open("?text=fleet-0");
+        admin.await(d -> listed(admin) == 9 ? true : null);
+        admin.click("sync-matching");
+        admin.await(d -> "9".equals(d.findElement(By.id("sync-confirm")).getAttribute("data-count")) ? true : null);
+        admin.driver.findElements(By.cssSelector("#sync-strategy vaadin-radio-button")).get(1).click();
+        admin.await(d -> d.findElement(By.id("rolling-options")).isDisplayed() ? true : null);
+        WebElement size = admin.driver.findElement(By.cssSelector("#rolling-batch-size input"));
+        size.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "3", org.openqa.selenium.Keys.TAB);
+        WebElement delay = admin.driver.findElement(By.cssSelector("#rolling-delay input"));
+        delay.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "4", org.openqa.selenium.Keys.TAB);
+        admin.await(d -> d.findElement(By.id("sync-confirm")).getText().equals("Start rolling sync of 9 nodes") ? true : null);
+        admin.click("sync-confirm");
+        admin.await(d -> String.join("", notificationCards()).contains("started: 3 batches") ? true : null);
+        JsonObject started = Json.createReader(new StringReader(it.api.get("api/rollouts", it.admin).body())).readArray()
+                .getJsonObject(0);
+        long id = started.getJsonNumber("rollout_id").longValue();
+        assertEquals(3, started.getJsonObject("options").getInt("batch_size"));
+        assertEquals(4, started.getJsonObject("options").getInt("health_check_delay"));
+
+        admin.open("updates");
+        admin.driver.executeScript("window.slmNotReloaded = true");
+        String row = "rollout-" + id;
+        java.util.Set<String> batchesSeen = new java.util.TreeSet<>();
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> admin.driver.executeScript(
+                "const r = document.getElementById(arguments[0]); return r ? r.dataset.batch : null", row), b -> {
+                    if (b != null) {
+                        batchesSeen.add(b.toString());
+                    }
+                    return "2".equals(b);
+                });
+        admin.click("rollout-pause-" + id);
+        admin.await(d -> "PAUSED".equals(d.findElement(By.id(row)).getAttribute("data-status")) ? true : null);
+        // batch 2 settles and stays healthy for its 4 s, and still batch 3 does not start while paused
+        admin.await(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.id(row + "-batch-2")).getAttribute("data-ended"))
+                ? true : null);
+        assertEquals("2", admin.byId(row).getAttribute("data-batch"));
+        assertEquals("PAUSED", admin.byId(row).getAttribute("data-status"));
+        assertEquals("false", admin.byId(row + "-batch-3").getAttribute("data-started"));
+        admin.screenshot(SHOTS.resolve("rollout-paused.png"));
+
+        admin.click("rollout-resume-" + id);
+        admin.await(Duration.ofSeconds(60), d -> "SUCCEEDED".equals(d.findElement(By.id(row)).getAttribute("data-status"))
+                ? true : null);
+        assertEquals("9", admin.byId(row).getAttribute("data-done"));
+        assertEquals("SUCCEEDED", admin.byId(row + "-node-fleet-09").getAttribute("data-state"));
+        assertTrue(batchesSeen.contains("1") || batchesSeen.contains("0"), "followed from its start: " + batchesSeen);
+        assertEquals(Boolean.TRUE, admin.driver.executeScript("return window.slmNotReloaded === true"),
+                "every step arrived live, without a reload");
+        assertTrue(fleet.failures.isEmpty(), fleet.failures.toString());
+    }
+
     @Test
     @Order(15)
     void theNodePageShowsWhatTheNodeLacksCancelsAPendingSyncAndNeverDrawsARollbackAsASuccess() throws Exception {

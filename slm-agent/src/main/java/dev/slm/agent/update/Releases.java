@@ -77,12 +77,27 @@ public final class Releases {
         int kept = 0;
         for (Path p : all) {
             String name = p.getFileName().toString();
+            if (name.startsWith(".")) {
+                continue; // what a killed extraction or prune left: deleted below
+            }
             if (name.equals(active) || name.equals(alsoKeep) || kept < keep) {
                 kept++;
                 continue;
             }
-            SafeExtractor.deleteTree(p);
+            // renamed away first: a release under its own name is always whole, so the updater may activate a kept
+            // one without a download (a kill halfway through deleteTree would otherwise leave half a release there)
+            Path doomed = p.resolveSibling("." + name + ".deleting");
+            SafeExtractor.deleteTree(doomed);
+            DurableFiles.rename(p, doomed);
+            SafeExtractor.deleteTree(doomed);
             deleted.add(name);
+        }
+        try (Stream<Path> s = Files.list(releases)) {
+            // prune runs when a job has ended, so no extraction is in progress: a dot-name is what a killed
+            // extraction or prune left
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+                SafeExtractor.deleteTree(p);
+            }
         }
         return deleted;
     }

@@ -221,7 +221,10 @@ public final class Updater {
         switch (job.stage()) {
             case DOWNLOADING -> {
                 Files.createDirectories(pkg.getParent());
-                if (!Files.exists(pkg)) {
+                if (!Files.exists(pkg) && kept(c, manifest)) {
+                    LOG.info("update " + c.operationId() + ": the release of " + c.targetCommit()
+                            + " is kept on this node: activated without a download");
+                } else if (!Files.exists(pkg)) {
                     Path part = pkg.resolveSibling(pkg.getFileName() + ".part");
                     long have = Files.exists(part) ? Files.size(part) : 0;
                     String noSpace = spaceProblem(pkg.getParent(), manifest.size() - have, "download the package");
@@ -236,6 +239,9 @@ public final class Updater {
                 }
             }
             case VERIFYING -> {
+                if (!Files.exists(pkg) && kept(c, manifest)) {
+                    return null; // verified when it was installed; its version.json is checked again in kept()
+                }
                 try {
                     s.verifier().verifyPackage(pkg, manifest);
                 } catch (PackageVerifier.Rejected e) {
@@ -245,7 +251,7 @@ public final class Updater {
             }
             case EXTRACTING -> {
                 Path release = s.releases().dirOf(c.targetCommit());
-                if (!c.targetCommit().equals(s.releases().current().orElse(null))) {
+                if (!c.targetCommit().equals(s.releases().current().orElse(null)) && !kept(c, manifest)) {
                     String noSpace = spaceProblem(release.getParent(), manifest.unpackedSize(), "unpack the release");
                     if (noSpace != null) {
                         return noSpace;
@@ -331,6 +337,30 @@ public final class Updater {
         }
         String why = s.service().takeRevertNote().orElse("current was changed by someone else");
         return "current points at " + (current == null ? "nothing" : current) + ", not the new release: " + why;
+    }
+
+    /**
+     * The target's release is kept on this node from an earlier install (a rollback to the previous release, or a
+     * rollout back): it is activated as it is, without a download. Whole by construction — a release takes its name
+     * only once extracted and synced, and {@link Releases#prune} renames one away before it deletes it — and its
+     * version.json must still name the signed commit.
+     */
+    private boolean kept(Command c, PackageManifest manifest) throws IOException {
+        if (c.targetCommit().equals(s.releases().current().orElse(null))) {
+            return false;
+        }
+        Path release = s.releases().dirOf(c.targetCommit());
+        if (!Files.isDirectory(release, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            s.verifier().verifyVersionFile(release, manifest);
+            return true;
+        } catch (PackageVerifier.Rejected e) {
+            LOG.warning("the kept release of " + c.targetCommit() + " is not whole (" + e.getMessage()
+                    + "): it is downloaded again");
+            return false;
+        }
     }
 
     /**

@@ -46,8 +46,32 @@ class ReleasesAndVerifierTest {
         assertEquals(List.of("c2", "c1"), deleted);
         assertTrue(Files.exists(releases.dirOf("c3")));
         assertFalse(Files.exists(releases.dirOf("c1")));
+        assertEquals(List.of(), Files.list(tmp.resolve("opt/releases")).map(d -> d.getFileName().toString())
+                .filter(n -> n.startsWith(".")).toList(), "nothing renamed away is left");
         assertThrows(java.io.IOException.class, () -> releases.activate("missing"));
         assertEquals(Optional.of("c4"), releases.current(), "a failed activation leaves current alone");
+    }
+
+    @Test
+    void aPruneRenamesAReleaseAwayBeforeDeletingItAndClearsWhatAKilledOneLeft() throws Exception {
+        Releases releases = new Releases(tmp.resolve("opt"));
+        for (int i = 1; i <= 3; i++) {
+            Path dir = Files.createDirectories(releases.dirOf("c" + i));
+            Files.writeString(dir.resolve("index.html"), "v" + i);
+            Files.setLastModifiedTime(dir, FileTime.fromMillis(1_000_000L * i));
+        }
+        releases.activate("c3");
+        // a prune killed halfway through deleting c0, and an extraction killed before its rename
+        Path half = Files.createDirectories(tmp.resolve("opt/releases/.c0.deleting/sub"));
+        Files.writeString(half.resolve("left.txt"), "x");
+        Files.createDirectories(tmp.resolve("opt/releases/.c9.extracting"));
+
+        assertEquals(List.of("c1"), releases.prune(1, "c2"));
+        // a kept release is activated without a download (Updater.kept), so a name must always mean a whole release
+        assertEquals(List.of("c3", "c2"), releases.list());
+        assertEquals(List.of("c2", "c3"), Files.list(tmp.resolve("opt/releases")).map(d -> d.getFileName().toString())
+                .sorted().toList(), "the leftovers of killed work are gone, the kept releases whole");
+        assertEquals("v2", Files.readString(releases.dirOf("c2").resolve("index.html")));
     }
 
     @Test

@@ -88,7 +88,10 @@ public final class Browser implements AutoCloseable {
      */
     public void click(String id) {
         await(d -> {
-            d.findElement(By.id(id)).click();
+            WebElement e = d.findElement(By.id(id));
+            // to the middle of the window: at its edges the app bar or a notice could take the click
+            driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
+            e.click();
             return true;
         });
     }

@@ -56,6 +56,11 @@ public class Mirror {
         return mirror.commit(id);
     }
 
+    /** The newest commits of the branch from {@code latest}, along first parents, at most {@code limit}. */
+    public java.util.List<dev.slm.source.entity.CommitInfo> recent(String latest, int limit) {
+        return mirror.recent(latest, limit);
+    }
+
     @PreDestroy
     void close() {
         mirror.close();

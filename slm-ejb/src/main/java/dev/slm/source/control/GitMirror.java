@@ -113,6 +113,30 @@ public class GitMirror implements AutoCloseable {
         }
     }
 
+    /**
+     * The newest commits of the branch from {@code latest} along first parents (the branch's own history, as a
+     * rollback or a chosen release would pick from), at most {@code limit}.
+     */
+    public java.util.List<CommitInfo> recent(String latest, int limit) {
+        java.util.List<CommitInfo> out = new java.util.ArrayList<>();
+        if (latest == null || !CommitInfo.ID.matcher(latest).matches()) {
+            return out;
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            walk.setFirstParent(true);
+            walk.markStart(walk.parseCommit(ObjectId.fromString(latest)));
+            for (org.eclipse.jgit.revwalk.RevCommit c : walk) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(info(c));
+            }
+        } catch (IOException e) {
+            // a mirror without the commit lists nothing; the caller offers no choice
+        }
+        return out;
+    }
+
     /** Where {@code reported} stands against {@code latest}; cached, since both ids name immutable history. */
     public Classification classify(String reported, String latest) {
         if (reported == null || latest == null) {

@@ -109,6 +109,27 @@ public class Actions {
         return Operator.current().map(Operator::name).orElse("");
     }
 
+    /** Syncs one node to {@code commit} (a commit of the tracked branch): deploy a chosen commit, roll back. */
+    public void syncTo(String nodeId, String commit, String what) {
+        List<BulkSync.Outcome> outcomes;
+        try {
+            outcomes = bulk.request(List.of(nodeId), true, RestartType.GRACEFUL, who(), TriggerType.NODE, false, commit);
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
+            return;
+        } catch (RuntimeException e) {
+            error(e.getMessage());
+            return;
+        }
+        BulkSync.Outcome o = outcomes.get(0);
+        if (o.result() == BulkSync.Result.CREATED) {
+            Notices.of(UI.getCurrent()).bulkStarted(what + " of " + nodeId, List.of(o.operationId()));
+        } else {
+            error(o.result() == BulkSync.Result.BUSY ? nodeId + ": a sync is already running (operation "
+                    + o.operationId() + ")" : o.detail());
+        }
+    }
+
     /** A notice is read, not scrolled: past this many nodes it says how many more. */
     private static final int PROBLEMS_SHOWN = 5;
 

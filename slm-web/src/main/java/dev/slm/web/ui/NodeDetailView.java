@@ -1,5 +1,11 @@
 package dev.slm.web.ui;
 
+import dev.slm.access.entity.Role;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.button.Button;
 
 import java.util.Locale;
 import com.vaadin.flow.component.Component;
@@ -124,12 +130,61 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         facts.addFormItem(releases, "Releases on the node");
         history.getDataProvider().refreshAll();
         Component action = SyncDialog.button(n, actions, "detail-sync");
-        add(back(), new H2(n.id()), action, facts);
+        HorizontalLayout buttons = new HorizontalLayout(action, deployCommit(n, latest), rollBack(n));
+        add(back(), new H2(n.id()), buttons, facts);
         if (n.codeStatus() == CodeStatus.OUTDATED) {
             add(new H3("Behind the latest commit"), behind(n, classified));
         }
         add(new H3("Operations"), new Span("Open an operation for its whole message and its stages."), history);
     }
+
+    /** Deploy a chosen commit of the branch: the newest {@value #COMMITS_OFFERED}, any older one by the API. */
+    private Component deployCommit(NodeRow n, String latest) {
+        Button open = new Button("Deploy commit…", e -> {
+            Dialog dialog = new Dialog();
+            dialog.setHeaderTitle("Deploy a commit to " + n.id());
+            ComboBox<CommitInfo> commits = new ComboBox<>("Commit of the tracked branch");
+            commits.setId("deploy-commit-choice");
+            commits.setWidth("min(560px, 90vw)");
+            commits.setItems(mirror.recent(latest, COMMITS_OFFERED));
+            commits.setItemLabelGenerator(c -> c.shortId() + " " + c.subject() + " — " + c.author()
+                    + (c.id().equals(n.codeVersion()) ? " (deployed)" : ""));
+            Button deploy = new Button("Deploy", d -> {
+                if (commits.getValue() == null) {
+                    commits.setInvalid(true);
+                    commits.setErrorMessage("Choose a commit");
+                    return;
+                }
+                dialog.close();
+                actions.syncTo(n.id(), commits.getValue().id(), "Deploy of " + commits.getValue().shortId());
+            });
+            deploy.setId("deploy-commit-confirm");
+            deploy.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            dialog.add(commits);
+            dialog.getFooter().add(new Button("Cancel", d -> dialog.close()), deploy);
+            dialog.open();
+        });
+        open.setId("deploy-commit");
+        return Permitted.button(open, Role.OPERATOR);
+    }
+
+    /**
+     * Back to the release the node ran before (the newest of its kept releases that is not deployed): a sync to that
+     * commit, which the agent activates from its disk without a download.
+     */
+    private Component rollBack(NodeRow n) {
+        String previous = n.releases().stream().filter(r -> !r.equals(n.codeVersion())).findFirst().orElse(null);
+        Button back = new Button(previous == null ? "Roll back" : "Roll back to " + CodeBadge.shortId(previous),
+                e -> actions.syncTo(n.id(), previous, "Rollback to " + CodeBadge.shortId(previous)));
+        back.setId("roll-back");
+        if (previous == null) {
+            return Permitted.disabled(back, "The node reports no earlier release kept on its disk");
+        }
+        back.setTooltipText("Activates the release kept on the node (no download): " + previous);
+        return Permitted.button(back, Role.OPERATOR);
+    }
+
+    private static final int COMMITS_OFFERED = 50;
 
     private Component back() {
         RouterLink back = new RouterLink("", NodesView.class);

@@ -36,9 +36,8 @@ final class RolloutsPanel extends VerticalLayout {
 
     private final Rollouts rollouts;
     private final Actions actions;
-    /** Opened rows stay open across redraws; the newest unfinished one opens by itself the first time. */
+    /** Ended rollouts an operator opened stay open across redraws; an unfinished one is always open. */
     private final Set<Long> opened = new HashSet<>();
-    private final Set<Long> seen = new HashSet<>();
 
     RolloutsPanel(Rollouts rollouts, Actions actions) {
         this.rollouts = rollouts;
@@ -59,12 +58,9 @@ final class RolloutsPanel extends VerticalLayout {
         }
     }
 
-    private Details row(Rollouts.View v) {
+    private Div row(Rollouts.View v) {
         Rollout r = v.rollout();
         long id = r.id();
-        if (seen.add(id) && !r.status().ended()) {
-            opened.add(id);
-        }
         Map<RolloutNodeState, Long> counts = v.counts();
         long total = v.nodes().size();
         long done = DONE.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
@@ -93,15 +89,12 @@ final class RolloutsPanel extends VerticalLayout {
         HorizontalLayout summary = new HorizontalLayout(title, bar, totals);
         summary.setAlignItems(FlexComponent.Alignment.CENTER);
         summary.getStyle().set("flex-wrap", "wrap");
-        if (!r.status().ended()) {
-            summary.add(controls(r));
-        }
         Details details = new Details(summary);
         details.setId("rollout-" + id);
         details.getElement().setAttribute("data-status", r.status().name());
         details.getElement().setAttribute("data-batch", Integer.toString(r.currentBatch()));
         details.getElement().setAttribute("data-done", Long.toString(done));
-        details.setOpened(opened.contains(id));
+        details.setOpened(!r.status().ended() || opened.contains(id));
         details.add(content(v));
         details.addOpenedChangeListener(e -> {
             if (e.isOpened()) {
@@ -110,7 +103,14 @@ final class RolloutsPanel extends VerticalLayout {
                 opened.remove(id);
             }
         });
-        return details;
+        Div row = new Div(details);
+        if (!r.status().ended()) {
+            // beside the details, not in its summary: a click on Pause must not fold the batches away
+            HorizontalLayout controls = controls(r);
+            controls.getStyle().set("margin-left", "var(--lumo-space-l)");
+            row.add(controls);
+        }
+        return row;
     }
 
     private HorizontalLayout controls(Rollout r) {
