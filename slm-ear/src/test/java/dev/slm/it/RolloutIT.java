@@ -228,6 +228,53 @@ class RolloutIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aPinnedFleetStaysRolledBackWhenANewCommitArrivesAndFollowsTheTipOnceUnpinned() throws Exception {
+        String c3 = it.repo.git("rev-parse", "HEAD~1").trim();
+        String c4 = it.repo.head();
+        assertEquals(400, it.api.put("api/updates/pin", it.admin, "{\"commit\":\"" + "e".repeat(40) + "\"}").status(),
+                "not a commit of the branch");
+        assertEquals(409, it.api.delete("api/updates/pin", it.admin).status(), "nothing is pinned");
+        assertEquals(400, it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true,\"pin\":true}").status(),
+                "a pin needs its commit");
+
+        Api.Response pinned = it.api.put("api/updates/pin", it.admin, "{\"commit\":\"" + c3 + "\",\"reason\":\"c4 is bad\"}");
+        assertEquals(200, pinned.status(), pinned.toString());
+        assertEquals(c3, pinned.json().getString("desired_commit"));
+        assertEquals("admin", pinned.json().getString("pinned_by"));
+        assertEquals("c4 is bad", pinned.json().getString("pin_reason"));
+        for (String node : List.of("web-1", "web-2", "web-3", "web-5", "web-6")) {
+            Await.until(Duration.ofSeconds(10), () -> node(node), n -> "UP_TO_DATE".equals(n.getString("code_status")));
+        }
+        assertFalse("UP_TO_DATE".equals(node("web-4").getString("code_status")), "web-4 runs c4, past the pin");
+
+        // a new commit pushed and fetched changes nobody's status: the fleet is held at c3
+        String c5 = commit("v5", "app/index.html", "<h1>v5</h1>\n");
+        assertEquals(c3, it.api.get("api/updates/status", it.admin).json().getString("desired_commit"));
+        for (String node : List.of("web-1", "web-2", "web-3", "web-5", "web-6")) {
+            assertEquals("UP_TO_DATE", node(node).getString("code_status"), node);
+        }
+        // "sync all outdated" sends the pinned commit (to web-4, whose health check c3 fails: it rolls back again)
+        Api.Response all = it.api.post("api/fleet/sync", it.admin, "{\"all_outdated\":true,\"restart_type\":\"immediate\"}");
+        assertEquals(202, all.status(), all.toString());
+        List<String> sent = all.array().getValuesAs(JsonObject.class).stream().filter(o -> o.getString("result").equals("created"))
+                .map(o -> o.getString("node_id")).toList();
+        assertEquals(List.of("web-4"), sent, all.toString());
+        long op = all.array().getJsonObject(0).getJsonNumber("operation_id").longValue();
+        JsonObject ended = Await.until(Duration.ofSeconds(60), () -> it.api.get("api/operations/" + op, it.admin).json(),
+                o -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "TIMED_OUT").contains(o.getString("status")));
+        assertEquals(c3, ended.getString("target_commit"), "the pinned commit was sent, not the tip");
+
+        Api.Response unpinned = it.api.delete("api/updates/pin", it.admin);
+        assertEquals(200, unpinned.status(), unpinned.toString());
+        assertEquals(c5, unpinned.json().getString("desired_commit"));
+        for (String node : agents.keySet()) {
+            Await.until(Duration.ofSeconds(10), () -> node(node), n -> "OUTDATED".equals(n.getString("code_status")));
+        }
+        assertFalse(c4.equals(c5));
+    }
+
     // ---- helpers ----
 
     static String refresh() throws Exception {

@@ -49,7 +49,8 @@ public class CodeStatusRecalculation {
     private static final String VERSIONS = "SELECT DISTINCT code_version FROM node WHERE code_version IS NOT NULL";
     private static final String STALE = "SELECT id, code_version FROM node WHERE status_basis IS DISTINCT FROM ?";
     private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
-    private static final String LATEST = "SELECT latest_commit FROM tracked_source WHERE id = 1";
+    /** The desired commit: nodes are measured against the pin when there is one (db/V14), else the tip. */
+    private static final String LATEST = "SELECT COALESCE(pinned_commit, latest_commit) FROM tracked_source WHERE id = 1";
     private static final String STORE = "UPDATE node"
             + " SET code_status = v.status, commits_behind = v.behind, status_basis = ?"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[]) AS v(id, version, status, behind)"
@@ -75,22 +76,32 @@ public class CodeStatusRecalculation {
     }
 
     void storeAfterStored(@Observes LatestCommitStored stored) {
-        String latest = stored.latest();
         try (Connection c = dataSource.getConnection()) {
-            List<Stale> stale = stale(c, latest);
-            // every version, not only the stale nodes': after a restart this fills the cache heartbeats classify from
-            Set<String> versions = new HashSet<>(versions(c));
-            stale.forEach(n -> versions.add(n.version()));
-            Map<String, Classification> answers = mirror.classifyAll(versions, latest);
-            for (int from = 0; from < stale.size(); from += CHUNK) {
-                if (!store(c, stale.subList(from, Math.min(from + CHUNK, stale.size())), answers, latest)) {
-                    LOG.fine(() -> "a newer latest commit than " + latest + " was stored: its recalculation follows");
-                    return;
-                }
-            }
+            // the commit nodes are measured against: the new tip, or the pin that holds them where they are
+            recalculate(c, desired(c).orElse(stored.latest()));
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "storing the nodes' code status against " + latest + " failed; heartbeats and the"
-                    + " next fetch store them", e);
+            LOG.log(Level.WARNING, "storing the nodes' code status against " + stored.latest() + " failed; heartbeats"
+                    + " and the next fetch store them", e);
+        }
+    }
+
+    private void recalculate(Connection c, String latest) throws SQLException {
+        List<Stale> stale = stale(c, latest);
+        // every version, not only the stale nodes': after a restart this fills the cache heartbeats classify from
+        Set<String> versions = new HashSet<>(versions(c));
+        stale.forEach(n -> versions.add(n.version()));
+        Map<String, Classification> answers = mirror.classifyAll(versions, latest);
+        for (int from = 0; from < stale.size(); from += CHUNK) {
+            if (!store(c, stale.subList(from, Math.min(from + CHUNK, stale.size())), answers, latest)) {
+                LOG.fine(() -> "a newer desired commit than " + latest + " was stored: its recalculation follows");
+                return;
+            }
+        }
+    }
+
+    private static java.util.Optional<String> desired(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(LATEST); ResultSet rs = s.executeQuery()) {
+            return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
         }
     }
 

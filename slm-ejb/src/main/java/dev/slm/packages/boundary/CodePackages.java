@@ -70,7 +70,7 @@ public class CodePackages {
      */
     public Optional<SignedPackage> forCommit(Optional<String> commit) throws IOException {
         TrackedSource s = source.current().orElseThrow();
-        String id = commit.orElse(s.latestCommit());
+        String id = commit.orElse(s.desiredCommit());
         if (id == null) {
             return Optional.empty();
         }

@@ -92,6 +92,9 @@ public class SyncPlans {
     @Inject
     FleetStatus fleet;
 
+    @Inject
+    dev.slm.source.boundary.Mirror mirror;
+
     public Plan plan(Collection<String> nodeIds) {
         TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
         List<String> asked = List.copyOf(new LinkedHashSet<>(nodeIds));
@@ -111,8 +114,15 @@ public class SyncPlans {
             parts.computeIfAbsent(part(rows.get(id), busy.contains(id), onlineSince), p -> new ArrayList<>()).add(id);
         }
         parts.replaceAll((p, ids) -> List.copyOf(ids));
-        return source == null ? new Plan(null, null, null, parts)
-                : new Plan(source.latestCommit(), source.latestSubject(), source.latestAuthor(), parts);
+        if (source == null) {
+            return new Plan(null, null, null, parts);
+        }
+        if (source.pinnedCommit() != null) { // the fleet is held at the pin: a sync sends it
+            var pinned = mirror.commit(source.pinnedCommit());
+            return new Plan(source.pinnedCommit(), pinned.map(c -> c.subject()).orElse("(pinned)"),
+                    pinned.map(c -> c.author()).orElse(""), parts);
+        }
+        return new Plan(source.latestCommit(), source.latestSubject(), source.latestAuthor(), parts);
     }
 
     /** One node's part: missing, up to date, busy and offline come before what its status says. */

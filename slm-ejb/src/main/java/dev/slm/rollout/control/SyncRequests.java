@@ -109,7 +109,7 @@ public class SyncRequests {
     }
 
     /**
-     * The commit a sync sends: {@code target}, or the latest when null; checked before anything is created.
+     * The commit a sync sends: {@code target}, or the desired commit when null; checked before anything is created.
      *
      * @throws Conflict before the first fetch; InvalidInput for a target off the branch; NotDeployable
      */
@@ -118,7 +118,8 @@ public class SyncRequests {
         if (source == null || source.latestCommit() == null) {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
         }
-        String commit = target == null ? source.latestCommit() : onBranch(target, source);
+        // by default the desired commit: the tip, or the commit the fleet is pinned to (a rollback that stays)
+        String commit = target == null ? source.desiredCommit() : onBranch(target, source);
         deployability.require(commit, source);
         return commit;
     }

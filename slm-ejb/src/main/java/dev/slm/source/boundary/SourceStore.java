@@ -65,6 +65,24 @@ public class SourceStore {
         return previous;
     }
 
+    /**
+     * Pins the fleet to {@code commit} (null: unpins), under the exclusive status lock as a new tip is stored: a
+     * heartbeat batch classified against the desired commit before sees the new one and classifies again.
+     *
+     * @return the desired commit before
+     */
+    public String pin(String commit, String by, String reason) {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)").setParameter(1, STATUS_LOCK).getSingleResult();
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        String previous = source.desiredCommit();
+        if (commit == null) {
+            source.unpin();
+        } else {
+            source.pin(commit, by, reason, clock.instant());
+        }
+        return previous;
+    }
+
     public void recordFailure(String error) {
         em.find(TrackedSource.class, TrackedSource.SINGLETON_ID).recordFailure(error, clock.instant());
     }

@@ -1,5 +1,7 @@
 package dev.slm.source.boundary;
 
+import dev.slm.source.entity.CodeStatus;
+import dev.slm.platform.InvalidInput;
 import dev.slm.access.entity.Role;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.SlmConfig;
@@ -183,6 +185,43 @@ public class SourceTracker {
         if (!latest.id().equals(previous)) {
             changed.fire(new LatestCommitChanged(previous, latest.id()));
         }
+    }
+
+    /**
+     * Pins the fleet to a commit of the tracked branch: nodes are measured against it, and a sync sends it by default,
+     * until {@link #unpin}. A rollback that stays rolled back: a newer commit pushed meanwhile changes no node's status.
+     *
+     * @throws InvalidInput for a commit that is not the tip or one of its ancestors; Conflict before the first fetch
+     */
+    public TrackedSource pin(String commit, String by, String reason) {
+        TrackedSource source = store.current().filter(s -> s.latestCommit() != null)
+                .orElseThrow(() -> new Conflict("the server has not fetched the repository yet: nothing to pin to"));
+        if (commit == null || !CommitInfo.ID.matcher(commit).matches()) {
+            throw new InvalidInput("commit must be a full commit id (40 lower-case hex digits)");
+        }
+        CodeStatus where = mirror.classify(commit, source.latestCommit()).status();
+        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
+            throw new InvalidInput("commit " + commit + " is not a commit of the tracked branch " + source.branch());
+        }
+        return changeDesired(commit, by, reason == null || reason.isBlank() ? null : reason.strip(), "pinned");
+    }
+
+    /** Lifts the pin: nodes are measured against the branch tip again. @throws Conflict when nothing is pinned */
+    public TrackedSource unpin(String by) {
+        if (store.current().map(TrackedSource::pinnedCommit).isEmpty()) {
+            throw new Conflict("the fleet is not pinned: it follows the branch tip already");
+        }
+        return changeDesired(null, by, null, "unpinned");
+    }
+
+    private TrackedSource changeDesired(String commit, String by, String reason, String what) {
+        String previous = store.pin(commit, by, reason);
+        TrackedSource now = store.current().orElseThrow();
+        LOG.info(() -> "the fleet was " + what + " by " + by + (commit == null ? "; it follows the tip " : " at ")
+                + now.desiredCommit() + (reason == null ? "" : " (" + reason + ")"));
+        stored.fire(new LatestCommitStored(now.desiredCommit()));
+        changed.fire(new LatestCommitChanged(previous, now.desiredCommit(), what));
+        return now;
     }
 
     private static String hostName() {

@@ -47,6 +47,19 @@ public class TrackedSource {
     @Column(name = "last_error")
     private String lastError;
 
+    /** The commit the fleet is pinned to (db/V14), if any: nodes are measured against it instead of the tip. */
+    @Column(name = "pinned_commit")
+    private String pinnedCommit;
+
+    @Column(name = "pinned_by")
+    private String pinnedBy;
+
+    @Column(name = "pinned_at")
+    private Instant pinnedAt;
+
+    @Column(name = "pin_reason")
+    private String pinReason;
+
     protected TrackedSource() {
     }
 
@@ -59,6 +72,9 @@ public class TrackedSource {
      *         statuses stored were computed for the one before, against what may still be the latest commit
      */
     public final boolean follow(String gitUrl, String branch, String path) {
+        if (!gitUrl.equals(this.gitUrl) || !branch.equals(this.branch)) {
+            unpin(); // a commit of another repository or branch is no place to hold the fleet
+        }
         boolean otherPath = !ServerSettings.normaliseGitPath(this.path).equals(ServerSettings.normaliseGitPath(path));
         this.gitUrl = gitUrl;
         this.branch = branch;
@@ -82,6 +98,20 @@ public class TrackedSource {
         this.lastError = truncate(error, 4096);
     }
 
+    public void pin(String commit, String by, String reason, Instant at) {
+        this.pinnedCommit = commit;
+        this.pinnedBy = by;
+        this.pinReason = truncate(reason, 1024);
+        this.pinnedAt = at;
+    }
+
+    public void unpin() {
+        this.pinnedCommit = null;
+        this.pinnedBy = null;
+        this.pinReason = null;
+        this.pinnedAt = null;
+    }
+
     private static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
@@ -96,4 +126,13 @@ public class TrackedSource {
     public Instant fetchedAt() { return fetchedAt; }
     public Instant lastAttemptAt() { return lastAttemptAt; }
     public String lastError() { return lastError; }
+    public String pinnedCommit() { return pinnedCommit; }
+    public String pinnedBy() { return pinnedBy; }
+    public Instant pinnedAt() { return pinnedAt; }
+    public String pinReason() { return pinReason; }
+
+    /** What nodes are measured against and a sync sends by default: the pinned commit, or else the branch tip. */
+    public String desiredCommit() {
+        return pinnedCommit != null ? pinnedCommit : latestCommit;
+    }
 }

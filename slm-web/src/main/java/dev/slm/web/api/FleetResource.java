@@ -43,6 +43,9 @@ public class FleetResource {
     @Inject
     Rollouts rollouts;
 
+    @Inject
+    dev.slm.source.boundary.SourceTracker tracker;
+
     public record Outcome(String nodeId, String result, Long operationId, String detail) {
     }
 
@@ -52,6 +55,9 @@ public class FleetResource {
     public Response sync(@Valid @NotNull(message = "is required") Requests.FleetSync body,
                          @Context SecurityContext security) {
         Requests.Sync options = body.options();
+        if (Boolean.TRUE.equals(body.pin()) && options.targetCommit() == null) {
+            throw new InvalidInput("pin holds the fleet at target_commit: name the commit in target_commit");
+        }
         if (body.rolling()) {
             return rollout(body, options, security.getUserPrincipal().getName());
         }
@@ -83,6 +89,9 @@ public class FleetResource {
                         options.reinstalls(), options.targetCommit()).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
                 .forEach(outcomes::add);
+        if (Boolean.TRUE.equals(body.pin())) {
+            tracker.pin(options.targetCommit(), security.getUserPrincipal().getName(), "fleet sync to " + options.targetCommit());
+        }
         return Response.accepted(outcomes).build();
     }
 
@@ -98,6 +107,10 @@ public class FleetResource {
                 body.maxFailures() == null ? null : body.maxFailures().text(), body.canary(), body.autoPromote(),
                 options.restarts(), options.type(), options.reinstalls(), body.timeout()), by);
         long id = started.rollout().id();
+        if (Boolean.TRUE.equals(body.pin())) {
+            // a rollout back that stays back: the fleet is held at its target until someone unpins
+            tracker.pin(started.rollout().targetCommit(), by, "rollout " + id + " to " + started.rollout().targetCommit());
+        }
         RolloutView view = RolloutView.of(rollouts.view(id).orElseThrow(), started.left());
         return Response.created(java.net.URI.create("api/rollouts/" + id)).entity(view).build();
     }

@@ -76,7 +76,8 @@ public final class Requests {
                             Share maxFailures,
                             Integer canary,
                             Boolean autoPromote,
-                            Integer timeout) {
+                            Integer timeout,
+                            Boolean pin) {
 
         Sync options() {
             return new Sync(restart, restartType, reinstall, targetCommit);
@@ -111,6 +112,12 @@ public final class Requests {
         List<String> namedRoles() {
             return roles == null ? List.of() : roles;
         }
+    }
+
+    /** {@code PUT /api/updates/pin}: a commit of the tracked branch, and why (shown to every operator). */
+    public record Pin(@NotNull(message = "is required")
+                      @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)") String commit,
+                      @Size(max = 1024, message = "may have at most 1024 characters") String reason) {
     }
 
     /** {@code POST /api/nodes} (admin). */

@@ -48,7 +48,27 @@ public class UpdatesResource {
     public record Status(String gitUrl, String branch, String path, String latestVersion, String latestSubject,
                          String latestAuthor, Instant latestCommittedAt, Instant fetchedAt, Instant lastAttemptAt,
                          String lastFetchError, Boolean deployable, String notDeployableReason,
-                         Map<String, Long> counts, long nodes, long online) {
+                         Map<String, Long> counts, long nodes, long online, String desiredCommit,
+                         String pinnedCommit, String pinnedBy, Instant pinnedAt, String pinReason) {
+    }
+
+    /**
+     * {@code PUT /api/updates/pin} {@code {"commit": "…", "reason": "…"}}: nodes are measured against that commit of
+     * the branch, and a sync sends it by default, until {@code DELETE /api/updates/pin} (the operator role: the EJB).
+     * Answers the status with {@code desired_commit} and the pin.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("pin")
+    @jakarta.ws.rs.Consumes(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+    public Status pin(@jakarta.validation.Valid @jakarta.validation.constraints.NotNull(message = "is required") Requests.Pin body,
+                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        return status(tracker.pin(body.commit(), security.getUserPrincipal().getName(), body.reason()));
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("pin")
+    public Status unpin(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        return status(tracker.unpin(security.getUserPrincipal().getName()));
     }
 
     @GET
@@ -95,6 +115,7 @@ public class UpdatesResource {
         return new Status(RedactedUrl.of(s.gitUrl()), s.branch(), s.path(), s.latestCommit(), s.latestSubject(),
                 s.latestAuthor(), s.latestCommittedAt(), s.fetchedAt(), s.lastAttemptAt(), s.lastError(),
                 verdict.map(Deployability.Verdict::deployable).orElse(null),
-                verdict.map(Deployability.Verdict::reason).orElse(null), counts, total, fleet.onlineCount());
+                verdict.map(Deployability.Verdict::reason).orElse(null), counts, total, fleet.onlineCount(),
+                s.desiredCommit(), s.pinnedCommit(), s.pinnedBy(), s.pinnedAt(), s.pinReason());
     }
 }

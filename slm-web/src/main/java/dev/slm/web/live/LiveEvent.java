@@ -34,8 +34,9 @@ public record LiveEvent(String type, Instant at, Long operationId, String nodeId
         return new LiveEvent("node.code_status_changed", Instant.now(), null, null, null, null, null, Set.copyOf(nodeIds), null, null);
     }
 
-    public static LiveEvent latestChanged(String commit) {
-        return new LiveEvent("source.latest_changed", Instant.now(), null, null, null, null, null, null, commit, null);
+    /** @param pin "pinned" or "unpinned" when an operator moved the desired commit; null for a new tip */
+    public static LiveEvent latestChanged(String commit, String pin) {
+        return new LiveEvent("source.latest_changed", Instant.now(), null, null, null, null, pin, null, commit, null);
     }
 
     /**

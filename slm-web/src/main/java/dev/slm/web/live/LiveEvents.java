@@ -108,7 +108,7 @@ public class LiveEvents {
     }
 
     void onLatest(@Observes(during = TransactionPhase.AFTER_SUCCESS) LatestCommitChanged e) {
-        publish(LiveEvent.latestChanged(e.latest()));
+        publish(LiveEvent.latestChanged(e.latest(), e.pin()));
     }
 
     /** Hands the event to every listener on the executor; never throws. */

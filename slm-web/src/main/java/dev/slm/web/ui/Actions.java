@@ -104,6 +104,23 @@ public class Actions {
         }
     }
 
+    /** Pins the fleet to a commit (null: unpins); says what happened. */
+    public void pin(String commit, String reason) {
+        try {
+            if (commit == null) {
+                tracker.unpin(who());
+                ok("Unpinned: nodes follow the branch tip again");
+            } else {
+                tracker.pin(commit, who(), reason);
+                ok("Pinned at " + CodeBadge.shortId(commit) + ": nodes are measured against it, a sync sends it");
+            }
+        } catch (EJBAccessException e) {
+            refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            error(e.getMessage());
+        }
+    }
+
     /** The operator signed in to this UI. */
     public String who() {
         return Operator.current().map(Operator::name).orElse("");

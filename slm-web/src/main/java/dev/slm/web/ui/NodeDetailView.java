@@ -108,14 +108,17 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         NodeRow n = NodeRow.of(found.get());
-        String latest = sources.current().map(TrackedSource::latestCommit).orElse(null);
+        // measured against the desired commit: the tip, or the commit the fleet is pinned to
+        String latest = sources.current().map(TrackedSource::desiredCommit).orElse(null);
+        boolean pinned = sources.current().map(TrackedSource::pinnedCommit).isPresent();
         Classification classified = mirror.classify(n.codeVersion(), latest);
         Span badge = CodeBadge.of(n);
         badge.setTitle(CodeBadge.tooltip(n, latest, classified.behind()));
         FormLayout facts = new FormLayout();
         facts.addFormItem(badge, "Code");
         facts.addFormItem(new Span(n.codeVersion() == null ? "none reported" : n.codeVersion()), "Deployed commit");
-        facts.addFormItem(new Span(latest == null ? "not fetched yet" : latest), "Latest commit");
+        facts.addFormItem(new Span(latest == null ? "not fetched yet" : latest + (pinned ? " (the fleet is pinned here)" : "")),
+                pinned ? "Desired commit" : "Latest commit");
         facts.addFormItem(new Span(CodeBadge.tooltip(n, latest, List.of())), "Difference");
         facts.addFormItem(new Span(n.isOnline(fleet.onlineSince()) ? "online" : "offline"), "State");
         facts.addFormItem(new Span(NodesView.ago(n.lastSeen())), "Last seen");

@@ -140,7 +140,9 @@ final class Notices {
     void heard(List<LiveEvent> batch) {
         for (LiveEvent e : batch) {
             if (e.type().equals("source.latest_changed")) {
-                newCommit(e.commit());
+                if (e.message() == null) { // a pin moved, no new commit: the Updates page says it
+                    newCommit(e.commit());
+                }
             } else if (ENDS.contains(e.type()) && e.operationId() != null) {
                 boolean ofBulk = bulk != null && bulk.operations.contains(e.operationId());
                 if (e.type().equals("sync.cancelled") && !ofBulk) {

@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -57,13 +58,16 @@ public class UpdatesView extends VerticalLayout {
     private final Grid<SyncOperation> running;
     private final BulkActionsPanel bulks;
     private final RolloutsPanel rollouts;
+    private final dev.slm.source.boundary.Mirror mirror;
     private final Grid<SyncOperation> history;
     private final TextField historyNode = new TextField();
     private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
 
     @Inject
     public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
-                       Deployability deployability, Actions actions, LiveEvents events, Rollouts rolloutService) {
+                       Deployability deployability, Actions actions, LiveEvents events, Rollouts rolloutService,
+                       dev.slm.source.boundary.Mirror mirror) {
+        this.mirror = mirror;
         this.sources = sources;
         this.deployability = deployability;
         this.queries = queries;
@@ -167,6 +171,9 @@ public class UpdatesView extends VerticalLayout {
             line.setAlignItems(FlexComponent.Alignment.CENTER);
             banner.add(line);
         }
+        if (s != null && s.latestCommit() != null) {
+            banner.add(pinLine(s, actions));
+        }
         showDeployability(s);
         if (s != null && s.lastError() != null) {
             Span error = new Span("Last fetch failed: " + s.lastError());
@@ -174,6 +181,65 @@ public class UpdatesView extends VerticalLayout {
             error.getStyle().set("color", "var(--lumo-error-text-color)");
             banner.add(new Div(error));
         }
+    }
+
+    /**
+     * Where the fleet is held: "pinned at X (the tip is N commits ahead), by whom, when, why" with Unpin; or Pin…, to
+     * hold it at a commit of the branch (after a rollback: a newer commit then changes no node's status).
+     */
+    private Component pinLine(TrackedSource s, Actions actions) {
+        HorizontalLayout line = new HorizontalLayout();
+        line.setAlignItems(FlexComponent.Alignment.CENTER);
+        line.setId("pin");
+        if (s.pinnedCommit() != null) {
+            Integer ahead = mirror.classify(s.pinnedCommit(), s.latestCommit()).commitsBehind();
+            String subject = mirror.commit(s.pinnedCommit()).map(c -> " " + c.subject()).orElse("");
+            Span said = new Span("Pinned at " + CodeBadge.shortId(s.pinnedCommit()) + subject + " (the tip "
+                    + CodeBadge.shortId(s.latestCommit()) + " is " + CodeBadge.plural(ahead == null ? 0 : ahead)
+                    + " ahead) by " + s.pinnedBy() + ", " + OperationsGrid.TIME.format(s.pinnedAt())
+                    + (s.pinReason() == null ? "" : ": " + s.pinReason()));
+            said.setId("pinned");
+            said.getElement().setAttribute("data-commit", s.pinnedCommit());
+            said.getStyle().set("color", "var(--lumo-warning-text-color, var(--lumo-primary-text-color))").set("font-weight", "500");
+            Button unpin = new Button("Unpin", e -> actions.pin(null, null));
+            unpin.setId("unpin");
+            line.add(VaadinIcon.PIN.create(), said, Permitted.button(unpin, Role.OPERATOR));
+        } else {
+            Button pin = new Button("Pin…", VaadinIcon.PIN.create(), e -> pinDialog(s, actions).open());
+            pin.setId("pin-open");
+            pin.setTooltipText("Hold the fleet at a commit of the branch: nodes are measured against it, a sync sends it");
+            line.add(new Span("Nodes follow the branch tip."), Permitted.button(pin, Role.OPERATOR));
+        }
+        return line;
+    }
+
+    private com.vaadin.flow.component.dialog.Dialog pinDialog(TrackedSource s, Actions actions) {
+        var dialog = new com.vaadin.flow.component.dialog.Dialog();
+        dialog.setHeaderTitle("Pin the fleet at a commit");
+        var commits = new ComboBox<dev.slm.source.entity.CommitInfo>("Commit of " + s.branch());
+        commits.setId("pin-commit");
+        commits.setWidth("min(560px, 90vw)");
+        commits.setItems(mirror.recent(s.latestCommit(), 50));
+        commits.setItemLabelGenerator(c -> c.shortId() + " " + c.subject() + " — " + c.author());
+        TextField reason = new TextField("Why (shown to every operator)");
+        reason.setId("pin-reason");
+        reason.setWidth("min(560px, 90vw)");
+        reason.setMaxLength(1024);
+        Button confirm = new Button("Pin", e -> {
+            if (commits.getValue() == null) {
+                commits.setInvalid(true);
+                commits.setErrorMessage("Choose a commit");
+                return;
+            }
+            dialog.close();
+            actions.pin(commits.getValue().id(), reason.getValue());
+        });
+        confirm.setId("pin-confirm");
+        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.add(new Paragraph("Nodes are then measured against this commit, and a sync sends it: a rollback stays"
+                + " rolled back when newer commits arrive. Unpin to follow the tip again."), commits, reason);
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
+        return dialog;
     }
 
     /** A commit no agent could install: said in the banner, and the sync buttons are off (the server refuses anyway). */
