@@ -44,3 +44,49 @@ measure() { # name, seconds, wrk arguments... -> "requests p50 p99 max" (latenci
          function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
          END { printf "%d %.2f %.2f %.2f\n", n, ms(p50), ms(p99), ms(max) }' <<<"$out"
 }
+
+# A server tracking a repository of 200 small files under app/, and $AGENTS real agent processes (default 100, one
+# JVM each, bin/slm-agent defaults; each runs a sleep as its service), all online when it returns. Sets AGENT_PIDS.
+start_fleet() { # database name
+    AGENTS=${AGENTS:-100}
+    local agent_home=slm-agent/target/slm-agent/slm-agent
+    git init -q -b main "$WORK/repo"
+    mkdir -p "$WORK/repo/app"
+    for i in $(seq 1 200); do printf 'file %d\n%.0s' "$i" $(seq 1 50) > "$WORK/repo/app/f$i.txt"; done
+    git -C "$WORK/repo" add -A
+    git -C "$WORK/repo" -c user.name=b -c user.email=b@b commit -qm v1
+    BENCH_GIT_URL="$WORK/repo" BENCH_GIT_PATH=app start_server "$1"
+    local key; key=$(api GET api/signing-key | sed 's/.*"public_key":"\([^"]*\)".*/\1/')
+    AGENT_PIDS=()
+    trap 'kill "${AGENT_PIDS[@]}" 2>/dev/null; pkill -f "$WORK/n" 2>/dev/null; kill $SERVER 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+    for i in $(seq 1 "$AGENTS"); do
+        local d="$WORK/n$i"
+        mkdir -p "$d/state"
+        register "node-$i" > "$d/token"
+        cat > "$d/agent.properties" <<PROPS
+server.url=http://127.0.0.1:$PORT
+node.id=node-$i
+token.file=token
+state.dir=state
+install.dir=opt
+signing.key=$key
+service.controller=process
+service.start=sleep 100000 $d
+PROPS
+        "$agent_home/bin/slm-agent" --config "$d/agent.properties" > "$d/agent.log" 2>&1 &
+        AGENT_PIDS+=($!)
+    done
+    for _ in $(seq 1 180); do [ "$(count online)" -ge "$AGENTS" ] && break; sleep 1; done
+    [ "$(count online)" -ge "$AGENTS" ] || { echo "only $(count online) of $AGENTS agents came online" >&2; exit 1; }
+}
+
+count() { # a key of GET /api/updates/status (UP_TO_DATE, online, ...) -> its number
+    local n; n=$(api GET api/updates/status | grep -o "\"$1\":[0-9]*" | cut -d: -f2)
+    echo "${n:-0}"
+}
+
+new_commit() { # label: a one-file change, fetched
+    echo "$1" > "$WORK/repo/app/f1.txt"
+    git -C "$WORK/repo" -c user.name=b -c user.email=b@b commit -qam "$1"
+    api POST api/updates/refresh > /dev/null
+}

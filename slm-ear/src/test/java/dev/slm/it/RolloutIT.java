@@ -64,7 +64,7 @@ class RolloutIT {
                     "service.controller", "process",
                     "service.start", "python3 -m http.server " + port + " --bind 127.0.0.1",
                     "health.url", "http://127.0.0.1:" + port + "/" + (i == 4 ? "health-web-4.txt" : "health.txt"),
-                    "health.deadline.s", "4",
+                    "health.deadline.s", "8", // python3 starts in 0.1 s idle, seconds on a loaded 2-core machine
                     "keep.releases", "2")));
         }
         c1 = refresh();

@@ -11,7 +11,12 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import dev.slm.rollout.entity.SyncEvent;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,15 +40,31 @@ public class RolloutDriver {
     @Resource
     TimerService timers;
 
+    /** A nudge is scheduled and not yet run: a burst of 100 ending operations makes one early tick, not 100. */
+    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
+
     @PostConstruct
     void start() {
         // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
         timers.createIntervalTimer(10_000, 1_000, new TimerConfig("rollouts", false));
     }
 
+    /**
+     * An operation ended: a rollout waiting for it moves on now rather than at the next tick, which saved half a second
+     * a batch on average (ten batches of ten nodes: the rolling sync against the all-at-once one, bench/rollout.sh).
+     * Only a hint: the tick reads everything from the rows anyway.
+     */
+    @Lock(LockType.READ)
+    public void onEnded(@Observes(during = TransactionPhase.AFTER_SUCCESS) SyncEvent e) {
+        if (e.kind() != SyncEvent.Kind.PROGRESS && e.kind() != SyncEvent.Kind.STARTED && nudged.compareAndSet(false, true)) {
+            timers.createSingleActionTimer(50, new TimerConfig("rollouts-nudge", false));
+        }
+    }
+
     @Timeout
     @PermitAll
     void tick() {
+        nudged.set(false);
         for (long id : rollouts.toAdvance()) {
             try {
                 rollouts.advance(id);
