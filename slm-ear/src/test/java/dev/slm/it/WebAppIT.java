@@ -803,6 +803,9 @@ class WebAppIT {
         assertEquals(Boolean.TRUE, admin.driver.executeScript("return window.slmNotReloaded === true"),
                 "every step arrived live, without a reload");
         assertTrue(fleet.failures.isEmpty(), fleet.failures.toString());
+        // the Rollouts page lists it too, ended
+        admin.open("rollouts");
+        admin.await(d -> "SUCCEEDED".equals(d.findElement(By.id(row)).getAttribute("data-status")) ? true : null);
     }
 
     @Test

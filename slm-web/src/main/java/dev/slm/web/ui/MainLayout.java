@@ -92,6 +92,7 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Nodes", NodesView.class, VaadinIcon.SERVER.create()));
         nav.addItem(new SideNavItem("Updates", UpdatesView.class, VaadinIcon.REFRESH.create()));
+        nav.addItem(new SideNavItem("Rollouts", RolloutsView.class, VaadinIcon.FLIGHT_TAKEOFF.create()));
         if (Operator.current().map(o -> o.can(Role.ADMIN)).orElse(false)) {
             nav.addItem(new SideNavItem("Admin", AdminView.class, VaadinIcon.COG.create()));
         }

@@ -36,12 +36,19 @@ final class RolloutsPanel extends VerticalLayout {
 
     private final Rollouts rollouts;
     private final Actions actions;
+    private final int shown;
     /** Ended rollouts an operator opened stay open across redraws; an unfinished one is always open. */
     private final Set<Long> opened = new HashSet<>();
 
     RolloutsPanel(Rollouts rollouts, Actions actions) {
+        this(rollouts, actions, SHOWN);
+    }
+
+    /** @param shown the newest rollouts listed (unfinished ones first) */
+    RolloutsPanel(Rollouts rollouts, Actions actions, int shown) {
         this.rollouts = rollouts;
         this.actions = actions;
+        this.shown = shown;
         setId("rollouts");
         setPadding(false);
         setSpacing(false);
@@ -49,7 +56,7 @@ final class RolloutsPanel extends VerticalLayout {
 
     void show() {
         removeAll();
-        List<Rollout> recent = rollouts.recent(SHOWN);
+        List<Rollout> recent = rollouts.recent(shown);
         if (recent.isEmpty()) {
             add(new Span("No rolling rollout yet: choose \"Rolling\" in a sync's dialog to send the nodes in batches."));
         }
