@@ -45,12 +45,12 @@ CREATE TABLE rollout_batch (
 CREATE TABLE rollout_node (
     id           BIGSERIAL    PRIMARY KEY,
     rollout_id   BIGINT       NOT NULL REFERENCES rollout (id) ON DELETE CASCADE,
-    -- removing a node removes it from its rollouts, as it removes its operations
-    node_id      VARCHAR(63)  NOT NULL REFERENCES node (id) ON DELETE CASCADE,
+    -- no reference to node: a node removed mid-rollout stays in its history (SKIPPED "removed" at its turn)
+    node_id      VARCHAR(63)  NOT NULL,
     position     INTEGER      NOT NULL,
     -- the planned batch; a node deferred to the end is moved to batch_count + 1 when it is sent there
     batch        INTEGER      NOT NULL CHECK (batch >= 1),
-    -- WAITING, SYNCING, SUCCEEDED, FAILED, DEFERRED, SKIPPED, NOT_REACHED (RolloutNodeState)
+    -- WAITING, SYNCING, CHECKING, SUCCEEDED, FAILED, DEFERRED, SKIPPED, NOT_REACHED (RolloutNodeState)
     state        VARCHAR(16)  NOT NULL,
     operation_id BIGINT,
     detail       TEXT,
@@ -58,9 +58,10 @@ CREATE TABLE rollout_node (
     finished_at  TIMESTAMPTZ,
     UNIQUE (rollout_id, node_id)
 );
--- One rollout per node: a node waiting for its turn, deferred or being synced belongs to one rollout only; a second
--- rollout that names it fails on this index (answered 409 naming the first).
-CREATE UNIQUE INDEX rollout_node_one_rollout ON rollout_node (node_id) WHERE state IN ('WAITING', 'SYNCING', 'DEFERRED');
+-- One rollout per node: a node waiting for its turn, deferred, being synced or checked through the health delay
+-- belongs to one rollout only (RolloutNodeState.HELD); a second rollout that names it is answered 409 naming the first.
+CREATE UNIQUE INDEX rollout_node_one_rollout ON rollout_node (node_id)
+    WHERE state IN ('WAITING', 'SYNCING', 'CHECKING', 'DEFERRED');
 CREATE INDEX rollout_node_of ON rollout_node (rollout_id, batch);
 
 ALTER TABLE sync_operation ADD COLUMN rollout_id BIGINT REFERENCES rollout (id) ON DELETE SET NULL;

@@ -54,7 +54,9 @@ class RolloutIT {
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
         for (int i = 1; i <= NODES; i++) {
             String node = "web-" + i;
-            String token = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}").json().getString("token");
+            Api.Response registered = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}");
+            assertTrue(registered.header("Location").endsWith("/api/nodes/" + node), registered.header("Location"));
+            String token = registered.json().getString("token");
             int port = MicroServer.freePort();
             Path dir = it.work.resolve(node);
             dirs.put(node, dir);
@@ -109,6 +111,12 @@ class RolloutIT {
         Api.Response second = it.api.post("api/fleet/sync", it.admin, "{\"strategy\":\"rolling\",\"node_ids\":[\"web-5\"]}");
         assertEquals(409, second.status(), second.toString());
         assertTrue(second.json().getString("detail").contains("rollout " + id), second.toString());
+
+        // through its health check delay a node is still the rollout's: a sync of it would fail the batch
+        Await.until(Duration.ofSeconds(60), () -> rolloutNow(id), r -> "CHECKING".equals(nodesOf(r).get("web-1").getString("state")));
+        Api.Response during = it.api.post("api/nodes/web-1/sync", it.admin, "{\"target_commit\":\"" + c1 + "\"}");
+        assertEquals(409, during.status(), during.toString());
+        assertTrue(during.json().getString("detail").contains("rollout " + id), during.toString());
 
         JsonObject done = awaitEnd(id);
         assertEquals("SUCCEEDED", done.getString("status"), done.toString());
@@ -175,7 +183,7 @@ class RolloutIT {
     void aPausedRolloutStartsNoBatchAndAServerKilledMidRolloutFinishesItAfterItsRestart() throws Exception {
         String c4 = commit("v4 with web-4's health file again", "app/health-web-4.txt", "ok again\n");
         JsonObject started = rollout("{\"strategy\":\"rolling\",\"all_outdated\":true,\"batch_size\":2"
-                + ",\"health_check_delay\":1,\"restart_type\":\"immediate\"}");
+                + ",\"health_check_delay\":6,\"restart_type\":\"immediate\"}");
         long id = started.getJsonNumber("rollout_id").longValue();
         assertEquals(3, started.getInt("batches"));
         Await.until(Duration.ofSeconds(30), () -> rolloutNow(id), r -> r.getInt("batch") == 1);
@@ -191,7 +199,11 @@ class RolloutIT {
         assertEquals(409, it.api.post("api/rollouts/" + id + "/pause", it.admin, null).status(), "paused already");
         assertEquals(200, it.api.post("api/rollouts/" + id + "/resume", it.admin, null).status());
 
-        Await.until(Duration.ofSeconds(60), () -> rolloutNow(id), r -> r.getInt("batch") == 2);
+        // killed while batch 2 is on the target and waits out its delay: after the restart every node's last report is
+        // as old as the downtime, which must not fail them "offline during the health check delay"
+        Await.until(Duration.ofSeconds(90), () -> rolloutNow(id), r -> r.getInt("batch") == 2 && r.getJsonArray("batch_list")
+                .getJsonObject(1).getJsonArray("nodes").getValuesAs(JsonObject.class).stream()
+                .anyMatch(n -> n.getString("state").equals("CHECKING")));
         it.killAndRestart();
         JsonObject done = awaitEnd(id);
         assertEquals("SUCCEEDED", done.getString("status"), done.toString());
@@ -290,7 +302,10 @@ class RolloutIT {
     static JsonObject rollout(String body) throws Exception {
         Api.Response r = it.api.post("api/fleet/sync", it.admin, body);
         assertEquals(201, r.status(), r.toString());
+        long id = r.json().getJsonNumber("rollout_id").longValue();
         assertNotNull(r.header("Location"));
+        assertTrue(r.header("Location").endsWith("/api/rollouts/" + id), r.header("Location"));
+        assertEquals(200, it.api.get(r.header("Location").replaceFirst("^https?://[^/]+/", ""), it.admin).status());
         return r.json();
     }
 

@@ -216,6 +216,13 @@ class SyncIT {
         bad.put("{\"strategy\":\"rolling\"}", "node_ids");
         bad.put("{\"strategy\":\"rolling\",\"roles\":[\"no-such-role\"]}", "roles");
         bad.put("{\"strategy\":\"Rolling\",\"node_ids\":[\"r-1\"]}", "strategy");
+        // a blank role would be "no filter" to the node query: the whole fleet
+        for (String role : List.of("\"\"", "\"   \"", "\"\\n\"", "\"\\u0007\"", "\"a,b\"", "\"" + "r".repeat(65) + "\"")) {
+            bad.put("{\"strategy\":\"rolling\",\"roles\":[" + role + "]}", "roles");
+            bad.put("{\"node_ids\":[\"r-1\"],\"roles\":[" + role + "]}", "roles");
+        }
+        bad.put("{" + nodes + ",\"auto_promote\":true}", "auto_promote");
+        bad.put("{" + nodes + ",\"health_check_delay\":120,\"timeout\":100}", "timeout");
         for (Map.Entry<String, String> e : bad.entrySet()) {
             JsonObject problem = assertProblem(400, it.api.post("api/fleet/sync", it.admin, e.getKey()));
             assertTrue(problem.getString("detail").contains(e.getValue()), e.getKey() + " -> " + problem);
@@ -230,6 +237,8 @@ class SyncIT {
         assertProblem(400, it.api.get("api/rollouts/99999999999999999999", it.admin));
         assertProblem(404, it.api.get("api/rollouts/12345", it.admin));
         assertProblem(400, it.api.get("api/rollouts?limit=-1", it.admin));
+        assertProblem(400, it.api.get("api/rollouts?limit=0", it.admin));
+        assertProblem(400, it.api.get("api/rollouts?limit=201", it.admin));
     }
 
     /** A rollback or a chosen release: any commit of the tracked branch, and no other. */

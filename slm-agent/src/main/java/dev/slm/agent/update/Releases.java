@@ -57,7 +57,9 @@ public final class Releases {
     /** The releases on disk (whole ones: no half-extracted directory), most recently activated first. */
     public List<String> list() throws IOException {
         try (Stream<Path> s = Files.list(releases)) {
-            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith("."))
+            // only what the updater made (a full commit id): an admin's "backup" directory there was reported and
+            // refused by the server (400), every heartbeat, until the node went offline
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && p.getFileName().toString().matches("[0-9a-f]{40}"))
                     .sorted(Comparator.comparing(Releases::modified).reversed())
                     .map(p -> p.getFileName().toString())
                     .toList();

@@ -55,23 +55,36 @@ class ReleasesAndVerifierTest {
     @Test
     void aPruneRenamesAReleaseAwayBeforeDeletingItAndClearsWhatAKilledOneLeft() throws Exception {
         Releases releases = new Releases(tmp.resolve("opt"));
-        for (int i = 1; i <= 3; i++) {
-            Path dir = Files.createDirectories(releases.dirOf("c" + i));
+        String c1 = "1".repeat(40), c2 = "2".repeat(40), c3 = "3".repeat(40);
+        int i = 1;
+        for (String c : List.of(c1, c2, c3)) {
+            Path dir = Files.createDirectories(releases.dirOf(c));
             Files.writeString(dir.resolve("index.html"), "v" + i);
-            Files.setLastModifiedTime(dir, FileTime.fromMillis(1_000_000L * i));
+            Files.setLastModifiedTime(dir, FileTime.fromMillis(1_000_000L * i++));
         }
-        releases.activate("c3");
+        releases.activate(c3);
         // a prune killed halfway through deleting c0, and an extraction killed before its rename
-        Path half = Files.createDirectories(tmp.resolve("opt/releases/.c0.deleting/sub"));
+        Path half = Files.createDirectories(tmp.resolve("opt/releases/." + "0".repeat(40) + ".deleting/sub"));
         Files.writeString(half.resolve("left.txt"), "x");
-        Files.createDirectories(tmp.resolve("opt/releases/.c9.extracting"));
+        Files.createDirectories(tmp.resolve("opt/releases/." + "9".repeat(40) + ".extracting"));
 
-        assertEquals(List.of("c1"), releases.prune(1, "c2"));
+        assertEquals(List.of(c1), releases.prune(1, c2));
         // a kept release is activated without a download (Updater.kept), so a name must always mean a whole release
-        assertEquals(List.of("c3", "c2"), releases.list());
-        assertEquals(List.of("c2", "c3"), Files.list(tmp.resolve("opt/releases")).map(d -> d.getFileName().toString())
+        assertEquals(List.of(c3, c2), releases.list());
+        assertEquals(List.of(c2, c3), Files.list(tmp.resolve("opt/releases")).map(d -> d.getFileName().toString())
                 .sorted().toList(), "the leftovers of killed work are gone, the kept releases whole");
-        assertEquals("v2", Files.readString(releases.dirOf("c2").resolve("index.html")));
+        assertEquals("v2", Files.readString(releases.dirOf(c2).resolve("index.html")));
+    }
+
+    @Test
+    void onlyReleasesNamedByACommitAreListedSoAnAdminsBackupDirectoryCannotSilenceTheNode() throws Exception {
+        Releases releases = new Releases(tmp.resolve("opt"));
+        Files.createDirectories(releases.dirOf("a".repeat(40)));
+        for (String other : List.of("backup", "A".repeat(40), "a".repeat(39), "a".repeat(40) + ".moved", ".hidden")) {
+            Files.createDirectories(tmp.resolve("opt/releases").resolve(other));
+        }
+        // the heartbeat reports this list; the server refuses a heartbeat whose releases are not commit ids (400)
+        assertEquals(List.of("a".repeat(40)), releases.list());
     }
 
     @Test

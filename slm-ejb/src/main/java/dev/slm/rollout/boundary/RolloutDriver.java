@@ -43,8 +43,23 @@ public class RolloutDriver {
     /** A nudge is scheduled and not yet run: a burst of 100 ending operations makes one early tick, not 100. */
     private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
 
+    @Inject
+    dev.slm.fleet.boundary.Settings settings;
+
+    @Inject
+    java.time.Clock clock;
+
+    /**
+     * Until then no node is taken for offline: after a restart each node's last report is as old as the downtime, and
+     * its agent comes back within its retry pause (Backoff: 60 s at most) plus a heartbeat interval or so. A node that
+     * finished its update just before a kill -9 was failed "offline during the health check delay" without it.
+     */
+    private java.time.Instant judgeOfflineFrom = java.time.Instant.MAX;
+
     @PostConstruct
     void start() {
+        judgeOfflineFrom = clock.instant().plus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()))
+                .plusSeconds(60);
         // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
         timers.createIntervalTimer(10_000, 1_000, new TimerConfig("rollouts", false));
     }
@@ -67,7 +82,7 @@ public class RolloutDriver {
         nudged.set(false);
         for (long id : rollouts.toAdvance()) {
             try {
-                rollouts.advance(id);
+                rollouts.advance(id, judgeOfflineFrom);
             } catch (RuntimeException e) {
                 // one rollout's trouble never stops the others; it is tried again at the next tick
                 LOG.log(Level.WARNING, "rollout " + id + " could not advance; tried again in a second", e);

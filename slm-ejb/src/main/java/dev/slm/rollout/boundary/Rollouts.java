@@ -115,10 +115,10 @@ public class Rollouts {
             throw new NotFound("no such node" + (unknown.size() > 1 ? "s" : "") + ": " + summary(unknown));
         }
         for (String id : targets) {
-            Optional<Long> other = requests.rolloutOf(id);
+            Optional<SyncRequests.Holder> other = requests.rolloutOf(id);
             if (other.isPresent()) {
-                throw new Conflict("node '" + id + "' is part of rollout " + other.get() + ", which is running:"
-                        + " a node belongs to one rollout at a time (abort it, or leave the node out)");
+                throw new Conflict(dev.slm.rollout.control.InRollout.message(id, other.get().rolloutId(), other.get().status())
+                        + "; a node belongs to one rollout at a time (leave it out)");
             }
         }
         List<Left> left = new ArrayList<>();
@@ -140,9 +140,10 @@ public class Rollouts {
         List<List<String>> batches = RolloutPlan.batches(sent, options.batchSize(), options.canary());
         Instant now = clock.instant();
         Duration timeout = r.timeoutS() != null ? Duration.ofSeconds(r.timeoutS())
-                // each batch may take a whole sync timeout and its delay, and the deferred nodes one more
-                : settings.syncTimeout().plus(options.healthCheckDelayS() > 0
-                        ? Duration.ofSeconds(options.healthCheckDelayS()) : Duration.ZERO).multipliedBy(batches.size() + 1);
+                // each batch may take a whole sync timeout and its delay, and the deferred nodes one more; at most
+                // the longest timeout one may give (10,000 batches of one node made 35 days)
+                : min(settings.syncTimeout().plus(Duration.ofSeconds(options.healthCheckDelayS()))
+                        .multipliedBy(batches.size() + 1), Duration.ofSeconds(MAX_TIMEOUT_S));
         Rollout rollout = new Rollout(commit, by, TriggerType.ROLLOUT, options, batches.size(), now, now.plus(timeout));
         em.persist(rollout);
         em.flush();
@@ -160,13 +161,14 @@ public class Rollouts {
     private List<String> targets(Request r) {
         LinkedHashSet<String> ids = new LinkedHashSet<>(r.nodeIds() == null ? List.of() : r.nodeIds());
         for (String role : r.roles() == null ? List.<String>of() : r.roles()) {
-            ids.addAll(queries.ids(new NodeQueries.Filter(null, role, java.util.Set.of(), null, null), MAX_NODES));
+            ids.addAll(nodesOfRole(queries, role));
         }
         if (r.allOutdated()) {
             ids.addAll(queries.needingUpdateIds());
         }
         if (ids.isEmpty()) {
-            throw new InvalidInput((r.nodeIds() == null && r.roles() == null && !r.allOutdated())
+            boolean named = (r.nodeIds() != null && !r.nodeIds().isEmpty()) || (r.roles() != null && !r.roles().isEmpty());
+            throw new InvalidInput(!named && !r.allOutdated()
                     ? "name the nodes in node_ids or roles, or set all_outdated to true"
                     : "no node matches: the roles have no nodes, or no node needs an update");
         }
@@ -174,6 +176,20 @@ public class Rollouts {
             throw new InvalidInput("a rollout takes at most " + MAX_NODES + " nodes; " + ids.size() + " match");
         }
         return new ArrayList<>(ids);
+    }
+
+    /**
+     * The nodes of one role, as a role is reported (no comma, no control character, at most 64 characters). A blank
+     * one is refused: to the node query it would mean "no filter", the whole fleet.
+     *
+     * @throws InvalidInput naming roles
+     */
+    public static List<String> nodesOfRole(NodeQueries queries, String role) {
+        if (role == null || role.isBlank() || role.length() > 64 || role.contains(",")
+                || role.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidInput("roles must each be one role: 1 to 64 characters, no comma and no control character");
+        }
+        return queries.ids(new NodeQueries.Filter(null, role.strip(), java.util.Set.of(), null, null), MAX_NODES);
     }
 
     /** Locks the nodes' rows in id order: a second rollout or a single sync naming one of them waits, then sees this one. */
@@ -192,16 +208,26 @@ public class Rollouts {
             throw new InvalidInput("health_check_delay must be between 0 and " + MAX_HEALTH_CHECK_DELAY_S + " seconds");
         }
         if (r.canary() != null && (r.canary() < 1 || r.canary() >= total)) {
-            throw new InvalidInput("canary must be between 1 and " + (total - 1) + " (fewer nodes than the " + total
-                    + " the rollout sends)");
+            throw new InvalidInput(total < 2 ? "canary needs at least two nodes in the rollout (it sends " + total + ")"
+                    : "canary must be between 1 and " + (total - 1) + " (fewer nodes than the " + total + " the rollout sends)");
+        }
+        if (Boolean.TRUE.equals(r.autoPromote()) && r.canary() == null) {
+            throw new InvalidInput("auto_promote applies to a canary: set canary too, or leave auto_promote out");
         }
         if (r.timeoutS() != null && (r.timeoutS() < MIN_TIMEOUT_S || r.timeoutS() > MAX_TIMEOUT_S)) {
             throw new InvalidInput("timeout must be between " + MIN_TIMEOUT_S + " and " + MAX_TIMEOUT_S + " seconds");
+        }
+        if (r.timeoutS() != null && r.timeoutS() <= delay) {
+            throw new InvalidInput("timeout must be longer than health_check_delay: the rollout could only time out");
         }
         return new Rollout.Options(Math.min(batch.of(total), total), delay,
                 r.abortOnFailure() == null || r.abortOnFailure(), maxFailures, r.canary(),
                 Boolean.TRUE.equals(r.autoPromote()), r.restart(),
                 r.restartType() == null ? RestartType.GRACEFUL : r.restartType(), r.reinstall());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Share share(String field, String value) {
@@ -303,6 +329,9 @@ public class Rollouts {
 
     // ---- driving ----
 
+    /** Whether this advance may take a node's silence for offline (see advance). One advance per bean call. */
+    private boolean judgeOffline = true;
+
     /**
      * One step of the rollout, from the stored rows: records the outcome of its nodes' operations, ends it when its
      * failures reach the limit or its deadline passes, waits for the current batch to settle and stay healthy for the
@@ -311,12 +340,15 @@ public class Rollouts {
      * Open to every caller: it does only what the rollout an operator started asks for.
      */
     @PermitAll
-    public void advance(long id) {
+    public void advance(long id, Instant judgeOfflineFrom) {
         Rollout r = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (r == null) {
             return;
         }
         Instant now = clock.instant();
+        // just after a server start a node's last report is as old as the server's downtime: no node is taken for
+        // offline until its agent had the time to come back (RolloutDriver's grace)
+        this.judgeOffline = !now.isBefore(judgeOfflineFrom);
         List<RolloutNode> nodes = nodes(id);
         boolean moved = recordOutcomes(r, nodes, now);
         if (r.status().ended()) {
@@ -353,11 +385,30 @@ public class Rollouts {
             }
             return;
         }
-        int next = r.currentBatch() + 1;
-        if (r.currentBatch() < r.batchCount()) {
-            startBatch(r, next, nodes.stream().filter(n -> n.batch() == next && n.state() == RolloutNodeState.WAITING)
-                    .toList(), now, false);
-        } else if (r.currentBatch() == r.batchCount()
+        if (r.currentBatch() <= r.batchCount()) {
+            try {
+                requests.deployableTarget(r.targetCommit()); // a force-push may have taken it off the branch meanwhile
+            } catch (RuntimeException e) {
+                end(r, RolloutStatus.FAILED, "its target can no longer be sent: " + e.getMessage(), now);
+                fire(r);
+                return;
+            }
+        }
+        // batches whose nodes were all deferred end at once: the next one starts in the same step (10,000 offline
+        // nodes in batches of one took a second each)
+        while (r.currentBatch() < r.batchCount()) {
+            int next = r.currentBatch() + 1;
+            if (startBatch(r, next, nodes.stream().filter(n -> n.batch() == next && n.state() == RolloutNodeState.WAITING)
+                    .toList(), now, false)) {
+                fire(r);
+                return;
+            }
+        }
+        if (r.status() != RolloutStatus.RUNNING) {
+            fire(r);
+            return;
+        }
+        if (r.currentBatch() == r.batchCount()
                 && nodes.stream().anyMatch(n -> n.state() == RolloutNodeState.DEFERRED)) {
             startBatch(r, r.deferredBatch(), nodes.stream().filter(n -> n.state() == RolloutNodeState.DEFERRED).toList(),
                     now, true);
@@ -383,7 +434,9 @@ public class Rollouts {
                 n.end(RolloutNodeState.FAILED, "its operation " + n.operationId() + " is gone", now);
                 moved = true;
             } else if (op.status() == SyncStatus.SUCCEEDED) {
-                n.end(RolloutNodeState.SUCCEEDED, "on the target", op.finishedAt() == null ? now : op.finishedAt());
+                n.end(r.status().ended() ? RolloutNodeState.SUCCEEDED : RolloutNodeState.CHECKING,
+                        r.status().ended() ? "on the target" : "on the target: staying healthy for the delay",
+                        op.finishedAt() == null ? now : op.finishedAt());
                 moved = true;
             } else if (op.status().isFinal()) {
                 n.end(RolloutNodeState.FAILED, op.status() + ": " + op.message(), op.finishedAt() == null ? now : op.finishedAt());
@@ -411,23 +464,31 @@ public class Rollouts {
             moved = true;
         }
         Instant onlineSince = fleet.onlineSince();
+        boolean silent = false;
         for (RolloutNode n : in) {
-            if (n.state() != RolloutNodeState.SUCCEEDED) {
+            if (n.state() != RolloutNodeState.CHECKING) {
                 continue;
             }
             Node node = em.find(Node.class, n.nodeId());
-            if (node == null || !r.targetCommit().equals(node.codeVersion()) || !node.isOnline(onlineSince)) {
+            if (node != null && !node.isOnline(onlineSince) && !judgeOffline) {
+                silent = true; // maybe an agent still coming back after the server's restart: wait, judge later
+            } else if (node == null || !r.targetCommit().equals(node.codeVersion()) || !node.isOnline(onlineSince)) {
                 n.end(RolloutNodeState.FAILED, node == null ? "removed during the health check delay"
                         : !node.isOnline(onlineSince) ? "went offline during the health check delay"
                         : "left the target during the health check delay (reports " + node.codeVersion() + ")", now);
                 moved = true;
             }
         }
+        if (silent) {
+            return moved;
+        }
         if (moved && in.stream().anyMatch(n -> n.state() == RolloutNodeState.FAILED)
                 && nodes.stream().filter(n -> n.state() == RolloutNodeState.FAILED).count() >= r.options().failureLimit()) {
             return true; // the next tick ends the rollout FAILED
         }
         if (!now.isBefore(batch.settledAt().plus(r.healthCheckDelay()))) {
+            in.stream().filter(n -> n.state() == RolloutNodeState.CHECKING)
+                    .forEach(n -> n.end(RolloutNodeState.SUCCEEDED, "on the target, and stayed there through the delay", now));
             batch.end(now);
             r.touch(now);
             moved = true;
@@ -440,11 +501,19 @@ public class Rollouts {
 
     /**
      * Sends the nodes of a batch. One offline or busy at its turn is deferred to the end (the deferred turn: then it is
-     * skipped, which is no failure); one on the target already (a sync it did not get from us) is skipped.
+     * skipped, which is no failure); one on the target already (a sync it did not get from us) is skipped; one removed
+     * from the fleet is skipped. Just after a server start (no node judged offline yet) a batch with a silent node
+     * waits instead.
+     *
+     * @return whether the batch is out and must be waited for; false when it sent nothing (it ended at once)
      */
-    private void startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn) {
-        r.startBatch(number, now);
+    private boolean startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn) {
         Instant onlineSince = fleet.onlineSince();
+        if (!judgeOffline && nodes.stream().map(n -> em.find(Node.class, n.nodeId()))
+                .anyMatch(node -> node != null && !node.isOnline(onlineSince))) {
+            return true;
+        }
+        r.startBatch(number, now);
         Rollout.Options o = r.options();
         SyncRequests.Ask ask = new SyncRequests.Ask(o.restart(), o.restartType(), r.requestedBy(), TriggerType.ROLLOUT,
                 o.reinstall(), r.targetCommit(), null, r.id());
@@ -452,7 +521,8 @@ public class Rollouts {
         for (RolloutNode n : nodes) {
             Node node = em.find(Node.class, n.nodeId());
             if (node == null) {
-                continue; // removed: its row goes with it
+                n.end(RolloutNodeState.SKIPPED, "skipped: removed from the fleet before its turn", now);
+                continue;
             }
             if (!node.isOnline(onlineSince)) {
                 later(n, deferredTurn, "offline", now);
@@ -478,6 +548,7 @@ public class Rollouts {
             }
             em.persist(batch);
         }
+        return sent > 0;
     }
 
     private static void later(RolloutNode n, boolean deferredTurn, String why, Instant now) {
@@ -502,6 +573,8 @@ public class Rollouts {
         List<RolloutNode> notReached = nodes(r.id()).stream()
                 .filter(n -> n.state() == RolloutNodeState.WAITING || n.state() == RolloutNodeState.DEFERRED).toList();
         notReached.forEach(n -> n.end(RolloutNodeState.NOT_REACHED, "the rollout ended (" + end + ") before its turn", now));
+        nodes(r.id()).stream().filter(n -> n.state() == RolloutNodeState.CHECKING).forEach(n -> n.end(
+                RolloutNodeState.SUCCEEDED, "on the target (the rollout ended during its health check delay)", now));
         String list = notReached.isEmpty() ? "" : "; not reached: " + summary(notReached.stream().map(RolloutNode::nodeId).toList());
         r.end(end, why + list, now);
     }

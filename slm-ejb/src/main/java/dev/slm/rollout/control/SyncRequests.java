@@ -69,9 +69,9 @@ public class SyncRequests {
         if (node == null) {
             throw new NotFound("no node '" + nodeId + "' is registered");
         }
-        Optional<Long> rollout = rolloutOf(nodeId);
-        if (rollout.isPresent() && !rollout.get().equals(ask.rolloutId())) {
-            throw new InRollout(nodeId, rollout.get());
+        Optional<Holder> rollout = rolloutOf(nodeId);
+        if (rollout.isPresent() && rollout.get().rolloutId() != (ask.rolloutId() == null ? -1 : ask.rolloutId())) {
+            throw new InRollout(nodeId, rollout.get().rolloutId(), rollout.get().status());
         }
         Optional<SyncOperation> active = active(nodeId);
         if (active.isPresent()) {
@@ -100,13 +100,21 @@ public class SyncRequests {
                 .getResultStream().findFirst();
     }
 
-    /** The unfinished rollout the node waits in, or is being synced by (db/V13's one-rollout index). */
-    public Optional<Long> rolloutOf(String nodeId) {
-        List<?> ids = em.createNativeQuery("SELECT rollout_id FROM rollout_node WHERE node_id = ?1"
-                        + " AND state IN ('WAITING', 'SYNCING', 'DEFERRED')")
-                .setParameter(1, nodeId).getResultList();
-        return ids.stream().findFirst().map(id -> ((Number) id).longValue());
+    /** The rollout that holds a node, and its status (an ended one may still be syncing it). */
+    public record Holder(long rolloutId, String status) {
     }
+
+    /** The rollout the node waits in, is synced or checked by (RolloutNodeState.HELD, db/V13's one-rollout index). */
+    public Optional<Holder> rolloutOf(String nodeId) {
+        List<?> rows = em.createNativeQuery("SELECT n.rollout_id, r.status FROM rollout_node n JOIN rollout r"
+                        + " ON r.id = n.rollout_id WHERE n.node_id = ?1 AND n.state IN " + HELD_SQL)
+                .setParameter(1, nodeId).getResultList();
+        return rows.stream().findFirst().map(row -> new Holder(((Number) ((Object[]) row)[0]).longValue(),
+                (String) ((Object[]) row)[1]));
+    }
+
+    private static final String HELD_SQL = dev.slm.rollout.entity.RolloutNodeState.HELD.stream()
+            .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /**
      * The commit a sync sends: {@code target}, or the desired commit when null; checked before anything is created.

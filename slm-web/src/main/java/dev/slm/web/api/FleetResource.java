@@ -62,12 +62,13 @@ public class FleetResource {
             return rollout(body, options, security.getUserPrincipal().getName());
         }
         if (!body.rolloutOptions().isEmpty()) {
-            throw new InvalidInput(String.join(", ", body.rolloutOptions()) + " apply to a rolling sync only: add"
+            throw new InvalidInput(String.join(", ", body.rolloutOptions()) + (body.rolloutOptions().size() == 1 ? " applies"
+                    : " apply") + " to a rolling sync only: add"
                     + " \"strategy\": \"rolling\", or leave them out");
         }
         LinkedHashSet<String> nodes = new LinkedHashSet<>(body.named());
         for (String role : body.namedRoles()) {
-            nodes.addAll(queries.ids(new NodeQueries.Filter(null, role, java.util.Set.of(), null, null), Rollouts.MAX_NODES));
+            nodes.addAll(Rollouts.nodesOfRole(queries, role)); // a blank role would be the whole fleet: refused there
         }
         List<Outcome> outcomes = new ArrayList<>();
         if (Boolean.TRUE.equals(body.allOutdated())) {
@@ -112,6 +113,6 @@ public class FleetResource {
             tracker.pin(started.rollout().targetCommit(), by, "rollout " + id + " to " + started.rollout().targetCommit());
         }
         RolloutView view = RolloutView.of(rollouts.view(id).orElseThrow(), started.left());
-        return Response.created(java.net.URI.create("api/rollouts/" + id)).entity(view).build();
+        return Response.created(java.net.URI.create("rollouts/" + id)).entity(view).build();
     }
 }

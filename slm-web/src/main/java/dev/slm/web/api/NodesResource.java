@@ -67,7 +67,7 @@ public class NodesResource {
                              @Context SecurityContext security) {
         String nodeId = body.nodeId();
         NodeRegistry.Registration r = registry.register(nodeId, security.getUserPrincipal().getName());
-        return Response.created(URI.create("api/nodes/" + nodeId))
+        return Response.created(URI.create("nodes/" + nodeId))
                 .entity(new Registered(r.node().id(), r.token(), r.node().registeredAt()))
                 .build();
     }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * {@code batches}; {@code batches + 1} is the deferred nodes' turn), the count of nodes per state, and each batch with
  * its nodes and timestamps ({@code started_at}; {@code settled_at}: every node ended its sync, the health check delay
  * runs from there; {@code ended_at}). Batches not started yet list their planned nodes with no timestamps.
- * {@code left_out}: only in the answer that started it.
+ * {@code left_out}: only in the answer that started it. The list ({@code GET /api/rollouts}) leaves {@code batch_list}
+ * out (null).
  */
 public record RolloutView(long rolloutId, String status, String targetCommit, String requestedBy, Instant createdAt,
                           Instant updatedAt, Instant deadline, Instant pausedAt, Instant endedAt, String reason,
@@ -30,6 +31,14 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
 
     public record NodeView(String nodeId, String state, Long operationId, String detail, Instant startedAt,
                            Instant finishedAt) {
+    }
+
+    /** Without the batches' nodes ({@code batch_list} null): the list of rollouts. */
+    static RolloutView summary(Rollouts.View v) {
+        RolloutView full = of(v, null);
+        return new RolloutView(full.rolloutId(), full.status(), full.targetCommit(), full.requestedBy(), full.createdAt(),
+                full.updatedAt(), full.deadline(), full.pausedAt(), full.endedAt(), full.reason(), full.options(),
+                full.batch(), full.batches(), full.counts(), null, null);
     }
 
     static RolloutView of(Rollouts.View v, List<Rollouts.Left> leftOut) {

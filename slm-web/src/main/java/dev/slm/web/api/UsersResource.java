@@ -48,7 +48,7 @@ public class UsersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Valid @NotNull(message = "is required") Requests.NewUser body) {
         OperatorAccount a = accounts.create(body.username(), body.password(), body.roleOrNull());
-        return Response.created(URI.create("api/users/" + a.username())).entity(UserView.of(a)).build();
+        return Response.created(URI.create("users/" + a.username())).entity(UserView.of(a)).build();
     }
 
     /** One account; 400 for a name no account can have, 404 for an unknown one. */
