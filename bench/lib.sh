@@ -80,6 +80,11 @@ PROPS
     [ "$(count online)" -ge "$AGENTS" ] || { echo "only $(count online) of $AGENTS agents came online" >&2; exit 1; }
 }
 
+node_ids() { # the JSON array of the fleet's node ids (node-1 … node-$AGENTS)
+    local ids=(); for i in $(seq 1 "$AGENTS"); do ids+=("\"node-$i\""); done
+    local IFS=,; echo "[${ids[*]}]"
+}
+
 count() { # a key of GET /api/updates/status (UP_TO_DATE, online, ...) -> its number
     local n; n=$(api GET api/updates/status | grep -o "\"$1\":[0-9]*" | cut -d: -f2)
     echo "${n:-0}"

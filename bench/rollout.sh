@@ -38,7 +38,10 @@ rolling() {
 
 machine
 echo "$AGENTS agent processes (bin/slm-agent defaults), package of $(ls "$WORK/repo/app" | wc -l) files; heartbeat every 30 s (the default), commands by long-poll"
-new_commit install; parallel > /dev/null   # every node installs once: later rounds are updates of warm JVMs
+# every node installs once (named: a node that never reported a commit is not "outdated"); later rounds are updates
+new_commit install
+api POST api/fleet/sync "{\"node_ids\":$(node_ids),\"restart_type\":\"immediate\"}" > /dev/null
+until_all_on_it "$(date +%s%N)" > /dev/null
 P=(); R=()
 for round in $(seq 1 "${ROUNDS:-3}"); do
     if (( round % 2 )); then
