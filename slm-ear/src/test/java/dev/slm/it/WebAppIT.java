@@ -673,6 +673,12 @@ class WebAppIT {
         admin.screenshot(SHOTS.resolve("updates-bulk.png"));
     }
 
+    /** A click dispatched on the element itself: a live redraw between scrolling and clicking cannot move it away. */
+    private static void jsClick(String id) {
+        admin.await(d -> admin.driver.executeScript("const e = document.getElementById(arguments[0]);"
+                + " if (!e || e.disabled) return null; e.click(); return true", id));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, String> breakdown() {
         return ((List<List<String>>) admin.driver.executeScript("return Array.from(document.querySelectorAll("
@@ -784,7 +790,7 @@ class WebAppIT {
                     }
                     return "2".equals(b);
                 });
-        admin.click("rollout-pause-" + id);
+        jsClick("rollout-pause-" + id);
         admin.await(d -> "PAUSED".equals(d.findElement(By.id(row)).getAttribute("data-status")) ? true : null);
         // batch 2 settles and stays healthy for its 4 s, and still batch 3 does not start while paused
         admin.await(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.id(row + "-batch-2")).getAttribute("data-ended"))
@@ -794,7 +800,7 @@ class WebAppIT {
         assertEquals("false", admin.byId(row + "-batch-3").getAttribute("data-started"));
         admin.screenshot(SHOTS.resolve("rollout-paused.png"));
 
-        admin.click("rollout-resume-" + id);
+        jsClick("rollout-resume-" + id);
         admin.await(Duration.ofSeconds(60), d -> "SUCCEEDED".equals(d.findElement(By.id(row)).getAttribute("data-status"))
                 ? true : null);
         assertEquals("9", admin.byId(row).getAttribute("data-done"));

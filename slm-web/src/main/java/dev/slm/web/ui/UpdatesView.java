@@ -150,6 +150,9 @@ public class UpdatesView extends VerticalLayout {
         showBanner(actions);
         showPending();
         showRunning();
+        // redrawn for a rollout's own moves (fleet.sync.progress, not a sync event: a full refresh), not for each
+        // stage a node reports: its buttons stay put under the operator's pointer
+        rollouts.show();
         history.getDataProvider().refreshAll();
     }
 
@@ -279,7 +282,6 @@ public class UpdatesView extends VerticalLayout {
     private void showRunning() {
         OperationsGrid.show(running, operations.running(200));
         bulks.show();
-        rollouts.show();
     }
 
     private static String blankToNull(String s) {
