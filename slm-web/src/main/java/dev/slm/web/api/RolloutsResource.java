@@ -52,24 +52,25 @@ public class RolloutsResource {
     @POST
     @Path("{id}/pause")
     public RolloutView pause(@PathParam("id") String id, @Context SecurityContext security) {
-        long rolloutId = OperationsResource.pathNumber("rollout id", id);
-        rollouts.pause(rolloutId, security.getUserPrincipal().getName());
-        return view(rolloutId);
+        return act(id, security, rollouts::pause);
     }
 
     @POST
     @Path("{id}/resume")
     public RolloutView resume(@PathParam("id") String id, @Context SecurityContext security) {
-        long rolloutId = OperationsResource.pathNumber("rollout id", id);
-        rollouts.resume(rolloutId, security.getUserPrincipal().getName());
-        return view(rolloutId);
+        return act(id, security, rollouts::resume);
     }
 
     @POST
     @Path("{id}/abort")
     public RolloutView abort(@PathParam("id") String id, @Context SecurityContext security) {
+        return act(id, security, rollouts::abort);
+    }
+
+    /** An operator's action on a rollout (the EJB checks the role and the state), answered with the rollout after it. */
+    private RolloutView act(String id, SecurityContext security, java.util.function.BiConsumer<Long, String> action) {
         long rolloutId = OperationsResource.pathNumber("rollout id", id);
-        rollouts.abort(rolloutId, security.getUserPrincipal().getName());
+        action.accept(rolloutId, security.getUserPrincipal().getName());
         return view(rolloutId);
     }
 

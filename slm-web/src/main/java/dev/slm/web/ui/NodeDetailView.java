@@ -146,21 +146,12 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         Button open = new Button("Deploy commit…", e -> {
             Dialog dialog = new Dialog();
             dialog.setHeaderTitle("Deploy a commit to " + n.id());
-            ComboBox<CommitInfo> commits = new ComboBox<>("Commit of the tracked branch");
-            commits.setId("deploy-commit-choice");
-            commits.setWidth("min(560px, 90vw)");
-            commits.setItems(mirror.recent(latest, COMMITS_OFFERED));
-            commits.setItemLabelGenerator(c -> c.shortId() + " " + c.subject() + " — " + c.author()
-                    + (c.id().equals(n.codeVersion()) ? " (deployed)" : ""));
-            Button deploy = new Button("Deploy", d -> {
-                if (commits.getValue() == null) {
-                    commits.setInvalid(true);
-                    commits.setErrorMessage("Choose a commit");
-                    return;
-                }
+            ComboBox<CommitInfo> commits = Fields.commitChoice("deploy-commit-choice", "Commit of the tracked branch",
+                    mirror.recent(latest, COMMITS_OFFERED), n.codeVersion());
+            Button deploy = new Button("Deploy", d -> Fields.chosen(commits).ifPresent(c -> {
                 dialog.close();
-                actions.syncTo(n.id(), commits.getValue().id(), "Deploy of " + commits.getValue().shortId());
-            });
+                actions.syncTo(n.id(), c.id(), "Deploy of " + c.shortId());
+            }));
             deploy.setId("deploy-commit-confirm");
             deploy.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             dialog.add(commits);

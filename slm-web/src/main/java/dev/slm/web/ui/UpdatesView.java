@@ -219,24 +219,15 @@ public class UpdatesView extends VerticalLayout {
     private com.vaadin.flow.component.dialog.Dialog pinDialog(TrackedSource s, Actions actions) {
         var dialog = new com.vaadin.flow.component.dialog.Dialog();
         dialog.setHeaderTitle("Pin the fleet at a commit");
-        var commits = new ComboBox<dev.slm.source.entity.CommitInfo>("Commit of " + s.branch());
-        commits.setId("pin-commit");
-        commits.setWidth("min(560px, 90vw)");
-        commits.setItems(mirror.recent(s.latestCommit(), 50));
-        commits.setItemLabelGenerator(c -> c.shortId() + " " + c.subject() + " — " + c.author());
+        var commits = Fields.commitChoice("pin-commit", "Commit of " + s.branch(), mirror.recent(s.latestCommit(), 50), null);
         TextField reason = new TextField("Why (shown to every operator)");
         reason.setId("pin-reason");
         reason.setWidth("min(560px, 90vw)");
         reason.setMaxLength(1024);
-        Button confirm = new Button("Pin", e -> {
-            if (commits.getValue() == null) {
-                commits.setInvalid(true);
-                commits.setErrorMessage("Choose a commit");
-                return;
-            }
+        Button confirm = new Button("Pin", e -> Fields.chosen(commits).ifPresent(c -> {
             dialog.close();
-            actions.pin(commits.getValue().id(), reason.getValue());
-        });
+            actions.pin(c.id(), reason.getValue());
+        }));
         confirm.setId("pin-confirm");
         confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         dialog.add(new Paragraph("Nodes are then measured against this commit, and a sync sends it: a rollback stays"
