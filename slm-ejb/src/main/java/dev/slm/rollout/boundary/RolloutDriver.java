@@ -50,16 +50,16 @@ public class RolloutDriver {
     java.time.Clock clock;
 
     /**
-     * Until then no node is taken for offline: after a restart each node's last report is as old as the downtime, and
-     * its agent comes back within its retry pause (Backoff: 60 s at most) plus a heartbeat interval or so. A node that
-     * finished its update just before a kill -9 was failed "offline during the health check delay" without it.
+     * After a restart each node's last report is as old as the downtime, and its agent comes back within its retry
+     * pause (Backoff: 60 s at most) plus a heartbeat interval or so: until the offline window and that minute have
+     * passed, a node last seen before the start is not taken for offline. A node that finished its update just before
+     * a kill -9 was failed "offline during the health check delay" without it.
      */
-    private java.time.Instant judgeOfflineFrom = java.time.Instant.MAX;
+    private java.time.Instant started = java.time.Instant.MIN;
 
     @PostConstruct
     void start() {
-        judgeOfflineFrom = clock.instant().plus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()))
-                .plusSeconds(60);
+        started = clock.instant();
         // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
         timers.createIntervalTimer(10_000, 1_000, new TimerConfig("rollouts", false));
     }
@@ -80,9 +80,12 @@ public class RolloutDriver {
     @PermitAll
     void tick() {
         nudged.set(false);
+        // read at each tick: an admin may change the heartbeat interval at any time
+        java.time.Instant graceEnd = started.plus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()))
+                .plusSeconds(60);
         for (long id : rollouts.toAdvance()) {
             try {
-                rollouts.advance(id, judgeOfflineFrom);
+                rollouts.advance(id, started, graceEnd);
             } catch (RuntimeException e) {
                 // one rollout's trouble never stops the others; it is tried again at the next tick
                 LOG.log(Level.WARNING, "rollout " + id + " could not advance; tried again in a second", e);

@@ -329,8 +329,15 @@ public class Rollouts {
 
     // ---- driving ----
 
-    /** Whether this advance may take a node's silence for offline (see advance). One advance per bean call. */
-    private boolean judgeOffline = true;
+    /** See advance: set at its start (one advance per bean call). */
+    private Instant serverStart = Instant.MIN;
+    private boolean inGrace;
+
+    /** Offline, but maybe only because this server was down: last seen before it started, and the grace still runs. */
+    private boolean silentForOurDowntime(Node node, Instant onlineSince) {
+        return inGrace && node != null && !node.isOnline(onlineSince) && node.lastSeen() != null
+                && node.lastSeen().isBefore(serverStart);
+    }
 
     /**
      * One step of the rollout, from the stored rows: records the outcome of its nodes' operations, ends it when its
@@ -340,15 +347,16 @@ public class Rollouts {
      * Open to every caller: it does only what the rollout an operator started asks for.
      */
     @PermitAll
-    public void advance(long id, Instant judgeOfflineFrom) {
+    public void advance(long id, Instant serverStart, Instant graceEnd) {
         Rollout r = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (r == null) {
             return;
         }
         Instant now = clock.instant();
-        // just after a server start a node's last report is as old as the server's downtime: no node is taken for
-        // offline until its agent had the time to come back (RolloutDriver's grace)
-        this.judgeOffline = !now.isBefore(judgeOfflineFrom);
+        // just after a server start a node's last report is as old as the server's downtime: a node last seen before
+        // the start is not taken for offline until its agent had the time to come back (RolloutDriver's grace)
+        this.serverStart = serverStart;
+        this.inGrace = now.isBefore(graceEnd);
         List<RolloutNode> nodes = nodes(id);
         boolean moved = recordOutcomes(r, nodes, now);
         if (r.status().ended()) {
@@ -470,7 +478,7 @@ public class Rollouts {
                 continue;
             }
             Node node = em.find(Node.class, n.nodeId());
-            if (node != null && !node.isOnline(onlineSince) && !judgeOffline) {
+            if (silentForOurDowntime(node, onlineSince)) {
                 silent = true; // maybe an agent still coming back after the server's restart: wait, judge later
             } else if (node == null || !r.targetCommit().equals(node.codeVersion()) || !node.isOnline(onlineSince)) {
                 n.end(RolloutNodeState.FAILED, node == null ? "removed during the health check delay"
@@ -509,9 +517,8 @@ public class Rollouts {
      */
     private boolean startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn) {
         Instant onlineSince = fleet.onlineSince();
-        if (!judgeOffline && nodes.stream().map(n -> em.find(Node.class, n.nodeId()))
-                .anyMatch(node -> node != null && !node.isOnline(onlineSince))) {
-            return true;
+        if (nodes.stream().map(n -> em.find(Node.class, n.nodeId())).anyMatch(node -> silentForOurDowntime(node, onlineSince))) {
+            return true; // wait for the agents of a restarted server to come back before deferring anyone
         }
         r.startBatch(number, now);
         Rollout.Options o = r.options();
