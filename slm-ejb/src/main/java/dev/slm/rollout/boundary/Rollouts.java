@@ -329,14 +329,20 @@ public class Rollouts {
 
     // ---- driving ----
 
-    /** See advance: set at its start (one advance per bean call). */
-    private Instant serverStart = Instant.MIN;
-    private boolean inGrace;
+    /**
+     * How one advance judges nodes' silence, worked out once per advance: online since when, and — just after a server
+     * start — whether a node is silent only because this server was down (last seen before it started).
+     */
+    private record Liveness(Instant onlineSince, Instant serverStart, boolean inGrace) {
 
-    /** Offline, but maybe only because this server was down: last seen before it started, and the grace still runs. */
-    private boolean silentForOurDowntime(Node node, Instant onlineSince) {
-        return inGrace && node != null && !node.isOnline(onlineSince) && node.lastSeen() != null
-                && node.lastSeen().isBefore(serverStart);
+        boolean online(Node node) {
+            return node.isOnline(onlineSince);
+        }
+
+        boolean silentForOurDowntime(Node node) {
+            return inGrace && node != null && !online(node) && node.lastSeen() != null
+                    && node.lastSeen().isBefore(serverStart);
+        }
     }
 
     /**
@@ -355,8 +361,7 @@ public class Rollouts {
         Instant now = clock.instant();
         // just after a server start a node's last report is as old as the server's downtime: a node last seen before
         // the start is not taken for offline until its agent had the time to come back (RolloutDriver's grace)
-        this.serverStart = serverStart;
-        this.inGrace = now.isBefore(graceEnd);
+        Liveness liveness = new Liveness(fleet.onlineSince(), serverStart, now.isBefore(graceEnd));
         List<RolloutNode> nodes = nodes(id);
         boolean moved = recordOutcomes(r, nodes, now);
         if (r.status().ended()) {
@@ -385,7 +390,7 @@ public class Rollouts {
                 .setParameter("id", id).setParameter("n", r.currentBatch()).getResultStream().findFirst().orElse(null);
         if (current != null && current.endedAt() == null) {
             // paused too: the batch that is out settles and is checked; only the next one waits for the operator
-            moved |= waitForHealth(r, current, nodes, now);
+            moved |= waitForHealth(r, current, nodes, now, liveness);
         }
         if ((current != null && current.endedAt() == null) || r.status() != RolloutStatus.RUNNING) {
             if (moved) {
@@ -407,7 +412,7 @@ public class Rollouts {
         while (r.currentBatch() < r.batchCount()) {
             int next = r.currentBatch() + 1;
             if (startBatch(r, next, nodes.stream().filter(n -> n.batch() == next && n.state() == RolloutNodeState.WAITING)
-                    .toList(), now, false)) {
+                    .toList(), now, false, liveness)) {
                 fire(r);
                 return;
             }
@@ -419,7 +424,7 @@ public class Rollouts {
         if (r.currentBatch() == r.batchCount()
                 && nodes.stream().anyMatch(n -> n.state() == RolloutNodeState.DEFERRED)) {
             startBatch(r, r.deferredBatch(), nodes.stream().filter(n -> n.state() == RolloutNodeState.DEFERRED).toList(),
-                    now, true);
+                    now, true, liveness);
         } else {
             finish(r, nodes, now);
         }
@@ -461,7 +466,7 @@ public class Rollouts {
      * The batch settles when none of its nodes is syncing any more, and ends once it has stayed healthy for the delay:
      * every node it sent online and on the target throughout (checked at each tick; one that is not fails).
      */
-    private boolean waitForHealth(Rollout r, RolloutBatch batch, List<RolloutNode> nodes, Instant now) {
+    private boolean waitForHealth(Rollout r, RolloutBatch batch, List<RolloutNode> nodes, Instant now, Liveness liveness) {
         List<RolloutNode> in = nodes.stream().filter(n -> n.batch() == batch.number()).toList();
         if (in.stream().anyMatch(n -> n.state() == RolloutNodeState.SYNCING)) {
             return false;
@@ -471,18 +476,17 @@ public class Rollouts {
             batch.settle(now);
             moved = true;
         }
-        Instant onlineSince = fleet.onlineSince();
         boolean silent = false;
         for (RolloutNode n : in) {
             if (n.state() != RolloutNodeState.CHECKING) {
                 continue;
             }
             Node node = em.find(Node.class, n.nodeId());
-            if (silentForOurDowntime(node, onlineSince)) {
+            if (liveness.silentForOurDowntime(node)) {
                 silent = true; // maybe an agent still coming back after the server's restart: wait, judge later
-            } else if (node == null || !r.targetCommit().equals(node.codeVersion()) || !node.isOnline(onlineSince)) {
+            } else if (node == null || !r.targetCommit().equals(node.codeVersion()) || !liveness.online(node)) {
                 n.end(RolloutNodeState.FAILED, node == null ? "removed during the health check delay"
-                        : !node.isOnline(onlineSince) ? "went offline during the health check delay"
+                        : !liveness.online(node) ? "went offline during the health check delay"
                         : "left the target during the health check delay (reports " + node.codeVersion() + ")", now);
                 moved = true;
             }
@@ -515,9 +519,9 @@ public class Rollouts {
      *
      * @return whether the batch is out and must be waited for; false when it sent nothing (it ended at once)
      */
-    private boolean startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn) {
-        Instant onlineSince = fleet.onlineSince();
-        if (nodes.stream().map(n -> em.find(Node.class, n.nodeId())).anyMatch(node -> silentForOurDowntime(node, onlineSince))) {
+    private boolean startBatch(Rollout r, int number, List<RolloutNode> nodes, Instant now, boolean deferredTurn,
+                               Liveness liveness) {
+        if (nodes.stream().map(n -> em.find(Node.class, n.nodeId())).anyMatch(liveness::silentForOurDowntime)) {
             return true; // wait for the agents of a restarted server to come back before deferring anyone
         }
         r.startBatch(number, now);
@@ -531,7 +535,7 @@ public class Rollouts {
                 n.end(RolloutNodeState.SKIPPED, "skipped: removed from the fleet before its turn", now);
                 continue;
             }
-            if (!node.isOnline(onlineSince)) {
+            if (!liveness.online(node)) {
                 later(n, deferredTurn, "offline", now);
                 continue;
             }
