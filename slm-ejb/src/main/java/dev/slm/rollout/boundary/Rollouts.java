@@ -293,6 +293,16 @@ public class Rollouts {
         public List<RolloutNode> inBatch(int number) {
             return nodes.stream().filter(n -> n.batch() == number).toList();
         }
+
+        /** The batch as sent, if it has started. */
+        public Optional<RolloutBatch> batch(int number) {
+            return batches.stream().filter(b -> b.number() == number).findFirst();
+        }
+
+        /** The last batch number to show: the planned ones, and the deferred nodes' turn once it has started. */
+        public int lastBatch() {
+            return Math.max(rollout.batchCount(), batches.stream().mapToInt(RolloutBatch::number).max().orElse(0));
+        }
     }
 
     @PermitAll

@@ -46,12 +46,9 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
         Rollout.Options o = r.options();
         Map<String, Long> counts = new TreeMap<>();
         v.counts().forEach((state, n) -> counts.put(state.name(), n));
-        Map<Integer, RolloutBatch> started = new TreeMap<>();
-        v.batches().forEach(b -> started.put(b.number(), b));
         List<Batch> batches = new java.util.ArrayList<>();
-        int last = Math.max(r.batchCount(), started.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
-        for (int i = 1; i <= last; i++) {
-            RolloutBatch b = started.get(i);
+        for (int i = 1; i <= v.lastBatch(); i++) {
+            RolloutBatch b = v.batch(i).orElse(null);
             List<NodeView> nodes = v.inBatch(i).stream().map(RolloutView::node).toList();
             if (b == null && nodes.isEmpty()) {
                 continue;

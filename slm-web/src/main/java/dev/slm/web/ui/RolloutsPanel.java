@@ -155,9 +155,7 @@ final class RolloutsPanel extends VerticalLayout {
                 + " · healthy for " + o.healthCheckDelayS() + " s before the next · "
                 + (o.failureLimit() == Integer.MAX_VALUE ? "never stops on failures"
                 : "stops at " + o.failureLimit() + " failure" + (o.failureLimit() > 1 ? "s" : "")))));
-        Map<Integer, RolloutBatch> started = new java.util.TreeMap<>();
-        v.batches().forEach(b -> started.put(b.number(), b));
-        int last = Math.max(r.batchCount(), started.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
+        int last = v.lastBatch();
         // a page holds a window of batches around the current one, each with its first nodes: 10,000 nodes as spans
         // took 35 s to draw (GET /api/rollouts/{id} has them all)
         int from = Math.max(1, r.currentBatch() - BATCHES_SHOWN / 2);
@@ -167,7 +165,7 @@ final class RolloutsPanel extends VerticalLayout {
         }
         for (int i = from; i <= to; i++) {
             List<RolloutNode> nodes = v.inBatch(i);
-            RolloutBatch b = started.get(i);
+            RolloutBatch b = v.batch(i).orElse(null);
             if (nodes.isEmpty() && b == null) {
                 continue;
             }
