@@ -324,6 +324,18 @@ public class Rollouts {
                 Rollout.class).setMaxResults(Math.max(0, Math.min(limit, 1000))).getResultList();
     }
 
+    /** A rollout and its nodes counted per state. */
+    public record Summary(Rollout rollout, Map<RolloutNodeState, Long> counts) {
+    }
+
+    /** The newest rollouts, unfinished first, with their counts: two queries, whatever the rollouts' sizes. */
+    @PermitAll
+    public List<Summary> summaries(int limit) {
+        List<Rollout> rollouts = recent(limit);
+        Map<Long, Map<RolloutNodeState, Long>> counts = counts(rollouts.stream().map(Rollout::id).toList());
+        return rollouts.stream().map(r -> new Summary(r, counts.getOrDefault(r.id(), Map.of()))).toList();
+    }
+
     /** The ids of the rollouts the driver must look at: unfinished, or ended with nodes still syncing. */
     @PermitAll
     public List<Long> toAdvance() {
@@ -602,11 +614,22 @@ public class Rollouts {
 
     private void fire(Rollout r) {
         em.flush();
-        Map<RolloutNodeState, Long> counts = new EnumMap<>(RolloutNodeState.class);
-        em.createQuery("SELECT n.state, COUNT(n) FROM RolloutNode n WHERE n.rolloutId = :id GROUP BY n.state", Object[].class)
-                .setParameter("id", r.id()).getResultList()
-                .forEach(row -> counts.put((RolloutNodeState) row[0], (Long) row[1]));
-        progress.fire(new RolloutProgress(r.id(), r.status(), r.currentBatch(), r.batchCount(), counts));
+        progress.fire(new RolloutProgress(r.id(), r.status(), r.currentBatch(), r.batchCount(),
+                counts(List.of(r.id())).getOrDefault(r.id(), new EnumMap<>(RolloutNodeState.class))));
+    }
+
+    /** The rollouts' nodes counted per state, in one query (no node loaded). */
+    private Map<Long, Map<RolloutNodeState, Long>> counts(List<Long> ids) {
+        Map<Long, Map<RolloutNodeState, Long>> counts = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return counts;
+        }
+        em.createQuery("SELECT n.rolloutId, n.state, COUNT(n) FROM RolloutNode n WHERE n.rolloutId IN :ids"
+                        + " GROUP BY n.rolloutId, n.state", Object[].class)
+                .setParameter("ids", ids).getResultList()
+                .forEach(row -> counts.computeIfAbsent((Long) row[0], k -> new EnumMap<>(RolloutNodeState.class))
+                        .put((RolloutNodeState) row[1], (Long) row[2]));
+        return counts;
     }
 
     private static String summary(Collection<String> ids) {

@@ -4,6 +4,7 @@ import dev.slm.rollout.boundary.Rollouts;
 import dev.slm.rollout.entity.Rollout;
 import dev.slm.rollout.entity.RolloutBatch;
 import dev.slm.rollout.entity.RolloutNode;
+import dev.slm.rollout.entity.RolloutNodeState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +34,12 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
                            Instant finishedAt) {
     }
 
-    /** Without the batches' nodes ({@code batch_list} null): the list of rollouts. */
-    static RolloutView summary(Rollouts.View v) {
-        RolloutView full = of(v, null);
-        return new RolloutView(full.rolloutId(), full.status(), full.targetCommit(), full.requestedBy(), full.createdAt(),
-                full.updatedAt(), full.deadline(), full.pausedAt(), full.endedAt(), full.reason(), full.options(),
-                full.batch(), full.batches(), full.counts(), null, null);
+    /** Without the batches' nodes ({@code batch_list} null): the list of rollouts, from their counts alone. */
+    static RolloutView summary(Rollouts.Summary s) {
+        return of(s.rollout(), s.counts(), null, null);
     }
 
     static RolloutView of(Rollouts.View v, List<Rollouts.Left> leftOut) {
-        Rollout r = v.rollout();
-        Rollout.Options o = r.options();
-        Map<String, Long> counts = new TreeMap<>();
-        v.counts().forEach((state, n) -> counts.put(state.name(), n));
         List<Batch> batches = new java.util.ArrayList<>();
         for (int i = 1; i <= v.lastBatch(); i++) {
             RolloutBatch b = v.batch(i).orElse(null);
@@ -56,6 +50,14 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
             batches.add(new Batch(i, b == null ? null : b.startedAt(), b == null ? null : b.settledAt(),
                     b == null ? null : b.endedAt(), nodes));
         }
+        return of(v.rollout(), v.counts(), batches, leftOut);
+    }
+
+    private static RolloutView of(Rollout r, Map<RolloutNodeState, Long> nodeCounts, List<Batch> batches,
+                                  List<Rollouts.Left> leftOut) {
+        Rollout.Options o = r.options();
+        Map<String, Long> counts = new TreeMap<>();
+        nodeCounts.forEach((state, n) -> counts.put(state.name(), n));
         return new RolloutView(r.id(), r.status().name(), r.targetCommit(), r.requestedBy(), r.createdAt(), r.updatedAt(),
                 r.deadline(), r.pausedAt(), r.endedAt(), r.reason(),
                 new Options(o.batchSize(), o.healthCheckDelayS(), o.abortOnFailure(), o.maxFailures(), o.canary(),

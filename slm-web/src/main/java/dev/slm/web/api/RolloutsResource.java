@@ -37,8 +37,7 @@ public class RolloutsResource {
         if (n < 1 || n > 200) {
             throw new dev.slm.platform.InvalidInput("limit must be between 1 and 200");
         }
-        return rollouts.recent((int) n).stream().map(r -> rollouts.view(r.id())).flatMap(java.util.Optional::stream)
-                .map(v -> RolloutView.summary(v)).toList();
+        return rollouts.summaries((int) n).stream().map(RolloutView::summary).toList();
     }
 
     @GET
