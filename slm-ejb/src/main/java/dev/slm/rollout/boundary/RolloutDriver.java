@@ -16,6 +16,7 @@ import jakarta.ejb.LockType;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.List;
 import dev.slm.rollout.entity.SyncEvent;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -80,10 +81,14 @@ public class RolloutDriver {
     @PermitAll
     void tick() {
         nudged.set(false);
+        List<Long> unfinished = rollouts.toAdvance();
+        if (unfinished.isEmpty()) {
+            return; // the idle server's tick: one query
+        }
         // read at each tick: an admin may change the heartbeat interval at any time
         java.time.Instant graceEnd = started.plus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()))
                 .plusSeconds(60);
-        for (long id : rollouts.toAdvance()) {
+        for (long id : unfinished) {
             try {
                 rollouts.advance(id, started, graceEnd);
             } catch (RuntimeException e) {
