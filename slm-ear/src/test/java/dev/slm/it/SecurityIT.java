@@ -419,10 +419,15 @@ class SecurityIT {
                 () -> it.api.get("api/updates/history?node=roles-2", it.admin).body());
         refusedThenDone("POST", "api/fleet/sync", "{\"strategy\":\"rolling\",\"node_ids\":[\"roles-1\"]}", List.of(viewer),
                 operator, 201, () -> it.api.get("api/rollouts", it.admin).body());
-        // the rollout EJB checks the role before it looks for the rollout: 403 for a viewer, 404 for an operator
+        // the rollout EJB checks the role before it looks for the rollout: 403 for a viewer, 404 for an operator.
+        // What a refused action could change is which rollouts exist and whether one is paused or aborted: the
+        // driver moves roles-1 on by itself meanwhile (never seen, so skipped), so the whole view is no measure.
         for (String action : List.of("pause", "resume", "abort")) {
             refusedThenDone("POST", "api/rollouts/999999/" + action, null, List.of(viewer), operator, 404,
-                    () -> it.api.get("api/rollouts", it.admin).body());
+                    () -> it.api.get("api/rollouts", it.admin).array().getValuesAs(JsonObject.class).stream()
+                            .map(r -> r.get("rollout_id") + ":" + r.get("paused_at") + ":"
+                                    + List.of("PAUSED", "ABORTED").contains(r.getString("status")))
+                            .toList().toString());
         }
         // admin actions
         refusedThenDone("POST", "api/nodes", "{\"node_id\":\"roles-3\"}", List.of(viewer, operator), it.admin, 201,
