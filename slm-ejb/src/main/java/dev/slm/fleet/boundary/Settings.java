@@ -28,6 +28,7 @@ public class Settings {
     public static final int DEFAULT_HEARTBEAT_INTERVAL_S = 30;
     public static final int DEFAULT_OFFLINE_AFTER_MISSED = 3;
     public static final int DEFAULT_SYNC_TIMEOUT_S = 900;
+    public static final int DEFAULT_SCHEDULE_MISSED_GRACE_S = 900;
 
     /** A setting an operator may change: a whole number from {@code min} to {@code max} of {@code unit}. */
     public record Definition(String name, String unit, int min, int max, String help) {
@@ -52,7 +53,10 @@ public class Settings {
             new Definition(Setting.OFFLINE_AFTER_MISSED, "heartbeats", 1, 100,
                     "A node is offline once this many heartbeat intervals have passed without a heartbeat."),
             new Definition(Setting.SYNC_TIMEOUT_S, "seconds", 30, 86_400,
-                    "A sync without progress from its agent for this long ends timed out."));
+                    "A sync without progress from its agent for this long ends timed out."),
+            new Definition(Setting.SCHEDULE_MISSED_GRACE_S, "seconds", 0, 86_400,
+                    "A schedule's firing the server was not running for is still made this long after its time;"
+                            + " later, it is recorded as missed."));
 
     private static final Map<String, Definition> BY_NAME = DEFINITIONS.stream()
             .collect(Collectors.toUnmodifiableMap(Definition::name, d -> d));
@@ -100,6 +104,12 @@ public class Settings {
     @PermitAll
     public Duration syncTimeout() {
         return Duration.ofSeconds(intValue(Setting.SYNC_TIMEOUT_S, DEFAULT_SYNC_TIMEOUT_S));
+    }
+
+    /** How late a schedule's firing is still made (after a restart); later it is recorded as missed. */
+    @PermitAll
+    public Duration scheduleMissedGrace() {
+        return Duration.ofSeconds(intValue(Setting.SCHEDULE_MISSED_GRACE_S, DEFAULT_SCHEDULE_MISSED_GRACE_S));
     }
 
     @PermitAll

@@ -14,6 +14,7 @@ public class Setting {
     public static final String HEARTBEAT_INTERVAL_S = "heartbeat_interval_s";
     public static final String OFFLINE_AFTER_MISSED = "offline_after_missed_heartbeats";
     public static final String SYNC_TIMEOUT_S = "sync_timeout_s";
+    public static final String SCHEDULE_MISSED_GRACE_S = "schedule_missed_grace_s";
 
     @Id
     private String name;

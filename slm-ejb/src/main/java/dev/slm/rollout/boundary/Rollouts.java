@@ -8,7 +8,7 @@ import dev.slm.fleet.entity.Node;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
-import dev.slm.rollout.control.RolloutPlan;
+import dev.slm.rollout.control.RolloutStarts;
 import dev.slm.rollout.control.SyncRequests;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.Rollout;
@@ -17,11 +17,9 @@ import dev.slm.rollout.entity.RolloutNode;
 import dev.slm.rollout.entity.RolloutNodeState;
 import dev.slm.rollout.entity.RolloutProgress;
 import dev.slm.rollout.entity.RolloutStatus;
-import dev.slm.rollout.entity.Share;
 import dev.slm.rollout.entity.SyncOperation;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.rollout.entity.TriggerType;
-import dev.slm.source.entity.CodeStatus;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.Stateless;
@@ -31,12 +29,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +63,9 @@ public class Rollouts {
 
     @Inject
     SyncRequests requests;
+
+    @Inject
+    RolloutStarts starts;
 
     @Inject
     NodeQueries queries;
@@ -105,77 +104,9 @@ public class Rollouts {
      *         NotDeployable
      */
     public Started start(Request r, String by) {
-        String commit = requests.deployableTarget(r.targetCommit());
-        List<String> targets = targets(r);
-        lockNodes(targets);
-        Map<String, Node> nodes = em.createQuery("SELECT n FROM Node n WHERE n.id IN :ids", Node.class)
-                .setParameter("ids", targets).getResultStream().collect(Collectors.toMap(Node::id, Function.identity()));
-        List<String> unknown = targets.stream().filter(id -> !nodes.containsKey(id)).toList();
-        if (!unknown.isEmpty()) {
-            throw new NotFound("no such node" + (unknown.size() > 1 ? "s" : "") + ": " + summary(unknown));
-        }
-        for (String id : targets) {
-            Optional<SyncRequests.Holder> other = requests.rolloutOf(id);
-            if (other.isPresent()) {
-                throw new Conflict(dev.slm.rollout.control.InRollout.message(id, other.get().rolloutId(), other.get().status())
-                        + "; a node belongs to one rollout at a time (leave it out)");
-            }
-        }
-        List<Left> left = new ArrayList<>();
-        List<String> sent = new ArrayList<>();
-        for (String id : targets) {
-            Node n = nodes.get(id);
-            boolean already = r.targetCommit() == null ? n.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(n.codeVersion());
-            if (already && !r.reinstall()) {
-                left.add(new Left(id, "runs the target already"));
-            } else {
-                sent.add(id);
-            }
-        }
-        if (sent.isEmpty()) {
-            throw new Conflict("nothing to roll out: every named node runs the target already (ask for a reinstall to"
-                    + " install it again)");
-        }
-        Rollout.Options options = options(r, sent.size());
-        List<List<String>> batches = RolloutPlan.batches(sent, options.batchSize(), options.canary());
-        Instant now = clock.instant();
-        Duration timeout = r.timeoutS() != null ? Duration.ofSeconds(r.timeoutS())
-                // each batch may take a whole sync timeout and its delay, and the deferred nodes one more; at most
-                // the longest timeout one may give (10,000 batches of one node made 35 days)
-                : min(settings.syncTimeout().plus(Duration.ofSeconds(options.healthCheckDelayS()))
-                        .multipliedBy(batches.size() + 1), Duration.ofSeconds(MAX_TIMEOUT_S));
-        Rollout rollout = new Rollout(commit, by, TriggerType.ROLLOUT, options, batches.size(), now, now.plus(timeout));
-        em.persist(rollout);
-        em.flush();
-        int position = 0;
-        for (int b = 0; b < batches.size(); b++) {
-            for (String id : batches.get(b)) {
-                em.persist(new RolloutNode(rollout.id(), id, position++, b + 1));
-            }
-        }
-        em.flush();
-        fire(rollout);
-        return new Started(rollout, left);
-    }
-
-    private List<String> targets(Request r) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>(r.nodeIds() == null ? List.of() : r.nodeIds());
-        for (String role : r.roles() == null ? List.<String>of() : r.roles()) {
-            ids.addAll(nodesOfRole(queries, role));
-        }
-        if (r.allOutdated()) {
-            ids.addAll(queries.needingUpdateIds());
-        }
-        if (ids.isEmpty()) {
-            boolean named = (r.nodeIds() != null && !r.nodeIds().isEmpty()) || (r.roles() != null && !r.roles().isEmpty());
-            throw new InvalidInput(!named && !r.allOutdated()
-                    ? "name the nodes in node_ids or roles, or set all_outdated to true"
-                    : "no node matches: the roles have no nodes, or no node needs an update");
-        }
-        if (ids.size() > MAX_NODES) {
-            throw new InvalidInput("a rollout takes at most " + MAX_NODES + " nodes; " + ids.size() + " match");
-        }
-        return new ArrayList<>(ids);
+        Started started = starts.start(r, by, TriggerType.ROLLOUT, false);
+        fire(started.rollout());
+        return started;
     }
 
     /**
@@ -185,57 +116,7 @@ public class Rollouts {
      * @throws InvalidInput naming roles
      */
     public static List<String> nodesOfRole(NodeQueries queries, String role) {
-        if (role == null || role.isBlank() || role.length() > 64 || role.contains(",")
-                || role.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("roles must each be one role: 1 to 64 characters, no comma and no control character");
-        }
-        return queries.ids(new NodeQueries.Filter(null, role.strip(), java.util.Set.of(), null, null), MAX_NODES);
-    }
-
-    /** Locks the nodes' rows in id order: a second rollout or a single sync naming one of them waits, then sees this one. */
-    private void lockNodes(List<String> ids) {
-        em.createNativeQuery("SELECT id FROM node WHERE id = ANY(CAST(?1 AS text[])) ORDER BY id FOR UPDATE")
-                .setParameter(1, "{" + ids.stream().map(id -> "\"" + id.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                        .collect(Collectors.joining(",")) + "}")
-                .getResultList();
-    }
-
-    private static Rollout.Options options(Request r, int total) {
-        Share batch = share("batch_size", r.batchSize() == null ? "1" : r.batchSize());
-        Integer maxFailures = r.maxFailures() == null ? null : share("max_failures", r.maxFailures()).of(total);
-        int delay = r.healthCheckDelayS() == null ? 0 : r.healthCheckDelayS();
-        if (delay < 0 || delay > MAX_HEALTH_CHECK_DELAY_S) {
-            throw new InvalidInput("health_check_delay must be between 0 and " + MAX_HEALTH_CHECK_DELAY_S + " seconds");
-        }
-        if (r.canary() != null && (r.canary() < 1 || r.canary() >= total)) {
-            throw new InvalidInput(total < 2 ? "canary needs at least two nodes in the rollout (it sends " + total + ")"
-                    : "canary must be between 1 and " + (total - 1) + " (fewer nodes than the " + total + " the rollout sends)");
-        }
-        if (Boolean.TRUE.equals(r.autoPromote()) && r.canary() == null) {
-            throw new InvalidInput("auto_promote applies to a canary: set canary too, or leave auto_promote out");
-        }
-        if (r.timeoutS() != null && (r.timeoutS() < MIN_TIMEOUT_S || r.timeoutS() > MAX_TIMEOUT_S)) {
-            throw new InvalidInput("timeout must be between " + MIN_TIMEOUT_S + " and " + MAX_TIMEOUT_S + " seconds");
-        }
-        if (r.timeoutS() != null && r.timeoutS() <= delay) {
-            throw new InvalidInput("timeout must be longer than health_check_delay: the rollout could only time out");
-        }
-        return new Rollout.Options(Math.min(batch.of(total), total), delay,
-                r.abortOnFailure() == null || r.abortOnFailure(), maxFailures, r.canary(),
-                Boolean.TRUE.equals(r.autoPromote()), r.restart(),
-                r.restartType() == null ? RestartType.GRACEFUL : r.restartType(), r.reinstall());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static Share share(String field, String value) {
-        try {
-            return Share.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput(field + " " + e.getMessage());
-        }
+        return RolloutStarts.nodesOfRole(queries, role);
     }
 
     /** @throws Conflict unless it is running */

@@ -147,6 +147,42 @@ public final class Requests {
         }
     }
 
+    /**
+     * {@code POST /api/updates/schedules} and {@code PUT /api/updates/schedules/{id}}: a whole schedule (a PUT replaces
+     * it). The targets and options are those of {@code POST /api/fleet/sync} without {@code target_commit} (a schedule
+     * syncs to the desired commit of its firing time) and {@code include_offline} (a firing leaves offline nodes out;
+     * a rolling one defers them). The domain's rules (cron, zone, ranges) are the Schedules EJB's.
+     */
+    public record Schedule(String name,
+                           String cron,
+                           String zone,
+                           Boolean enabled,
+                           @Pattern(regexp = "parallel|rolling", message = "must be parallel or rolling") String strategy,
+                           @Size(max = 10_000, message = "may name at most 10000 nodes") List<@NotNull String> nodeIds,
+                           @Size(max = 100, message = "may name at most 100 roles") List<@NotNull String> roles,
+                           Boolean allOutdated,
+                           Boolean restart,
+                           @Pattern(regexp = RESTART_TYPES, message = "must be one of immediate, graceful, manual")
+                           String restartType,
+                           Boolean reinstall,
+                           Share batchSize,
+                           Integer healthCheckDelay,
+                           Boolean abortOnFailure,
+                           Share maxFailures,
+                           Integer canary,
+                           Boolean autoPromote,
+                           Integer timeout) {
+
+        dev.slm.rollout.boundary.Schedules.Definition definition() {
+            return new dev.slm.rollout.boundary.Schedules.Definition(name, cron, zone, enabled, strategy,
+                    new dev.slm.rollout.entity.ScheduleSpec(nodeIds, roles, Boolean.TRUE.equals(allOutdated),
+                            restart == null || restart,
+                            restartType == null ? RestartType.GRACEFUL : RestartType.fromWire(restartType),
+                            Boolean.TRUE.equals(reinstall), batchSize == null ? null : batchSize.text(), healthCheckDelay,
+                            abortOnFailure, maxFailures == null ? null : maxFailures.text(), canary, autoPromote, timeout));
+        }
+    }
+
     /** {@code PUT /api/settings/{name}} (admin). */
     public record SettingChange(@NotNull(message = "is required") String value) {
     }
