@@ -429,6 +429,18 @@ class SecurityIT {
                                     + List.of("PAUSED", "ABORTED").contains(r.getString("status")))
                             .toList().toString());
         }
+        // schedules: created, changed, disabled and deleted by operators only
+        String schedule = "{\"name\":\"nightly\",\"cron\":\"0 2 * * *\",\"all_outdated\":true}";
+        refusedThenDone("POST", "api/updates/schedules", schedule, List.of(viewer), operator, 201,
+                () -> it.api.get("api/updates/schedules", it.admin).body());
+        String sid = it.api.get("api/updates/schedules", it.admin).array().getJsonObject(0).get("schedule_id").toString();
+        String changed = schedule.replace("0 2", "0 3");
+        refusedThenDone("PUT", "api/updates/schedules/" + sid, changed, List.of(viewer), operator, 200,
+                () -> it.api.get("api/updates/schedules", it.admin).body());
+        refusedThenDone("POST", "api/updates/schedules/" + sid + "/disable", null, List.of(viewer), operator, 200,
+                () -> it.api.get("api/updates/schedules", it.admin).body());
+        refusedThenDone("DELETE", "api/updates/schedules/" + sid, null, List.of(viewer), operator, 204,
+                () -> it.api.get("api/updates/schedules", it.admin).body());
         // admin actions
         refusedThenDone("POST", "api/nodes", "{\"node_id\":\"roles-3\"}", List.of(viewer, operator), it.admin, 201,
                 () -> it.api.get("api/nodes", it.admin).body());
@@ -446,7 +458,8 @@ class SecurityIT {
         refusedThenDone("GET", "api/login-failures", null, List.of(viewer, operator), it.admin, 200, () -> "");
         // and what every login may read
         for (String path : List.of("api/nodes", "api/nodes/roles-1", status, "api/updates/pending", "api/updates/history",
-                "api/settings", "api/rollouts")) {
+                "api/settings", "api/rollouts", "api/updates/schedules", "api/updates/schedules/runs",
+                "api/updates/schedules/changes")) {
             assertEquals(200, it.api.get(path, viewer).status(), path);
             Api.Response anonymous = it.api.get(path, null);
             assertEquals(401, anonymous.status(), path);

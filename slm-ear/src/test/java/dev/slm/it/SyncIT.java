@@ -167,7 +167,7 @@ class SyncIT {
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_type\":\"sometime\"}")).getString("detail"));
         assertEquals("restart must be true or false", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart\":\"yes\"}")).getString("detail"));
-        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall, target_commit", assertProblem(400,
+        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall, target_commit, override_window", assertProblem(400,
                 it.api.post("api/nodes/s-4/sync", it.admin, "{\"restart_typ\":\"manual\"}")).getString("detail"));
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 's-4'").isEmpty());
 
@@ -231,7 +231,7 @@ class SyncIT {
                 "{\"strategy\":\"rolling\",\"node_ids\":[\"r-1\",\"ghost\"]}")).getString("detail").contains("ghost"));
         assertTrue(assertProblem(409, it.api.post("api/fleet/sync", it.admin,
                 "{\"strategy\":\"rolling\",\"node_ids\":[\"r-3\"]}")).getString("detail").contains("nothing to roll out"));
-        assertEquals("[]", it.api.get("api/rollouts", it.admin).body());
+        assertTrue(it.db.query("SELECT rollout_id FROM rollout_node WHERE node_id IN ('r-1', 'r-2', 'r-3')").isEmpty());
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id IN ('r-1', 'r-2', 'r-3')").isEmpty());
         assertProblem(400, it.api.get("api/rollouts/abc", it.admin));
         assertProblem(400, it.api.get("api/rollouts/99999999999999999999", it.admin));
@@ -298,9 +298,10 @@ class SyncIT {
         assertProblem(400, it.api.post("api/fleet/sync", it.admin, "{}"));
         assertEquals("FLEET", it.db.query("SELECT trigger_type FROM sync_operation WHERE node_id = 'f-2'").get(0).get("trigger_type"));
         // a bulk sync that sent nothing leaves no bulk action behind ("0 of 2 sent")
-        int bulks = it.db.query("SELECT id FROM bulk_action").size();
+        // (counted by operators' bulk syncs: a schedule of another test may fire meanwhile)
+        int bulks = it.db.query("SELECT id FROM bulk_action WHERE trigger_type = 'FLEET'").size();
         assertEquals(202, it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"ghost-1\",\"ghost-2\"]}").status());
-        assertEquals(bulks, it.db.query("SELECT id FROM bulk_action").size());
+        assertEquals(bulks, it.db.query("SELECT id FROM bulk_action WHERE trigger_type = 'FLEET'").size());
     }
 
     @Test
@@ -411,6 +412,246 @@ class SyncIT {
         it.db.execute("UPDATE sync_operation SET updated_at = now() - interval '2 hours' WHERE id = ?", id);
         Await.until(Duration.ofSeconds(30), () -> operation(id), o -> o.getString("status").equals("TIMED_OUT"));
         return id;
+    }
+
+    /**
+     * Two schedules due at the next minute: one parallel, one rolling. Each fires once, to the desired commit, sends
+     * the nodes that need it and records the others with why (up to date, offline); the rolling one starts a rollout
+     * with the trigger SCHEDULE. While they wait, every class of bad definition is refused naming its field, and the
+     * changes are in the audit with who and before/after.
+     */
+    @Test
+    void schedulesFireOnceAtTheirTimeToTheNodesThatNeedItAndRecordWhatTheyLeftOut() throws Exception {
+        Map<String, String> tokens = new java.util.HashMap<>();
+        tokens.put("sch-1", registerAt("sch-1", first));
+        tokens.put("sch-2", registerAt("sch-2", second));
+        assertEquals(201, it.api.post("api/nodes", it.admin, "{\"node_id\":\"sch-3\"}").status()); // never seen
+        tokens.put("sch-4", registerAt("sch-4", first));
+        tokens.put("sch-5", registerAt("sch-5", first));
+        tokens.put("sch-6", registerAt("sch-6", first));
+        long closed = closedWindow("closed for sch-6", "sch-6");
+        Api.Response parallel = it.api.post("api/updates/schedules", it.admin, "{\"name\":\"every minute\","
+                + "\"cron\":\"* * * * *\",\"zone\":\"Europe/Berlin\",\"node_ids\":[\"sch-1\",\"sch-2\",\"sch-3\",\"sch-6\"]}");
+        assertEquals(201, parallel.status(), parallel.toString());
+        long parallelId = parallel.json().getJsonNumber("schedule_id").longValue();
+        assertEquals(it.server.baseUri().resolve("api/updates/schedules/" + parallelId).toString(),
+                parallel.headers().firstValue("Location").orElseThrow());
+        assertEquals(5, parallel.json().getJsonArray("next_runs").size());
+        JsonObject firstRun = parallel.json().getJsonArray("next_runs").getJsonObject(0);
+        java.time.OffsetDateTime inBerlin = java.time.OffsetDateTime.parse(firstRun.getString("at"));
+        assertEquals(java.time.Instant.parse(firstRun.getString("utc")), inBerlin.toInstant());
+        assertEquals(java.time.ZoneId.of("Europe/Berlin").getRules().getOffset(inBerlin.toInstant()), inBerlin.getOffset());
+        assertEquals(0, inBerlin.getSecond());
+        Api.Response rolling = it.api.post("api/updates/schedules", it.admin, "{\"name\":\"rolling each minute\","
+                + "\"cron\":\"* * * * *\",\"strategy\":\"rolling\",\"node_ids\":[\"sch-4\",\"sch-5\"],\"batch_size\":1}");
+        assertEquals(201, rolling.status(), rolling.toString());
+        long rollingId = rolling.json().getJsonNumber("schedule_id").longValue();
+        assertEquals("UTC", rolling.json().getString("zone"));
+
+        badSchedulesAreRefusedNamingTheFieldAndCreateNothing(parallelId);
+
+        // the agents stay online while the minute comes (each heartbeat also answers whether a command waits)
+        JsonObject run = Await.until(Duration.ofSeconds(90), Duration.ofSeconds(2), () -> {
+            for (Map.Entry<String, String> t : tokens.entrySet()) {
+                heartbeat(t.getKey(), t.getValue(), t.getKey().equals("sch-2") ? second : first);
+            }
+            List<JsonObject> runs = it.api.get("api/updates/schedules/" + parallelId + "/runs", it.admin).array()
+                    .getValuesAs(JsonObject.class);
+            return runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        }, r -> r != null && !r.getString("state").equals("FIRING"));
+        assertEquals("FIRED", run.getString("state"), run.toString());
+        assertEquals(1, run.getInt("sent"), run.toString());
+        assertEquals(second, run.getString("target_commit"));
+        assertEquals(0, java.time.Instant.parse(run.getString("planned_at")).getEpochSecond() % 60, "on the minute");
+        Map<String, String> skipped = run.getJsonArray("skipped").getValuesAs(JsonObject.class).stream()
+                .collect(java.util.stream.Collectors.toMap(o -> o.getString("node_id"), o -> o.getString("reason")));
+        assertTrue(skipped.get("sch-2").startsWith("up to date"), skipped.toString());
+        assertEquals("offline", skipped.get("sch-3"), skipped.toString());
+        assertTrue(skipped.get("sch-6").startsWith("outside window: sch-6 is outside its maintenance window 'closed for sch-6'"),
+                skipped.toString());
+        assertEquals(3, skipped.size(), skipped.toString());
+        assertEquals(204, it.api.delete("api/updates/windows/" + closed, it.admin).status());
+        List<Map<String, Object>> ops = it.db.query("SELECT trigger_type, target_commit FROM sync_operation WHERE node_id = 'sch-1'");
+        assertEquals(1, ops.size(), ops.toString());
+        assertEquals("SCHEDULE", ops.get(0).get("trigger_type"));
+
+        JsonObject rolled = Await.until(Duration.ofSeconds(30), Duration.ofSeconds(1), () -> {
+            List<JsonObject> runs = it.api.get("api/updates/schedules/" + rollingId + "/runs", it.admin).array()
+                    .getValuesAs(JsonObject.class);
+            return runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        }, r -> r != null && !r.getString("state").equals("FIRING"));
+        assertEquals("FIRED", rolled.getString("state"), rolled.toString());
+        long rolloutId = rolled.getJsonNumber("rollout_id").longValue();
+        assertEquals(2, rolled.getInt("sent"));
+        assertEquals("SCHEDULE", it.db.query("SELECT trigger_type FROM rollout WHERE id = " + rolloutId).get(0).get("trigger_type"));
+        // fired once each: the disabled schedules have no next time, and no second run of the same time exists
+        assertEquals(200, it.api.post("api/updates/schedules/" + parallelId + "/disable", it.admin, null).status());
+        assertEquals(200, it.api.post("api/updates/schedules/" + rollingId + "/disable", it.admin, null).status());
+        assertEquals(200, it.api.post("api/rollouts/" + rolloutId + "/abort", it.admin, null).status());
+        JsonObject disabled = it.api.get("api/updates/schedules/" + parallelId, it.admin).json();
+        assertFalse(disabled.getBoolean("enabled"));
+        assertEquals(0, disabled.getJsonArray("next_runs").size());
+        assertEquals(List.of(), it.db.query("SELECT schedule_id, planned_at FROM schedule_run GROUP BY schedule_id, planned_at"
+                + " HAVING count(*) > 1"));
+        // the audit: created, then disabled by the admin, with the definition before and after
+        List<JsonObject> changes = it.api.get("api/updates/schedules/changes", it.admin).array().getValuesAs(JsonObject.class)
+                .stream().filter(c -> c.getJsonNumber("object_id").longValue() == parallelId).toList();
+        assertEquals(List.of("disabled", "created"), changes.stream().map(c -> c.getString("action")).toList());
+        assertTrue(changes.get(0).getJsonObject("before").getBoolean("enabled"));
+        assertFalse(changes.get(0).getJsonObject("after").getBoolean("enabled"));
+        assertEquals("admin", changes.get(0).getString("changed_by"));
+        // deleted: gone, its runs stay in the trail under its name
+        assertEquals(204, it.api.delete("api/updates/schedules/" + parallelId, it.admin).status());
+        assertProblem(404, it.api.get("api/updates/schedules/" + parallelId, it.admin));
+        assertTrue(it.api.get("api/updates/schedules/runs", it.admin).array().getValuesAs(JsonObject.class).stream()
+                .anyMatch(r -> r.getString("schedule_name").equals("every minute")));
+    }
+
+    private static void badSchedulesAreRefusedNamingTheFieldAndCreateNothing(long existing) throws Exception {
+        String ok = "\"name\":\"x\",\"cron\":\"0 2 * * *\",\"node_ids\":[\"sch-1\"]";
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        for (String cron : List.of("\"\"", "\"* * * *\"", "\"61 * * * *\"", "\"0 0 30 2 *\"", "\"@daily\"", "\"* * * * * *\"",
+                "42", "null", "\"0 2 * * \\u0007\"")) {
+            bad.put("{\"name\":\"x\",\"cron\":" + cron + ",\"node_ids\":[\"sch-1\"]}", "cron");
+        }
+        for (String zone : List.of("\"Europe/Atlantis\"", "\"../../etc\"", "\"UTC+99\"", "7")) {
+            bad.put("{" + ok + ",\"zone\":" + zone + "}", "zone");
+        }
+        for (String name : List.of("\"\"", "\"   \"", "\"" + "n".repeat(101) + "\"", "\"a\\nb\"")) {
+            bad.put("{\"name\":" + name + ",\"cron\":\"0 2 * * *\",\"node_ids\":[\"sch-1\"]}", "name");
+        }
+        bad.put("{\"name\":\"x\",\"cron\":\"0 2 * * *\"}", "node_ids");
+        bad.put("{\"name\":\"x\",\"cron\":\"0 2 * * *\",\"node_ids\":[]}", "node_ids");
+        bad.put("{" + ok.replace("sch-1", "ghost") + "}", "node_ids");
+        bad.put("{" + ok + ",\"roles\":[\"a,b\"]}", "roles");
+        bad.put("{" + ok + ",\"strategy\":\"Rolling\"}", "strategy");
+        bad.put("{" + ok + ",\"batch_size\":2}", "batch_size");
+        bad.put("{" + ok + ",\"strategy\":\"rolling\",\"batch_size\":0}", "batch_size");
+        bad.put("{" + ok + ",\"strategy\":\"rolling\",\"health_check_delay\":-1}", "health_check_delay");
+        bad.put("{" + ok + ",\"strategy\":\"rolling\",\"auto_promote\":true}", "auto_promote");
+        bad.put("{" + ok + ",\"target_commit\":\"" + first + "\"}", "target_commit");
+        bad.put("{" + ok + ",\"enabled\":\"yes\"}", "enabled");
+        bad.put("{" + ok.replace("\"x\"", "\"EVERY MINUTE\"") + "}", "exists");
+        int before = it.db.query("SELECT id FROM update_schedule").size();
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Api.Response r = it.api.post("api/updates/schedules", it.admin, e.getKey());
+            JsonObject problem = assertProblem(e.getValue().equals("exists") ? 409 : 400, r);
+            assertTrue(problem.getString("detail").contains(e.getValue()), e.getKey() + " -> " + problem);
+            if (!e.getValue().equals("exists")) {
+                assertProblem(400, it.api.put("api/updates/schedules/" + existing, it.admin, e.getKey()));
+            }
+        }
+        assertEquals(before, it.db.query("SELECT id FROM update_schedule").size());
+        assertEquals("* * * * *", it.api.get("api/updates/schedules/" + existing, it.admin).json().getString("cron"));
+        for (String id : List.of("abc", "-1", "99999999999999999999", "1.5")) {
+            assertProblem(400, it.api.get("api/updates/schedules/" + id, it.admin));
+        }
+        assertProblem(404, it.api.get("api/updates/schedules/123456", it.admin));
+        assertProblem(404, it.api.post("api/updates/schedules/123456/enable", it.admin, null));
+        assertProblem(400, it.api.get("api/updates/schedules/runs?limit=0", it.admin));
+    }
+
+    /** An allow window for {@code node} that opens twelve hours from now, for an hour: the node is outside it. */
+    static long closedWindow(String name, String node) throws Exception {
+        int hour = (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24;
+        Api.Response r = it.api.post("api/updates/windows", it.admin, "{\"name\":\"" + name + "\",\"kind\":\"allow\","
+                + "\"cron\":\"0 " + hour + " * * *\",\"duration\":3600,\"node_ids\":[\"" + node + "\"]}");
+        assertEquals(201, r.status(), r.toString());
+        assertFalse(r.json().getBoolean("open_now"));
+        return r.json().getJsonNumber("window_id").longValue();
+    }
+
+    /**
+     * Outside its allow window a node's manual sync is refused (409 naming the window and when it opens) unless the
+     * operator overrides, which the operation records; an open deny window wins over an open allow window; a rollout
+     * whose batch is all outside waits at the boundary, RUNNING, and goes on when the window allows.
+     */
+    @Test
+    void maintenanceWindowsRefuseSyncsOutsideThemUnlessOverriddenDenyWinsAndARolloutWaitsForThem() throws Exception {
+        registerAt("w-1", first);
+        registerAt("w-2", first);
+        registerAt("w-3", first);
+        long night = closedWindow("night", "w-1");
+        JsonObject refused = assertProblem(409, it.api.post("api/nodes/w-1/sync", it.admin, "{}"));
+        assertTrue(refused.getString("detail").startsWith("w-1 is outside its maintenance window 'night' (opens "), refused.toString());
+        assertTrue(refused.getString("detail").endsWith("set override_window to true to sync it now"), refused.toString());
+        assertFalse(it.api.get("api/nodes/w-1/window", it.admin).json().getBoolean("allowed"));
+        assertTrue(it.api.get("api/nodes/w-2/window", it.admin).json().getBoolean("allowed"));
+        assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 'w-1'").isEmpty());
+        JsonObject fleet = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"w-1\"]}").array().getJsonObject(0);
+        assertEquals("refused", fleet.getString("result"), fleet.toString());
+        assertTrue(fleet.getString("detail").contains("'night'"), fleet.toString());
+
+        Api.Response overridden = it.api.post("api/nodes/w-1/sync", it.admin, "{\"override_window\":true}");
+        assertEquals(202, overridden.status(), overridden.toString());
+        assertEquals("window 'night' overridden by admin", overridden.json().getString("window_override"));
+        // a node no window covers is synced as before, and nothing is recorded
+        Api.Response free = it.api.post("api/nodes/w-2/sync", it.admin, "{\"override_window\":true}");
+        assertEquals(202, free.status(), free.toString());
+        assertFalse(free.json().containsKey("window_override") && !free.json().isNull("window_override"), free.toString());
+
+        // deny wins: w-3 is inside an open allow window and an open deny window
+        long open = windowId(it.api.post("api/updates/windows", it.admin, "{\"name\":\"always\",\"kind\":\"allow\","
+                + "\"cron\":\"* * * * *\",\"duration\":3600,\"node_ids\":[\"w-3\"]}"));
+        long deny = windowId(it.api.post("api/updates/windows", it.admin, "{\"name\":\"freeze\",\"kind\":\"deny\","
+                + "\"cron\":\"* * * * *\",\"duration\":3600,\"zone\":\"Asia/Kolkata\",\"node_ids\":[\"w-3\"]}"));
+        assertTrue(it.api.get("api/updates/windows/" + deny, it.admin).json().getBoolean("open_now"));
+        assertTrue(assertProblem(409, it.api.post("api/nodes/w-3/sync", it.admin, "{}")).getString("detail")
+                .startsWith("w-3 is in the deny window 'freeze' until "));
+        assertEquals(200, it.api.post("api/updates/windows/" + deny + "/disable", it.admin, null).status());
+
+        // a rollout of w-3 waits while its window is closed, and goes on once the window allows it
+        assertEquals(200, it.api.put("api/updates/windows/" + open, it.admin, "{\"name\":\"always\",\"kind\":\"allow\","
+                + "\"cron\":\"0 " + ((java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24)
+                + " * * *\",\"duration\":3600,\"node_ids\":[\"w-3\"]}").status());
+        Api.Response started = it.api.post("api/fleet/sync", it.admin, "{\"strategy\":\"rolling\",\"node_ids\":[\"w-3\"]}");
+        assertEquals(201, started.status(), started.toString());
+        long rollout = started.json().getJsonNumber("rollout_id").longValue();
+        JsonObject waiting = Await.until(Duration.ofSeconds(20), () -> it.api.get("api/rollouts/" + rollout, it.admin).json(),
+                r -> !r.isNull("reason") && r.getString("reason").startsWith("waiting for a maintenance window: batch 1: w-3"));
+        assertEquals("RUNNING", waiting.getString("status"));
+        assertEquals(0, waiting.getInt("batch"), waiting.toString());
+        assertEquals(200, it.api.post("api/updates/windows/" + open + "/disable", it.admin, null).status());
+        JsonObject going = Await.until(Duration.ofSeconds(20), () -> it.api.get("api/rollouts/" + rollout, it.admin).json(),
+                r -> r.getInt("batch") == 1);
+        assertTrue(going.isNull("reason"), going.toString());
+        assertEquals(200, it.api.post("api/rollouts/" + rollout + "/abort", it.admin, null).status());
+
+        // each change is in the windows' audit; a bad window is refused naming its field
+        List<String> actions = it.api.get("api/updates/windows/changes", it.admin).array().getValuesAs(JsonObject.class)
+                .stream().filter(c -> c.getJsonNumber("object_id").longValue() == open).map(c -> c.getString("action")).toList();
+        assertEquals(List.of("disabled", "changed", "created"), actions);
+        String ok = "\"name\":\"x\",\"kind\":\"allow\",\"cron\":\"0 2 * * *\",\"duration\":3600";
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{" + ok.replace("allow", "maybe") + ",\"all_nodes\":true}", "kind");
+        bad.put("{" + ok.replace("\"allow\"", "null") + ",\"all_nodes\":true}", "kind");
+        for (String d : List.of("0", "59", "604801", "-1", "\"3600\"", "1.5")) {
+            bad.put("{" + ok.replace("3600", d) + ",\"all_nodes\":true}", "duration");
+        }
+        bad.put("{" + ok.replace(",\"duration\":3600", "") + ",\"all_nodes\":true}", "duration");
+        bad.put("{" + ok.replace("0 2 * * *", "0 25 * * *") + ",\"all_nodes\":true}", "cron");
+        bad.put("{" + ok + ",\"zone\":\"Mars/Olympus\",\"all_nodes\":true}", "zone");
+        bad.put("{" + ok + "}", "targets");
+        bad.put("{" + ok + ",\"node_ids\":[\"ghost\"]}", "node_ids");
+        bad.put("{" + ok + ",\"roles\":[\"\"]}", "roles");
+        bad.put("{" + ok.replace("\"x\"", "\"NIGHT\"") + ",\"all_nodes\":true}", "exists");
+        int before = it.db.query("SELECT id FROM maintenance_window").size();
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            JsonObject problem = assertProblem(e.getValue().equals("exists") ? 409 : 400,
+                    it.api.post("api/updates/windows", it.admin, e.getKey()));
+            assertTrue(problem.getString("detail").contains(e.getValue()), e.getKey() + " -> " + problem);
+        }
+        assertEquals(before, it.db.query("SELECT id FROM maintenance_window").size());
+        for (long id : List.of(night, open, deny)) {
+            assertEquals(204, it.api.delete("api/updates/windows/" + id, it.admin).status());
+        }
+        assertProblem(404, it.api.get("api/updates/windows/" + night, it.admin));
+        assertProblem(400, it.api.get("api/updates/windows/x", it.admin));
+    }
+
+    private static long windowId(Api.Response r) {
+        assertEquals(201, r.status(), r.toString());
+        return r.json().getJsonNumber("window_id").longValue();
     }
 
     static String registerAt(String nodeId, String commit) throws Exception {

@@ -814,6 +814,67 @@ class WebAppIT {
         admin.await(d -> "SUCCEEDED".equals(d.findElement(By.id(row)).getAttribute("data-status")) ? true : null);
     }
 
+    /**
+     * A schedule made on /updates: the form previews the next times in the zone chosen and marks a bad cron beside
+     * its field; saved, the card shows the next five firings in the schedule's zone and in the browser's (New York
+     * here); then disabled and deleted (after a confirm), each change in the audit with who did it.
+     */
+    @Test
+    @Order(17)
+    void aScheduleIsCreatedWithAPreviewInTwoZonesThenDisabledAndDeletedEachChangeAudited() throws Exception {
+        admin.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/New_York"));
+        try {
+            admin.open("updates");
+            jsClick("schedule-new");
+            admin.await(d -> d.findElements(By.id("schedule-name")).isEmpty() ? null : true);
+            admin.driver.findElement(By.cssSelector("#schedule-name input")).sendKeys("nightly web");
+            WebElement cron = admin.driver.findElement(By.cssSelector("#schedule-cron input"));
+            cron.sendKeys("61 2 * * *", org.openqa.selenium.Keys.TAB);
+            admin.await(d -> d.findElement(By.id("schedule-cron")).getAttribute("invalid") != null ? true : null);
+            assertTrue(admin.byId("schedule-cron").getAttribute("error-message").startsWith("cron"));
+            cron.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "30 2 * * *",
+                    org.openqa.selenium.Keys.TAB);
+            WebElement zone = admin.driver.findElement(By.cssSelector("#schedule-zone input"));
+            zone.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "Europe/Berlin");
+            admin.await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
+                    .anyMatch(i -> i.getText().equals("Europe/Berlin")) ? true : null);
+            zone.sendKeys(org.openqa.selenium.Keys.ENTER);
+            admin.await(d -> d.findElement(By.id("schedule-preview")).getText().contains("02:30 +01:00") ? true : null);
+            assertEquals(null, admin.byId("schedule-cron").getAttribute("invalid"));
+            admin.click("schedule-save");
+            admin.await(d -> String.join("", notificationCards()).contains("'nightly web' saved") ? true : null);
+            JsonObject made = it.api.get("api/updates/schedules", it.admin).array().getValuesAs(JsonObject.class).stream()
+                    .filter(o -> o.getString("name").equals("nightly web")).findFirst().orElseThrow();
+            long id = made.getJsonNumber("schedule_id").longValue();
+            assertEquals("Europe/Berlin", made.getString("zone"));
+            assertTrue(made.getBoolean("all_outdated"));
+            String card = "schedule-" + id;
+            admin.await(d -> d.findElements(By.id("schedule-next-local-" + id)).isEmpty() ? null : true);
+            String next = admin.byId("schedule-next-" + id).getText();
+            // 02:30 in Berlin is 20:30 the evening before in New York (both on standard time in winter)
+            assertTrue(next.contains("02:30 +01:00"), next);
+            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("America/New_York"), next);
+            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("20:30 -05:00"), next);
+            assertEquals(5, next.split("02:30 \\+0[12]:00", -1).length - 1, next);
+            admin.screenshot(SHOTS.resolve("schedules.png"));
+
+            jsClick("schedule-toggle-" + id);
+            admin.await(d -> "false".equals(d.findElement(By.id(card)).getAttribute("data-enabled")) ? true : null);
+            assertTrue(admin.byId("schedule-next-" + id).getText().contains("Disabled"));
+            jsClick("schedule-delete-" + id);
+            jsClick("schedule-delete-ok");
+            admin.await(d -> d.findElements(By.id(card)).isEmpty() ? true : null);
+            assertEquals(404, it.api.get("api/updates/schedules/" + id, it.admin).status());
+            List<String> audit = it.api.get("api/updates/schedules/changes", it.admin).array().getValuesAs(JsonObject.class)
+                    .stream().filter(c -> c.getJsonNumber("object_id").longValue() == id)
+                    .map(c -> c.getString("changed_by") + " " + c.getString("action")).toList();
+            assertEquals(List.of("admin deleted", "admin disabled", "admin created"), audit);
+            admin.await(d -> d.findElement(By.id("schedule-changes")).getText().contains("admin deleted 'nightly web'") ? true : null);
+        } finally {
+            admin.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
+    }
+
     @Test
     @Order(15)
     void theNodePageShowsWhatTheNodeLacksCancelsAPendingSyncAndNeverDrawsARollbackAsASuccess() throws Exception {

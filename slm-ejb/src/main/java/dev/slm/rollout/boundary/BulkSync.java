@@ -46,12 +46,18 @@ public class BulkSync {
     /** As above, to {@code target} (a commit of the tracked branch; null: the latest). */
     public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
                                  TriggerType trigger, boolean reinstall, String target) {
+        return request(nodeIds, restart, type, by, trigger, reinstall, target, false);
+    }
+
+    /** As above; {@code overrideWindow}: also the nodes outside their maintenance windows (each recorded). */
+    public List<Outcome> request(Collection<String> nodeIds, boolean restart, RestartType type, String by,
+                                 TriggerType trigger, boolean reinstall, String target, boolean overrideWindow) {
         List<Outcome> outcomes = new ArrayList<>();
         LinkedHashSet<String> nodes = new LinkedHashSet<>(nodeIds);
         // several nodes make one bulk action (one object on the Updates page); one node is a sync of its own
         Long bulk = nodes.size() > 1 ? operations.openBulk(by, trigger, nodes.size(), target).id() : null;
         try {
-            requestEach(nodes, restart, type, by, trigger, reinstall, target, bulk, outcomes);
+            requestEach(nodes, restart, type, by, trigger, reinstall, target, bulk, overrideWindow, outcomes);
         } finally {
             if (bulk != null && outcomes.stream().noneMatch(o -> o.result() == Result.CREATED)) {
                 operations.dropIfEmpty(bulk); // 10,000 unknown ids made an empty "0 of 10000 sent" before
@@ -61,10 +67,10 @@ public class BulkSync {
     }
 
     private void requestEach(Collection<String> nodes, boolean restart, RestartType type, String by, TriggerType trigger,
-                             boolean reinstall, String target, Long bulk, List<Outcome> outcomes) {
+                             boolean reinstall, String target, Long bulk, boolean overrideWindow, List<Outcome> outcomes) {
         for (String node : nodes) {
             try {
-                long id = operations.request(node, restart, type, by, trigger, reinstall, target, bulk).id();
+                long id = operations.request(node, restart, type, by, trigger, reinstall, target, bulk, overrideWindow).id();
                 outcomes.add(new Outcome(node, Result.CREATED, id, null));
             } catch (AlreadyOnTarget e) {
                 outcomes.add(new Outcome(node, Result.SKIPPED, null, e.getMessage()));

@@ -9,6 +9,10 @@ import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
 import dev.slm.rollout.control.RolloutStarts;
+import dev.slm.rollout.control.WindowRules;
+import dev.slm.rollout.control.Windows;
+import java.util.HashSet;
+import java.util.Set;
 import dev.slm.rollout.control.SyncRequests;
 import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.Rollout;
@@ -68,6 +72,9 @@ public class Rollouts {
     RolloutStarts starts;
 
     @Inject
+    WindowRules windowRules;
+
+    @Inject
     NodeQueries queries;
 
     @Inject
@@ -86,7 +93,7 @@ public class Rollouts {
     public record Request(List<String> nodeIds, List<String> roles, boolean allOutdated, String targetCommit,
                           String batchSize, Integer healthCheckDelayS, Boolean abortOnFailure, String maxFailures,
                           Integer canary, Boolean autoPromote, boolean restart, RestartType restartType,
-                          boolean reinstall, Integer timeoutS) {
+                          boolean reinstall, Integer timeoutS, boolean overrideWindow) {
     }
 
     /** A node the rollout leaves out, and why (it runs the target already). */
@@ -427,6 +434,10 @@ public class Rollouts {
         if (nodes.stream().map(n -> em.find(Node.class, n.nodeId())).anyMatch(liveness::silentForOurDowntime)) {
             return true; // wait for the agents of a restarted server to come back before deferring anyone
         }
+        Set<String> outside = new HashSet<>();
+        if (!r.overridesWindows() && holdForWindows(r, number, nodes, deferredTurn, now, outside)) {
+            return true;
+        }
         r.startBatch(number, now);
         Rollout.Options o = r.options();
         SyncRequests.Ask ask = new SyncRequests.Ask(o.restart(), o.restartType(), r.requestedBy(), TriggerType.ROLLOUT,
@@ -440,6 +451,10 @@ public class Rollouts {
             }
             if (!liveness.online(node)) {
                 later(n, deferredTurn, "offline", now);
+                continue;
+            }
+            if (outside.contains(n.nodeId())) {
+                later(n, deferredTurn, "outside its maintenance window", now);
                 continue;
             }
             try {
@@ -463,6 +478,44 @@ public class Rollouts {
             em.persist(batch);
         }
         return sent > 0;
+    }
+
+    /**
+     * A batch whose every node is outside its maintenance windows waits (the rollout stays RUNNING, its reason says for
+     * which window and until when): the window closed at a batch boundary, and the rollout goes on when it opens. A
+     * batch with some nodes inside goes; the others are deferred like offline ones ({@code outside}).
+     *
+     * @return whether the batch waits
+     */
+    private boolean holdForWindows(Rollout r, int number, List<RolloutNode> nodes, boolean deferredTurn, Instant now,
+                                   Set<String> outside) {
+        Windows windows = windowRules.now();
+        if (windows.none()) {
+            return false;
+        }
+        List<Windows.Verdict> refused = new ArrayList<>();
+        int present = 0;
+        for (RolloutNode n : nodes) {
+            Node node = em.find(Node.class, n.nodeId());
+            if (node == null) {
+                continue;
+            }
+            present++;
+            Windows.Verdict v = windows.check(n.nodeId(), node.roles());
+            if (!v.allowed()) {
+                refused.add(v);
+                outside.add(n.nodeId());
+            }
+        }
+        if (refused.isEmpty() || refused.size() < present) {
+            return false;
+        }
+        Windows.Verdict first = refused.stream().filter(v -> v.from() != null)
+                .min(java.util.Comparator.comparing(Windows.Verdict::from)).orElse(refused.get(0));
+        int left = r.batchCount() - number + 2;
+        r.waitForWindow((deferredTurn ? "the deferred nodes' turn" : "batch " + number) + ": " + first.reason(),
+                first.from(), settings.syncTimeout().plus(r.healthCheckDelay()).multipliedBy(Math.max(1, left)), now);
+        return true;
     }
 
     private static void later(RolloutNode n, boolean deferredTurn, String why, Instant now) {

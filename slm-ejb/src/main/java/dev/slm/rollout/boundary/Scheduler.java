@@ -10,6 +10,8 @@ import dev.slm.rollout.control.CronSchedule;
 import dev.slm.rollout.control.Firing;
 import dev.slm.rollout.control.RolloutStarts;
 import dev.slm.rollout.control.SyncRequests;
+import dev.slm.rollout.control.WindowRules;
+import dev.slm.rollout.control.Windows;
 import dev.slm.rollout.entity.BulkAction;
 import dev.slm.rollout.entity.ScheduleRun;
 import dev.slm.rollout.entity.ScheduleRunState;
@@ -102,6 +104,9 @@ public class Scheduler {
     @Inject
     NodeQueries queries;
 
+    @Inject
+    WindowRules windowRules;
+
     @PostConstruct
     void start() {
         // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
@@ -127,7 +132,7 @@ public class Scheduler {
     }
 
     private List<Long> due() throws Exception {
-        return inTransaction(() -> em.createQuery("SELECT s.id FROM UpdateSchedule s WHERE s.enabled"
+        return inTransaction(() -> em.createQuery("SELECT s.id FROM UpdateSchedule s WHERE s.enabled = TRUE"
                         + " AND s.nextFireAt <= :now ORDER BY s.nextFireAt", Long.class)
                 .setParameter("now", clock.instant()).getResultList());
     }
@@ -250,12 +255,25 @@ public class Scheduler {
         }
         String commit = requests.deployableTarget(null);
         SyncPlans.Plan plan = plans.plan(targets);
-        List<String> send = new ArrayList<>(plan.toSend(false));
+        List<String> wanted = new ArrayList<>(plan.toSend(false));
         if (spec.reinstall()) {
-            send.addAll(plan.of(SyncPlans.Part.UP_TO_DATE));
+            wanted.addAll(plan.of(SyncPlans.Part.UP_TO_DATE));
         }
         JsonArrayBuilder skipped = Json.createArrayBuilder();
         int skippedCount = 0;
+        // a schedule never overrides a window: a node outside its own is left out, and said
+        Windows windows = windowRules.now();
+        List<String> send = new ArrayList<>();
+        for (String node : wanted) {
+            dev.slm.fleet.entity.Node n = windows.none() ? null : em.find(dev.slm.fleet.entity.Node.class, node);
+            Windows.Verdict v = n == null ? null : windows.check(node, n.roles());
+            if (v == null || v.allowed()) {
+                send.add(node);
+            } else {
+                skipped.add(Json.createObjectBuilder().add("node_id", node).add("reason", "outside window: " + v.reason()));
+                skippedCount++;
+            }
+        }
         for (SyncPlans.Part part : SyncPlans.Part.values()) {
             if (part.sentByDefault() || (spec.reinstall() && part == SyncPlans.Part.UP_TO_DATE)) {
                 continue;

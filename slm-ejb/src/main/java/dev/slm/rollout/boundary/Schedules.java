@@ -128,19 +128,40 @@ public class Schedules {
         return CronSchedule.parse(s.cron(), s.zone()).next(clock.instant(), NEXT);
     }
 
+    /**
+     * The next {@link #NEXT} firing times of a cron in a zone, as a form previews them while an operator types.
+     *
+     * @throws InvalidInput saying what is wrong with the cron or the zone
+     */
+    @PermitAll
+    public List<ZonedDateTime> preview(String cron, String zone) {
+        try {
+            return CronSchedule.parse(cron, zone).next(clock.instant(), NEXT);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(e.getMessage());
+        }
+    }
+
     /** The newest firings, of one schedule or (null) of all, newest first. */
     @PermitAll
     public List<ScheduleRun> runs(Long scheduleId, int limit) {
-        return em.createQuery("SELECT r FROM ScheduleRun r WHERE :id IS NULL OR r.scheduleId = :id ORDER BY r.id DESC",
-                        ScheduleRun.class)
-                .setParameter("id", scheduleId).setMaxResults(limit).getResultList();
+        // two queries, not ":id IS NULL OR ...": PostgreSQL cannot type a parameter that is only compared with NULL
+        return (scheduleId == null
+                ? em.createQuery("SELECT r FROM ScheduleRun r ORDER BY r.id DESC", ScheduleRun.class)
+                : em.createQuery("SELECT r FROM ScheduleRun r WHERE r.scheduleId = :id ORDER BY r.id DESC", ScheduleRun.class)
+                        .setParameter("id", scheduleId))
+                .setMaxResults(limit).getResultList();
     }
 
     /** The newest changes to schedules, newest first. */
     @PermitAll
     public List<ConfigChange> changes(int limit) {
-        return em.createQuery("SELECT c FROM ConfigChange c ORDER BY c.id DESC", ConfigChange.class)
-                .setMaxResults(limit).getResultList();
+        return changes("schedule", limit, em);
+    }
+
+    static List<ConfigChange> changes(String kind, int limit, EntityManager em) {
+        return em.createQuery("SELECT c FROM ConfigChange c WHERE c.kind = :kind ORDER BY c.id DESC", ConfigChange.class)
+                .setParameter("kind", kind).setMaxResults(limit).getResultList();
     }
 
     private record Checked(String name, CronSchedule cron, boolean enabled, String strategy) {
@@ -190,7 +211,7 @@ public class Schedules {
     static Rollouts.Request request(ScheduleSpec s) {
         return new Rollouts.Request(s.nodeIds(), s.roles(), s.allOutdated(), null, s.batchSize(), s.healthCheckDelay(),
                 s.abortOnFailure(), s.maxFailures(), s.canary(), s.autoPromote(), s.restart(), s.restartType(),
-                s.reinstall(), s.timeout());
+                s.reinstall(), s.timeout(), false);
     }
 
     private static List<String> rolloutOptions(ScheduleSpec s) {

@@ -90,8 +90,19 @@ public class SyncOperations {
      */
     public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
                                  boolean reinstall, String target, Long bulkId) {
+        return request(nodeId, restart, type, by, trigger, reinstall, target, bulkId, false);
+    }
+
+    /**
+     * As above; {@code overrideWindow}: sync it even outside its maintenance windows (recorded on the operation).
+     *
+     * @throws dev.slm.rollout.control.OutsideWindow (409) when its windows do not allow a sync now and it is not set
+     */
+    public SyncOperation request(String nodeId, boolean restart, RestartType type, String by, TriggerType trigger,
+                                 boolean reinstall, String target, Long bulkId, boolean overrideWindow) {
         String commit = requests.deployableTarget(target);
-        return requests.create(nodeId, commit, new SyncRequests.Ask(restart, type, by, trigger, reinstall, target, bulkId, null));
+        return requests.create(nodeId, commit, new SyncRequests.Ask(restart, type, by, trigger, reinstall, target, bulkId,
+                null, overrideWindow));
     }
 
     /**

@@ -35,6 +35,9 @@ public final class CronSchedule {
     /** How far ahead a cron must fire at least once: "0 0 29 2 1" (29 February that is a Monday) is every 28 years. */
     private static final int HORIZON_YEARS = 30;
 
+    /** The default zone, by its IANA name ("UTC", where ZoneOffset.UTC would be shown as "Z"). */
+    public static final ZoneId UTC = ZoneId.of("UTC");
+
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private final String expression;
@@ -62,7 +65,7 @@ public final class CronSchedule {
     /** The zone of a schedule or window. @throws IllegalArgumentException naming the zone */
     public static ZoneId zone(String zone) {
         if (zone == null || zone.isBlank()) {
-            return ZoneOffset.UTC;
+            return UTC;
         }
         if (zone.length() > 64 || !zone.matches("[A-Za-z0-9_+\\-/:]+")) {
             throw new IllegalArgumentException("zone must be an IANA time zone such as Europe/Berlin or UTC");

@@ -113,7 +113,8 @@ public class RolloutStarts {
                 // the longest timeout one may give (10,000 batches of one node made 35 days)
                 : min(settings.syncTimeout().plus(Duration.ofSeconds(options.healthCheckDelayS()))
                         .multipliedBy(batches.size() + 1), Duration.ofSeconds(MAX_TIMEOUT_S));
-        Rollout rollout = new Rollout(commit, by, trigger, options, batches.size(), now, now.plus(timeout));
+        Rollout rollout = new Rollout(commit, by, trigger, options, batches.size(), now, now.plus(timeout))
+                .overridingWindows(r.overrideWindow());
         em.persist(rollout);
         em.flush();
         int position = 0;

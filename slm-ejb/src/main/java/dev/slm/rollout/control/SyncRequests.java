@@ -55,14 +55,24 @@ public class SyncRequests {
 
     /** What a new operation is: its options and what it belongs to. */
     public record Ask(boolean restart, RestartType type, String by, TriggerType trigger, boolean reinstall,
-                      String target, Long bulkId, Long rolloutId) {
+                      String target, Long bulkId, Long rolloutId, boolean overrideWindow) {
+
+        public Ask(boolean restart, RestartType type, String by, TriggerType trigger, boolean reinstall, String target,
+                   Long bulkId, Long rolloutId) {
+            this(restart, type, by, trigger, reinstall, target, bulkId, rolloutId, false);
+        }
     }
 
     /**
      * @throws NotFound for an unknown node; {@link InRollout} when the node belongs to a running rollout other than
      *         {@code ask.rolloutId()}; {@link NodeBusy} when one is in flight; {@link AlreadyOnTarget} when the node
-     *         runs the target already and reinstall is not set
+     *         runs the target already and reinstall is not set; {@link OutsideWindow} when the node's maintenance
+     *         windows do not allow a sync now and the operator did not override them (a rollout's own operations are
+     *         not checked here: it waits for the windows at its batch boundaries)
      */
+    @Inject
+    WindowRules windows;
+
     public SyncOperation create(String nodeId, String commit, Ask ask) {
         // the row lock serialises requests for one node across server instances
         Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
@@ -82,9 +92,17 @@ public class SyncRequests {
         if (!ask.reinstall() && already) {
             throw new AlreadyOnTarget(nodeId, node.codeVersion(), commit);
         }
+        String override = null;
+        if (ask.trigger() != TriggerType.ROLLOUT) { // a rollout keeps to the windows at its batch boundaries
+            Windows.Verdict verdict = windows.now().check(nodeId, node.roles());
+            if (!verdict.allowed() && !ask.overrideWindow()) {
+                throw new OutsideWindow(verdict);
+            }
+            override = verdict.allowed() ? null : "window '" + verdict.window().name() + "' overridden by " + ask.by();
+        }
         SyncOperation op = new SyncOperation(nodeId, node.codeVersion(), commit, ask.restart(),
                 ask.type() == null ? RestartType.GRACEFUL : ask.type(), ask.by(), ask.trigger(), clock.instant())
-                .partOf(ask.bulkId()).sentBy(ask.rolloutId());
+                .partOf(ask.bulkId()).sentBy(ask.rolloutId()).overriding(override);
         em.persist(op);
         em.flush();
         requested.fire(new SyncRequested(nodeId, op.id()));

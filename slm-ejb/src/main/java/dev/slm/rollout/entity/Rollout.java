@@ -85,6 +85,9 @@ public class Rollout {
     @Column(name = "ended_at")
     private Instant endedAt;
 
+    @Column(name = "override_window", nullable = false)
+    private boolean overrideWindow;
+
     private String reason;
 
     /** The options of a rollout, resolved to counts. */
@@ -152,6 +155,36 @@ public class Rollout {
     public void startBatch(int number, Instant now) {
         currentBatch = number;
         updatedAt = now;
+        if (reason != null && reason.startsWith(WAITING_FOR_WINDOW)) {
+            reason = null;
+        }
+    }
+
+    public static final String WAITING_FOR_WINDOW = "waiting for a maintenance window: ";
+
+    /**
+     * Its next batch waits for its nodes' maintenance window ({@code opens}: when it does, null: unknown). The deadline
+     * is moved so that the rollout has {@code budget} from the opening: a window closed for the night is no time-out.
+     */
+    public void waitForWindow(String why, Instant opens, Duration budget, Instant now) {
+        String said = WAITING_FOR_WINDOW + why;
+        if (!said.equals(reason)) {
+            reason = said;
+            updatedAt = now;
+        }
+        if (opens != null && deadline.isBefore(opens.plus(budget))) {
+            deadline = opens.plus(budget);
+        }
+    }
+
+    /** Started with override_window: its batches do not wait for the nodes' maintenance windows. */
+    public boolean overridesWindows() {
+        return overrideWindow;
+    }
+
+    public Rollout overridingWindows(boolean override) {
+        this.overrideWindow = override;
+        return this;
     }
 
     public void pause(String why, Instant now) {

@@ -66,6 +66,10 @@ public class SyncOperation {
     @Column(name = "rollout_id")
     private Long rolloutId;
 
+    /** Set when an operator synced the node outside its maintenance window on purpose (db/V16). */
+    @Column(name = "window_override")
+    private String windowOverride;
+
     /** When it timed out; kept when it succeeds late (then finished_at is when it succeeded). */
     @Column(name = "timed_out_at", insertable = false, updatable = false)
     private Instant timedOutAt;
@@ -116,6 +120,14 @@ public class SyncOperation {
     }
 
     /** Before it is persisted: sent by this rollout. */
+    /** Records that it was sent outside the node's window on purpose ({@code what}: which window, by whom). */
+    public SyncOperation overriding(String what) {
+        this.windowOverride = what;
+        return this;
+    }
+
+    public String windowOverride() { return windowOverride; }
+
     public SyncOperation sentBy(Long rollout) {
         this.rolloutId = rollout;
         return this;

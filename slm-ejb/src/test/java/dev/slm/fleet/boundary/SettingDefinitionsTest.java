@@ -13,7 +13,8 @@ class SettingDefinitionsTest {
 
     @Test
     void everyChangeableSettingHasAUnitARangeAndASentenceOfHelp() {
-        assertEquals(List.of(Setting.HEARTBEAT_INTERVAL_S, Setting.OFFLINE_AFTER_MISSED, Setting.SYNC_TIMEOUT_S),
+        assertEquals(List.of(Setting.HEARTBEAT_INTERVAL_S, Setting.OFFLINE_AFTER_MISSED, Setting.SYNC_TIMEOUT_S,
+                        Setting.SCHEDULE_MISSED_GRACE_S),
                 Settings.DEFINITIONS.stream().map(Settings.Definition::name).toList());
         for (Settings.Definition d : Settings.DEFINITIONS) {
             assertFalse(d.unit().isBlank(), d.name());

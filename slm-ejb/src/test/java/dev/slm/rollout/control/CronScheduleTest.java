@@ -154,7 +154,8 @@ class CronScheduleTest {
                     "'" + bad + "'");
             assertTrue(e.getMessage().startsWith("zone"), e.getMessage());
         }
-        assertEquals(ZoneOffset.UTC, CronSchedule.parse("0 2 * * *", null).zone());
+        assertEquals("UTC", CronSchedule.parse("0 2 * * *", null).zone().getId());
+        assertEquals("UTC", CronSchedule.parse("0 2 * * *", " ").zone().getId());
         // what operators write is taken: names, lists, ranges, steps, Sunday as 0 or 7
         for (String good : new String[] {"0 2 * * MON-FRI", "0 2 * * 1-5", "0 2 1,15 * *", "*/5 8-18 * * *",
                 "0 2 * * 7", "0 2 * JAN,JUL *", "0 0 29 2 *"}) {

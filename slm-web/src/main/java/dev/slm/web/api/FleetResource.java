@@ -87,7 +87,7 @@ public class FleetResource {
                     : "no node has the roles " + body.namedRoles());
         }
         bulk.request(nodes, options.restarts(), options.type(), security.getUserPrincipal().getName(), TriggerType.FLEET,
-                        options.reinstalls(), options.targetCommit()).stream()
+                        options.reinstalls(), options.targetCommit(), options.overridesWindow()).stream()
                 .map(o -> new Outcome(o.nodeId(), o.result().name().toLowerCase(Locale.ROOT), o.operationId(), o.detail()))
                 .forEach(outcomes::add);
         if (Boolean.TRUE.equals(body.pin())) {
@@ -106,7 +106,7 @@ public class FleetResource {
                 Boolean.TRUE.equals(body.allOutdated()), options.targetCommit(),
                 body.batchSize() == null ? null : body.batchSize().text(), body.healthCheckDelay(), body.abortOnFailure(),
                 body.maxFailures() == null ? null : body.maxFailures().text(), body.canary(), body.autoPromote(),
-                options.restarts(), options.type(), options.reinstalls(), body.timeout()), by);
+                options.restarts(), options.type(), options.reinstalls(), body.timeout(), options.overridesWindow()), by);
         long id = started.rollout().id();
         if (Boolean.TRUE.equals(body.pin())) {
             // a rollout back that stays back: the fleet is held at its target until someone unpins

@@ -58,6 +58,9 @@ public class NodesResource {
     @Inject
     Mirror mirror;
 
+    @Inject
+    dev.slm.rollout.boundary.MaintenanceWindows maintenance;
+
     public record Registered(String nodeId, String token, Instant registeredAt) {
     }
 
@@ -121,6 +124,13 @@ public class NodesResource {
     @Path("{id}")
     public Response remove(@PathParam("id") String id) {
         return registry.remove(id) ? Response.noContent().build() : notFound(id);
+    }
+
+    /** Whether the node may be synced now as its maintenance windows say, and if not why and from when. */
+    @GET
+    @Path("{id}/window")
+    public dev.slm.rollout.boundary.MaintenanceWindows.ForNode window(@PathParam("id") String id) {
+        return maintenance.forNode(id);
     }
 
     /** A new token for the node; the old one stops working at once (a lost or leaked token). */

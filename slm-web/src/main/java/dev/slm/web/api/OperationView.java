@@ -13,11 +13,13 @@ import java.util.List;
 public record OperationView(long operationId, String nodeId, String fromCommit, String targetCommit, boolean restart,
                             String restartType, String requestedBy, String trigger, String status, boolean late,
                             Integer percent, String message, Instant createdAt, Instant updatedAt, Instant finishedAt,
-                            Instant timedOutAt, String cancelledBy, List<SyncOperations.Stage> stages) {
+                            Instant timedOutAt, String cancelledBy, String windowOverride,
+                            List<SyncOperations.Stage> stages) {
 
     static OperationView of(SyncOperation o, List<SyncOperations.Stage> stages) {
         return new OperationView(o.id(), o.nodeId(), o.fromCommit(), o.targetCommit(), o.restart(),
                 o.restartType().name(), o.requestedBy(), o.trigger().name(), o.status().name(), o.late(), o.percent(),
-                o.message(), o.createdAt(), o.updatedAt(), o.finishedAt(), o.timedOutAt(), o.cancelledBy(), stages);
+                o.message(), o.createdAt(), o.updatedAt(), o.finishedAt(), o.timedOutAt(), o.cancelledBy(),
+                o.windowOverride(), stages);
     }
 }

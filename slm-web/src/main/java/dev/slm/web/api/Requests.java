@@ -32,8 +32,14 @@ public final class Requests {
                        String restartType,
                        Boolean reinstall,
                        @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)")
-                       String targetCommit) {
-        static final Sync DEFAULTS = new Sync(null, null, null, null);
+                       String targetCommit,
+                       Boolean overrideWindow) {
+        static final Sync DEFAULTS = new Sync(null, null, null, null, null);
+
+        /** Synced even outside the node's maintenance windows: the operator asked, and it is recorded. */
+        boolean overridesWindow() {
+            return Boolean.TRUE.equals(overrideWindow);
+        }
 
         /** A node already on the latest commit is synced (installed again) only when asked. */
         boolean reinstalls() {
@@ -77,10 +83,11 @@ public final class Requests {
                             Integer canary,
                             Boolean autoPromote,
                             Integer timeout,
-                            Boolean pin) {
+                            Boolean pin,
+                            Boolean overrideWindow) {
 
         Sync options() {
-            return new Sync(restart, restartType, reinstall, targetCommit);
+            return new Sync(restart, restartType, reinstall, targetCommit, overrideWindow);
         }
 
         boolean rolling() {
@@ -180,6 +187,27 @@ public final class Requests {
                             restartType == null ? RestartType.GRACEFUL : RestartType.fromWire(restartType),
                             Boolean.TRUE.equals(reinstall), batchSize == null ? null : batchSize.text(), healthCheckDelay,
                             abortOnFailure, maxFailures == null ? null : maxFailures.text(), canary, autoPromote, timeout));
+        }
+    }
+
+    /**
+     * {@code POST /api/updates/windows} and {@code PUT /api/updates/windows/{id}}: a whole maintenance window. It opens
+     * at each time of {@code cron} (in {@code zone}) for {@code duration} seconds and covers {@code all_nodes}, or the
+     * nodes named and those of the roles named. The rules are the MaintenanceWindows EJB's.
+     */
+    public record Window(String name,
+                         String kind,
+                         String cron,
+                         Integer duration,
+                         String zone,
+                         Boolean allNodes,
+                         @Size(max = 10_000, message = "may name at most 10000 nodes") List<@NotNull String> nodeIds,
+                         @Size(max = 100, message = "may name at most 100 roles") List<@NotNull String> roles,
+                         Boolean enabled) {
+
+        dev.slm.rollout.boundary.MaintenanceWindows.Definition definition() {
+            return new dev.slm.rollout.boundary.MaintenanceWindows.Definition(name, kind, cron, duration, zone,
+                    Boolean.TRUE.equals(allNodes), nodeIds, roles, enabled);
         }
     }
 

@@ -50,7 +50,7 @@ public class SchedulesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Valid @NotNull(message = "is required") Requests.Schedule body, @Context SecurityContext security) {
         UpdateSchedule s = schedules.create(body.definition(), security.getUserPrincipal().getName());
-        return Response.created(URI.create("schedules/" + s.id())).entity(view(s)).build();
+        return Response.created(URI.create("updates/schedules/" + s.id())).entity(view(s)).build(); // relative to /api/
     }
 
     @GET

@@ -32,7 +32,7 @@ public class SyncResource {
     public Response sync(@PathParam("id") String nodeId, @Valid Requests.Sync body, @Context SecurityContext security) {
         Requests.Sync o = body == null ? Requests.Sync.DEFAULTS : body;
         SyncOperation op = operations.request(nodeId, o.restarts(), o.type(), security.getUserPrincipal().getName(),
-                TriggerType.NODE, o.reinstalls(), o.targetCommit(), null);
+                TriggerType.NODE, o.reinstalls(), o.targetCommit(), null, o.overridesWindow());
         return Response.accepted(OperationView.of(op, List.of()))
                 .location(URI.create("api/operations/" + op.id()))
                 .build();

@@ -43,11 +43,16 @@ public class Actions {
      * not start, at most {@value #PROBLEMS_SHOWN} lines of them.
      */
     public void sync(Collection<String> nodeIds, boolean restart, RestartType type) {
+        sync(nodeIds, restart, type, false);
+    }
+
+    /** As above; {@code overrideWindow}: also nodes outside their maintenance windows (recorded on each operation). */
+    public void sync(Collection<String> nodeIds, boolean restart, RestartType type, boolean overrideWindow) {
         String who = Operator.current().map(Operator::name).orElse("");
         List<BulkSync.Outcome> outcomes;
         try {
             outcomes = bulk.request(nodeIds, restart, type, who, nodeIds.size() == 1 ? TriggerType.NODE : TriggerType.FLEET,
-                    false);
+                    false, null, overrideWindow);
         } catch (NotDeployable e) {
             error(e.getMessage());
             return;

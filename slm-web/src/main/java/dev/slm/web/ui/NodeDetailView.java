@@ -58,6 +58,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     private final Mirror mirror;
     private final SyncOperations operations;
     private final Actions actions;
+    private final dev.slm.rollout.boundary.MaintenanceWindows windows;
     private final Grid<SyncOperation> history;
     private String nodeId;
     /** The Nodes list's query (its filters) when the operator came from it; none otherwise. */
@@ -65,7 +66,9 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
 
     @Inject
     public NodeDetailView(NodeRegistry nodes, FleetStatus fleet, SourceStore sources, Mirror mirror,
-                          SyncOperations operations, Actions actions, LiveEvents events) {
+                          SyncOperations operations, Actions actions, LiveEvents events,
+                          dev.slm.rollout.boundary.MaintenanceWindows windows) {
+        this.windows = windows;
         this.nodes = nodes;
         this.fleet = fleet;
         this.sources = sources;
@@ -131,6 +134,11 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
                 + (r.equals(n.codeVersion()) ? " (deployed)" : "")).toList()));
         releases.setId("node-releases");
         facts.addFormItem(releases, "Releases on the node");
+        var window = windows.forNode(n.id());
+        Span windowText = new Span(window.text());
+        windowText.setId("node-window");
+        windowText.getElement().setAttribute("data-allowed", Boolean.toString(window.allowed()));
+        facts.addFormItem(windowText, "Maintenance window");
         history.getDataProvider().refreshAll();
         Component action = SyncDialog.button(n, actions, "detail-sync");
         HorizontalLayout buttons = new HorizontalLayout(action, deployCommit(n, latest), rollBack(n));

@@ -117,7 +117,10 @@ public class SyncDialog extends Dialog {
         FormLayout rolling = new FormLayout(batchSize, delay, maxFailures, canary, autoPromote);
         rolling.setId("rolling-options");
         rolling.setVisible(false);
-        add(target, breakdown, offline, restart, type, how, rolling);
+        Checkbox overrideWindow = new Checkbox("Override maintenance windows (sync now even outside a node's window;"
+                + " recorded)", false);
+        overrideWindow.setId("sync-override-window");
+        add(target, breakdown, offline, restart, type, how, rolling, overrideWindow);
 
         Button confirm = new Button();
         confirm.setId("sync-confirm");
@@ -144,13 +147,13 @@ public class SyncDialog extends Dialog {
                 // refused (a batch size that is no count, say): the dialog stays open with the reason in a notice
                 if (actions.startRollout(new Rollouts.Request(plan.toSend(true), null, false, null, batchSize.getValue(),
                         delay.getValue(), limit != null, limit, canary.getValue(), autoPromote.getValue(),
-                        restart.getValue(), restartType, false, null)) != null) {
+                        restart.getValue(), restartType, false, null, overrideWindow.getValue())) != null) {
                     close();
                 }
                 return;
             }
             close();
-            actions.sync(plan.toSend(offline.getValue()), restart.getValue(), restartType);
+            actions.sync(plan.toSend(offline.getValue()), restart.getValue(), restartType, overrideWindow.getValue());
         });
         if (plan.toSend(true).isEmpty()) {
             add(new Paragraph("Nothing to send: no node asked for would change."));

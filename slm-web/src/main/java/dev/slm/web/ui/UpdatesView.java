@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
@@ -58,6 +57,8 @@ public class UpdatesView extends VerticalLayout {
     private final Grid<SyncOperation> running;
     private final BulkActionsPanel bulks;
     private final RolloutsPanel rollouts;
+    private final SchedulesPanel schedulesPanel;
+    private final WindowsPanel windowsPanel;
     private final dev.slm.source.boundary.Mirror mirror;
     private final Grid<SyncOperation> history;
     private final TextField historyNode = new TextField();
@@ -66,7 +67,10 @@ public class UpdatesView extends VerticalLayout {
     @Inject
     public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
                        Deployability deployability, Actions actions, LiveEvents events, Rollouts rolloutService,
-                       dev.slm.source.boundary.Mirror mirror) {
+                       dev.slm.source.boundary.Mirror mirror, dev.slm.rollout.boundary.Schedules schedules,
+                       dev.slm.rollout.boundary.MaintenanceWindows maintenance) {
+        this.schedulesPanel = new SchedulesPanel(schedules, actions);
+        this.windowsPanel = new WindowsPanel(maintenance, actions);
         this.mirror = mirror;
         this.sources = sources;
         this.deployability = deployability;
@@ -121,15 +125,10 @@ public class UpdatesView extends VerticalLayout {
                 null, null, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
         history.setHeight("320px");
 
-        Details later = new Details("Schedules",
-                new Paragraph("Planned: sync on a schedule (cron) inside maintenance windows. They arrive with the"
-                        + " schedules issue; today a sync is started by hand, at once or rolling."));
-        later.setId("coming-later");
-
         add(banner, new H3("Pending updates"),
                 new HorizontalLayout(Permitted.button(syncSelected, Role.OPERATOR), Permitted.button(syncAll, Role.OPERATOR)), pendingNote, pending,
                 new H3("Rolling rollouts"), rollouts, new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
-                later);
+                new H3("Schedules"), schedulesPanel, new H3("Maintenance windows"), windowsPanel);
         refresh(actions);
         Live.follow(this, events, batch -> onEvents(batch, actions));
     }
@@ -153,6 +152,7 @@ public class UpdatesView extends VerticalLayout {
         // redrawn for a rollout's own moves (fleet.sync.progress, not a sync event: a full refresh), not for each
         // stage a node reports: its buttons stay put under the operator's pointer
         rollouts.show();
+        schedulesPanel.show(); // a firing creates operations or a rollout: their events redraw its runs too
         history.getDataProvider().refreshAll();
     }
 

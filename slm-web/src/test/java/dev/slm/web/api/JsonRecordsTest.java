@@ -60,7 +60,7 @@ class JsonRecordsTest {
     @Test
     void anUnknownFieldIsRefusedByNameRatherThanIgnored() {
         String message = refused("{\"restart_typ\":\"immediate\"}", Requests.Sync.class);
-        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall, target_commit", message);
+        assertEquals("unknown field 'restart_typ'; this body takes restart, restart_type, reinstall, target_commit, override_window", message);
         assertTrue(refused("{\"a\\u0007b\":1}", Requests.Sync.class).contains("'a?b'"), "no control character echoed");
         assertTrue(refused("{\"" + "k".repeat(5000) + "\":1}", Requests.Sync.class).length() < 200, "a long key is cut");
     }

@@ -1,0 +1,87 @@
+package dev.slm.rollout.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.rollout.entity.MaintenanceWindow.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which node may be synced when, as its maintenance windows say: coverage, deny over allow, spans across DST. */
+class WindowsTest {
+
+    private static Windows.Window window(String name, Kind kind, String cron, String zone, Duration d, boolean all,
+                                         Set<String> ids, Set<String> roles) {
+        return new Windows.Window(name.hashCode(), name, kind, CronSchedule.parse(cron, zone), d, all, ids, roles);
+    }
+
+    /** Weeknights 22:00 for 4 hours, Berlin time, for the web role. */
+    private static final Windows.Window NIGHTS = window("nights", Kind.ALLOW, "0 22 * * 1-5", "Europe/Berlin",
+            Duration.ofHours(4), false, Set.of(), Set.of("web"));
+
+    @Test
+    void aNodeOnlyAllowWindowsCoverIsSyncedOnlyWhileOneIsOpenAndToldWhenTheNextOpens() {
+        Instant tuesdayNoon = Instant.parse("2026-12-01T11:00:00Z");
+        Windows.Verdict noon = new Windows(List.of(NIGHTS), tuesdayNoon).check("web-1", List.of("db", "web"));
+        assertFalse(noon.allowed());
+        assertEquals(Instant.parse("2026-12-01T21:00:00Z"), noon.from(), "22:00 CET");
+        assertTrue(noon.reason().startsWith("web-1 is outside its maintenance window 'nights' (opens 2026-12-01T22:00+01:00"),
+                noon.reason());
+        // inside: 23:30 CET; and after midnight, still inside the span that began on Tuesday
+        assertTrue(new Windows(List.of(NIGHTS), Instant.parse("2026-12-01T22:30:00Z")).check("web-1", List.of("web")).allowed());
+        assertTrue(new Windows(List.of(NIGHTS), Instant.parse("2026-12-02T00:59:59Z")).check("web-1", List.of("web")).allowed());
+        assertFalse(new Windows(List.of(NIGHTS), Instant.parse("2026-12-02T01:00:00Z")).check("web-1", List.of("web")).allowed(),
+                "the span is [start, start + duration)");
+        // a node the window does not cover may be synced any time; so may every node when no window exists
+        assertTrue(new Windows(List.of(NIGHTS), tuesdayNoon).check("db-1", List.of("db")).allowed());
+        assertTrue(new Windows(List.of(), tuesdayNoon).check("web-1", List.of("web")).allowed());
+    }
+
+    @Test
+    void anOpenDenyWindowWinsOverAnOpenAllowWindowUntilItCloses() {
+        Windows.Window always = window("always", Kind.ALLOW, "* * * * *", "UTC", Duration.ofHours(1), true, Set.of(), Set.of());
+        Windows.Window freeze = window("freeze", Kind.DENY, "0 0 24 12 *", "UTC", Duration.ofDays(3), false,
+                Set.of("web-1"), Set.of());
+        Instant christmas = Instant.parse("2026-12-25T12:00:00Z");
+        Windows.Verdict v = new Windows(List.of(always, freeze), christmas).check("web-1", List.of());
+        assertFalse(v.allowed());
+        assertEquals("freeze", v.window().name());
+        assertEquals(Instant.parse("2026-12-27T00:00:00Z"), v.from());
+        assertTrue(new Windows(List.of(always, freeze), christmas).check("web-2", List.of()).allowed(), "not covered by the freeze");
+        assertTrue(new Windows(List.of(always, freeze), Instant.parse("2026-12-27T00:00:00Z")).check("web-1", List.of()).allowed());
+    }
+
+    @Test
+    void aWindowOpeningInTheSpringForwardGapOpensWhenTheClockHasJumpedAndKeepsItsLength() {
+        // 02:30 Berlin does not exist on 29 March 2026: the window opens at 03:30 CEST (01:30 UTC) for its hour
+        Windows.Window w = window("early", Kind.ALLOW, "30 2 * * *", "Europe/Berlin", Duration.ofHours(1), true, Set.of(), Set.of());
+        assertEquals(Optional.of(Instant.parse("2026-03-29T02:30:00Z")), w.openUntil(Instant.parse("2026-03-29T01:45:00Z")));
+        assertEquals(Optional.empty(), w.openUntil(Instant.parse("2026-03-29T01:15:00Z")));
+        assertEquals(Optional.of(Instant.parse("2026-03-29T01:30:00Z")), w.nextOpening(Instant.parse("2026-03-29T00:00:00Z")));
+    }
+
+    @Test
+    void overlappingSpansOfOneWindowCloseAtTheLastEnd() {
+        // every 30 minutes for an hour: always open, and open until an hour after the last start
+        Windows.Window w = window("overlap", Kind.ALLOW, "*/30 * * * *", "UTC", Duration.ofHours(1), true, Set.of(), Set.of());
+        assertEquals(Optional.of(Instant.parse("2026-06-01T13:30:00Z")), w.openUntil(Instant.parse("2026-06-01T12:45:00Z")));
+    }
+
+    @Test
+    void aNodeIsCoveredByIdByAnyOfItsRolesOrByAllNodes() {
+        Windows.Window byId = window("id", Kind.DENY, "* * * * *", "UTC", Duration.ofMinutes(5), false, Set.of("n-1"), Set.of());
+        Windows.Window byRole = window("role", Kind.DENY, "* * * * *", "UTC", Duration.ofMinutes(5), false, Set.of(), Set.of("db"));
+        Instant now = Instant.parse("2026-06-01T12:00:30Z");
+        assertFalse(new Windows(List.of(byId), now).check("n-1", List.of()).allowed());
+        assertTrue(new Windows(List.of(byId), now).check("n-2", List.of()).allowed());
+        assertFalse(new Windows(List.of(byRole), now).check("n-2", List.of("web", " db")).allowed(), "roles as reported, trimmed");
+        assertTrue(new Windows(List.of(byRole), now).check("n-2", List.of("dba")).allowed(), "a role is matched whole");
+        assertNull(new Windows(List.of(byRole), now).check("n-2", List.of("web")).window());
+    }
+}

@@ -1,0 +1,335 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H4;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import dev.slm.access.entity.Role;
+import dev.slm.platform.InvalidInput;
+import dev.slm.rollout.boundary.Schedules;
+import dev.slm.rollout.entity.ConfigChange;
+import dev.slm.rollout.entity.RestartType;
+import dev.slm.rollout.entity.ScheduleRun;
+import dev.slm.rollout.entity.ScheduleSpec;
+import dev.slm.rollout.entity.UpdateSchedule;
+import jakarta.ejb.EJBAccessException;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The Schedules section of /updates: each schedule with its cron, zone, targets, its next firing times in its zone
+ * and in the browser's, its last run; operators create, edit, enable, disable and delete (with a confirm). Below, the
+ * newest firings and the changes made to schedules (who, when, what). The form previews the next times as the cron
+ * and the zone are typed, and marks the field the server refused.
+ */
+final class SchedulesPanel extends VerticalLayout {
+
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm xxx", Locale.ROOT);
+
+    private final Schedules schedules;
+    private final Actions actions;
+    private final Div list = new Div();
+    private final Div runs = new Div();
+    private final Div changes = new Div();
+    /** The browser's zone, once it has told it (null until then: times are shown in the schedule's zone only). */
+    private ZoneId browser;
+
+    SchedulesPanel(Schedules schedules, Actions actions) {
+        this.schedules = schedules;
+        this.actions = actions;
+        setId("schedules");
+        setPadding(false);
+        Button create = new Button("New schedule", e -> edit(null));
+        create.setId("schedule-new");
+        list.setId("schedule-list");
+        list.setWidthFull();
+        runs.setId("schedule-runs");
+        changes.setId("schedule-changes");
+        add(Permitted.button(create, Role.OPERATOR), list, new H4("Recent firings"), runs, new H4("Changes to schedules"), changes);
+        show();
+    }
+
+    @Override
+    protected void onAttach(com.vaadin.flow.component.AttachEvent attach) {
+        attach.getUI().getPage().retrieveExtendedClientDetails(details -> {
+            try {
+                browser = ZoneId.of(details.getTimeZoneId());
+            } catch (RuntimeException e) {
+                browser = null; // a browser that reports no zone (or an unknown one): the schedule's zone alone
+            }
+            show();
+        });
+    }
+
+    void show() {
+        list.removeAll();
+        List<UpdateSchedule> all = schedules.all();
+        if (all.isEmpty()) {
+            list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));
+        }
+        all.forEach(s -> list.add(card(s)));
+        runs.removeAll();
+        List<ScheduleRun> recent = schedules.runs(null, 10);
+        if (recent.isEmpty()) {
+            runs.add(new Span("No schedule has fired yet."));
+        }
+        recent.forEach(r -> {
+            Div line = new Div(new Span(OperationsGrid.TIME.format(r.plannedAt()) + " · " + r.scheduleName() + " · " + r.state()
+                    + (r.sent() > 0 ? " · " + r.sent() + " sent" : "") + (r.detail() == null ? "" : " · " + r.detail())));
+            line.setId("schedule-run-" + r.id());
+            line.getElement().setAttribute("data-state", r.state().name());
+            runs.add(line);
+        });
+        changes.removeAll();
+        List<ConfigChange> recentChanges = schedules.changes(10);
+        if (recentChanges.isEmpty()) {
+            changes.add(new Span("No change yet."));
+        }
+        recentChanges.forEach(c -> {
+            Div line = new Div(new Span(OperationsGrid.TIME.format(c.changedAt()) + " · " + c.changedBy() + " " + c.action()
+                    + " '" + c.objectName() + "'"));
+            line.getElement().setAttribute("title", "before: " + c.before() + "\nafter: " + c.after());
+            line.setId("schedule-change-" + c.id());
+            changes.add(line);
+        });
+    }
+
+    private Div card(UpdateSchedule s) {
+        long id = s.id();
+        ScheduleSpec spec = s.spec();
+        Span title = new Span(s.name());
+        title.getStyle().set("font-weight", "600");
+        Span what = new Span(" · " + s.cron() + " (" + s.zone() + ") · " + s.strategy() + " · " + targets(spec)
+                + (s.enabled() ? "" : " · disabled"));
+        Div card = new Div(title, what);
+        card.setId("schedule-" + id);
+        card.getElement().setAttribute("data-enabled", Boolean.toString(s.enabled()));
+        card.getStyle().set("padding", "var(--lumo-space-s) 0").set("border-bottom", "1px solid var(--lumo-contrast-10pct)");
+        Div next = new Div();
+        next.setId("schedule-next-" + id);
+        List<ZonedDateTime> times = schedules.next(s);
+        if (times.isEmpty()) {
+            next.add(new Span(s.enabled() ? "No firing time ahead." : "Disabled: does not fire."));
+        } else {
+            next.add(new Span("Next: " + String.join(", ", times.stream().map(SHOWN::format).toList())));
+            if (browser != null && !browser.equals(ZoneId.of(s.zone()))) {
+                Span local = new Span("Your time (" + browser.getId() + "): " + String.join(", ",
+                        times.stream().map(t -> SHOWN.format(t.withZoneSameInstant(browser))).toList()));
+                local.setId("schedule-next-local-" + id);
+                next.add(new Div(local));
+            }
+        }
+        card.add(next);
+        List<ScheduleRun> last = schedules.runs(id, 1);
+        if (!last.isEmpty()) {
+            ScheduleRun r = last.get(0);
+            card.add(new Div(new Span("Last: " + OperationsGrid.TIME.format(r.plannedAt()) + " " + r.state()
+                    + (r.detail() == null ? "" : " — " + r.detail()))));
+        }
+        // the buttons keep the id and read the schedule again when clicked: a page outlives what it showed
+        Button edit = new Button("Edit", e -> schedules.find(id).ifPresentOrElse(this::edit, () -> {
+            Actions.error("This schedule was deleted meanwhile");
+            show();
+        }));
+        edit.setId("schedule-edit-" + id);
+        boolean on = s.enabled();
+        String named = s.name();
+        Button toggle = new Button(on ? "Disable" : "Enable", e -> act(() -> schedules.enable(id, !on, actions.who()),
+                "Schedule '" + named + "' " + (on ? "disabled" : "enabled")));
+        toggle.setId("schedule-toggle-" + id);
+        Button delete = new Button("Delete", e -> {
+            Dialog confirm = new Dialog();
+            confirm.setHeaderTitle("Delete schedule '" + named + "'?");
+            confirm.add(new Span("It will not fire again. Its past firings stay in the history."));
+            Button ok = new Button("Delete", c -> {
+                confirm.close();
+                act(() -> {
+                    schedules.delete(id, actions.who());
+                    return null;
+                }, "Schedule '" + named + "' deleted");
+            });
+            ok.setId("schedule-delete-ok");
+            ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+            confirm.getFooter().add(new Button("Cancel", c -> confirm.close()), ok);
+            confirm.open();
+        });
+        delete.setId("schedule-delete-" + id);
+        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        HorizontalLayout buttons = new HorizontalLayout(Permitted.button(edit, Role.OPERATOR),
+                Permitted.button(toggle, Role.OPERATOR), Permitted.button(delete, Role.OPERATOR));
+        card.add(buttons);
+        return card;
+    }
+
+    private static String targets(ScheduleSpec spec) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (spec.allOutdated()) {
+            parts.add("every node not up to date");
+        }
+        if (!spec.roles().isEmpty()) {
+            parts.add("roles " + String.join(", ", spec.roles()));
+        }
+        if (!spec.nodeIds().isEmpty()) {
+            parts.add(spec.nodeIds().size() <= 5 ? "nodes " + String.join(", ", spec.nodeIds()) : spec.nodeIds().size() + " nodes");
+        }
+        return String.join(" + ", parts);
+    }
+
+    private <T> boolean act(Supplier<T> action, String done) {
+        try {
+            action.get();
+            Actions.ok(done);
+            show();
+            return true;
+        } catch (EJBAccessException e) {
+            Actions.refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            Actions.error(e.getMessage());
+        }
+        return false;
+    }
+
+    /** The form for a new schedule ({@code s} null) or for changing one. */
+    private void edit(UpdateSchedule s) {
+        ScheduleSpec spec = s == null ? null : s.spec();
+        Long editing = s == null ? null : s.id();
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle(s == null ? "New schedule" : "Edit schedule '" + s.name() + "'");
+        dialog.setId("schedule-dialog");
+        TextField name = new TextField("Name");
+        name.setId("schedule-name");
+        name.setMaxLength(Schedules.MAX_NAME);
+        TextField cron = new TextField("Cron (minute hour day month weekday)");
+        cron.setId("schedule-cron");
+        cron.setPlaceholder("30 2 * * 1-5");
+        ComboBox<String> zone = new ComboBox<>("Time zone");
+        zone.setId("schedule-zone");
+        zone.setItems(ZoneId.getAvailableZoneIds().stream().filter(z -> z.contains("/") || z.equals("UTC")).sorted().toList());
+        Checkbox allOutdated = new Checkbox("Every node not up to date");
+        allOutdated.setId("schedule-all-outdated");
+        TextField nodes = new TextField("Nodes (ids, comma-separated)");
+        nodes.setId("schedule-nodes");
+        TextField roles = new TextField("Roles (comma-separated)");
+        roles.setId("schedule-roles");
+        Select<String> strategy = new Select<>();
+        strategy.setLabel("How");
+        strategy.setId("schedule-strategy");
+        strategy.setItems(UpdateSchedule.PARALLEL, UpdateSchedule.ROLLING);
+        strategy.setItemLabelGenerator(v -> v.equals(UpdateSchedule.ROLLING) ? "Rolling, in batches" : "All at once");
+        TextField batchSize = new TextField("Batch size (count or %)");
+        batchSize.setId("schedule-batch-size");
+        IntegerField delay = new IntegerField("Health check delay (s)");
+        delay.setId("schedule-delay");
+        TextField maxFailures = new TextField("Stop after failures (count or %)");
+        maxFailures.setId("schedule-max-failures");
+        Checkbox enabled = new Checkbox("Enabled");
+        enabled.setId("schedule-enabled");
+        Div preview = new Div();
+        preview.setId("schedule-preview");
+
+        name.setValue(s == null ? "" : s.name());
+        cron.setValue(s == null ? "" : s.cron());
+        zone.setValue(s == null ? (browser != null && zone.getListDataView().contains(browser.getId()) ? browser.getId() : "UTC") : s.zone());
+        allOutdated.setValue(s == null || spec.allOutdated());
+        nodes.setValue(spec == null ? "" : String.join(", ", spec.nodeIds()));
+        roles.setValue(spec == null ? "" : String.join(", ", spec.roles()));
+        strategy.setValue(s == null ? UpdateSchedule.PARALLEL : s.strategy());
+        batchSize.setValue(spec == null || spec.batchSize() == null ? "" : spec.batchSize());
+        delay.setValue(spec == null ? null : spec.healthCheckDelay());
+        maxFailures.setValue(spec == null || spec.maxFailures() == null ? "" : spec.maxFailures());
+        enabled.setValue(s == null || s.enabled());
+        Runnable rollingShown = () -> {
+            boolean rolling = UpdateSchedule.ROLLING.equals(strategy.getValue());
+            batchSize.setVisible(rolling);
+            delay.setVisible(rolling);
+            maxFailures.setVisible(rolling);
+        };
+        rollingShown.run();
+        strategy.addValueChangeListener(e -> rollingShown.run());
+        Runnable previewed = () -> {
+            preview.removeAll();
+            try {
+                List<ZonedDateTime> times = schedules.preview(cron.getValue(), zone.getValue());
+                Fields.check(cron, Optional.empty());
+                preview.add(new Span("Fires next: " + String.join(", ", times.stream().map(SHOWN::format).toList())));
+            } catch (InvalidInput e) {
+                if (!cron.getValue().isBlank()) {
+                    Fields.check(e.getMessage().startsWith("zone") ? zone : cron, Optional.of(e.getMessage()));
+                }
+            }
+        };
+        cron.setValueChangeMode(ValueChangeMode.LAZY);
+        cron.addValueChangeListener(e -> previewed.run());
+        zone.addValueChangeListener(e -> previewed.run());
+        previewed.run();
+
+        FormLayout form = new FormLayout(name, cron, zone, preview, allOutdated, nodes, roles, strategy, batchSize, delay,
+                maxFailures, enabled);
+        form.setColspan(preview, 2);
+        dialog.add(form);
+        Button save = new Button(editing == null ? "Create" : "Save", e -> {
+            Schedules.Definition d = new Schedules.Definition(name.getValue(), cron.getValue(), zone.getValue(),
+                    enabled.getValue(), strategy.getValue(), new ScheduleSpec(list(nodes.getValue()), list(roles.getValue()),
+                    allOutdated.getValue(), true, RestartType.GRACEFUL, false,
+                    rollingValue(strategy, batchSize.getValue()), UpdateSchedule.ROLLING.equals(strategy.getValue())
+                            ? delay.getValue() : null, null, rollingValue(strategy, maxFailures.getValue()), null, null, null));
+            Map<String, com.vaadin.flow.component.HasValidation> fields = Map.of("name", name, "cron", cron, "zone", zone,
+                    "targets", nodes, "node_ids", nodes, "roles", roles, "batch_size", batchSize, "health_check_delay", delay,
+                    "max_failures", maxFailures);
+            fields.values().forEach(f -> Fields.check(f, Optional.empty()));
+            try {
+                if (editing == null) {
+                    schedules.create(d, actions.who());
+                } else {
+                    schedules.update(editing, d, actions.who());
+                }
+            } catch (EJBAccessException ex) {
+                Actions.refused(Role.OPERATOR);
+                return;
+            } catch (RuntimeException ex) {
+                String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                // the server names the field first ("cron ...", "zone ..."): the mark goes next to it
+                Optional<String> field = fields.keySet().stream().filter(message::startsWith).findFirst();
+                if (field.isPresent()) {
+                    Fields.check(fields.get(field.get()), Optional.of(message));
+                } else {
+                    Actions.error(message);
+                }
+                return;
+            }
+            Actions.ok("Schedule '" + name.getValue().strip() + "' saved");
+            dialog.close();
+            show();
+        });
+        save.setId("schedule-save");
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
+        dialog.open();
+    }
+
+    private static String rollingValue(Select<String> strategy, String value) {
+        return UpdateSchedule.ROLLING.equals(strategy.getValue()) && !value.isBlank() ? value.strip() : null;
+    }
+
+    private static List<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).distinct().toList();
+    }
+}
