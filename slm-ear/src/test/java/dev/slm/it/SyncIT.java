@@ -474,6 +474,14 @@ class SyncIT {
         List<Map<String, Object>> ops = it.db.query("SELECT trigger_type, target_commit FROM sync_operation WHERE node_id = 'sch-1'");
         assertEquals(1, ops.size(), ops.toString());
         assertEquals("SCHEDULE", ops.get(0).get("trigger_type"));
+        // the history filters by what asked: this schedule's operation, and no operator's
+        List<JsonObject> bySchedule = it.api.get("api/updates/history?trigger=schedule&schedule=every%20minute", it.admin)
+                .array().getValuesAs(JsonObject.class);
+        assertEquals(List.of("sch-1"), bySchedule.stream().map(o -> o.getString("node_id")).toList());
+        assertTrue(it.api.get("api/updates/history?trigger=manual&node=sch-1", it.admin).array().isEmpty());
+        assertTrue(it.api.get("api/updates/history?schedule=no%20such", it.admin).array().isEmpty());
+        assertProblem(400, it.api.get("api/updates/history?trigger=SCHEDULE", it.admin));
+        assertProblem(400, it.api.get("api/updates/history?schedule=", it.admin));
 
         JsonObject rolled = Await.until(Duration.ofSeconds(30), Duration.ofSeconds(1), () -> {
             List<JsonObject> runs = it.api.get("api/updates/schedules/" + rollingId + "/runs", it.admin).array()

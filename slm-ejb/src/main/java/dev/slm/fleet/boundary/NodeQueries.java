@@ -39,11 +39,21 @@ public class NodeQueries {
      * more commits behind than this (only OUTDATED nodes count commits behind).
      */
     public record Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan,
-                         String commit) {
+                         String commit, InWindow window) {
         public static final Filter NONE = new Filter(null, null, Set.of(), null, null);
 
         public Filter {
             statuses = statuses == null || statuses.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(statuses));
+        }
+
+        public Filter(String text, String role, Set<CodeStatus> statuses, Boolean online, Integer behindMoreThan,
+                      String commit) {
+            this(text, role, statuses, online, behindMoreThan, commit, null);
+        }
+
+        /** The same filter, also by maintenance window (null: not). */
+        public Filter within(InWindow w) {
+            return new Filter(text, role, statuses, online, behindMoreThan, commit, w);
         }
 
         /** Any deployed commit. */
@@ -140,6 +150,22 @@ public class NodeQueries {
         return rows.stream().map(r -> new CommitCount((String) r[0], ((Number) r[1]).longValue())).toList();
     }
 
+    /** Nodes some windows cover together: all of them, or these ids and the nodes with one of these roles. */
+    public record Cover(boolean all, Set<String> ids, Set<String> roles) {
+        public Cover {
+            ids = Set.copyOf(ids);
+            roles = Set.copyOf(roles);
+        }
+    }
+
+    /**
+     * Whether a node is inside its maintenance windows now ({@code inside}; false: outside): not covered by an open
+     * deny window, and covered by no allow window or by an open one. The windows are the rollout feature's; it hands
+     * their coverage over (MaintenanceWindows.inWindowNow).
+     */
+    public record InWindow(boolean inside, Cover openDeny, Cover allows, Cover openAllows) {
+    }
+
     /** The roles in use, for the filter's choices. */
     public List<String> roles() {
         @SuppressWarnings("unchecked")
@@ -186,7 +212,37 @@ public class NodeQueries {
             params.add(f.behindMoreThan());
             clauses.add("commits_behind > ?" + params.size());
         }
+        if (f.window() != null) {
+            InWindow w = f.window();
+            String in = "(NOT " + covered(w.openDeny(), params) + " AND (NOT " + covered(w.allows(), params) + " OR "
+                    + covered(w.openAllows(), params) + "))";
+            clauses.add(w.inside() ? in : "NOT " + in);
+        }
         return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+    }
+
+    /** Whether a node is covered: by id or by one of its roles (as reported, comma-separated and trimmed). */
+    private static String covered(Cover c, List<Object> params) {
+        if (c.all()) {
+            return "TRUE";
+        }
+        List<String> any = new ArrayList<>();
+        if (!c.ids().isEmpty()) {
+            params.add(textArray(c.ids()));
+            any.add("id = ANY(CAST(?" + params.size() + " AS text[]))");
+        }
+        if (!c.roles().isEmpty()) {
+            params.add(textArray(c.roles()));
+            any.add("EXISTS (SELECT 1 FROM unnest(string_to_array(coalesce(roles, ''), ',')) AS r"
+                    + " WHERE trim(r) = ANY(CAST(?" + params.size() + " AS text[])))");
+        }
+        return any.isEmpty() ? "FALSE" : "(" + String.join(" OR ", any) + ")";
+    }
+
+    /** A PostgreSQL text[] literal of the values, each quoted (a value is data, never SQL). */
+    private static String textArray(Set<String> values) {
+        return values.stream().sorted().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     /** A LIKE pattern that matches {@code s} literally (PostgreSQL's default escape character is the backslash). */

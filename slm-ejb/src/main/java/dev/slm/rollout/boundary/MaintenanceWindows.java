@@ -128,6 +128,31 @@ public class MaintenanceWindows {
         return new Now(until.isPresent(), until.orElse(null), parsed.nextOpening(now).orElse(null));
     }
 
+    /**
+     * The enabled windows' coverage now, for the node list's "in window now" ({@code inside}) or "outside its window"
+     * filter: the open deny windows, all allow windows and the open ones, each as one union.
+     */
+    @PermitAll
+    public dev.slm.fleet.boundary.NodeQueries.InWindow inWindowNow(boolean inside) {
+        Instant now = clock.instant();
+        List<MaintenanceWindow> enabled = all().stream().filter(MaintenanceWindow::enabled).toList();
+        List<MaintenanceWindow> open = enabled.stream().filter(w -> Windows.Window.of(w).openUntil(now).isPresent()).toList();
+        return new dev.slm.fleet.boundary.NodeQueries.InWindow(inside,
+                cover(open.stream().filter(w -> w.kind() == MaintenanceWindow.Kind.DENY).toList()),
+                cover(enabled.stream().filter(w -> w.kind() == MaintenanceWindow.Kind.ALLOW).toList()),
+                cover(open.stream().filter(w -> w.kind() == MaintenanceWindow.Kind.ALLOW).toList()));
+    }
+
+    private static dev.slm.fleet.boundary.NodeQueries.Cover cover(List<MaintenanceWindow> windows) {
+        Set<String> ids = new HashSet<>();
+        Set<String> roles = new HashSet<>();
+        windows.forEach(w -> {
+            ids.addAll(w.nodeIds());
+            roles.addAll(w.roles());
+        });
+        return new dev.slm.fleet.boundary.NodeQueries.Cover(windows.stream().anyMatch(MaintenanceWindow::allNodes), ids, roles);
+    }
+
     /** What the node page says: may the node be synced now, and if not, which window and from when. */
     public record ForNode(boolean allowed, boolean covered, String text) {
     }

@@ -298,7 +298,24 @@ public class SyncOperations {
     /** Newest first; every filter is optional. */
     @PermitAll
     public List<SyncOperation> history(String nodeId, SyncStatus status, Instant from, Instant to, int page, int size) {
+        return history(nodeId, status, from, to, null, null, page, size);
+    }
+
+    /**
+     * As above, and only operations of these triggers (null: any), and only those a schedule of this name fired (null:
+     * any; a deleted schedule's too: its runs keep its name).
+     */
+    @PermitAll
+    public List<SyncOperation> history(String nodeId, SyncStatus status, Instant from, Instant to,
+                                       Set<TriggerType> triggers, String scheduleName, int page, int size) {
         StringBuilder q = new StringBuilder("SELECT o FROM SyncOperation o WHERE 1 = 1");
+        if (triggers != null) {
+            q.append(" AND o.trigger IN :triggers");
+        }
+        if (scheduleName != null) {
+            q.append(" AND (o.bulkId IN (SELECT r.bulkId FROM ScheduleRun r WHERE r.scheduleName = :schedule)"
+                    + " OR o.rolloutId IN (SELECT r.rolloutId FROM ScheduleRun r WHERE r.scheduleName = :schedule))");
+        }
         if (nodeId != null) {
             q.append(" AND o.nodeId = :node");
         }
@@ -323,6 +340,12 @@ public class SyncOperations {
         }
         if (to != null) {
             query.setParameter("to", to);
+        }
+        if (triggers != null) {
+            query.setParameter("triggers", triggers);
+        }
+        if (scheduleName != null) {
+            query.setParameter("schedule", scheduleName);
         }
         return query.setFirstResult(page * size).setMaxResults(size).getResultList();
     }

@@ -73,6 +73,21 @@ public class OperationsResource {
 
     /** {@code GET /api/updates/history?node=&status=&from=&to=&page=0&size=50}, newest first (via UpdatesResource). */
     List<OperationView> history(String node, String status, String from, String to, int page, int size) {
+        return history(node, status, from, to, null, null, page, size);
+    }
+
+    /** {@code trigger}: manual (by hand: a node's or a fleet sync), schedule or rollout; {@code schedule}: its name. */
+    List<OperationView> history(String node, String status, String from, String to, String trigger, String schedule,
+                                int page, int size) {
+        java.util.Set<dev.slm.rollout.entity.TriggerType> triggers = trigger == null ? null : switch (trigger) {
+            case "manual" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.NODE, dev.slm.rollout.entity.TriggerType.FLEET);
+            case "schedule" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.SCHEDULE);
+            case "rollout" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.ROLLOUT);
+            default -> throw new InvalidInput("trigger must be one of manual, schedule, rollout");
+        };
+        if (schedule != null && (schedule.isBlank() || schedule.length() > dev.slm.rollout.boundary.Schedules.MAX_NAME)) {
+            throw new InvalidInput("schedule must be a schedule's name (1 to 100 characters)");
+        }
         if (page < 0 || size < 1 || size > 500) {
             throw new InvalidInput("page must be 0 or more, size between 1 and 500");
         }
@@ -82,7 +97,7 @@ public class OperationsResource {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("status must be one of " + java.util.Arrays.toString(SyncStatus.values()));
         }
-        return operations.history(node, s, instant("from", from), instant("to", to), page, size).stream()
+        return operations.history(node, s, instant("from", from), instant("to", to), triggers, schedule, page, size).stream()
                 .map(o -> OperationView.of(o, List.of())).toList();
     }
 

@@ -99,9 +99,10 @@ public class UpdatesResource {
     @Path("history")
     public List<OperationView> history(@QueryParam("node") String node, @QueryParam("status") String status,
                                        @QueryParam("from") String from, @QueryParam("to") String to,
+                                       @QueryParam("trigger") String trigger, @QueryParam("schedule") String schedule,
                                        @QueryParam("page") @DefaultValue("0") int page,
                                        @QueryParam("size") @DefaultValue("50") int size) {
-        return operations.history(node, status, from, to, page, size);
+        return operations.history(node, status, from, to, trigger, schedule, page, size);
     }
 
     private Status status(TrackedSource s) {

@@ -79,6 +79,11 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     private final ComboBox<String> role = new ComboBox<>();
     private final MultiSelectComboBox<CodeStatus> status = new MultiSelectComboBox<>();
     private final ComboBox<String> online = new ComboBox<>();
+    /** In their maintenance window now, or outside it: read from the windows at each query (they open and close). */
+    private final ComboBox<String> window = new ComboBox<>();
+    private static final String IN_WINDOW = "In window now";
+    private static final String OUTSIDE_WINDOW = "Outside window";
+    private final dev.slm.rollout.boundary.MaintenanceWindows windows;
     private final Span commitFilter = new Span();
     private String commit;
     private final FlexLayout summary = new FlexLayout();
@@ -94,7 +99,8 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
 
     @Inject
     public NodesView(NodeQueries queries, FleetStatus fleet, SourceStore sources, Mirror mirror, Actions actions,
-                     SyncOperations operations, LiveEvents events) {
+                     SyncOperations operations, LiveEvents events, dev.slm.rollout.boundary.MaintenanceWindows windows) {
+        this.windows = windows;
         this.queries = queries;
         this.fleet = fleet;
         this.mirror = mirror;
@@ -123,6 +129,11 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         role.addValueChangeListener(e -> filtersChanged());
         status.addValueChangeListener(e -> filtersChanged());
         online.addValueChangeListener(e -> filtersChanged());
+        window.setPlaceholder("Window?");
+        window.setItems(IN_WINDOW, OUTSIDE_WINDOW);
+        window.setClearButtonVisible(true);
+        window.setId("filter-window");
+        window.addValueChangeListener(e -> filtersChanged());
 
         summary.setId("summary");
         summary.setFlexWrap(FlexLayout.FlexWrap.WRAP);
@@ -193,7 +204,7 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         });
         syncMatching.setId("sync-matching");
         syncMatching.addClickListener(e -> new SyncDialog(queries.ids(filter(), MATCHING_MOST), actions).open());
-        FlexLayout filters = new FlexLayout(text, role, status, online, commitFilter);
+        FlexLayout filters = new FlexLayout(text, role, status, online, window, commitFilter);
         filters.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         filters.setAlignItems(FlexComponent.Alignment.CENTER);
         filters.getStyle().set("gap", "var(--lumo-space-s)");
@@ -339,7 +350,8 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
 
     private NodeQueries.Filter filter() {
         Boolean on = online.getValue() == null ? null : online.getValue().equals("Online");
-        return new NodeQueries.Filter(text.getValue(), role.getValue(), status.getValue(), on, null, commit);
+        NodeQueries.Filter f = new NodeQueries.Filter(text.getValue(), role.getValue(), status.getValue(), on, null, commit);
+        return window.getValue() == null ? f : f.within(windows.inWindowNow(IN_WINDOW.equals(window.getValue())));
     }
 
     // ---- the summary, the grouping, the bulk buttons

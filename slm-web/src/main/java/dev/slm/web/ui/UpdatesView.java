@@ -63,6 +63,17 @@ public class UpdatesView extends VerticalLayout {
     private final Grid<SyncOperation> history;
     private final TextField historyNode = new TextField();
     private final ComboBox<SyncStatus> historyStatus = new ComboBox<>();
+    private final ComboBox<String> historyTrigger = new ComboBox<>();
+    private static final String MANUAL = "By hand";
+    private static final String BY_ROLLOUT = "Rollouts";
+    private static final String ANY_SCHEDULE = "Any schedule";
+    private static final String BY_SCHEDULE = "Schedule: ";
+
+    private static List<String> triggerChoices(dev.slm.rollout.boundary.Schedules schedules) {
+        List<String> choices = new java.util.ArrayList<>(List.of(MANUAL, BY_ROLLOUT, ANY_SCHEDULE));
+        schedules.all().forEach(s -> choices.add(BY_SCHEDULE + s.name()));
+        return choices;
+    }
 
     @Inject
     public UpdatesView(SourceStore sources, NodeQueries queries, FleetStatus fleet, SyncOperations operations,
@@ -121,13 +132,31 @@ public class UpdatesView extends VerticalLayout {
         historyStatus.setClearButtonVisible(true);
         historyNode.addValueChangeListener(e -> history.getDataProvider().refreshAll());
         historyStatus.addValueChangeListener(e -> history.getDataProvider().refreshAll());
-        OperationsGrid.lazy(history, q -> operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(),
-                null, null, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream());
+        // by what asked for it: by hand, a rollout, any schedule or one schedule (by name: a deleted one's runs keep it)
+        historyTrigger.setPlaceholder("Trigger");
+        historyTrigger.setId("history-trigger");
+        historyTrigger.setClearButtonVisible(true);
+        historyTrigger.setItems(triggerChoices(schedules));
+        historyTrigger.addValueChangeListener(e -> history.getDataProvider().refreshAll());
+        OperationsGrid.lazy(history, q -> {
+            String chosen = historyTrigger.getValue();
+            java.util.Set<dev.slm.rollout.entity.TriggerType> triggers = chosen == null ? null
+                    : chosen.equals(MANUAL) ? java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.NODE,
+                            dev.slm.rollout.entity.TriggerType.FLEET)
+                    : chosen.equals(BY_ROLLOUT) ? java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.ROLLOUT)
+                    : null;
+            String schedule = chosen != null && chosen.startsWith(BY_SCHEDULE) ? chosen.substring(BY_SCHEDULE.length()) : null;
+            if (chosen != null && chosen.equals(ANY_SCHEDULE)) {
+                triggers = java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.SCHEDULE);
+            }
+            return operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(), null, null, triggers,
+                    schedule, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream();
+        });
         history.setHeight("320px");
 
         add(banner, new H3("Pending updates"),
                 new HorizontalLayout(Permitted.button(syncSelected, Role.OPERATOR), Permitted.button(syncAll, Role.OPERATOR)), pendingNote, pending,
-                new H3("Rolling rollouts"), rollouts, new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus), history,
+                new H3("Rolling rollouts"), rollouts, new H3("Bulk syncs"), bulks, new H3("Running"), running, new H3("History"), new HorizontalLayout(historyNode, historyStatus, historyTrigger), history,
                 new H3("Schedules"), schedulesPanel, new H3("Maintenance windows"), windowsPanel);
         refresh(actions);
         Live.follow(this, events, batch -> onEvents(batch, actions));
