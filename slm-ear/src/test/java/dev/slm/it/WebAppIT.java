@@ -815,23 +815,27 @@ class WebAppIT {
     }
 
     /**
-     * A schedule made on /updates: the form previews the next times in the zone chosen and marks a bad cron beside
-     * its field; saved, the card shows the next five firings in the schedule's zone and in the browser's (New York
-     * here); then disabled and deleted (after a confirm), each change in the audit with who did it.
+     * A schedule made on /updates: the form says the cron in words and previews the next times in the zone chosen, and
+     * marks a bad cron beside its field; saved, the card shows the next five firings in the schedule's zone and in the
+     * browser's (New York here). Edited to fire every minute for the role "fleet", it fires: its run appears in the
+     * recent firings, and the History's Trigger filter shows its operations and no one else's. Then it is disabled and
+     * deleted (after a confirm), each change in the audit with who did it.
      */
     @Test
     @Order(17)
-    void aScheduleIsCreatedWithAPreviewInTwoZonesThenDisabledAndDeletedEachChangeAudited() throws Exception {
+    void aScheduleMadeInTheBrowserShowsItsTimesInTwoZonesFiresAndItsOperationsAreInTheHistory() throws Exception {
+        String next = it.repo.commit("v10: for a schedule", "app/scheduled.html", "<h1>scheduled</h1>\n");
+        assertEquals(next, it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version"));
         admin.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/New_York"));
         try {
             admin.open("updates");
             jsClick("schedule-new");
             admin.await(d -> d.findElements(By.id("schedule-name")).isEmpty() ? null : true);
-            admin.driver.findElement(By.cssSelector("#schedule-name input")).sendKeys("nightly web");
+            admin.driver.findElement(By.cssSelector("#schedule-name input")).sendKeys("fleet schedule");
             WebElement cron = admin.driver.findElement(By.cssSelector("#schedule-cron input"));
             cron.sendKeys("61 2 * * *", org.openqa.selenium.Keys.TAB);
-            admin.await(d -> d.findElement(By.id("schedule-cron")).getAttribute("invalid") != null ? true : null);
-            assertTrue(admin.byId("schedule-cron").getAttribute("error-message").startsWith("cron"));
+            admin.await(d -> "true".equals(d.findElement(By.id("schedule-cron")).getDomProperty("invalid")) ? true : null);
+            assertTrue(admin.byId("schedule-cron").getDomProperty("errorMessage").startsWith("cron"));
             cron.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "30 2 * * *",
                     org.openqa.selenium.Keys.TAB);
             WebElement zone = admin.driver.findElement(By.cssSelector("#schedule-zone input"));
@@ -840,23 +844,56 @@ class WebAppIT {
                     .anyMatch(i -> i.getText().equals("Europe/Berlin")) ? true : null);
             zone.sendKeys(org.openqa.selenium.Keys.ENTER);
             admin.await(d -> d.findElement(By.id("schedule-preview")).getText().contains("02:30 +01:00") ? true : null);
-            assertEquals(null, admin.byId("schedule-cron").getAttribute("invalid"));
+            assertEquals("at 02:30 (Europe/Berlin)", admin.byId("schedule-cron").getDomProperty("helperText"));
+            assertEquals("false", admin.byId("schedule-cron").getDomProperty("invalid"));
             admin.click("schedule-save");
-            admin.await(d -> String.join("", notificationCards()).contains("'nightly web' saved") ? true : null);
+            admin.await(d -> String.join("", notificationCards()).contains("'fleet schedule' saved") ? true : null);
             JsonObject made = it.api.get("api/updates/schedules", it.admin).array().getValuesAs(JsonObject.class).stream()
-                    .filter(o -> o.getString("name").equals("nightly web")).findFirst().orElseThrow();
+                    .filter(o -> o.getString("name").equals("fleet schedule")).findFirst().orElseThrow();
             long id = made.getJsonNumber("schedule_id").longValue();
             assertEquals("Europe/Berlin", made.getString("zone"));
-            assertTrue(made.getBoolean("all_outdated"));
             String card = "schedule-" + id;
             admin.await(d -> d.findElements(By.id("schedule-next-local-" + id)).isEmpty() ? null : true);
-            String next = admin.byId("schedule-next-" + id).getText();
+            String times = admin.byId("schedule-next-" + id).getText();
             // 02:30 in Berlin is 20:30 the evening before in New York (both on standard time in winter)
-            assertTrue(next.contains("02:30 +01:00"), next);
-            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("America/New_York"), next);
-            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("20:30 -05:00"), next);
-            assertEquals(5, next.split("02:30 \\+0[12]:00", -1).length - 1, next);
+            assertTrue(times.contains("02:30 +01:00"), times);
+            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("America/New_York"), times);
+            assertTrue(admin.byId("schedule-next-local-" + id).getText().contains("20:30 -05:00"), times);
+            assertEquals(5, times.split("02:30 \\+0[12]:00", -1).length - 1, times);
             admin.screenshot(SHOTS.resolve("schedules.png"));
+
+            // every minute, for the role "fleet" only: it fires within the minute
+            jsClick("schedule-edit-" + id);
+            admin.await(d -> d.findElements(By.id("schedule-cron")).isEmpty() ? null : true);
+            admin.driver.findElement(By.cssSelector("#schedule-cron input")).sendKeys(
+                    org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "* * * * *", org.openqa.selenium.Keys.TAB);
+            jsClick("schedule-all-outdated");
+            admin.driver.findElement(By.cssSelector("#schedule-roles input")).sendKeys("fleet", org.openqa.selenium.Keys.TAB);
+            admin.await(d -> "every minute (Europe/Berlin)".equals(d.findElement(By.id("schedule-cron")).getDomProperty("helperText"))
+                    ? true : null);
+            admin.click("schedule-save");
+            admin.await(d -> String.join("", notificationCards()).contains("'fleet schedule' saved") ? true : null);
+            JsonObject edited = it.api.get("api/updates/schedules/" + id, it.admin).json();
+            assertEquals("[\"fleet\"]", edited.getJsonArray("roles").toString());
+            assertFalse(edited.getBoolean("all_outdated"));
+            admin.await(Duration.ofSeconds(90), d -> d.findElements(By.cssSelector("#schedule-runs [data-state='FIRED']"))
+                    .isEmpty() ? null : true);
+            JsonObject run = it.api.get("api/updates/schedules/" + id + "/runs", it.admin).array().getJsonObject(0);
+            assertEquals(20, run.getInt("sent"), run.toString()); // fleet-01..20 are online and behind; 21 and 22 never beat
+            assertEquals(next, run.getString("target_commit"));
+
+            // the History shows this schedule's operations when filtered by it, and no one else's
+            admin.open("updates"); // the filter's choices are the schedules when the page was made
+            WebElement trigger = admin.driver.findElement(By.cssSelector("#history-trigger input"));
+            trigger.sendKeys("Schedule: fleet schedule");
+            admin.await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
+                    .anyMatch(i -> i.getText().equals("Schedule: fleet schedule")) ? true : null);
+            trigger.sendKeys(org.openqa.selenium.Keys.ENTER);
+            admin.await(Duration.ofSeconds(20), d -> {
+                List<String> nodes = d.findElements(By.cssSelector("#history vaadin-grid-cell-content")).stream()
+                        .map(WebElement::getText).filter(t -> t.matches("(fleet|web|page)-\\d+")).toList();
+                return !nodes.isEmpty() && nodes.stream().allMatch(t -> t.startsWith("fleet-")) ? true : null;
+            });
 
             jsClick("schedule-toggle-" + id);
             admin.await(d -> "false".equals(d.findElement(By.id(card)).getAttribute("data-enabled")) ? true : null);
@@ -868,8 +905,9 @@ class WebAppIT {
             List<String> audit = it.api.get("api/updates/schedules/changes", it.admin).array().getValuesAs(JsonObject.class)
                     .stream().filter(c -> c.getJsonNumber("object_id").longValue() == id)
                     .map(c -> c.getString("changed_by") + " " + c.getString("action")).toList();
-            assertEquals(List.of("admin deleted", "admin disabled", "admin created"), audit);
-            admin.await(d -> d.findElement(By.id("schedule-changes")).getText().contains("admin deleted 'nightly web'") ? true : null);
+            assertEquals(List.of("admin deleted", "admin disabled", "admin changed", "admin created"), audit);
+            admin.await(d -> d.findElement(By.id("schedule-changes")).getText().contains("admin deleted 'fleet schedule'") ? true : null);
+            assertTrue(fleet.failures.isEmpty(), fleet.failures.toString());
         } finally {
             admin.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
         }

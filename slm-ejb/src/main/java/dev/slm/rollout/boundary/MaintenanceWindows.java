@@ -5,6 +5,7 @@ import dev.slm.fleet.entity.Node;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
+import dev.slm.rollout.control.ConfigNames;
 import dev.slm.rollout.control.CronSchedule;
 import dev.slm.rollout.control.RolloutStarts;
 import dev.slm.rollout.control.WindowRules;
@@ -190,10 +191,7 @@ public class MaintenanceWindows {
     }
 
     private Checked check(Definition d) {
-        String name = d.name() == null ? "" : d.name().strip();
-        if (name.isEmpty() || name.length() > Schedules.MAX_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("name is required: 1 to " + Schedules.MAX_NAME + " characters, no control character");
-        }
+        String name = ConfigNames.checked(d.name());
         if (d.kind() == null || !(d.kind().equals("allow") || d.kind().equals("deny"))) {
             throw new InvalidInput("kind must be allow or deny");
         }
@@ -232,11 +230,7 @@ public class MaintenanceWindows {
     }
 
     private void requireFreeName(String name, Long self) {
-        List<Long> others = em.createQuery("SELECT w.id FROM MaintenanceWindow w WHERE lower(w.name) = :name", Long.class)
-                .setParameter("name", name.toLowerCase(Locale.ROOT)).getResultList();
-        if (others.stream().anyMatch(o -> !o.equals(self))) {
-            throw new Conflict("a maintenance window named '" + name + "' exists already");
-        }
+        ConfigNames.requireFree(em, "MaintenanceWindow", "maintenance window", name, self);
     }
 
     private MaintenanceWindow locked(long id) {

@@ -5,6 +5,7 @@ import dev.slm.fleet.boundary.Settings;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
+import dev.slm.rollout.control.ConfigNames;
 import dev.slm.rollout.control.CronSchedule;
 import dev.slm.rollout.control.RolloutStarts;
 import dev.slm.rollout.entity.ConfigChange;
@@ -25,7 +26,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,7 +39,7 @@ import java.util.Set;
 @RolesAllowed(Role.Names.OPERATOR)
 public class Schedules {
 
-    public static final int MAX_NAME = 100;
+    public static final int MAX_NAME = ConfigNames.MAX;
     /** The firing times a schedule shows ahead (the "next 5"). */
     public static final int NEXT = 5;
 
@@ -142,6 +142,16 @@ public class Schedules {
         }
     }
 
+    /** A cron in words, as the form shows it beside the field. @throws InvalidInput as {@link #preview} */
+    @PermitAll
+    public String describe(String cron, String zone) {
+        try {
+            return CronSchedule.parse(cron, zone).describe();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(e.getMessage());
+        }
+    }
+
     /** The newest firings, of one schedule or (null) of all, newest first. */
     @PermitAll
     public List<ScheduleRun> runs(Long scheduleId, int limit) {
@@ -168,10 +178,7 @@ public class Schedules {
     }
 
     private Checked check(Definition d) {
-        String name = d.name() == null ? "" : d.name().strip();
-        if (name.isEmpty() || name.length() > MAX_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("name is required: 1 to " + MAX_NAME + " characters, no control character");
-        }
+        String name = ConfigNames.checked(d.name());
         CronSchedule cron;
         try {
             cron = CronSchedule.parse(d.cron(), d.zone());
@@ -241,11 +248,7 @@ public class Schedules {
     }
 
     private void requireFreeName(String name, Long self) {
-        List<Long> others = em.createQuery("SELECT s.id FROM UpdateSchedule s WHERE lower(s.name) = :name", Long.class)
-                .setParameter("name", name.toLowerCase(Locale.ROOT)).getResultList();
-        if (others.stream().anyMatch(o -> !o.equals(self))) {
-            throw new Conflict("a schedule named '" + name + "' exists already");
-        }
+        ConfigNames.requireFree(em, "UpdateSchedule", "schedule", name, self);
     }
 
     private UpdateSchedule locked(long id) {

@@ -125,6 +125,13 @@ public final class CronSchedule {
         return expression;
     }
 
+    /** The cron in English words ("at 02:30 every day"), as the form shows it beside the field. */
+    public String describe() {
+        String said = com.cronutils.descriptor.CronDescriptor.instance(java.util.Locale.UK)
+                .describe(PARSER.parse(expression));
+        return said + " (" + zone.getId() + ")";
+    }
+
     public ZoneId zone() {
         return zone;
     }

@@ -140,6 +140,13 @@ class CronScheduleTest {
     }
 
     @Test
+    void aCronIsSaidInWordsWithItsZone() {
+        assertEquals("at 22:00 every day between Monday and Friday (Europe/Berlin)",
+                CronSchedule.parse("0 22 * * 1-5", "Europe/Berlin").describe());
+        assertEquals("every 15 minutes (UTC)", CronSchedule.parse("*/15 * * * *", null).describe());
+    }
+
+    @Test
     void everyClassOfBadCronOrZoneIsRefusedNamingIt() {
         for (String bad : new String[] {"", " ", "* * * *", "* * * * * *", "61 * * * *", "* 24 * * *", "* * 32 * *",
                 "* * * 13 *", "* * * * 8", "a b c d e", "0 0 30 2 *", "0 0 31 4 *", "*/0 * * * *", "1-70 * * * *",

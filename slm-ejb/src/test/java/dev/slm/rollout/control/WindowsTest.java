@@ -67,6 +67,23 @@ class WindowsTest {
     }
 
     @Test
+    void aNightWindowInNewYorkKeepsItsWallClockAcrossBothChangesAndItsRealLengthAcrossTheFallBack() {
+        // 01:00 New York for 2 hours; 1 November 2026 the clock falls back at 02:00 EDT: the span is 2 real hours
+        Windows.Window w = window("ny", Kind.ALLOW, "0 1 * * *", "America/New_York", Duration.ofHours(2), true, Set.of(), Set.of());
+        assertEquals(Optional.of(Instant.parse("2026-11-01T07:00:00Z")), w.openUntil(Instant.parse("2026-11-01T05:30:00Z")),
+                "opened 01:00 EDT (05:00 UTC), closes two real hours later, 02:00 EST");
+        assertEquals(Optional.empty(), w.openUntil(Instant.parse("2026-11-01T07:00:00Z")));
+        // the day before and the day after: 01:00 local in each offset
+        assertEquals(Optional.of(Instant.parse("2026-10-31T05:00:00Z")), w.nextOpening(Instant.parse("2026-10-31T00:00:00Z")));
+        assertEquals(Optional.of(Instant.parse("2026-11-02T06:00:00Z")), w.nextOpening(Instant.parse("2026-11-01T12:00:00Z")));
+        // spring: 8 March 2026, 01:00 EST exists; 2 hours later is 04:00 EDT
+        assertEquals(Optional.of(Instant.parse("2026-03-08T08:00:00Z")), w.openUntil(Instant.parse("2026-03-08T07:30:00Z")));
+        Windows.Verdict at = new Windows(List.of(w), Instant.parse("2026-03-08T08:00:00Z")).check("n", List.of());
+        assertFalse(at.allowed());
+        assertEquals(Instant.parse("2026-03-09T05:00:00Z"), at.from(), "01:00 EDT the next day");
+    }
+
+    @Test
     void overlappingSpansOfOneWindowCloseAtTheLastEnd() {
         // every 30 minutes for an hour: always open, and open until an hour after the last start
         Windows.Window w = window("overlap", Kind.ALLOW, "*/30 * * * *", "UTC", Duration.ofHours(1), true, Set.of(), Set.of());

@@ -119,7 +119,8 @@ public class SchedulesResource {
         return ScheduleView.of(s, schedules.next(s), last.isEmpty() ? null : last.get(0));
     }
 
-    private static int limit(String limit) {
+    /** A list's {@code limit}: 1 to 500. @throws InvalidInput naming it */
+    static int limit(String limit) {
         long n = OperationsResource.pathNumber("limit", limit);
         if (n < 1 || n > 500) {
             throw new InvalidInput("limit must be between 1 and 500");

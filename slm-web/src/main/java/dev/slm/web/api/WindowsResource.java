@@ -52,11 +52,7 @@ public class WindowsResource {
     @GET
     @Path("changes")
     public List<ScheduleView.ChangeView> changes(@QueryParam("limit") @DefaultValue("50") String limit) {
-        long n = OperationsResource.pathNumber("limit", limit);
-        if (n < 1 || n > 500) {
-            throw new dev.slm.platform.InvalidInput("limit must be between 1 and 500");
-        }
-        return windows.changes((int) n).stream().map(ScheduleView.ChangeView::of).toList();
+        return windows.changes(SchedulesResource.limit(limit)).stream().map(ScheduleView.ChangeView::of).toList();
     }
 
     @GET

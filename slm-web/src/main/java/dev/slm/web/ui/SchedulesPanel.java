@@ -23,16 +23,13 @@ import dev.slm.rollout.entity.RestartType;
 import dev.slm.rollout.entity.ScheduleRun;
 import dev.slm.rollout.entity.ScheduleSpec;
 import dev.slm.rollout.entity.UpdateSchedule;
-import jakarta.ejb.EJBAccessException;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The Schedules section of /updates: each schedule with its cron, zone, targets, its next firing times in its zone
@@ -94,6 +91,17 @@ final class SchedulesPanel extends VerticalLayout {
         recent.forEach(r -> {
             Div line = new Div(new Span(OperationsGrid.TIME.format(r.plannedAt()) + " · " + r.scheduleName() + " · " + r.state()
                     + (r.sent() > 0 ? " · " + r.sent() + " sent" : "") + (r.detail() == null ? "" : " · " + r.detail())));
+            if (r.rolloutId() != null) {
+                // the run's rollout, on the Rollouts page (opened there: an unfinished one always is)
+                com.vaadin.flow.component.html.Anchor rollout = new com.vaadin.flow.component.html.Anchor(
+                        "rollouts#rollout-" + r.rolloutId(), " → rollout #" + r.rolloutId());
+                rollout.setId("schedule-run-rollout-" + r.id());
+                line.add(rollout);
+            }
+            String skippedText = skipped(r.skipped());
+            if (!skippedText.isEmpty()) {
+                line.getElement().setAttribute("title", skippedText);
+            }
             line.setId("schedule-run-" + r.id());
             line.getElement().setAttribute("data-state", r.state().name());
             runs.add(line);
@@ -110,6 +118,16 @@ final class SchedulesPanel extends VerticalLayout {
             line.setId("schedule-change-" + c.id());
             changes.add(line);
         });
+    }
+
+    /** The nodes a run left out, one "node: reason" per line (the run's JSON), for its tooltip. */
+    private static String skipped(String json) {
+        if (json == null || json.isBlank()) {
+            return "";
+        }
+        return jakarta.json.Json.createReader(new java.io.StringReader(json)).readArray()
+                .getValuesAs(jakarta.json.JsonObject.class).stream().limit(20)
+                .map(o -> o.getString("node_id") + ": " + o.getString("reason")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private Div card(UpdateSchedule s) {
@@ -155,22 +173,9 @@ final class SchedulesPanel extends VerticalLayout {
         Button toggle = new Button(on ? "Disable" : "Enable", e -> act(() -> schedules.enable(id, !on, actions.who()),
                 "Schedule '" + named + "' " + (on ? "disabled" : "enabled")));
         toggle.setId("schedule-toggle-" + id);
-        Button delete = new Button("Delete", e -> {
-            Dialog confirm = new Dialog();
-            confirm.setHeaderTitle("Delete schedule '" + named + "'?");
-            confirm.add(new Span("It will not fire again. Its past firings stay in the history."));
-            Button ok = new Button("Delete", c -> {
-                confirm.close();
-                act(() -> {
-                    schedules.delete(id, actions.who());
-                    return null;
-                }, "Schedule '" + named + "' deleted");
-            });
-            ok.setId("schedule-delete-ok");
-            ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
-            confirm.getFooter().add(new Button("Cancel", c -> confirm.close()), ok);
-            confirm.open();
-        });
+        Button delete = new Button("Delete", e -> ConfigForms.confirmDelete("Delete schedule '" + named + "'?",
+                "It will not fire again. Its past firings stay in the history.", "schedule-delete-ok",
+                () -> act(() -> schedules.delete(id, actions.who()), "Schedule '" + named + "' deleted")));
         delete.setId("schedule-delete-" + id);
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout buttons = new HorizontalLayout(Permitted.button(edit, Role.OPERATOR),
@@ -193,18 +198,10 @@ final class SchedulesPanel extends VerticalLayout {
         return String.join(" + ", parts);
     }
 
-    private <T> boolean act(Supplier<T> action, String done) {
-        try {
-            action.get();
-            Actions.ok(done);
+    private void act(Runnable action, String done) {
+        if (ConfigForms.act(action, done)) {
             show();
-            return true;
-        } catch (EJBAccessException e) {
-            Actions.refused(Role.OPERATOR);
-        } catch (RuntimeException e) {
-            Actions.error(e.getMessage());
         }
-        return false;
     }
 
     /** The form for a new schedule ({@code s} null) or for changing one. */
@@ -269,6 +266,7 @@ final class SchedulesPanel extends VerticalLayout {
             try {
                 List<ZonedDateTime> times = schedules.preview(cron.getValue(), zone.getValue());
                 Fields.check(cron, Optional.empty());
+                cron.setHelperText(schedules.describe(cron.getValue(), zone.getValue()));
                 preview.add(new Span("Fires next: " + String.join(", ", times.stream().map(SHOWN::format).toList())));
             } catch (InvalidInput e) {
                 if (!cron.getValue().isBlank()) {
@@ -287,32 +285,21 @@ final class SchedulesPanel extends VerticalLayout {
         dialog.add(form);
         Button save = new Button(editing == null ? "Create" : "Save", e -> {
             Schedules.Definition d = new Schedules.Definition(name.getValue(), cron.getValue(), zone.getValue(),
-                    enabled.getValue(), strategy.getValue(), new ScheduleSpec(list(nodes.getValue()), list(roles.getValue()),
+                    enabled.getValue(), strategy.getValue(), new ScheduleSpec(ConfigForms.list(nodes.getValue()), ConfigForms.list(roles.getValue()),
                     allOutdated.getValue(), true, RestartType.GRACEFUL, false,
                     rollingValue(strategy, batchSize.getValue()), UpdateSchedule.ROLLING.equals(strategy.getValue())
                             ? delay.getValue() : null, null, rollingValue(strategy, maxFailures.getValue()), null, null, null));
             Map<String, com.vaadin.flow.component.HasValidation> fields = Map.of("name", name, "cron", cron, "zone", zone,
                     "targets", nodes, "node_ids", nodes, "roles", roles, "batch_size", batchSize, "health_check_delay", delay,
                     "max_failures", maxFailures);
-            fields.values().forEach(f -> Fields.check(f, Optional.empty()));
-            try {
+            // the server names the field first ("cron ...", "zone ..."): the mark goes next to it
+            if (!ConfigForms.save(() -> {
                 if (editing == null) {
                     schedules.create(d, actions.who());
                 } else {
                     schedules.update(editing, d, actions.who());
                 }
-            } catch (EJBAccessException ex) {
-                Actions.refused(Role.OPERATOR);
-                return;
-            } catch (RuntimeException ex) {
-                String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                // the server names the field first ("cron ...", "zone ..."): the mark goes next to it
-                Optional<String> field = fields.keySet().stream().filter(message::startsWith).findFirst();
-                if (field.isPresent()) {
-                    Fields.check(fields.get(field.get()), Optional.of(message));
-                } else {
-                    Actions.error(message);
-                }
+            }, fields)) {
                 return;
             }
             Actions.ok("Schedule '" + name.getValue().strip() + "' saved");
@@ -329,7 +316,5 @@ final class SchedulesPanel extends VerticalLayout {
         return UpdateSchedule.ROLLING.equals(strategy.getValue()) && !value.isBlank() ? value.strip() : null;
     }
 
-    private static List<String> list(String text) {
-        return Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).distinct().toList();
-    }
+
 }

@@ -16,13 +16,10 @@ import com.vaadin.flow.component.textfield.TextField;
 import dev.slm.access.entity.Role;
 import dev.slm.rollout.boundary.MaintenanceWindows;
 import dev.slm.rollout.entity.MaintenanceWindow;
-import jakarta.ejb.EJBAccessException;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The Maintenance windows section of /updates: each window with its kind, times, zone, the nodes it covers and
@@ -81,21 +78,9 @@ final class WindowsPanel extends VerticalLayout {
         Button toggle = new Button(on ? "Disable" : "Enable", e -> act(() -> windows.enable(id, !on, actions.who()),
                 "Window '" + named + "' " + (on ? "disabled" : "enabled")));
         toggle.setId("window-toggle-" + id);
-        Button delete = new Button("Delete", e -> {
-            Dialog confirm = new Dialog();
-            confirm.setHeaderTitle("Delete window '" + named + "'?");
-            Button ok = new Button("Delete", c -> {
-                confirm.close();
-                act(() -> {
-                    windows.delete(id, actions.who());
-                    return null;
-                }, "Window '" + named + "' deleted");
-            });
-            ok.setId("window-delete-ok");
-            ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
-            confirm.getFooter().add(new Button("Cancel", c -> confirm.close()), ok);
-            confirm.open();
-        });
+        Button delete = new Button("Delete", e -> ConfigForms.confirmDelete("Delete window '" + named + "'?",
+                "Its nodes are no longer held to it.", "window-delete-ok",
+                () -> act(() -> windows.delete(id, actions.who()), "Window '" + named + "' deleted")));
         delete.setId("window-delete-" + id);
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         card.add(new HorizontalLayout(Permitted.button(edit, Role.OPERATOR), Permitted.button(toggle, Role.OPERATOR),
@@ -117,15 +102,9 @@ final class WindowsPanel extends VerticalLayout {
         return String.join(" + ", parts);
     }
 
-    private void act(java.util.function.Supplier<?> action, String done) {
-        try {
-            action.get();
-            Actions.ok(done);
+    private void act(Runnable action, String done) {
+        if (ConfigForms.act(action, done)) {
             show();
-        } catch (EJBAccessException e) {
-            Actions.refused(Role.OPERATOR);
-        } catch (RuntimeException e) {
-            Actions.error(e.getMessage());
         }
     }
 
@@ -167,28 +146,17 @@ final class WindowsPanel extends VerticalLayout {
         Button save = new Button(editing == null ? "Create" : "Save", e -> {
             Integer seconds = minutes.getValue() == null ? null : (int) Math.min(Integer.MAX_VALUE, minutes.getValue() * 60L);
             MaintenanceWindows.Definition d = new MaintenanceWindows.Definition(name.getValue(), kind.getValue(),
-                    cron.getValue(), seconds, zone.getValue(), all.getValue(), list(nodes.getValue()), list(roles.getValue()),
+                    cron.getValue(), seconds, zone.getValue(), all.getValue(), ConfigForms.list(nodes.getValue()), ConfigForms.list(roles.getValue()),
                     enabled.getValue());
             Map<String, com.vaadin.flow.component.HasValidation> fields = Map.of("name", name, "cron", cron, "zone", zone,
                     "duration", minutes, "targets", nodes, "node_ids", nodes, "roles", roles);
-            fields.values().forEach(f -> Fields.check(f, Optional.empty()));
-            try {
+            if (!ConfigForms.save(() -> {
                 if (editing == null) {
                     windows.create(d, actions.who());
                 } else {
                     windows.update(editing, d, actions.who());
                 }
-            } catch (EJBAccessException ex) {
-                Actions.refused(Role.OPERATOR);
-                return;
-            } catch (RuntimeException ex) {
-                String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                Optional<String> field = fields.keySet().stream().filter(message::startsWith).findFirst();
-                if (field.isPresent()) {
-                    Fields.check(fields.get(field.get()), Optional.of(message));
-                } else {
-                    Actions.error(message);
-                }
+            }, fields)) {
                 return;
             }
             Actions.ok("Window '" + name.getValue().strip() + "' saved");
@@ -201,7 +169,5 @@ final class WindowsPanel extends VerticalLayout {
         dialog.open();
     }
 
-    private static List<String> list(String text) {
-        return Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).distinct().toList();
-    }
+
 }

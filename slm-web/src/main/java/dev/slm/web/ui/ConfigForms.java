@@ -1,0 +1,80 @@
+package dev.slm.web.ui;
+
+import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Span;
+import dev.slm.access.entity.Role;
+import jakarta.ejb.EJBAccessException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the Schedules and Maintenance windows sections share: saving a form whose refusal is marked beside the field
+ * the server named, an action told in a notice, a delete that asks first, a comma-separated list.
+ */
+final class ConfigForms {
+
+    private ConfigForms() {
+    }
+
+    /**
+     * Runs {@code save}; a refusal whose message starts with a field's name ("cron must …", "zone '…'") marks that
+     * field, any other is a notice. @return whether it was saved
+     */
+    static boolean save(Runnable save, Map<String, HasValidation> fields) {
+        fields.values().forEach(f -> Fields.check(f, Optional.empty()));
+        try {
+            save.run();
+            return true;
+        } catch (EJBAccessException e) {
+            Actions.refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            Optional<String> field = fields.keySet().stream().filter(message::startsWith).findFirst();
+            if (field.isPresent()) {
+                Fields.check(fields.get(field.get()), Optional.of(message));
+            } else {
+                Actions.error(message);
+            }
+        }
+        return false;
+    }
+
+    /** Runs an operator's action; {@code done} is told when it worked, the server's reason when not. */
+    static boolean act(Runnable action, String done) {
+        try {
+            action.run();
+            Actions.ok(done);
+            return true;
+        } catch (EJBAccessException e) {
+            Actions.refused(Role.OPERATOR);
+        } catch (RuntimeException e) {
+            Actions.error(e.getMessage());
+        }
+        return false;
+    }
+
+    /** Asks "Delete …?" first; the confirm button's id is {@code okId}. */
+    static void confirmDelete(String title, String text, String okId, Runnable delete) {
+        Dialog confirm = new Dialog();
+        confirm.setHeaderTitle(title);
+        confirm.add(new Span(text));
+        Button ok = new Button("Delete", c -> {
+            confirm.close();
+            delete.run();
+        });
+        ok.setId(okId);
+        ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+        confirm.getFooter().add(new Button("Cancel", c -> confirm.close()), ok);
+        confirm.open();
+    }
+
+    /** "a, b,, c" → [a, b, c]: blanks and repeats dropped. */
+    static List<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).distinct().toList();
+    }
+}
