@@ -551,6 +551,34 @@ class SyncIT {
         }
         assertEquals(before, it.db.query("SELECT id FROM update_schedule").size());
         assertEquals("* * * * *", it.api.get("api/updates/schedules/" + existing, it.admin).json().getString("cron"));
+        // a 1 MB node id is not sent back whole
+        Api.Response huge = it.api.post("api/updates/schedules", it.admin, "{\"name\":\"huge\",\"cron\":\"0 2 * * *\","
+                + "\"node_ids\":[\"" + "n".repeat(1_000_000) + "\"]}");
+        assertEquals(400, huge.status());
+        assertTrue(huge.body().length() < 2_000, huge.body().length() + " bytes");
+        // twenty creates of one name at once (case aside): one 201, the others 409, never a 500; the same for a
+        // name that lowers differently in Java and in PostgreSQL ('İ')
+        for (String name : List.of("race", "\u0130stanbul")) {
+            List<Integer> statuses = parallel(20, i -> it.api.post("api/updates/schedules", it.admin, "{\"name\":\""
+                    + (i % 2 == 0 ? name : name.toUpperCase(java.util.Locale.ROOT)) + "\",\"cron\":\"0 2 * * *\","
+                    + "\"node_ids\":[\"sch-1\"],\"enabled\":false}").status());
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(19, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        }
+        long race = it.api.get("api/updates/schedules", it.admin).array().getValuesAs(JsonObject.class).stream()
+                .filter(o -> o.getString("name").equalsIgnoreCase("race")).findFirst().orElseThrow()
+                .getJsonNumber("schedule_id").longValue();
+        // saved again unchanged (a form saved twice): no change is recorded
+        JsonObject same = it.api.get("api/updates/schedules/" + race, it.admin).json();
+        int changes = it.db.query("SELECT id FROM config_change WHERE object_id = " + race + " AND kind = 'schedule'").size();
+        assertEquals(200, it.api.put("api/updates/schedules/" + race, it.admin, "{\"name\":\"" + same.getString("name")
+                + "\",\"cron\":\"0 2 * * *\",\"node_ids\":[\"sch-1\"],\"enabled\":false}").status());
+        assertEquals(changes, it.db.query("SELECT id FROM config_change WHERE object_id = " + race + " AND kind = 'schedule'").size());
+        for (JsonObject o : it.api.get("api/updates/schedules", it.admin).array().getValuesAs(JsonObject.class)) {
+            if (!o.getString("name").equals("every minute") && !o.getString("name").equals("rolling each minute")) {
+                assertEquals(204, it.api.delete("api/updates/schedules/" + o.getJsonNumber("schedule_id"), it.admin).status());
+            }
+        }
         for (String id : List.of("abc", "-1", "99999999999999999999", "1.5")) {
             assertProblem(400, it.api.get("api/updates/schedules/" + id, it.admin));
         }
@@ -660,6 +688,29 @@ class SyncIT {
     private static long windowId(Api.Response r) {
         assertEquals(201, r.status(), r.toString());
         return r.json().getJsonNumber("window_id").longValue();
+    }
+
+    interface Status {
+        int of(int i) throws Exception;
+    }
+
+    /** {@code count} requests at once (as many threads); their statuses in order. */
+    static List<Integer> parallel(int count, Status call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(count);
+        try {
+            List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> call.of(n)));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : futures) {
+                statuses.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static String registerAt(String nodeId, String commit) throws Exception {

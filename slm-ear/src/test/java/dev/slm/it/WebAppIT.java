@@ -769,7 +769,7 @@ class WebAppIT {
         WebElement size = admin.driver.findElement(By.cssSelector("#rolling-batch-size input"));
         size.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "3", org.openqa.selenium.Keys.TAB);
         WebElement delay = admin.driver.findElement(By.cssSelector("#rolling-delay input"));
-        delay.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "4", org.openqa.selenium.Keys.TAB);
+        delay.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "8", org.openqa.selenium.Keys.TAB);
         admin.await(d -> d.findElement(By.id("sync-confirm")).getText().equals("Start rolling sync of 9 nodes") ? true : null);
         admin.click("sync-confirm");
         admin.await(d -> String.join("", notificationCards()).contains("started: 3 batches") ? true : null);
@@ -777,7 +777,7 @@ class WebAppIT {
                 .getJsonObject(0);
         long id = started.getJsonNumber("rollout_id").longValue();
         assertEquals(3, started.getJsonObject("options").getInt("batch_size"));
-        assertEquals(4, started.getJsonObject("options").getInt("health_check_delay"));
+        assertEquals(8, started.getJsonObject("options").getInt("health_check_delay"));
 
         admin.open("updates");
         admin.driver.executeScript("window.slmNotReloaded = true");
@@ -792,7 +792,7 @@ class WebAppIT {
                 });
         jsClick("rollout-pause-" + id);
         admin.await(d -> "PAUSED".equals(d.findElement(By.id(row)).getAttribute("data-status")) ? true : null);
-        // batch 2 settles and stays healthy for its 4 s, and still batch 3 does not start while paused
+        // batch 2 settles and stays healthy for its 8 s (long enough for a page on a busy machine to show batch 2 before it ends), and still batch 3 does not start while paused
         admin.await(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.id(row + "-batch-2")).getAttribute("data-ended"))
                 ? true : null);
         assertEquals("2", admin.byId(row).getAttribute("data-batch"));
@@ -868,7 +868,9 @@ class WebAppIT {
             admin.driver.findElement(By.cssSelector("#schedule-cron input")).sendKeys(
                     org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "* * * * *", org.openqa.selenium.Keys.TAB);
             jsClick("schedule-all-outdated");
-            admin.driver.findElement(By.cssSelector("#schedule-roles input")).sendKeys("fleet", org.openqa.selenium.Keys.TAB);
+            admin.driver.executeScript("const f = document.getElementById('schedule-roles'); f.value = arguments[0];"
+                    + " f.dispatchEvent(new CustomEvent('change'))", "fleet");
+            admin.await(d -> "false".equals(d.findElement(By.id("schedule-all-outdated")).getDomProperty("checked")) ? true : null);
             admin.await(d -> "every minute (Europe/Berlin)".equals(d.findElement(By.id("schedule-cron")).getDomProperty("helperText"))
                     ? true : null);
             admin.click("schedule-save");
@@ -884,7 +886,7 @@ class WebAppIT {
 
             // the History shows this schedule's operations when filtered by it, and no one else's
             admin.open("updates"); // the filter's choices are the schedules when the page was made
-            WebElement trigger = admin.driver.findElement(By.cssSelector("#history-trigger input"));
+            WebElement trigger = admin.await(d -> d.findElement(By.cssSelector("#history-trigger input")));
             trigger.sendKeys("Schedule: fleet schedule");
             admin.await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
                     .anyMatch(i -> i.getText().equals("Schedule: fleet schedule")) ? true : null);

@@ -41,6 +41,8 @@ public class MaintenanceWindows {
 
     public static final int MIN_DURATION_S = 60;
     public static final int MAX_DURATION_S = 7 * 86_400;
+    /** Every sync asks each enabled window (about 20 cron look-ups each, once per request): a bounded number. */
+    public static final int MAX_WINDOWS = 100;
 
     @PersistenceContext
     EntityManager em;
@@ -60,6 +62,10 @@ public class MaintenanceWindows {
     public MaintenanceWindow create(Definition d, String by) {
         Checked c = check(d);
         requireFreeName(c.name(), null);
+        if (em.createQuery("SELECT COUNT(w) FROM MaintenanceWindow w", Long.class).getSingleResult() >= MAX_WINDOWS) {
+            throw new Conflict("there are " + MAX_WINDOWS + " maintenance windows already, the most there may be: delete one"
+                    + " first");
+        }
         Instant now = clock.instant();
         MaintenanceWindow w = new MaintenanceWindow(by, now);
         define(w, d, c, by, now);
@@ -126,7 +132,9 @@ public class MaintenanceWindows {
         Windows.Window parsed = Windows.Window.of(w);
         Instant now = clock.instant();
         Optional<Instant> until = parsed.openUntil(now);
-        return new Now(until.isPresent(), until.orElse(null), parsed.nextOpening(now).orElse(null));
+        // Instant.MAX: its openings overlap, it does not close (null on the wire, "open" in words)
+        return new Now(until.isPresent(), until.filter(u -> !u.equals(Instant.MAX)).orElse(null),
+                parsed.nextOpening(now).orElse(null));
     }
 
     /**
@@ -222,7 +230,8 @@ public class MaintenanceWindows {
                     .setParameter("ids", ids).getResultList());
             List<String> unknown = ids.stream().filter(id -> !known.contains(id)).distinct().limit(10).toList();
             if (!unknown.isEmpty()) {
-                throw new InvalidInput("node_ids: no such node: " + String.join(", ", unknown));
+                throw new InvalidInput("node_ids: no such node: " + String.join(", ",
+                        unknown.stream().map(ConfigNames::shown).toList()));
             }
         }
         return new Checked(name, MaintenanceWindow.Kind.valueOf(d.kind().toUpperCase(Locale.ROOT)), cron,

@@ -458,7 +458,13 @@ public class Rollouts {
                 continue;
             }
             try {
-                n.syncing(number, requests.create(n.nodeId(), r.targetCommit(), ask).id(), now);
+                SyncOperation op = requests.create(n.nodeId(), r.targetCommit(), ask);
+                Windows.Verdict v = r.overridesWindows() ? windowRules.now().check(n.nodeId(), node.roles()) : null;
+                if (v != null && !v.allowed()) { // recorded as an operator's override is
+                    op.overriding("window '" + v.window().name() + "' overridden by " + r.requestedBy() + " (rollout "
+                            + r.id() + ")");
+                }
+                n.syncing(number, op.id(), now);
                 sent++;
             } catch (AlreadyOnTarget e) {
                 n.end(RolloutNodeState.SKIPPED, "runs the target already", now);

@@ -107,8 +107,12 @@ public class Scheduler {
     @Inject
     WindowRules windowRules;
 
+    /** When this server started: its agents' reports are as old as its downtime until they come back. */
+    private Instant started = Instant.MIN;
+
     @PostConstruct
     void start() {
+        started = clock.instant();
         // first run well after the start (see SourceTracker: a class first loaded while the web module starts can fail)
         timers.createIntervalTimer(12_000, 10_000, new TimerConfig("schedules", false));
     }
@@ -120,6 +124,9 @@ public class Scheduler {
             markInterrupted();
             for (long id : due()) {
                 try {
+                    if (inTransaction(() -> agentsMayStillComeBack(id))) {
+                        continue; // looked at again at the next tick; the time stays due (and within the grace)
+                    }
                     fire(id);
                 } catch (Exception e) {
                     // one schedule's trouble never stops the others'
@@ -129,6 +136,49 @@ public class Scheduler {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "the scheduler's tick failed; it runs again in 10 s", e);
         }
+    }
+
+    /**
+     * Just after a start, a node last seen before it is not offline but not back yet (an agent retries within a
+     * minute): a parallel firing made up then would leave every node out as offline. Until the offline window and a
+     * minute have passed since the start, a schedule with such targets waits, as a rollout's batch does
+     * (RolloutDriver). A rolling schedule need not: its rollout waits by itself.
+     */
+    private boolean agentsMayStillComeBack(long id) {
+        Instant now = clock.instant();
+        if (!now.isBefore(started.plus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed()))
+                .plusSeconds(60))) {
+            return false;
+        }
+        UpdateSchedule s = em.find(UpdateSchedule.class, id);
+        if (s == null || s.rolling()) {
+            return false;
+        }
+        List<String> targets = new ArrayList<>(targets(s.spec()));
+        for (int from = 0; from < targets.size(); from += 1000) {
+            long silent = em.createQuery("SELECT COUNT(n) FROM Node n WHERE n.id IN :ids AND n.lastSeen < :started"
+                            + " AND n.lastSeen < :recent", Long.class)
+                    .setParameter("ids", targets.subList(from, Math.min(targets.size(), from + 1000)))
+                    .setParameter("started", started)
+                    .setParameter("recent", now.minus(settings.heartbeatInterval().multipliedBy(settings.offlineAfterMissed())))
+                    .getSingleResult();
+            if (silent > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A schedule's targets now: its node ids, the nodes of its roles, and with all_outdated the nodes behind. */
+    private LinkedHashSet<String> targets(ScheduleSpec spec) {
+        LinkedHashSet<String> targets = new LinkedHashSet<>(spec.nodeIds());
+        for (String role : spec.roles()) {
+            targets.addAll(RolloutStarts.nodesOfRole(queries, role));
+        }
+        if (spec.allOutdated()) {
+            targets.addAll(queries.needingUpdateIds());
+        }
+        return targets;
     }
 
     private List<Long> due() throws Exception {
@@ -228,8 +278,12 @@ public class Scheduler {
         try {
             started = starts.start(Schedules.request(c.spec()), c.by(), TriggerType.SCHEDULE, true);
         } catch (InvalidInput | Conflict e) {
-            // no node matches, or every one runs the desired commit already
-            return new Outcome(ScheduleRunState.NOTHING_TO_DO, null, null, null, 0, null, e.getMessage());
+            // no node matches, or every one runs the desired commit already: nothing to do; anything else (a canary
+            // as large as the nodes it found) is a failure the operator must hear of
+            String said = String.valueOf(e.getMessage());
+            boolean nothing = said.startsWith("no node matches") || said.startsWith("nothing to roll out");
+            return new Outcome(nothing ? ScheduleRunState.NOTHING_TO_DO : ScheduleRunState.FAILED, null, null, null, 0,
+                    null, e.getMessage());
         }
         JsonArrayBuilder skipped = Json.createArrayBuilder();
         started.left().forEach(l -> skipped.add(Json.createObjectBuilder().add("node_id", l.nodeId()).add("reason", l.reason())));
@@ -246,13 +300,7 @@ public class Scheduler {
     /** One operation per node that needs the desired commit and can take it now; the others left out, with why. */
     private Outcome parallel(Claim c) throws Exception {
         ScheduleSpec spec = c.spec();
-        LinkedHashSet<String> targets = new LinkedHashSet<>(spec.nodeIds());
-        for (String role : spec.roles()) {
-            targets.addAll(RolloutStarts.nodesOfRole(queries, role));
-        }
-        if (spec.allOutdated()) {
-            targets.addAll(queries.needingUpdateIds());
-        }
+        LinkedHashSet<String> targets = targets(spec);
         String commit = requests.deployableTarget(null);
         SyncPlans.Plan plan = plans.plan(targets);
         List<String> wanted = new ArrayList<>(plan.toSend(false));

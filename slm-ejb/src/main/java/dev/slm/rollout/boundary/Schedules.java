@@ -40,6 +40,8 @@ import java.util.Set;
 public class Schedules {
 
     public static final int MAX_NAME = ConfigNames.MAX;
+    /** Every one is looked at by the scheduler and drawn on /updates: a fleet's needs, not a script's loop. */
+    public static final int MAX_SCHEDULES = 200;
     /** The firing times a schedule shows ahead (the "next 5"). */
     public static final int NEXT = 5;
 
@@ -60,6 +62,9 @@ public class Schedules {
     public UpdateSchedule create(Definition d, String by) {
         Checked c = check(d);
         requireFreeName(c.name(), null);
+        if (em.createQuery("SELECT COUNT(s) FROM UpdateSchedule s", Long.class).getSingleResult() >= MAX_SCHEDULES) {
+            throw new Conflict("there are " + MAX_SCHEDULES + " schedules already, the most there may be: delete one first");
+        }
         Instant now = clock.instant();
         UpdateSchedule s = new UpdateSchedule(by, now);
         s.define(c.name(), c.cron().expression(), c.cron().zone().getId(), c.enabled(), c.strategy(), d.spec(),
@@ -77,8 +82,14 @@ public class Schedules {
         requireFreeName(c.name(), id);
         String before = json(s);
         Instant now = clock.instant();
-        s.define(c.name(), c.cron().expression(), c.cron().zone().getId(), c.enabled(), c.strategy(), d.spec(),
-                c.enabled() ? c.cron().nextAfter(now).orElse(null) : null, by, now);
+        // a time that has come and that the scheduler has not taken yet (it looks every 10 s) stays due: an edit at
+        // 02:00:03 must not drop that night's sync without a trace
+        Instant due = s.enabled() && s.nextFireAt() != null && !s.nextFireAt().isAfter(now) ? s.nextFireAt() : null;
+        Instant next = !c.enabled() ? null : due != null ? due : c.cron().nextAfter(now).orElse(null);
+        if (json(c.name(), c.cron().expression(), c.cron().zone().getId(), c.enabled(), c.strategy(), d.spec()).equals(before)) {
+            return s; // the same definition again (a form saved twice): nothing changed, nothing to record
+        }
+        s.define(c.name(), c.cron().expression(), c.cron().zone().getId(), c.enabled(), c.strategy(), d.spec(), next, by, now);
         em.flush();
         audit(s, "changed", by, before, now);
         return s;
@@ -242,7 +253,7 @@ public class Schedules {
         List<String> unknown = ids.stream().filter(id -> !known.contains(id)).distinct().toList();
         if (!unknown.isEmpty()) {
             throw new InvalidInput("node_ids: no such node" + (unknown.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", unknown.subList(0, Math.min(10, unknown.size())))
+                    + String.join(", ", unknown.subList(0, Math.min(10, unknown.size())).stream().map(ConfigNames::shown).toList())
                     + (unknown.size() > 10 ? " and " + (unknown.size() - 10) + " more" : ""));
         }
     }
@@ -266,10 +277,13 @@ public class Schedules {
 
     /** The schedule as an operator defines it (what the audit shows before and after a change). */
     static String json(UpdateSchedule s) {
+        return json(s.name(), s.cron(), s.zone(), s.enabled(), s.strategy(), s.spec());
+    }
+
+    private static String json(String name, String cron, String zone, boolean enabled, String strategy, ScheduleSpec spec) {
         return Json.createObjectBuilder()
-                .add("name", s.name()).add("cron", s.cron()).add("zone", s.zone()).add("enabled", s.enabled())
-                .add("strategy", s.strategy())
-                .add("spec", Json.createReader(new StringReader(s.spec().toJson())).readObject())
+                .add("name", name).add("cron", cron).add("zone", zone).add("enabled", enabled).add("strategy", strategy)
+                .add("spec", Json.createReader(new StringReader(spec.toJson())).readObject())
                 .build().toString();
     }
 }

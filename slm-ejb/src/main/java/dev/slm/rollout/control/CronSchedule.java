@@ -157,7 +157,23 @@ public final class CronSchedule {
     }
 
     private Optional<Instant> forward(Instant after) {
-        LocalDateTime from = LocalDateTime.ofInstant(after, zone);
+        Optional<Instant> found = forward(LocalDateTime.ofInstant(after, zone), after);
+        if (everyHour) {
+            return found;
+        }
+        // just after a spring-forward jump, the skipped wall-clock times still to be made up lie before the clock's
+        // reading (at 03:00 CEST, 02:30 is "behind" and fires at 03:30): look from the gap as well, and take the sooner
+        java.time.zone.ZoneOffsetTransition jump = zone.getRules().previousTransition(after.plusNanos(1));
+        if (jump != null && jump.isGap() && after.isBefore(jump.getInstant().plus(jump.getDuration()))) {
+            Optional<Instant> inGap = forward(LocalDateTime.ofInstant(after, jump.getOffsetBefore()), after);
+            if (inGap.isPresent() && (found.isEmpty() || inGap.get().isBefore(found.get()))) {
+                return inGap;
+            }
+        }
+        return found;
+    }
+
+    private Optional<Instant> forward(LocalDateTime from, Instant after) {
         // a wall-clock time the DST rules skip or repeat moves on to the next one; 10,000 is far more than the
         // times of one day (1,440) a cron may skip in a row
         for (int i = 0; i < 10_000; i++) {

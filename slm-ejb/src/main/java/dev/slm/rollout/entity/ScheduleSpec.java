@@ -21,8 +21,9 @@ public record ScheduleSpec(List<String> nodeIds, List<String> roles, boolean all
                            Integer timeout) {
 
     public ScheduleSpec {
-        nodeIds = nodeIds == null ? List.of() : List.copyOf(nodeIds);
-        roles = roles == null ? List.of() : List.copyOf(roles);
+        // each once, in the order given: 10,000 times the same id is one node
+        nodeIds = nodeIds == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(nodeIds));
+        roles = roles == null ? List.of() : roles.stream().map(r -> r == null ? null : r.strip()).distinct().toList();
         restartType = restartType == null ? RestartType.GRACEFUL : restartType;
     }
 

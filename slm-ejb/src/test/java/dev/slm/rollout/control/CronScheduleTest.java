@@ -57,6 +57,26 @@ class CronScheduleTest {
     }
 
     @Test
+    void everyFixedTimeOfAListInTheGapFiresOnceEachTheGapsLengthLater() {
+        // 02:00 and 02:30 both skipped: 03:00 and 03:30 CEST
+        assertEquals(List.of("2026-03-29T03:00+02:00[Europe/Berlin]", "2026-03-29T03:30+02:00[Europe/Berlin]",
+                        "2026-03-30T02:00+02:00[Europe/Berlin]"),
+                CronSchedule.parse("0,30 2 * * *", "Europe/Berlin").next(Instant.parse("2026-03-28T23:00:00Z"), 3).stream()
+                        .map(ZonedDateTime::toString).toList());
+        // skipped times that fall on real ones of the same cron fire once: 02:00/03:00 and 02:30/03:30 merge
+        assertEquals(List.of("2026-03-29T03:00+02:00[Europe/Berlin]", "2026-03-29T03:30+02:00[Europe/Berlin]",
+                        "2026-03-30T02:00+02:00[Europe/Berlin]"),
+                CronSchedule.parse("0,30 2,3 * * *", "Europe/Berlin").next(Instant.parse("2026-03-28T23:00:00Z"), 3).stream()
+                        .map(ZonedDateTime::toString).toList());
+        assertEquals(List.of("2026-03-29T03:15+02:00[Europe/Berlin]", "2026-03-29T03:45+02:00[Europe/Berlin]"),
+                CronSchedule.parse("15,45 2 * * *", "Europe/Berlin").next(Instant.parse("2026-03-28T23:00:00Z"), 2).stream()
+                        .map(ZonedDateTime::toString).toList());
+        assertEquals(List.of("2026-03-29T03:00+02:00[Europe/Berlin]", "2026-03-29T03:30+02:00[Europe/Berlin]"),
+                CronSchedule.parse("*/30 2 * * *", "Europe/Berlin").next(Instant.parse("2026-03-28T23:00:00Z"), 2).stream()
+                        .map(ZonedDateTime::toString).toList());
+    }
+
+    @Test
     void aFixedTimeInTheRepeatedFallBackHourFiresOnceAtItsFirstOccurrence() {
         // Berlin, 25 October 2026: 03:00 CEST becomes 02:00 CET; 02:30 happens twice
         CronSchedule cron = CronSchedule.parse("30 2 * * *", "Europe/Berlin");

@@ -84,10 +84,28 @@ class WindowsTest {
     }
 
     @Test
-    void overlappingSpansOfOneWindowCloseAtTheLastEnd() {
-        // every 30 minutes for an hour: always open, and open until an hour after the last start
-        Windows.Window w = window("overlap", Kind.ALLOW, "*/30 * * * *", "UTC", Duration.ofHours(1), true, Set.of(), Set.of());
-        assertEquals(Optional.of(Instant.parse("2026-06-01T13:30:00Z")), w.openUntil(Instant.parse("2026-06-01T12:45:00Z")));
+    void openingsThatOverlapOrTouchMakeOneSpanAndAWindowThatNeverClosesSaysSo() {
+        Instant t = Instant.parse("2026-06-01T12:45:00Z");
+        // every 30 minutes for an hour, or every minute for a week: open with no end in sight (the 10,000 openings of
+        // the week were walked one by one before: 0.2 s per check)
+        assertEquals(Optional.of(Instant.MAX), window("halves", Kind.ALLOW, "*/30 * * * *", "UTC", Duration.ofHours(1), true,
+                Set.of(), Set.of()).openUntil(t));
+        Windows.Window week = window("week", Kind.DENY, "* * * * *", "UTC", Duration.ofDays(7), true, Set.of(), Set.of());
+        assertEquals(Optional.of(Instant.MAX), week.openUntil(t));
+        Windows.Verdict v = new Windows(List.of(week), t).check("n", List.of());
+        assertFalse(v.allowed());
+        assertNull(v.from(), "no time to give");
+        assertTrue(v.reason().endsWith("until further notice (its openings overlap)"), v.reason());
+        // openings that touch (every two hours for two hours) make one span too; separate ones each close
+        assertEquals(Optional.of(Instant.MAX), window("touching", Kind.ALLOW, "0 */2 * * *", "UTC", Duration.ofHours(2), true,
+                Set.of(), Set.of()).openUntil(t));
+        assertEquals(Optional.of(Instant.parse("2026-06-01T13:30:00Z")), window("daily", Kind.ALLOW, "30 11 * * *", "UTC",
+                Duration.ofHours(2), true, Set.of(), Set.of()).openUntil(t));
+        // a daily window open for two days: the span around t ends two days after its latest opening, and goes on
+        assertEquals(Optional.of(Instant.MAX), window("two days", Kind.DENY, "0 0 * * *", "UTC", Duration.ofDays(2), true,
+                Set.of(), Set.of()).openUntil(t));
+        assertEquals(Optional.of(Instant.parse("2026-06-03T00:00:00Z")), window("once", Kind.DENY, "0 0 1 6 *", "UTC",
+                Duration.ofDays(2), true, Set.of(), Set.of()).openUntil(t));
     }
 
     @Test

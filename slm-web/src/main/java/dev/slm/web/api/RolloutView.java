@@ -23,8 +23,10 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
                           Options options, int batch, int batches, Map<String, Long> counts, List<Batch> batchList,
                           List<Rollouts.Left> leftOut) {
 
+    /** {@code override_window}: started with it, its batches do not wait for the nodes' maintenance windows. */
     public record Options(int batchSize, int healthCheckDelay, boolean abortOnFailure, Integer maxFailures,
-                          Integer canary, boolean autoPromote, boolean restart, String restartType, boolean reinstall) {
+                          Integer canary, boolean autoPromote, boolean restart, String restartType, boolean reinstall,
+                          boolean overrideWindow) {
     }
 
     public record Batch(int number, Instant startedAt, Instant settledAt, Instant endedAt, List<NodeView> nodes) {
@@ -61,7 +63,7 @@ public record RolloutView(long rolloutId, String status, String targetCommit, St
         return new RolloutView(r.id(), r.status().name(), r.targetCommit(), r.requestedBy(), r.createdAt(), r.updatedAt(),
                 r.deadline(), r.pausedAt(), r.endedAt(), r.reason(),
                 new Options(o.batchSize(), o.healthCheckDelayS(), o.abortOnFailure(), o.maxFailures(), o.canary(),
-                        o.autoPromote(), o.restart(), o.restartType().name(), o.reinstall()),
+                        o.autoPromote(), o.restart(), o.restartType().name(), o.reinstall(), r.overridesWindows()),
                 r.currentBatch(), r.batchCount(), counts, batches, leftOut);
     }
 

@@ -59,7 +59,8 @@ final class WindowsPanel extends VerticalLayout {
         MaintenanceWindows.Now now = windows.now(w);
         Span title = new Span(w.name());
         title.getStyle().set("font-weight", "600");
-        String state = !w.enabled() ? "disabled" : now.open() ? "open until " + OperationsGrid.TIME.format(now.until())
+        String state = !w.enabled() ? "disabled" : now.open() ? (now.until() == null ? "open (its openings overlap)"
+                : "open until " + OperationsGrid.TIME.format(now.until()))
                 : now.next() == null ? "opens no more" : "opens " + OperationsGrid.TIME.format(now.next());
         Span what = new Span(" · " + w.kind().name().toLowerCase(Locale.ROOT) + " · " + w.cron() + " for "
                 + w.duration().toMinutes() + " min (" + w.zone() + ") · " + covers(w) + " · " + state);
