@@ -341,14 +341,13 @@ public class Scheduler {
         Long bulk = null;
         int sent = 0;
         try {
-            if (send.size() > 1) {
-                tx.begin();
-                BulkAction b = new BulkAction(c.by(), TriggerType.SCHEDULE, commit, send.size(), clock.instant());
-                em.persist(b);
-                em.flush();
-                bulk = b.id();
-                tx.commit();
-            }
+            // one bulk action even for one node: the run links its operations through it (History by schedule)
+            tx.begin();
+            BulkAction b = new BulkAction(c.by(), TriggerType.SCHEDULE, commit, send.size(), clock.instant());
+            em.persist(b);
+            em.flush();
+            bulk = b.id();
+            tx.commit();
             for (String node : send) {
                 tx.begin();
                 try {

@@ -58,9 +58,23 @@ final class ConfigForms {
         return false;
     }
 
+    /**
+     * A dialog that leaves the page when it closes: its fields' ids are not left behind for the next one (a second
+     * "New schedule" found the first's closed form by id), nor its components for as long as the page lives.
+     */
+    static Dialog dialog() {
+        Dialog dialog = new Dialog();
+        dialog.addOpenedChangeListener(e -> {
+            if (!e.isOpened()) {
+                dialog.removeFromParent();
+            }
+        });
+        return dialog;
+    }
+
     /** Asks "Delete …?" first; the confirm button's id is {@code okId}. */
     static void confirmDelete(String title, String text, String okId, Runnable delete) {
-        Dialog confirm = new Dialog();
+        Dialog confirm = dialog();
         confirm.setHeaderTitle(title);
         confirm.add(new Span(text));
         Button ok = new Button("Delete", c -> {

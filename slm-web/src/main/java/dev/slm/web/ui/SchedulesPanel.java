@@ -208,7 +208,7 @@ final class SchedulesPanel extends VerticalLayout {
     private void edit(UpdateSchedule s) {
         ScheduleSpec spec = s == null ? null : s.spec();
         Long editing = s == null ? null : s.id();
-        Dialog dialog = new Dialog();
+        Dialog dialog = ConfigForms.dialog();
         dialog.setHeaderTitle(s == null ? "New schedule" : "Edit schedule '" + s.name() + "'");
         dialog.setId("schedule-dialog");
         TextField name = new TextField("Name");

@@ -111,7 +111,7 @@ final class WindowsPanel extends VerticalLayout {
 
     private void edit(MaintenanceWindow w) {
         Long editing = w == null ? null : w.id();
-        Dialog dialog = new Dialog();
+        Dialog dialog = ConfigForms.dialog();
         dialog.setHeaderTitle(w == null ? "New maintenance window" : "Edit window '" + w.name() + "'");
         TextField name = new TextField("Name");
         name.setId("window-name");
