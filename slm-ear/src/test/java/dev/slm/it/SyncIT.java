@@ -587,6 +587,53 @@ class SyncIT {
         assertProblem(400, it.api.get("api/updates/schedules/runs?limit=0", it.admin));
     }
 
+    /**
+     * Another server instance sharing the database fires a time: it holds the schedule's row while it claims (as
+     * {@code Scheduler.claim} does: FOR UPDATE), records its run and moves {@code next_fire_at} on. This server's
+     * scheduler passes the locked row by meanwhile (SKIP LOCKED; two ticks, 10 s apart) and afterwards finds the
+     * time no longer due: that time has one run, the other instance's, and nothing was sent.
+     */
+    @Test
+    void aTimeAnotherInstanceClaimedIsNotFiredAgainByThisOne() throws Exception {
+        registerAt("inst-1", first);
+        Api.Response created = it.api.post("api/updates/schedules", it.admin, "{\"name\":\"two instances\","
+                + "\"cron\":\"* * * * *\",\"node_ids\":[\"inst-1\"]}");
+        assertEquals(201, created.status(), created.toString());
+        long id = created.json().getJsonNumber("schedule_id").longValue();
+        java.time.Instant due = java.time.Instant.parse(created.json().getString("next_fire_at"));
+        Await.until(Duration.ofSeconds(70), Duration.ofMillis(200), java.time.Instant::now,
+                now -> !now.isBefore(due.minusSeconds(5)));
+        try (java.sql.Connection other = it.db.connect()) {
+            other.setAutoCommit(false);
+            try (java.sql.Statement st = other.createStatement()) {
+                st.executeQuery("SELECT id FROM update_schedule WHERE id = " + id + " FOR UPDATE").close();
+                // two of this server's ticks pass while the other instance holds the row
+                Await.until(Duration.ofSeconds(40), Duration.ofMillis(200), java.time.Instant::now,
+                        now -> now.isAfter(due.plusSeconds(21)));
+                st.executeUpdate("INSERT INTO schedule_run (schedule_id, schedule_name, planned_at, started_at, ended_at,"
+                        + " state, sent, detail) VALUES (" + id + ", 'two instances', '" + due + "', now(), now(),"
+                        + " 'NOTHING_TO_DO', 0, 'the other instance')");
+                st.executeUpdate("UPDATE update_schedule SET next_fire_at = '" + due.plusSeconds(60) + "' WHERE id = " + id);
+            }
+            other.commit();
+        }
+        // a tick of this server after the commit (they come every 10 s) finds the time no longer due
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), java.time.Instant::now,
+                now -> now.isAfter(due.plusSeconds(33)));
+        List<JsonObject> atDue = runs(id).stream()
+                .filter(r -> java.time.Instant.parse(r.getString("planned_at")).equals(due)).toList();
+        assertEquals(1, atDue.size(), atDue.toString());
+        assertEquals("the other instance", atDue.get(0).getString("detail"));
+        assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 'inst-1'").isEmpty(), "nothing sent twice");
+        assertEquals(due.plusSeconds(60), java.time.Instant.parse(it.api.get("api/updates/schedules/" + id, it.admin).json()
+                .getString("next_fire_at")));
+        assertEquals(204, it.api.delete("api/updates/schedules/" + id, it.admin).status());
+    }
+
+    static List<JsonObject> runs(long schedule) throws Exception {
+        return it.api.get("api/updates/schedules/" + schedule + "/runs", it.admin).array().getValuesAs(JsonObject.class);
+    }
+
     /** An allow window for {@code node} that opens twelve hours from now, for an hour: the node is outside it. */
     static long closedWindow(String name, String node) throws Exception {
         int hour = (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24;

@@ -109,6 +109,9 @@ public final class CronSchedule {
             throw new IllegalArgumentException("cron must have five fields (minute hour day-of-month month day-of-week),"
                     + " not " + fields.length + ": '" + expression.strip() + "'");
         }
+        // cron-utils reads SUN as 7, so "SUN-SAT" was refused as the range 7-6: Sunday opens a range as 0 and closes
+        // one as 7, as Vixie cron reads it ("SUN-SAT", "MON-SUN")
+        fields[4] = fields[4].replaceAll("(?i)-SUN\\b", "-7").replaceAll("(?i)\\bSUN\\b", "0");
         return fields;
     }
 
@@ -128,7 +131,7 @@ public final class CronSchedule {
     /** The cron in English words ("at 02:30 every day"), as the form shows it beside the field. */
     public String describe() {
         String said = com.cronutils.descriptor.CronDescriptor.instance(java.util.Locale.UK)
-                .describe(PARSER.parse(expression));
+                .describe(PARSER.parse(String.join(" ", fields(expression))));
         return said + " (" + zone.getId() + ")";
     }
 

@@ -160,6 +160,15 @@ class CronScheduleTest {
     }
 
     @Test
+    void sundayOpensARangeAsZeroAndClosesOneAsSeven() {
+        Instant saturday = Instant.parse("2026-12-05T12:00:00Z");
+        assertEquals(Optional.of(Instant.parse("2026-12-06T03:00:00Z")), CronSchedule.parse("0 3 * * MON-SUN", "UTC").nextAfter(saturday));
+        assertEquals(Optional.of(Instant.parse("2026-12-06T03:00:00Z")), CronSchedule.parse("0 3 * * SUN-SAT", "UTC").nextAfter(saturday));
+        assertEquals(Optional.of(Instant.parse("2026-12-06T03:00:00Z")), CronSchedule.parse("0 3 * * SUN", "UTC").nextAfter(saturday));
+        assertEquals(Optional.of(Instant.parse("2026-12-07T03:00:00Z")), CronSchedule.parse("0 3 * * MON-FRI", "UTC").nextAfter(saturday));
+    }
+
+    @Test
     void aCronIsSaidInWordsWithItsZone() {
         assertEquals("at 22:00 every day between Monday and Friday (Europe/Berlin)",
                 CronSchedule.parse("0 22 * * 1-5", "Europe/Berlin").describe());
@@ -185,7 +194,7 @@ class CronScheduleTest {
         assertEquals("UTC", CronSchedule.parse("0 2 * * *", " ").zone().getId());
         // what operators write is taken: names, lists, ranges, steps, Sunday as 0 or 7
         for (String good : new String[] {"0 2 * * MON-FRI", "0 2 * * 1-5", "0 2 1,15 * *", "*/5 8-18 * * *",
-                "0 2 * * 7", "0 2 * JAN,JUL *", "0 0 29 2 *"}) {
+                "0 2 * * 7", "0 2 * JAN,JUL *", "0 0 29 2 *", "0 3 * * SUN-SAT", "0 3 * * MON-SUN", "0 3 * * sun"}) {
             assertTrue(CronSchedule.parse(good, "Europe/Berlin").nextAfter(Instant.parse("2026-01-01T00:00:00Z")).isPresent(), good);
         }
     }

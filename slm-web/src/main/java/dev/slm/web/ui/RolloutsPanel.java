@@ -1,5 +1,6 @@
 package dev.slm.web.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.details.Details;
@@ -65,6 +66,10 @@ final class RolloutsPanel extends VerticalLayout {
         for (Rollout r : recent) {
             rollouts.view(r.id()).ifPresent(v -> add(row(v)));
         }
+        // the buttons of rollouts that ended or are no longer listed go (the page may live for weeks)
+        java.util.Set<Long> running = recent.stream().filter(r -> !r.status().ended()).map(Rollout::id)
+                .collect(java.util.stream.Collectors.toSet());
+        controls.keySet().retainAll(running);
     }
 
     private Div row(Rollouts.View v) {
@@ -115,15 +120,29 @@ final class RolloutsPanel extends VerticalLayout {
         Div row = new Div(details);
         if (!r.status().ended()) {
             // beside the details, not in its summary: a click on Pause must not fold the batches away
-            HorizontalLayout controls = controls(r);
-            controls.getStyle().set("margin-left", "var(--lumo-space-l)");
-            row.add(controls);
+            Controls buttons = controls.computeIfAbsent(r.id(), this::controls);
+            buttons.show(r.status());
+            row.add(buttons.layout());
         }
         return row;
     }
 
-    private HorizontalLayout controls(Rollout r) {
-        long id = r.id();
+    /**
+     * A rollout's buttons, made once and moved into each redraw: the row is redrawn at each of the rollout's moves
+     * (several a second while a batch syncs), and a click on a button that a redraw had just replaced was lost —
+     * the operator's Pause did nothing (WebAppIT's rolling test, on a busy machine).
+     */
+    private record Controls(HorizontalLayout layout, Component pause, Component resume) {
+        void show(RolloutStatus status) {
+            pause.setVisible(status != RolloutStatus.PAUSED);
+            resume.setVisible(status == RolloutStatus.PAUSED);
+        }
+    }
+
+    /** The buttons of the unfinished rollouts shown; those of others are dropped at each redraw. */
+    private final java.util.Map<Long, Controls> controls = new java.util.HashMap<>();
+
+    private Controls controls(long id) {
         Button pause = new Button("Pause", e -> actions.rollout(() -> rollouts.pause(id, actions.who()), "Rollout #" + id + " paused"));
         pause.setId("rollout-pause-" + id);
         Button resume = new Button("Resume", e -> actions.rollout(() -> rollouts.resume(id, actions.who()), "Rollout #" + id + " resumed"));
@@ -133,11 +152,12 @@ final class RolloutsPanel extends VerticalLayout {
                 "Rollout #" + id + " aborted: no new node starts; nodes syncing finish"));
         abort.setId("rollout-abort-" + id);
         abort.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        HorizontalLayout controls = new HorizontalLayout(r.status() == RolloutStatus.PAUSED
-                ? Permitted.button(resume, Role.OPERATOR) : Permitted.button(pause, Role.OPERATOR),
-                Permitted.button(abort, Role.OPERATOR));
-        controls.setSpacing(true);
-        return controls;
+        Component pausing = Permitted.button(pause, Role.OPERATOR);
+        Component resuming = Permitted.button(resume, Role.OPERATOR);
+        HorizontalLayout layout = new HorizontalLayout(pausing, resuming, Permitted.button(abort, Role.OPERATOR));
+        layout.setSpacing(true);
+        layout.getStyle().set("margin-left", "var(--lumo-space-l)");
+        return new Controls(layout, pausing, resuming);
     }
 
     private Div content(Rollouts.View v) {
