@@ -213,12 +213,13 @@ class WebAppIT {
         admin.byId("sync-confirm").click();
         admin.await(d -> admin.notifications().contains("Sync of web-1 started") ? true : null);
         // the row shows the stages as the agent reports them
+        // (both read from one look-up: the row is redrawn as reports come, and an element found before may be gone)
         String stage = admin.await(d -> {
-            String s = d.findElement(By.id("progress-web-1")).getAttribute("data-stage");
-            return "HEALTH_CHECK".equals(s) ? s : null;
+            WebElement progress = d.findElement(By.id("progress-web-1"));
+            String s = progress.getAttribute("data-stage");
+            return "HEALTH_CHECK".equals(s) && "90".equals(progress.getDomProperty("value")) ? s : null;
         });
         assertEquals("HEALTH_CHECK", stage);
-        assertEquals("90", admin.driver.findElement(By.id("progress-web-1")).getDomProperty("value"));
         // the toast at the end, the badge and the bell, all without a reload
         admin.await(Duration.ofSeconds(60), d -> admin.notifications().contains("web-1 runs the new commit") ? true : null);
         admin.await(d -> "2".equals(admin.byId("bell").getAttribute("data-count")) ? true : null);
@@ -252,7 +253,8 @@ class WebAppIT {
         assertTrue(admin.byId("latest-commit").getText().contains("v2: a new page"));
         // the header's select-all checkbox, then every row's checkbox shows the selection
         admin.driver.findElements(By.cssSelector("#pending vaadin-checkbox")).get(0).click();
-        admin.await(d -> d.findElements(By.cssSelector("#pending vaadin-checkbox")).stream()
+        // (the rows shown: the grid keeps a hidden row element from when more nodes were pending)
+        admin.await(d -> d.findElements(By.cssSelector("#pending vaadin-checkbox")).stream().filter(WebElement::isDisplayed)
                 .allMatch(box -> "true".equals(box.getDomProperty("checked"))) ? true : null);
         admin.byId("sync-selected").click();
         admin.byId("sync-type");
@@ -881,7 +883,8 @@ class WebAppIT {
             admin.await(d -> "every minute (Europe/Berlin)".equals(d.findElement(By.id("schedule-cron")).getDomProperty("helperText"))
                     ? true : null);
             admin.click("schedule-save");
-            admin.await(d -> String.join("", notificationCards()).contains("'fleet schedule' saved") ? true : null);
+            // saved when its form has closed (the first save's notice may still be on screen)
+            admin.await(d -> d.findElements(By.id("schedule-name")).isEmpty() ? true : null);
             JsonObject edited = it.api.get("api/updates/schedules/" + id, it.admin).json();
             assertEquals("[\"fleet\"]", edited.getJsonArray("roles").toString());
             assertFalse(edited.getBoolean("all_outdated"));

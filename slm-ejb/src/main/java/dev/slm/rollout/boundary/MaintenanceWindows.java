@@ -117,6 +117,16 @@ public class MaintenanceWindows {
         return Optional.ofNullable(em.find(MaintenanceWindow.class, id));
     }
 
+    /** A window's cron in words, as its form shows it. @throws InvalidInput saying what is wrong with cron or zone */
+    @PermitAll
+    public String describe(String cron, String zone) {
+        try {
+            return CronSchedule.parse(cron, zone).describe();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(e.getMessage());
+        }
+    }
+
     /** The newest changes to windows, newest first. */
     @PermitAll
     public List<ConfigChange> changes(int limit) {

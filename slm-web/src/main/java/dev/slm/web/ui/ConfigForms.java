@@ -87,6 +87,22 @@ final class ConfigForms {
         confirm.open();
     }
 
+    /** The newest changes, one line each (who, what, which), before and after on hover. */
+    static void showChanges(com.vaadin.flow.component.html.Div target, List<dev.slm.rollout.entity.ConfigChange> changes) {
+        target.removeAll();
+        if (changes.isEmpty()) {
+            target.add(new Span("No change yet."));
+        }
+        changes.forEach(c -> {
+            com.vaadin.flow.component.html.Div line = new com.vaadin.flow.component.html.Div(new Span(
+                    OperationsGrid.TIME.format(c.changedAt()) + " · " + c.changedBy() + " " + c.action() + " '"
+                            + c.objectName() + "'"));
+            line.getElement().setAttribute("title", "before: " + c.before() + "\nafter: " + c.after());
+            line.setId(c.kind() + "-change-" + c.id());
+            target.add(line);
+        });
+    }
+
     /** "a, b,, c" → [a, b, c]: blanks and repeats dropped. */
     static List<String> list(String text) {
         return Arrays.stream(text.split(",")).map(String::strip).filter(v -> !v.isEmpty()).distinct().toList();

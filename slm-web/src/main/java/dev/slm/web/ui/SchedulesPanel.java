@@ -106,18 +106,7 @@ final class SchedulesPanel extends VerticalLayout {
             line.getElement().setAttribute("data-state", r.state().name());
             runs.add(line);
         });
-        changes.removeAll();
-        List<ConfigChange> recentChanges = schedules.changes(10);
-        if (recentChanges.isEmpty()) {
-            changes.add(new Span("No change yet."));
-        }
-        recentChanges.forEach(c -> {
-            Div line = new Div(new Span(OperationsGrid.TIME.format(c.changedAt()) + " · " + c.changedBy() + " " + c.action()
-                    + " '" + c.objectName() + "'"));
-            line.getElement().setAttribute("title", "before: " + c.before() + "\nafter: " + c.after());
-            line.setId("schedule-change-" + c.id());
-            changes.add(line);
-        });
+        ConfigForms.showChanges(changes, schedules.changes(10));
     }
 
     /** The nodes a run left out, one "node: reason" per line (the run's JSON), for its tooltip. */

@@ -20,6 +20,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Maintenance windows section of /updates: each window with its kind, times, zone, the nodes it covers and
@@ -30,6 +31,7 @@ final class WindowsPanel extends VerticalLayout {
     private final MaintenanceWindows windows;
     private final Actions actions;
     private final Div list = new Div();
+    private final Div changes = new Div();
 
     WindowsPanel(MaintenanceWindows windows, Actions actions) {
         this.windows = windows;
@@ -41,7 +43,9 @@ final class WindowsPanel extends VerticalLayout {
         list.setWidthFull();
         add(new Span("A node an allow window covers is synced (by hand, a schedule or a rollout's next batch) only while"
                 + " one is open; an open deny window always wins. An operator may override a window for one sync."),
-                Permitted.button(create, Role.OPERATOR), list);
+                Permitted.button(create, Role.OPERATOR), list, new com.vaadin.flow.component.html.H4("Changes to windows"),
+                changes);
+        changes.setId("window-changes");
         show();
     }
 
@@ -52,6 +56,7 @@ final class WindowsPanel extends VerticalLayout {
             list.add(new Span("No maintenance window: every node may be synced any time."));
         }
         all.forEach(w -> list.add(card(w)));
+        ConfigForms.showChanges(changes, windows.changes(10));
     }
 
     private Div card(MaintenanceWindow w) {
@@ -122,6 +127,7 @@ final class WindowsPanel extends VerticalLayout {
         TextField cron = new TextField("Opens at (cron: minute hour day month weekday)");
         cron.setId("window-cron");
         cron.setPlaceholder("0 22 * * 1-5");
+        cron.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.LAZY);
         IntegerField minutes = new IntegerField("Open for (minutes)");
         minutes.setId("window-minutes");
         ComboBox<String> zone = new ComboBox<>("Time zone");
@@ -143,6 +149,18 @@ final class WindowsPanel extends VerticalLayout {
         nodes.setValue(w == null ? "" : String.join(", ", w.nodeIds()));
         roles.setValue(w == null ? "" : String.join(", ", w.roles()));
         enabled.setValue(w == null || w.enabled());
+        // the cron in words beside it, as one types; a cron that cannot be is marked there
+        Runnable said = () -> {
+            try {
+                cron.setHelperText(cron.getValue().isBlank() ? null : windows.describe(cron.getValue(), zone.getValue()));
+                Fields.check(cron, Optional.empty());
+            } catch (dev.slm.platform.InvalidInput e) {
+                Fields.check(e.getMessage().startsWith("zone") ? zone : cron, Optional.of(e.getMessage()));
+            }
+        };
+        cron.addValueChangeListener(e -> said.run());
+        zone.addValueChangeListener(e -> said.run());
+        said.run();
         dialog.add(new FormLayout(name, kind, cron, minutes, zone, all, nodes, roles, enabled));
         Button save = new Button(editing == null ? "Create" : "Save", e -> {
             Integer seconds = minutes.getValue() == null ? null : (int) Math.min(Integer.MAX_VALUE, minutes.getValue() * 60L);
