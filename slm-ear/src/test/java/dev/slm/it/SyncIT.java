@@ -660,6 +660,12 @@ class SyncIT {
         assertTrue(refused.getString("detail").endsWith("set override_window to true to sync it now"), refused.toString());
         assertFalse(it.api.get("api/nodes/w-1/window", it.admin).json().getBoolean("allowed"));
         assertTrue(it.api.get("api/nodes/w-2/window", it.admin).json().getBoolean("allowed"));
+        // the node list filters by it: outside its window now, or inside (no window covering counts as inside)
+        assertEquals(List.of("w-1"), it.api.get("api/nodes?text=w-&in_window=false", it.admin).array()
+                .getValuesAs(JsonObject.class).stream().map(n -> n.getString("node_id")).toList());
+        assertEquals(List.of("w-2", "w-3"), it.api.get("api/nodes?text=w-&in_window=true&sort=node_id", it.admin).array()
+                .getValuesAs(JsonObject.class).stream().map(n -> n.getString("node_id")).toList());
+        assertProblem(400, it.api.get("api/nodes?in_window=maybe", it.admin));
         assertTrue(it.db.query("SELECT id FROM sync_operation WHERE node_id = 'w-1'").isEmpty());
         JsonObject fleet = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"w-1\"]}").array().getJsonObject(0);
         assertEquals("refused", fleet.getString("result"), fleet.toString());

@@ -223,6 +223,9 @@ public class NodeQueries {
 
     /** Whether a node is covered: by id or by one of its roles (as reported, comma-separated and trimmed). */
     private static String covered(Cover c, List<Object> params) {
+        if (c == null) {
+            return "FALSE"; // no window of that kind
+        }
         if (c.all()) {
             return "TRUE";
         }

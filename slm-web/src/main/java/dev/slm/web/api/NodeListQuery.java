@@ -33,8 +33,8 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
     static final int MAX_ROLE = 1024;
 
     /** Every parameter the list takes, in the order of the canonical query (links). */
-    static final List<String> PARAMETERS = List.of("status", "role", "online", "text", "commit", "behind_gt", "sort", "page",
-            "size");
+    static final List<String> PARAMETERS = List.of("status", "role", "online", "text", "commit", "behind_gt", "in_window",
+            "sort", "page", "size");
     private static final Set<String> REPEATABLE = Set.of("status", "sort");
 
     /** The sort names (the node's JSON fields) and the properties of {@link NodeQueries} they sort by. */
@@ -86,12 +86,15 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
             throw new InvalidInput("commit must be a full commit id (40 lower-case hex digits), not '"
                     + JsonRecords.printable(commit) + "'");
         }
+        Boolean inWindow = bool("in_window", single(params, "in_window"));
         String behind = single(params, "behind_gt");
         Integer behindGt = behind == null ? null : whole("behind_gt", behind, 0, Integer.MAX_VALUE);
         List<SortKey> sort = sortKeys(values(params, "sort"));
         String page = single(params, "page");
         String size = single(params, "size");
-        return new NodeListQuery(new NodeQueries.Filter(text, role, statuses, online, behindGt, commit), sort,
+        // the windows' coverage is filled in by the resource, which may ask the windows (the query is only parsed here)
+        NodeQueries.Filter filter = new NodeQueries.Filter(text, role, statuses, online, behindGt, commit);
+        return new NodeListQuery(inWindow == null ? filter : filter.within(new NodeQueries.InWindow(inWindow, null, null, null)), sort,
                 page == null ? 0 : whole("page", page, 0, Integer.MAX_VALUE),
                 size == null ? MAX_SIZE : whole("size", size, 1, MAX_SIZE));
     }
@@ -116,6 +119,9 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
         }
         if (filter.behindMoreThan() != null) {
             parts.add("behind_gt=" + filter.behindMoreThan());
+        }
+        if (filter.window() != null) {
+            parts.add("in_window=" + filter.window().inside());
         }
         for (SortKey k : sort) {
             parts.add("sort=" + k.field() + (k.ascending() ? ",asc" : ",desc"));
@@ -156,13 +162,17 @@ record NodeListQuery(NodeQueries.Filter filter, List<SortKey> sort, int page, in
     }
 
     private static Boolean online(String value) {
+        return bool("online", value);
+    }
+
+    private static Boolean bool(String name, String value) {
         if (value == null) {
             return null;
         }
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new InvalidInput("online must be true or false, not '" + JsonRecords.printable(value) + "'");
+            default -> throw new InvalidInput(name + " must be true or false, not '" + JsonRecords.printable(value) + "'");
         };
     }
 

@@ -90,12 +90,15 @@ public class NodesResource {
             throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
         }
         NodeListQuery q = NodeListQuery.parse(params);
+        // in_window: the windows as they are now, asked once for the page and its count
+        NodeQueries.Filter filter = q.filter().window() == null ? q.filter()
+                : q.filter().within(maintenance.inWindowNow(q.filter().window().inside()));
         Instant onlineSince = fleet.onlineSince();
-        List<NodeView> items = nodes.page(q.filter(), q.sorts(), q.offset(), q.size()).stream()
+        List<NodeView> items = nodes.page(filter, q.sorts(), q.offset(), q.size()).stream()
                 .map(n -> view(n, onlineSince, false)).toList();
         // a page that is not full and not past the end is the end: its offset and length are the total
         long total = items.size() < q.size() && (!items.isEmpty() || q.offset() == 0)
-                ? (long) q.offset() + items.size() : nodes.count(q.filter());
+                ? (long) q.offset() + items.size() : nodes.count(filter);
         Response.ResponseBuilder r = Response.ok(new GenericEntity<List<NodeView>>(items) {
         }).header("X-Total-Count", total);
         List<String> links = new ArrayList<>();

@@ -203,7 +203,7 @@ class NodeListQueryTest {
     void anUnknownParameterIsRefusedByName(String query, String name) {
         String message = refused(query);
         assertTrue(message.startsWith("unknown query parameter '" + name + "'"), message);
-        assertTrue(message.endsWith("GET /api/nodes takes status, role, online, text, commit, behind_gt, sort, page, size"), message);
+        assertTrue(message.endsWith("GET /api/nodes takes status, role, online, text, commit, behind_gt, in_window, sort, page, size"), message);
     }
 
     @ParameterizedTest
