@@ -585,6 +585,14 @@ class SyncIT {
         assertProblem(404, it.api.get("api/updates/schedules/123456", it.admin));
         assertProblem(404, it.api.post("api/updates/schedules/123456/enable", it.admin, null));
         assertProblem(400, it.api.get("api/updates/schedules/runs?limit=0", it.admin));
+        // a list's query is taken whole or refused: a second limit, a typo, a malformed escape
+        for (String query : List.of("limit=1&limit=2", "lim=3", "LIMIT=5", "limit=")) {
+            assertTrue(assertProblem(400, it.api.get("api/updates/schedules/runs?" + query, it.admin)).getString("detail")
+                    .matches("(?i).*(limit|query).*"), query);
+            assertProblem(400, it.api.get("api/updates/windows/changes?" + query, it.admin));
+        }
+        assertEquals(200, it.api.get("api/updates/schedules/runs?limit=5", it.admin).status());
+        assertEquals(200, it.api.get("api/updates/schedules/changes", it.admin).status());
     }
 
     /**

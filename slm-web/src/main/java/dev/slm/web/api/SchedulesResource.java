@@ -12,18 +12,17 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 
@@ -55,14 +54,14 @@ public class SchedulesResource {
 
     @GET
     @Path("runs")
-    public List<ScheduleView.RunView> allRuns(@QueryParam("limit") @DefaultValue("50") String limit) {
-        return schedules.runs(null, limit(limit)).stream().map(ScheduleView.RunView::of).toList();
+    public List<ScheduleView.RunView> allRuns(@Context UriInfo uri) {
+        return schedules.runs(null, limit(uri)).stream().map(ScheduleView.RunView::of).toList();
     }
 
     @GET
     @Path("changes")
-    public List<ScheduleView.ChangeView> changes(@QueryParam("limit") @DefaultValue("50") String limit) {
-        return schedules.changes(limit(limit)).stream().map(ScheduleView.ChangeView::of).toList();
+    public List<ScheduleView.ChangeView> changes(@Context UriInfo uri) {
+        return schedules.changes(limit(uri)).stream().map(ScheduleView.ChangeView::of).toList();
     }
 
     @GET
@@ -105,9 +104,9 @@ public class SchedulesResource {
 
     @GET
     @Path("{id}/runs")
-    public List<ScheduleView.RunView> runs(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("50") String limit) {
+    public List<ScheduleView.RunView> runs(@PathParam("id") String id, @Context UriInfo uri) {
         long scheduleId = OperationsResource.pathNumber("schedule id", id);
-        int n = limit(limit);
+        int n = limit(uri);
         if (schedules.find(scheduleId).isEmpty() && schedules.runs(scheduleId, 1).isEmpty()) {
             throw new NotFound("no schedule " + scheduleId);
         }
@@ -117,6 +116,31 @@ public class SchedulesResource {
     private ScheduleView view(UpdateSchedule s) {
         List<ScheduleRun> last = schedules.runs(s.id(), 1);
         return ScheduleView.of(s, schedules.next(s), last.isEmpty() ? null : last.get(0));
+    }
+
+    /**
+     * A list's query: {@code limit} (1 to 500, default 50) once, and nothing else — a typo such as {@code lim=5} or a
+     * second {@code limit} is refused, not ignored (as GET /api/nodes does).
+     *
+     * @throws InvalidInput naming the parameter
+     */
+    static int limit(UriInfo uri) {
+        java.util.Map<String, List<String>> params;
+        try {
+            params = uri.getQueryParameters();
+        } catch (IllegalArgumentException e) { // a '%' without two hex digits
+            throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
+        }
+        for (java.util.Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (!e.getKey().equals("limit")) {
+                throw new InvalidInput("unknown query parameter '" + JsonRecords.printable(e.getKey()) + "'; this list takes limit");
+            }
+            if (e.getValue().size() > 1) {
+                throw new InvalidInput("limit is given " + e.getValue().size() + " times; it is taken once");
+            }
+        }
+        List<String> given = params.get("limit");
+        return limit(given == null || given.isEmpty() ? "50" : given.get(0) == null ? "" : given.get(0));
     }
 
     /** A list's {@code limit}: 1 to 500. @throws InvalidInput naming it */

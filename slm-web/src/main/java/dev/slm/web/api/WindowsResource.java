@@ -9,14 +9,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -51,8 +49,8 @@ public class WindowsResource {
 
     @GET
     @Path("changes")
-    public List<ScheduleView.ChangeView> changes(@QueryParam("limit") @DefaultValue("50") String limit) {
-        return windows.changes(SchedulesResource.limit(limit)).stream().map(ScheduleView.ChangeView::of).toList();
+    public List<ScheduleView.ChangeView> changes(@Context jakarta.ws.rs.core.UriInfo uri) {
+        return windows.changes(SchedulesResource.limit(uri)).stream().map(ScheduleView.ChangeView::of).toList();
     }
 
     @GET
