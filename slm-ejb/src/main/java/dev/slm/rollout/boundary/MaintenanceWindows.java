@@ -7,7 +7,7 @@ import dev.slm.platform.InvalidInput;
 import dev.slm.platform.NotFound;
 import dev.slm.rollout.control.ConfigNames;
 import dev.slm.rollout.control.CronSchedule;
-import dev.slm.rollout.control.RolloutStarts;
+import dev.slm.rollout.control.Targets;
 import dev.slm.rollout.control.WindowRules;
 import dev.slm.rollout.control.Windows;
 import dev.slm.rollout.entity.ConfigChange;
@@ -228,22 +228,7 @@ public class MaintenanceWindows {
         if (!d.allNodes() && ids.isEmpty() && roles.isEmpty()) {
             throw new InvalidInput("targets: name the nodes in node_ids or roles, or set all_nodes to true");
         }
-        if (ids.size() > Rollouts.MAX_NODES) {
-            throw new InvalidInput("node_ids may name at most " + Rollouts.MAX_NODES + " nodes");
-        }
-        if (roles.size() > 100) {
-            throw new InvalidInput("roles may name at most 100 roles");
-        }
-        roles.forEach(RolloutStarts::checkRole);
-        if (!ids.isEmpty()) {
-            Set<String> known = new HashSet<>(em.createQuery("SELECT n.id FROM Node n WHERE n.id IN :ids", String.class)
-                    .setParameter("ids", ids).getResultList());
-            List<String> unknown = ids.stream().filter(id -> !known.contains(id)).distinct().limit(10).toList();
-            if (!unknown.isEmpty()) {
-                throw new InvalidInput("node_ids: no such node: " + String.join(", ",
-                        unknown.stream().map(ConfigNames::shown).toList()));
-            }
-        }
+        Targets.check(em, ids, roles);
         return new Checked(name, MaintenanceWindow.Kind.valueOf(d.kind().toUpperCase(Locale.ROOT)), cron,
                 Duration.ofSeconds(d.durationS()));
     }

@@ -440,6 +440,8 @@ public class Rollouts {
         }
         r.startBatch(number, now);
         Rollout.Options o = r.options();
+        // read once for the batch (an override is recorded per node sent outside its window)
+        Windows overridden = r.overridesWindows() ? windowRules.now() : null;
         SyncRequests.Ask ask = new SyncRequests.Ask(o.restart(), o.restartType(), r.requestedBy(), TriggerType.ROLLOUT,
                 o.reinstall(), r.targetCommit(), null, r.id());
         int sent = 0;
@@ -459,7 +461,7 @@ public class Rollouts {
             }
             try {
                 SyncOperation op = requests.create(n.nodeId(), r.targetCommit(), ask);
-                Windows.Verdict v = r.overridesWindows() ? windowRules.now().check(n.nodeId(), node.roles()) : null;
+                Windows.Verdict v = overridden == null ? null : overridden.check(n.nodeId(), node.roles());
                 if (v != null && !v.allowed()) { // recorded as an operator's override is
                     op.overriding("window '" + v.window().name() + "' overridden by " + r.requestedBy() + " (rollout "
                             + r.id() + ")");

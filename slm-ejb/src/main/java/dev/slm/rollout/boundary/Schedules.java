@@ -8,6 +8,7 @@ import dev.slm.platform.NotFound;
 import dev.slm.rollout.control.ConfigNames;
 import dev.slm.rollout.control.CronSchedule;
 import dev.slm.rollout.control.RolloutStarts;
+import dev.slm.rollout.control.Targets;
 import dev.slm.rollout.entity.ConfigChange;
 import dev.slm.rollout.entity.ScheduleRun;
 import dev.slm.rollout.entity.ScheduleSpec;
@@ -24,10 +25,8 @@ import java.io.StringReader;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Update schedules: created, changed, enabled, disabled and deleted by operators (each change recorded with what it
@@ -204,14 +203,7 @@ public class Schedules {
         if (spec == null || !spec.hasTargets()) {
             throw new InvalidInput("targets: name the nodes in node_ids or roles, or set all_outdated to true");
         }
-        if (spec.nodeIds().size() > Rollouts.MAX_NODES) {
-            throw new InvalidInput("node_ids may name at most " + Rollouts.MAX_NODES + " nodes");
-        }
-        if (spec.roles().size() > 100) {
-            throw new InvalidInput("roles may name at most 100 roles");
-        }
-        spec.roles().forEach(RolloutStarts::checkRole);
-        requireNodes(spec.nodeIds());
+        Targets.check(em, spec.nodeIds(), spec.roles());
         Rollouts.Request rollout = request(spec);
         if (strategy.equals(UpdateSchedule.ROLLING)) {
             RolloutStarts.check(rollout);
@@ -242,20 +234,6 @@ public class Schedules {
         if (s.autoPromote() != null) given.add("auto_promote");
         if (s.timeout() != null) given.add("timeout");
         return given;
-    }
-
-    private void requireNodes(List<String> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        Set<String> known = new HashSet<>(em.createQuery("SELECT n.id FROM Node n WHERE n.id IN :ids", String.class)
-                .setParameter("ids", ids).getResultList());
-        List<String> unknown = ids.stream().filter(id -> !known.contains(id)).distinct().toList();
-        if (!unknown.isEmpty()) {
-            throw new InvalidInput("node_ids: no such node" + (unknown.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", unknown.subList(0, Math.min(10, unknown.size())).stream().map(ConfigNames::shown).toList())
-                    + (unknown.size() > 10 ? " and " + (unknown.size() - 10) + " more" : ""));
-        }
     }
 
     private void requireFreeName(String name, Long self) {

@@ -80,7 +80,7 @@ public class OperationsResource {
     List<OperationView> history(String node, String status, String from, String to, String trigger, String schedule,
                                 int page, int size) {
         java.util.Set<dev.slm.rollout.entity.TriggerType> triggers = trigger == null ? null : switch (trigger) {
-            case "manual" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.NODE, dev.slm.rollout.entity.TriggerType.FLEET);
+            case "manual" -> dev.slm.rollout.entity.TriggerType.MANUAL;
             case "schedule" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.SCHEDULE);
             case "rollout" -> java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.ROLLOUT);
             default -> throw new InvalidInput("trigger must be one of manual, schedule, rollout");

@@ -141,14 +141,11 @@ public class UpdatesView extends VerticalLayout {
         OperationsGrid.lazy(history, q -> {
             String chosen = historyTrigger.getValue();
             java.util.Set<dev.slm.rollout.entity.TriggerType> triggers = chosen == null ? null
-                    : chosen.equals(MANUAL) ? java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.NODE,
-                            dev.slm.rollout.entity.TriggerType.FLEET)
-                    : chosen.equals(BY_ROLLOUT) ? java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.ROLLOUT)
-                    : null;
+                    : chosen.equals(MANUAL) ? dev.slm.rollout.entity.TriggerType.MANUAL
+                    : chosen.equals(BY_ROLLOUT) ? java.util.Set.of(dev.slm.rollout.entity.TriggerType.ROLLOUT)
+                    : chosen.equals(ANY_SCHEDULE) ? java.util.Set.of(dev.slm.rollout.entity.TriggerType.SCHEDULE)
+                    : null; // one schedule: by its name below
             String schedule = chosen != null && chosen.startsWith(BY_SCHEDULE) ? chosen.substring(BY_SCHEDULE.length()) : null;
-            if (chosen != null && chosen.equals(ANY_SCHEDULE)) {
-                triggers = java.util.EnumSet.of(dev.slm.rollout.entity.TriggerType.SCHEDULE);
-            }
             return operations.history(blankToNull(historyNode.getValue()), historyStatus.getValue(), null, null, triggers,
                     schedule, q.getOffset() / Math.max(1, q.getLimit()), q.getLimit()).stream();
         });
