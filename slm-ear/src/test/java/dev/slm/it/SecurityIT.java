@@ -441,6 +441,16 @@ class SecurityIT {
                 () -> it.api.get("api/updates/schedules", it.admin).body());
         refusedThenDone("DELETE", "api/updates/schedules/" + sid, null, List.of(viewer), operator, 204,
                 () -> it.api.get("api/updates/schedules", it.admin).body());
+        // pins of the fleet, a role and a node: set and lifted by operators only
+        String pin = "{\"commit\":\"" + it.repo.head() + "\"}";
+        refusedThenDone("PUT", "api/updates/pin", pin, List.of(viewer), operator, 200, () -> it.api.get(status, it.admin).body());
+        refusedThenDone("DELETE", "api/updates/pin", null, List.of(viewer), operator, 200, () -> it.api.get(status, it.admin).body());
+        java.util.concurrent.Callable<String> pins = () -> it.api.get("api/updates/pins", it.admin).body();
+        refusedThenDone("PUT", "api/updates/pins/roles", "{\"role\":\"db\",\"commit\":\"" + it.repo.head() + "\"}",
+                List.of(viewer), operator, 200, pins);
+        refusedThenDone("DELETE", "api/updates/pins/roles?role=db", null, List.of(viewer), operator, 200, pins);
+        refusedThenDone("PUT", "api/nodes/roles-1/pin", pin, List.of(viewer), operator, 200, pins);
+        refusedThenDone("DELETE", "api/nodes/roles-1/pin", null, List.of(viewer), operator, 200, pins);
         // admin actions
         refusedThenDone("POST", "api/nodes", "{\"node_id\":\"roles-3\"}", List.of(viewer, operator), it.admin, 201,
                 () -> it.api.get("api/nodes", it.admin).body());

@@ -103,6 +103,122 @@ class SyncIT {
                 "a new sync after the end is allowed");
     }
 
+    /**
+     * Issue 13: a role or a single node held at a commit of its own. The tip is {@code second}; the role pin-db is
+     * pinned at {@code first} (a rollback that stays), the node p-4 of that role at {@code second} by a pin of its own.
+     */
+    @Test
+    void aRoleOrANodePinnedAtACommitIsMeasuredAgainstItAndSyncedToItUntilUnpinned() throws Exception {
+        String t1 = registerAt("p-1", first, "pin-db");
+        String t2 = registerAt("p-2", second, "pin-db");
+        String t3 = registerAt("p-3", first, "pin-web");
+        String t4 = registerAt("p-4", first, "pin-db", "pin-extra");
+        assertEquals("OUTDATED", node("p-1").getString("code_status"));
+        assertEquals("UP_TO_DATE", node("p-2").getString("code_status"));
+
+        // refused, and nothing pinned: a malformed role, a commit off the branch or malformed, an unknown node
+        for (String bad : List.of("{\"role\":\"a,b\",\"commit\":\"" + first + "\"}",
+                "{\"role\":\"\",\"commit\":\"" + first + "\"}",
+                "{\"role\":\"" + "r".repeat(65) + "\",\"commit\":\"" + first + "\"}",
+                "{\"role\":\"pin-db\",\"commit\":\"" + "e".repeat(40) + "\"}",
+                "{\"role\":\"pin-db\",\"commit\":\"" + first.toUpperCase() + "\"}",
+                "{\"role\":\"pin-db\"}", "{\"commit\":\"" + first + "\"}", "[]", "{\"role\":7,\"commit\":\"" + first + "\"}")) {
+            assertProblem(400, it.api.put("api/updates/pins/roles", it.admin, bad));
+        }
+        assertProblem(404, it.api.put("api/nodes/no-such-node/pin", it.admin, "{\"commit\":\"" + first + "\"}"));
+        assertProblem(404, it.api.put("api/nodes/" + "N".repeat(300) + "/pin", it.admin, "{\"commit\":\"" + first + "\"}"));
+        assertProblem(404, it.api.delete("api/nodes/p-1/pin", it.admin));
+        assertProblem(404, it.api.delete("api/updates/pins/roles?role=pin-db", it.admin));
+        assertProblem(400, it.api.delete("api/updates/pins/roles", it.admin));
+        assertProblem(400, it.api.delete("api/updates/pins/roles?role=pin-db&role=pin-web", it.admin));
+        assertProblem(400, it.api.delete("api/updates/pins/roles?rol=pin-db", it.admin));
+        assertTrue(it.api.get("api/updates/pins", it.admin).json().getJsonArray("roles").isEmpty());
+
+        // the role pinned at first: its nodes are measured against first, the others against the tip, live
+        try (LiveSocket socket = LiveSocket.open(it)) {
+            CompletableFuture<String> heard = socket.next(m -> m.contains("\"fleet.pins_changed\"") && m.contains("\"p-1\""));
+            Api.Response pinned = it.api.put("api/updates/pins/roles", it.admin,
+                    "{\"role\":\"pin-db\",\"commit\":\"" + first + "\",\"reason\":\"second breaks the database\"}");
+            assertEquals(200, pinned.status(), pinned.toString());
+            JsonObject rolePin = pinned.json().getJsonArray("roles").getJsonObject(0);
+            assertEquals("pin-db", rolePin.getString("subject"));
+            assertEquals("admin", rolePin.getString("pinned_by"));
+            assertEquals("second breaks the database", rolePin.getString("reason"));
+            assertEquals(second, pinned.json().getString("desired_commit"), "the fleet still follows the tip");
+            assertTrue(socket.await(heard, Duration.ofSeconds(10)).contains("role pin-db pinned at " + first.substring(0, 7)));
+        }
+        JsonObject p1 = node("p-1");
+        assertEquals("UP_TO_DATE", p1.getString("code_status"), "stored at once, before its next heartbeat");
+        assertEquals(first, p1.getString("desired_commit"));
+        assertEquals("role", p1.getJsonObject("pin").getString("scope"));
+        assertEquals("NOTHING_NEEDED", heartbeatSays("p-1", t1, first, "pin-db"));
+        assertEquals("OUTDATED", node("p-3").getString("code_status"), "another role follows the tip");
+        assertEquals(second, node("p-3").getString("desired_commit"));
+        assertEquals("UPDATE", heartbeatSays("p-3", t3, first, "pin-web"));
+        assertFalse("UP_TO_DATE".equals(node("p-2").getString("code_status")), "p-2 runs second, past its role's pin");
+        assertEquals("UPDATE", heartbeatSays("p-2", t2, second, "pin-db"));
+
+        // a node's own pin goes before its role's
+        Api.Response own = it.api.put("api/nodes/p-4/pin", it.admin, "{\"commit\":\"" + second + "\"}");
+        assertEquals(200, own.status(), own.toString());
+        assertEquals(second, own.json().getString("desired_commit"));
+        assertEquals("node", own.json().getJsonObject("pin").getString("scope"));
+        assertEquals("OUTDATED", own.json().getString("code_status"));
+        assertEquals("UPDATE", heartbeatSays("p-4", t4, first, "pin-db", "pin-extra"));
+
+        // a rollout to the fleet's commit leaves the nodes pinned elsewhere where they are, and says so
+        Api.Response rollout = it.api.post("api/fleet/sync", it.admin, "{\"strategy\":\"rolling\",\"node_ids\":[\"p-1\",\"p-2\"]}");
+        assertProblem(409, rollout);
+        assertTrue(rollout.json().getString("detail").contains("pinned to " + first.substring(0, 7) + " (role pin-db)"),
+                rollout.toString());
+
+        // a sync with no target sends each node its own desired commit: p-2 back to first, p-3 and p-4 to second
+        Api.Response sync = it.api.post("api/fleet/sync", it.admin, "{\"node_ids\":[\"p-1\",\"p-2\",\"p-3\",\"p-4\"]}");
+        assertEquals(202, sync.status(), sync.toString());
+        Map<String, String> targets = new HashMap<>();
+        for (JsonObject o : sync.array().getValuesAs(JsonObject.class)) {
+            if (o.getString("result").equals("created")) {
+                targets.put(o.getString("node_id"), operation(o.getJsonNumber("operation_id").longValue()).getString("target_commit"));
+                assertEquals(200, it.api.post("api/operations/" + o.getJsonNumber("operation_id") + "/cancel", it.admin, null).status());
+            }
+        }
+        assertEquals(Map.of("p-2", first, "p-3", second, "p-4", second), targets, sync.toString());
+
+        // unpinned, they follow the tip again
+        assertEquals(200, it.api.delete("api/nodes/p-4/pin", it.admin).status());
+        Api.Response unpinned = it.api.delete("api/updates/pins/roles?role=pin-db", it.admin);
+        assertEquals(200, unpinned.status(), unpinned.toString());
+        assertTrue(unpinned.json().getJsonArray("roles").isEmpty(), unpinned.toString());
+        assertEquals("OUTDATED", node("p-1").getString("code_status"));
+        assertEquals(second, node("p-1").getString("desired_commit"));
+        assertTrue(node("p-1").isNull("pin"), node("p-1").toString());
+        assertEquals("UPDATE", heartbeatSays("p-1", t1, first, "pin-db"));
+        assertEquals("UP_TO_DATE", node("p-2").getString("code_status"));
+    }
+
+    /** Whether a heartbeat's answer offers an update: UPDATE or NOTHING_NEEDED. */
+    private static String heartbeatSays(String nodeId, String token, String commit, String... roles) throws Exception {
+        Api.Response r = it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + commit + "\",\"state\":\"IDLE\",\"roles\":[" + String.join(",",
+                        java.util.Arrays.stream(roles).map(x -> "\"" + x + "\"").toList()) + "]}");
+        assertEquals(200, r.status(), r.toString());
+        return r.json().getBoolean("update_available") ? "UPDATE" : "NOTHING_NEEDED";
+    }
+
+    private static String registerAt(String nodeId, String commit, String... roles) throws Exception {
+        Api.Response r = it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + nodeId + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        String token = r.json().getString("token");
+        heartbeatSays(nodeId, token, commit, roles);
+        return token;
+    }
+
+    private static JsonObject node(String id) throws Exception {
+        Api.Response r = it.api.get("api/nodes/" + id, it.admin);
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
     @Test
     void theHeartbeatReplyCarriesTheCommandAndASyncWithoutRestartOnlySwaps() throws Exception {
         String token = registerAt("s-2", first);

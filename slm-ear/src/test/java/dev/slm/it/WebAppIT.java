@@ -984,6 +984,31 @@ class WebAppIT {
         admin.driver.executeScript("document.getElementById('node-history').scrollIntoView()");
         admin.screenshot(SHOTS.resolve("node-page.png"));
 
+        // pinned for itself (issue 13): both pages say what holds it, live; the pin is lifted from the same page
+        viewer.open("nodes/page-2");
+        assertEquals("none", viewer.byId("node-desired").getAttribute("data-pin"));
+        assertEquals("true", viewer.byId("pin-node").getDomProperty("disabled"));
+        admin.click("pin-node");
+        WebElement commit = admin.await(d -> d.findElement(By.cssSelector("#pin-commit input")));
+        commit.sendKeys(v1.substring(0, 7));
+        admin.await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
+                .anyMatch(i -> i.getText().startsWith(v1.substring(0, 7))) ? true : null);
+        commit.sendKeys(org.openqa.selenium.Keys.ENTER);
+        admin.driver.findElement(By.cssSelector("#pin-reason input")).sendKeys("v3 breaks page-2");
+        admin.click("pin-confirm");
+        for (Browser b : List.of(admin, viewer)) {
+            String said = b.await(d -> {
+                WebElement desired = d.findElement(By.id("node-desired"));
+                return "node".equals(desired.getAttribute("data-pin")) ? desired.getText() : null;
+            });
+            assertTrue(said.startsWith(v1 + " (pinned for this node by admin, "), said);
+            assertTrue(said.endsWith(": v3 breaks page-2)"), said);
+        }
+        assertEquals("UP_TO_DATE", it.api.get("api/nodes/page-2", it.admin).json().getString("code_status"));
+        admin.click("unpin-node");
+        viewer.await(d -> "none".equals(d.findElement(By.id("node-desired")).getAttribute("data-pin")) ? true : null);
+        assertEquals("OUTDATED", it.api.get("api/nodes/page-2", it.admin).json().getString("code_status"));
+
         WebElement back = admin.byId("back-to-nodes");
         admin.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", back);
         back.click();

@@ -1,6 +1,8 @@
 package dev.slm.agents.control;
 
+import dev.slm.fleet.boundary.PinReader;
 import dev.slm.fleet.boundary.Settings;
+import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.AgentState;
 import dev.slm.rollout.boundary.SyncMoves;
 import dev.slm.rollout.entity.SyncCommand;
@@ -46,9 +48,10 @@ import javax.sql.DataSource;
  * heartbeat waits for a timer. Only nodes with an active sync operation, or whose commit or status changed (an
  * operation that timed out may succeed late), cost a second transaction.
  *
- * The statuses are classified here, against the latest commit the previous batch saw; the function stores them only
- * if that is still the latest commit once it holds the shared status lock (a change of the latest commit holds it
- * exclusive), and otherwise says which one is, and the batch is classified again. So a status never goes stale. The
+ * The statuses are classified here, each node against its desired commit ({@link DesiredCommits}: its pin, its role's,
+ * the fleet's) as the previous batch saw them; the function stores them only if the fleet's commit and the pins are
+ * still those once it holds the shared status lock (a change of either holds it exclusive), and otherwise the batch
+ * reads them again and is classified again. So a status never goes stale. The
  * UPDATE matches node id and token hash together: a heartbeat whose row is not updated did not authenticate, and its
  * caller finds out why.
  */
@@ -62,8 +65,8 @@ public class HeartbeatBatcher {
     private static final int ATTEMPTS = 5;
     /** One statement, one round trip (db/V4__store_heartbeats.sql). */
     private static final String STORE = "SELECT stored_id, status_changed, has_operation, latest, interval_s, unknown_operation"
-            + " FROM store_heartbeats(?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::int8[], ?::text[], ?::int4[], ?::text[])";
+            + " FROM store_heartbeats(?, ?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::text[], ?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])";
 
     /** A heartbeat waiting to be stored. */
     public record Pending(String nodeId, String tokenHash, String agentVersion, String codeVersion, String hostname,
@@ -98,8 +101,11 @@ public class HeartbeatBatcher {
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(Settings.DEFAULT_HEARTBEAT_INTERVAL_S);
 
-    /** The latest commit the last batch was stored against; the next one classifies against it. Writer thread only. */
-    private String expectedLatest;
+    /**
+     * The desired commits the last batch was stored against; the next one classifies against them. Writer thread
+     * only; read again when the database says they changed.
+     */
+    private DesiredCommits expected = DesiredCommits.fleetOnly(null);
     /** The writer's connection (see {@link #connection()}). Writer thread only. */
     private Connection connection;
 
@@ -194,7 +200,7 @@ public class HeartbeatBatcher {
                 if (attempt == ATTEMPTS) {
                     throw new SQLException("the latest commit changed " + ATTEMPTS + " times while storing heartbeats");
                 }
-                stored = store(c, rows, expectedLatest);
+                stored = store(c, rows, expected);
             }
             List<SyncEvent> completed = new ArrayList<>();
             Set<String> mayEndLate = new HashSet<>(stored.busy());
@@ -206,8 +212,8 @@ public class HeartbeatBatcher {
                 boolean sameToken = latestPerNode.get(id).heartbeat().tokenHash().equals(e.heartbeat().tokenHash());
                 boolean ok = stored.updated().contains(id) && sameToken;
                 boolean unknownOperation = stored.unknownOperation().contains(id) && sameToken;
-                e.result().complete(new Stored(ok, stored.latest(), stored.interval(), ok ? commands.get(id) : null,
-                        unknownOperation));
+                e.result().complete(new Stored(ok, stored.desired().forNode(id, e.heartbeat().roles()),
+                        stored.interval(), ok ? commands.get(id) : null, unknownOperation));
             }
             announce(stored.changed(), completed);
         } catch (SQLException | RuntimeException e) {
@@ -267,28 +273,31 @@ public class HeartbeatBatcher {
      * operation; and the nodes whose report named an operation not theirs (not stored).
      */
     private record Result(Set<String> updated, Set<String> changed, Set<String> busy, Set<String> unknownOperation,
-                          String latest, Duration interval) {
+                          DesiredCommits desired, Duration interval) {
     }
 
     /**
-     * Stores the reports classified against {@code expected}, in one statement (its own transaction). When the latest
-     * commit is no longer the expected one nothing is stored: {@link #expectedLatest} takes the new one and the
+     * Stores the reports classified against {@code expected}, in one statement (its own transaction). When the fleet's
+     * commit or the pins are no longer the expected ones nothing is stored: {@link #expected} is read again and the
      * answer is null, for the caller to try again.
      */
-    private Result store(Connection c, List<Pending> rows, String expected) throws SQLException {
+    private Result store(Connection c, List<Pending> rows, DesiredCommits expected) throws SQLException {
         int n = rows.size();
         String[] ids = new String[n], hashes = new String[n], versions = new String[n], codes = new String[n],
                 hosts = new String[n], roles = new String[n], states = new String[n], statuses = new String[n],
-                releases = new String[n];
+                releases = new String[n], bases = new String[n];
         Long[] operations = new Long[n];
         Integer[] behind = new Integer[n];
         // known answers come from the cache (a new latest commit's were put there before it was stored); versions
-        // not seen before — a restarted server's first batches — are classified together in one walk, not one each
-        Map<String, Classification> answers =
-                mirror.classifyAll(rows.stream().map(Pending::codeVersion).toList(), expected);
+        // not seen before — a restarted server's first batches — are classified together in one walk, not one each;
+        // with pins, one walk per desired commit the batch's nodes have
+        for (int i = 0; i < n; i++) {
+            bases[i] = expected.forNode(rows.get(i).nodeId(), rows.get(i).roles());
+        }
+        Map<String, Map<String, Classification>> answers = classify(rows, bases);
         for (int i = 0; i < n; i++) {
             Pending p = rows.get(i);
-            Classification cl = answers.get(p.codeVersion());
+            Classification cl = answers.get(bases[i]).get(p.codeVersion());
             ids[i] = p.nodeId();
             hashes[i] = p.tokenHash();
             versions[i] = p.agentVersion();
@@ -303,30 +312,31 @@ public class HeartbeatBatcher {
         }
         try (PreparedStatement u = c.prepareStatement(STORE)) {
             u.setLong(1, SourceStore.STATUS_LOCK);
-            u.setString(2, expected);
-            u.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-            u.setArray(4, c.createArrayOf("text", ids));
-            u.setArray(5, c.createArrayOf("text", hashes));
-            u.setArray(6, c.createArrayOf("text", versions));
-            u.setArray(7, c.createArrayOf("text", codes));
-            u.setArray(8, c.createArrayOf("text", hosts));
-            u.setArray(9, c.createArrayOf("text", roles));
-            u.setArray(10, c.createArrayOf("text", states));
-            u.setArray(11, c.createArrayOf("int8", operations));
-            u.setArray(12, c.createArrayOf("text", statuses));
-            u.setArray(13, c.createArrayOf("int4", behind));
-            u.setArray(14, c.createArrayOf("text", releases));
+            u.setString(2, expected.fleet());
+            u.setLong(3, expected.pinsVersion());
+            u.setObject(4, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            u.setArray(5, c.createArrayOf("text", ids));
+            u.setArray(6, c.createArrayOf("text", hashes));
+            u.setArray(7, c.createArrayOf("text", versions));
+            u.setArray(8, c.createArrayOf("text", codes));
+            u.setArray(9, c.createArrayOf("text", hosts));
+            u.setArray(10, c.createArrayOf("text", roles));
+            u.setArray(11, c.createArrayOf("text", states));
+            u.setArray(12, c.createArrayOf("int8", operations));
+            u.setArray(13, c.createArrayOf("text", statuses));
+            u.setArray(14, c.createArrayOf("int4", behind));
+            u.setArray(15, c.createArrayOf("text", releases));
+            u.setArray(16, c.createArrayOf("text", bases));
             Set<String> updated = new HashSet<>(), changed = new HashSet<>(), busy = new HashSet<>(),
                     unknownOperation = new HashSet<>();
-            String latest = expected;
             Duration interval = DEFAULT_INTERVAL;
             try (ResultSet rs = u.executeQuery()) {
                 while (rs.next()) {
-                    latest = rs.getString(4);
                     interval = parseInterval(rs.getString(5));
                     String id = rs.getString(1);
                     if (id == null) {
-                        expectedLatest = latest;
+                        rs.close();
+                        this.expected = PinReader.read(c);
                         return null;
                     }
                     if (rs.getBoolean(6)) {
@@ -342,8 +352,19 @@ public class HeartbeatBatcher {
                     }
                 }
             }
-            return new Result(updated, changed, busy, unknownOperation, latest, interval);
+            return new Result(updated, changed, busy, unknownOperation, expected, interval);
         }
+    }
+
+    /** The reports' versions classified against each desired commit they are measured against: its answers by version. */
+    private Map<String, Map<String, Classification>> classify(List<Pending> rows, String[] bases) {
+        Map<String, List<String>> versions = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            versions.computeIfAbsent(bases[i], b -> new ArrayList<>()).add(rows.get(i).codeVersion());
+        }
+        Map<String, Map<String, Classification>> answers = new HashMap<>();
+        versions.forEach((basis, of) -> answers.put(basis, mirror.classifyAll(of, basis)));
+        return answers;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.fleet.entity.DesiredCommits;
+import dev.slm.fleet.entity.Node;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.Mirror;
 import dev.slm.source.entity.Classification;
@@ -14,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Brings every node's stored code status to the latest commit when it changes, without holding up heartbeats.
+ * Brings every node's stored code status to its desired commit ({@link DesiredCommits}: its pin, its role's, the
+ * fleet's pin or the tip) when that changes, without holding up heartbeats.
  *
  * Before the new commit is stored, every version nodes run is classified against it in one walk of the history
  * ({@code GitMirror.classifyAll}), with nothing locked; the answers land in the mirror's cache, so heartbeat batches
@@ -33,9 +37,9 @@ import javax.sql.DataSource;
  * of 10,000 rows took 70–160 ms here; classifying 1,000 versions one by one, 27 s).
  *
  * Races, each closed under the status lock: a heartbeat stored since the nodes were read has already classified its node
- * against the new commit ({@code status_basis} is it: skipped), or changed its version (skipped: the answer was for
- * the other version); a newer latest commit stored meanwhile stops the remaining chunks (its own recalculation
- * follows), checked under the lock that storing it takes. A node whose version was reported after the versions were
+ * against the new commit ({@code status_basis} is it: skipped), or changed its version or its roles (skipped: the
+ * answer was for the other version or pin); a newer desired commit or another pin stored meanwhile stops the remaining
+ * chunks (its own recalculation follows), checked under the lock that storing them takes. A node whose version was reported after the versions were
  * classified is classified with the stale rows. Every fetch runs the second step (nothing to do when nothing is
  * stale), so a recalculation a stop interrupted is finished by the next fetch, and a restarted server's empty cache is
  * filled with one walk instead of one per heartbeat batch.
@@ -47,15 +51,14 @@ public class CodeStatusRecalculation {
     private static final int CHUNK = 1_000;
 
     private static final String VERSIONS = "SELECT DISTINCT code_version FROM node WHERE code_version IS NOT NULL";
-    private static final String STALE = "SELECT id, code_version FROM node WHERE status_basis IS DISTINCT FROM ?";
+    private static final String NODES = "SELECT id, code_version, roles, status_basis FROM node";
     private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
-    /** The desired commit: nodes are measured against the pin when there is one (db/V14), else the tip. */
-    private static final String LATEST = "SELECT COALESCE(pinned_commit, latest_commit) FROM tracked_source WHERE id = 1";
     private static final String STORE = "UPDATE node"
-            + " SET code_status = v.status, commits_behind = v.behind, status_basis = ?"
-            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[]) AS v(id, version, status, behind)"
-            + " WHERE node.id = v.id AND node.code_version IS NOT DISTINCT FROM v.version"
-            + " AND node.status_basis IS DISTINCT FROM ?";
+            + " SET code_status = v.status, commits_behind = v.behind, status_basis = v.basis"
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[])"
+            + " AS v(id, version, status, behind, basis, roles)"
+            + " WHERE node.id = v.id AND node.code_version IS NOT DISTINCT FROM v.version AND node.roles = v.roles"
+            + " AND node.status_basis IS DISTINCT FROM v.basis";
 
     @Resource(lookup = "java:app/jdbc/slm")
     DataSource dataSource;
@@ -63,7 +66,7 @@ public class CodeStatusRecalculation {
     @Inject
     Mirror mirror;
 
-    private record Stale(String id, String version) {
+    private record Stale(String id, String version, String roles, String basis) {
     }
 
     void classifyBeforeStored(@Observes LatestCommitFetched fetched) {
@@ -76,32 +79,47 @@ public class CodeStatusRecalculation {
     }
 
     void storeAfterStored(@Observes LatestCommitStored stored) {
-        try (Connection c = dataSource.getConnection()) {
-            // the commit nodes are measured against: the new tip, or the pin that holds them where they are
-            recalculate(c, desired(c).orElse(stored.latest()));
+        try {
+            recalculate();
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "storing the nodes' code status against " + stored.latest() + " failed; heartbeats"
                     + " and the next fetch store them", e);
         }
     }
 
-    private void recalculate(Connection c, String latest) throws SQLException {
-        List<Stale> stale = stale(c, latest);
-        // every version, not only the stale nodes': after a restart this fills the cache heartbeats classify from
-        Set<String> versions = new HashSet<>(versions(c));
-        stale.forEach(n -> versions.add(n.version()));
-        Map<String, Classification> answers = mirror.classifyAll(versions, latest);
-        for (int from = 0; from < stale.size(); from += CHUNK) {
-            if (!store(c, stale.subList(from, Math.min(from + CHUNK, stale.size())), answers, latest)) {
-                LOG.fine(() -> "a newer desired commit than " + latest + " was stored: its recalculation follows");
-                return;
+    /**
+     * Stores the status of every node whose status was computed against another commit than its desired one. Call
+     * it outside a transaction (each chunk is a transaction of its own).
+     *
+     * @return the nodes whose status was stored
+     */
+    public Set<String> recalculate() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DesiredCommits desired = PinReader.read(c);
+            if (desired.fleet() == null) {
+                return Set.of(); // not fetched yet: nothing to measure against
             }
-        }
-    }
-
-    private static java.util.Optional<String> desired(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(LATEST); ResultSet rs = s.executeQuery()) {
-            return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+            List<Stale> stale = stale(c, desired);
+            // every version, not only the stale nodes': after a restart this fills the cache heartbeats classify from
+            Set<String> versions = new HashSet<>(versions(c));
+            stale.forEach(n -> versions.add(n.version()));
+            Map<String, Map<String, Classification>> answers = new HashMap<>();
+            answers.put(desired.fleet(), mirror.classifyAll(versions, desired.fleet()));
+            for (Stale n : stale) {
+                answers.computeIfAbsent(n.basis(), basis -> mirror.classifyAll(
+                        stale.stream().filter(s -> s.basis().equals(basis)).map(Stale::version).toList(), basis));
+            }
+            Set<String> stored = new HashSet<>();
+            for (int from = 0; from < stale.size(); from += CHUNK) {
+                List<Stale> chunk = stale.subList(from, Math.min(from + CHUNK, stale.size()));
+                if (!store(c, chunk, answers, desired)) {
+                    LOG.fine(() -> "another desired commit or pin than " + desired.fleet() + "/" + desired.pinsVersion()
+                            + " was stored: its recalculation follows");
+                    return stored;
+                }
+                chunk.forEach(n -> stored.add(n.id()));
+            }
+            return stored;
         }
     }
 
@@ -115,31 +133,43 @@ public class CodeStatusRecalculation {
         return versions;
     }
 
-    private static List<Stale> stale(Connection c, String latest) throws SQLException {
+    /** The nodes whose stored status was not computed against their desired commit; {@code basis} is that commit. */
+    private static List<Stale> stale(Connection c, DesiredCommits desired) throws SQLException {
         List<Stale> stale = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(STALE)) {
-            s.setString(1, latest);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    stale.add(new Stale(rs.getString(1), rs.getString(2)));
+        // without pins every node's desired commit is the fleet's: the database finds the stale ones (a fetch reads
+        // none of 10,000 up-to-date rows); with pins each node's is its own, and every row is read
+        try (PreparedStatement s = c.prepareStatement(desired.anyPins() ? NODES : NODES + " WHERE status_basis IS DISTINCT FROM ?")) {
+            if (!desired.anyPins()) {
+                s.setString(1, desired.fleet());
+            }
+            ResultSet rs = s.executeQuery();
+            while (rs.next()) {
+                String roles = rs.getString(3);
+                String basis = desired.forNode(rs.getString(1), Node.roles(roles));
+                if (!basis.equals(rs.getString(4))) {
+                    stale.add(new Stale(rs.getString(1), rs.getString(2), roles, basis));
                 }
             }
         }
         return stale;
     }
 
-    /** @return false, storing nothing, when the latest commit is no longer {@code latest} */
-    private static boolean store(Connection c, List<Stale> chunk, Map<String, Classification> answers, String latest)
-            throws SQLException {
+    /** @return false, storing nothing, when the desired commit or the pins are no longer those of {@code desired} */
+    private static boolean store(Connection c, List<Stale> chunk, Map<String, Map<String, Classification>> answers,
+                                 DesiredCommits desired) throws SQLException {
         int n = chunk.size();
-        String[] ids = new String[n], versions = new String[n], statuses = new String[n];
+        String[] ids = new String[n], versions = new String[n], statuses = new String[n], bases = new String[n],
+                roles = new String[n];
         Integer[] behind = new Integer[n];
         for (int i = 0; i < n; i++) {
-            Classification answer = answers.get(chunk.get(i).version());
-            ids[i] = chunk.get(i).id();
-            versions[i] = chunk.get(i).version();
+            Stale node = chunk.get(i);
+            Classification answer = answers.get(node.basis()).get(node.version());
+            ids[i] = node.id();
+            versions[i] = node.version();
             statuses[i] = answer.status().name();
             behind[i] = answer.commitsBehind();
+            bases[i] = node.basis();
+            roles[i] = node.roles();
         }
         c.setAutoCommit(false);
         try {
@@ -147,20 +177,19 @@ public class CodeStatusRecalculation {
                 lock.setLong(1, SourceStore.STATUS_LOCK);
                 lock.executeQuery().close();
             }
-            // read in a statement of its own, after the lock: storing a newer commit takes the same lock
-            try (PreparedStatement s = c.prepareStatement(LATEST); ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || !latest.equals(rs.getString(1))) {
-                    c.rollback();
-                    return false;
-                }
+            // read in a statement of its own, after the lock: storing a newer commit or a pin takes the same lock
+            DesiredCommits now = PinReader.read(c);
+            if (!desired.fleet().equals(now.fleet()) || desired.pinsVersion() != now.pinsVersion()) {
+                c.rollback();
+                return false;
             }
             try (PreparedStatement u = c.prepareStatement(STORE)) {
-                u.setString(1, latest);
-                u.setArray(2, c.createArrayOf("text", ids));
-                u.setArray(3, c.createArrayOf("text", versions));
-                u.setArray(4, c.createArrayOf("text", statuses));
-                u.setArray(5, c.createArrayOf("int4", behind));
-                u.setString(6, latest);
+                u.setArray(1, c.createArrayOf("text", ids));
+                u.setArray(2, c.createArrayOf("text", versions));
+                u.setArray(3, c.createArrayOf("text", statuses));
+                u.setArray(4, c.createArrayOf("int4", behind));
+                u.setArray(5, c.createArrayOf("text", bases));
+                u.setArray(6, c.createArrayOf("text", roles));
                 u.executeUpdate();
             }
             c.commit();

@@ -116,7 +116,24 @@ public class Node {
     public String codeVersion() { return codeVersion; }
     public String hostname() { return hostname; }
     public List<String> roles() {
-        return roles == null || roles.isEmpty() ? List.of() : Arrays.asList(roles.split(","));
+        return roles(roles);
+    }
+
+    /** The roles as the node table stores them: joined with commas (a role has none), "" for none. */
+    public static List<String> roles(String stored) {
+        return stored == null || stored.isEmpty() ? List.of() : Arrays.asList(stored.split(","));
+    }
+
+    /**
+     * @throws dev.slm.platform.InvalidInput unless {@code role} is one role as agents report them (no comma, no control
+     *         character, at most 64 characters). A blank one is refused: to a node query it would mean "no filter".
+     */
+    public static void checkRole(String role) {
+        if (role == null || role.isBlank() || role.length() > 64 || role.contains(",")
+                || role.codePoints().anyMatch(Character::isISOControl)) {
+            throw new dev.slm.platform.InvalidInput(
+                    "roles must each be one role: 1 to 64 characters, no comma and no control character");
+        }
     }
     public AgentState agentState() { return agentState; }
     public Long operationId() { return operationId; }

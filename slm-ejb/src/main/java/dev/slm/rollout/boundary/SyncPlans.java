@@ -1,6 +1,8 @@
 package dev.slm.rollout.boundary;
 
 import dev.slm.fleet.boundary.FleetStatus;
+import dev.slm.fleet.boundary.PinReader;
+import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.Node;
 import dev.slm.rollout.entity.SyncStatus;
 import dev.slm.source.entity.CodeStatus;
@@ -65,7 +67,16 @@ public class SyncPlans {
      *                first fetch
      * @param parts   every asked-for node in exactly one part, each list in the order asked
      */
-    public record Plan(String target, String subject, String author, Map<Part, List<String>> parts) {
+    /**
+     * @param pinnedElsewhere the asked nodes held at another commit by a role's or their own pin (db/V17), and that
+     *        commit: a sync sends them their pin's commit, a rollout to {@code target} leaves them out
+     */
+    public record Plan(String target, String subject, String author, Map<Part, List<String>> parts,
+                       Map<String, String> pinnedElsewhere) {
+
+        public Plan(String target, String subject, String author, Map<Part, List<String>> parts) {
+            this(target, subject, author, parts, Map.of());
+        }
 
         public List<String> of(Part part) {
             return parts.getOrDefault(part, List.of());
@@ -102,7 +113,7 @@ public class SyncPlans {
         Set<String> busy = new HashSet<>();
         for (int from = 0; from < asked.size(); from += CHUNK) {
             List<String> chunk = asked.subList(from, Math.min(asked.size(), from + CHUNK));
-            em.createQuery("SELECT n.id, n.codeStatus, n.lastSeen FROM Node n WHERE n.id IN :ids", Object[].class)
+            em.createQuery("SELECT n.id, n.codeStatus, n.lastSeen, n.roles FROM Node n WHERE n.id IN :ids", Object[].class)
                     .setParameter("ids", chunk).getResultList().forEach(r -> rows.put((String) r[0], r));
             busy.addAll(em.createQuery("SELECT DISTINCT o.nodeId FROM SyncOperation o WHERE o.nodeId IN :ids"
                             + " AND o.status NOT IN :finals", String.class)
@@ -117,12 +128,22 @@ public class SyncPlans {
         if (source == null) {
             return new Plan(null, null, null, parts);
         }
+        Map<String, String> elsewhere = new java.util.TreeMap<>();
+        DesiredCommits desired = PinReader.read(em);
+        if (desired.anyPins()) {
+            rows.forEach((id, row) -> {
+                String own = desired.forNode(id, Node.roles((String) row[3]));
+                if (own != null && !own.equals(source.desiredCommit())) {
+                    elsewhere.put(id, own);
+                }
+            });
+        }
         if (source.pinnedCommit() != null) { // the fleet is held at the pin: a sync sends it
             var pinned = mirror.commit(source.pinnedCommit());
             return new Plan(source.pinnedCommit(), pinned.map(c -> c.subject()).orElse("(pinned)"),
-                    pinned.map(c -> c.author()).orElse(""), parts);
+                    pinned.map(c -> c.author()).orElse(""), parts, elsewhere);
         }
-        return new Plan(source.latestCommit(), source.latestSubject(), source.latestAuthor(), parts);
+        return new Plan(source.latestCommit(), source.latestSubject(), source.latestAuthor(), parts, elsewhere);
     }
 
     /** One node's part: missing, up to date, busy and offline come before what its status says. */

@@ -2,6 +2,8 @@ package dev.slm.rollout.control;
 
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.boundary.Settings;
+import dev.slm.fleet.boundary.PinReader;
+import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.Node;
 import dev.slm.platform.Conflict;
 import dev.slm.platform.InvalidInput;
@@ -92,8 +94,18 @@ public class RolloutStarts {
             }
         }
         List<String> sent = new ArrayList<>();
+        // no target named: the rollout goes to the fleet's desired commit, and a node pinned elsewhere (its own pin or
+        // its role's, db/V17) stays where its pin holds it; naming target_commit moves it all the same
+        DesiredCommits desired = r.targetCommit() == null ? PinReader.read(em) : null;
         for (String id : free) {
             Node n = nodes.get(id);
+            Optional<DesiredCommits.Pin> pin = desired == null ? Optional.empty() : desired.pinOf(id, n.roles())
+                    .filter(p -> !p.commit().equals(commit));
+            if (pin.isPresent()) {
+                left.add(new Left(id, pinned(pin.get()) + ": the rollout goes to " + commit
+                        + " (name target_commit to move it all the same)"));
+                continue;
+            }
             boolean already = r.targetCommit() == null ? n.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(n.codeVersion());
             if (already && !r.reinstall()) {
                 left.add(new Left(id, "runs the target already"));
@@ -102,7 +114,10 @@ public class RolloutStarts {
             }
         }
         if (sent.isEmpty()) {
-            throw new Conflict("nothing to roll out: every named node runs the target already (ask for a reinstall to"
+            throw new Conflict(left.stream().anyMatch(l -> l.reason().startsWith("pinned"))
+                    ? "nothing to roll out: every named node runs the target already or is pinned elsewhere ("
+                            + left.stream().filter(l -> l.reason().startsWith("pinned")).findFirst().orElseThrow().reason() + ")"
+                    : "nothing to roll out: every named node runs the target already (ask for a reinstall to"
                     + " install it again)");
         }
         Rollout.Options options = options(r, sent.size());
@@ -125,6 +140,12 @@ public class RolloutStarts {
         }
         em.flush();
         return new Started(rollout, left);
+    }
+
+    /** How a node's pin is said: "pinned to abc1234 (role web)" or "(node)". */
+    public static String pinned(DesiredCommits.Pin p) {
+        return "pinned to " + p.commit().substring(0, 7) + " (" + (p.scope() == DesiredCommits.Scope.ROLE
+                ? "role " + p.subject() : "its own pin") + ")";
     }
 
     private List<String> targets(Request r) {
@@ -154,16 +175,8 @@ public class RolloutStarts {
      * @throws InvalidInput naming roles
      */
     public static List<String> nodesOfRole(NodeQueries queries, String role) {
-        checkRole(role);
+        Node.checkRole(role);
         return queries.ids(new NodeQueries.Filter(null, role.strip(), java.util.Set.of(), null, null), MAX_NODES);
-    }
-
-    /** @throws InvalidInput naming roles, unless {@code role} is one role as agents report them */
-    public static void checkRole(String role) {
-        if (role == null || role.isBlank() || role.length() > 64 || role.contains(",")
-                || role.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("roles must each be one role: 1 to 64 characters, no comma and no control character");
-        }
     }
 
     /** Locks the nodes' rows in id order: a second rollout or a single sync naming one of them waits, then sees this one. */

@@ -63,17 +63,20 @@ public class SyncRequests {
         }
     }
 
+    @Inject
+    WindowRules windows;
+
     /**
+     * @param fleetCommit what {@link #deployableTarget} answered; when the ask names no target and the operation is
+     *        not a rollout's, the node's own pin or its role's (db/V17) replaces it
      * @throws NotFound for an unknown node; {@link InRollout} when the node belongs to a running rollout other than
      *         {@code ask.rolloutId()}; {@link NodeBusy} when one is in flight; {@link AlreadyOnTarget} when the node
      *         runs the target already and reinstall is not set; {@link OutsideWindow} when the node's maintenance
      *         windows do not allow a sync now and the operator did not override them (a rollout's own operations are
      *         not checked here: it waits for the windows at its batch boundaries)
      */
-    @Inject
-    WindowRules windows;
-
-    public SyncOperation create(String nodeId, String commit, Ask ask) {
+    public SyncOperation create(String nodeId, String fleetCommit, Ask ask) {
+        String commit = fleetCommit;
         // the row lock serialises requests for one node across server instances
         Node node = em.find(Node.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
         if (node == null) {
@@ -86,6 +89,14 @@ public class SyncRequests {
         Optional<SyncOperation> active = active(nodeId);
         if (active.isPresent()) {
             throw new NodeBusy(nodeId, active.get().id());
+        }
+        if (ask.target() == null && ask.rolloutId() == null) {
+            // no target named: the node's own desired commit — its pin or its role's when it has one (db/V17)
+            String own = dev.slm.fleet.boundary.PinReader.read(em).forNode(nodeId, node.roles());
+            if (own != null && !own.equals(commit)) {
+                deployability.require(own, em.find(TrackedSource.class, TrackedSource.SINGLETON_ID));
+                commit = own;
+            }
         }
         // the latest: what the node gets is what counts (a commit that changes nothing under SLM_GIT_PATH is no update)
         boolean already = ask.target() == null ? node.codeStatus() == CodeStatus.UP_TO_DATE : commit.equals(node.codeVersion());
@@ -135,7 +146,8 @@ public class SyncRequests {
             .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /**
-     * The commit a sync sends: {@code target}, or the desired commit when null; checked before anything is created.
+     * The commit a sync sends: {@code target}, or the fleet's desired commit when null (a node or role pin then
+     * replaces it in {@link #create}); checked before anything is created.
      *
      * @throws Conflict before the first fetch; InvalidInput for a target off the branch; NotDeployable
      */
@@ -145,25 +157,8 @@ public class SyncRequests {
             throw new Conflict("the server has not fetched the repository yet: nothing to sync to");
         }
         // by default the desired commit: the tip, or the commit the fleet is pinned to (a rollback that stays)
-        String commit = target == null ? source.desiredCommit() : onBranch(target, source);
+        String commit = target == null ? source.desiredCommit() : mirror.onBranch(target, "target_commit", source);
         deployability.require(commit, source);
         return commit;
-    }
-
-    /**
-     * The target when it is a commit of the tracked branch: the latest or one of its ancestors (a rollback, or a
-     * chosen release). Another branch's commit, or one the mirror lacks, would leave the node outside the history the
-     * fleet is measured against.
-     */
-    private String onBranch(String target, TrackedSource source) {
-        if (!CommitInfo.ID.matcher(target).matches()) {
-            throw new InvalidInput("target_commit must be a full commit id (40 lower-case hex digits)");
-        }
-        CodeStatus where = mirror.classify(target, source.latestCommit()).status();
-        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
-            throw new InvalidInput("target_commit " + target + " is not a commit of the tracked branch " + source.branch()
-                    + (where == CodeStatus.UNKNOWN ? " (the server's mirror does not have it)" : ""));
-        }
-        return target;
     }
 }

@@ -23,7 +23,7 @@ public final class Targets {
         if (roles.size() > MAX_ROLES) {
             throw new InvalidInput("roles may name at most " + MAX_ROLES + " roles");
         }
-        roles.forEach(RolloutStarts::checkRole);
+        roles.forEach(dev.slm.fleet.entity.Node::checkRole);
         if (ids.isEmpty()) {
             return;
         }

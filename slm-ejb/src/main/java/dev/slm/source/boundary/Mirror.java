@@ -61,6 +61,27 @@ public class Mirror {
         return mirror.recent(latest, limit);
     }
 
+    /**
+     * {@code commit} when it is a commit of the tracked branch: the tip or one of its ancestors (a rollback, a chosen
+     * release, a pin). Another branch's commit, or one the mirror lacks, would leave a node outside the history the
+     * fleet is measured against.
+     *
+     * @param field the request's name for it, for the message
+     * @throws dev.slm.platform.InvalidInput for a malformed id or a commit off the branch
+     */
+    public String onBranch(String commit, String field, dev.slm.source.entity.TrackedSource source) {
+        if (commit == null || !dev.slm.source.entity.CommitInfo.ID.matcher(commit).matches()) {
+            throw new dev.slm.platform.InvalidInput(field + " must be a full commit id (40 lower-case hex digits)");
+        }
+        dev.slm.source.entity.CodeStatus where = classify(commit, source.latestCommit()).status();
+        if (where != dev.slm.source.entity.CodeStatus.UP_TO_DATE && where != dev.slm.source.entity.CodeStatus.OUTDATED) {
+            throw new dev.slm.platform.InvalidInput(field + " " + commit + " is not a commit of the tracked branch "
+                    + source.branch() + (where == dev.slm.source.entity.CodeStatus.UNKNOWN
+                    ? " (the server's mirror does not have it)" : ""));
+        }
+        return commit;
+    }
+
     @PreDestroy
     void close() {
         mirror.close();

@@ -42,7 +42,16 @@ public class SourceStore {
         if (source == null) {
             source = new TrackedSource(url, branch, path);
             em.persist(source);
-        } else if (source.follow(url, branch, path)) {
+        } else {
+            boolean otherRepository = !url.equals(source.gitUrl()) || !branch.equals(source.branch());
+            boolean otherPath = source.follow(url, branch, path);
+            if (otherRepository) {
+                // as the fleet's pin (TrackedSource.follow): a commit of another repository or branch holds no node
+                em.createNativeQuery("DELETE FROM commit_pin").executeUpdate();
+            }
+            if (!otherPath) {
+                return source;
+            }
             // statuses depend on the subdirectory (issue 12), and only those not computed against the latest commit
             // are computed again: without this, a corrected SLM_GIT_PATH left every status as it was until a new commit
             em.createNativeQuery("UPDATE node SET status_basis = NULL").executeUpdate();

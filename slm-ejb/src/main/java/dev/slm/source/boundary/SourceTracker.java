@@ -196,13 +196,7 @@ public class SourceTracker {
     public TrackedSource pin(String commit, String by, String reason) {
         TrackedSource source = store.current().filter(s -> s.latestCommit() != null)
                 .orElseThrow(() -> new Conflict("the server has not fetched the repository yet: nothing to pin to"));
-        if (commit == null || !CommitInfo.ID.matcher(commit).matches()) {
-            throw new InvalidInput("commit must be a full commit id (40 lower-case hex digits)");
-        }
-        CodeStatus where = mirror.classify(commit, source.latestCommit()).status();
-        if (where != CodeStatus.UP_TO_DATE && where != CodeStatus.OUTDATED) {
-            throw new InvalidInput("commit " + commit + " is not a commit of the tracked branch " + source.branch());
-        }
+        mirror.onBranch(commit, "commit", source);
         return changeDesired(commit, by, reason == null || reason.isBlank() ? null : reason.strip(), "pinned");
     }
 

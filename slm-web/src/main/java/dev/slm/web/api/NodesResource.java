@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeQueries;
 import dev.slm.fleet.boundary.NodeRegistry;
+import dev.slm.fleet.boundary.Pins;
+import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.Node;
 import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
@@ -59,6 +61,9 @@ public class NodesResource {
     Mirror mirror;
 
     @Inject
+    Pins pins;
+
+    @Inject
     dev.slm.rollout.boundary.MaintenanceWindows maintenance;
 
     public record Registered(String nodeId, String token, Instant registeredAt) {
@@ -94,8 +99,9 @@ public class NodesResource {
         NodeQueries.Filter filter = q.filter().window() == null ? q.filter()
                 : q.filter().within(maintenance.inWindowNow(q.filter().window().inside()));
         Instant onlineSince = fleet.onlineSince();
+        DesiredCommits desired = pins.current();
         List<NodeView> items = nodes.page(filter, q.sorts(), q.offset(), q.size()).stream()
-                .map(n -> view(n, onlineSince, false)).toList();
+                .map(n -> view(n, onlineSince, false, desired)).toList();
         // a page that is not full and not past the end is the end: its offset and length are the total
         long total = items.size() < q.size() && (!items.isEmpty() || q.offset() == 0)
                 ? (long) q.offset() + items.size() : nodes.count(filter);
@@ -119,7 +125,7 @@ public class NodesResource {
     @Path("{id}")
     public Response one(@PathParam("id") String id) {
         return registry.find(id)
-                .map(n -> Response.ok(view(n, fleet.onlineSince(), true)).build())
+                .map(n -> Response.ok(view(n, fleet.onlineSince(), true, pins.current())).build())
                 .orElseGet(() -> notFound(id));
     }
 
@@ -145,13 +151,35 @@ public class NodesResource {
                 .orElseGet(() -> notFound(id));
     }
 
-    private NodeView view(Node n, Instant onlineSince, boolean withBehindCommits) {
+    private NodeView view(Node n, Instant onlineSince, boolean withBehindCommits, DesiredCommits desired) {
         boolean online = n.isOnline(onlineSince);
         if (!withBehindCommits || n.commitsBehind() == null || n.commitsBehind() == 0) {
-            return NodeView.of(n, online, List.of());
+            return NodeView.of(n, online, List.of(), desired);
         }
-        String latest = source.current().map(TrackedSource::latestCommit).orElse(null);
-        return NodeView.of(n, online, mirror.classify(n.codeVersion(), latest).behind());
+        // the commits it lacks to reach its desired commit (a pin's, or the tip), as commits_behind counts them
+        return NodeView.of(n, online, mirror.classify(n.codeVersion(), desired.forNode(n.id(), n.roles())).behind(),
+                desired);
+    }
+
+    /**
+     * {@code PUT /api/nodes/{id}/pin} {@code {"commit": "…", "reason": "…"}} (operator): the node is measured against
+     * that commit of the branch, and a sync sends it by default, over its roles' and the fleet's pins, until
+     * {@code DELETE /api/nodes/{id}/pin}. Answers the node.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("{id}/pin")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public Response pin(@PathParam("id") String id, @Valid @NotNull(message = "is required") Requests.Pin body,
+                        @Context jakarta.ws.rs.core.SecurityContext security) {
+        pins.pinNode(id, body.commit(), security.getUserPrincipal().getName(), body.reason());
+        return one(id);
+    }
+
+    @DELETE
+    @Path("{id}/pin")
+    public Response unpin(@PathParam("id") String id, @Context jakarta.ws.rs.core.SecurityContext security) {
+        pins.unpinNode(id, security.getUserPrincipal().getName());
+        return one(id);
     }
 
     /**

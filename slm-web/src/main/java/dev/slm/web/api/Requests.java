@@ -127,6 +127,13 @@ public final class Requests {
                       @Size(max = 1024, message = "may have at most 1024 characters") String reason) {
     }
 
+    /** {@code PUT /api/updates/pins/roles}: the role's nodes are measured against {@code commit} until unpinned. */
+    public record RolePin(@NotNull(message = "is required") String role,
+                          @NotNull(message = "is required")
+                          @Pattern(regexp = COMMIT, message = "must be a full commit id (40 lower-case hex digits)") String commit,
+                          @Size(max = 1024, message = "may have at most 1024 characters") String reason) {
+    }
+
     /** {@code POST /api/nodes} (admin). */
     public record NewNode(@NotNull(message = "is required") String nodeId) {
     }

@@ -125,22 +125,8 @@ public class SchedulesResource {
      * @throws InvalidInput naming the parameter
      */
     static int limit(UriInfo uri) {
-        java.util.Map<String, List<String>> params;
-        try {
-            params = uri.getQueryParameters();
-        } catch (IllegalArgumentException e) { // a '%' without two hex digits
-            throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
-        }
-        for (java.util.Map.Entry<String, List<String>> e : params.entrySet()) {
-            if (!e.getKey().equals("limit")) {
-                throw new InvalidInput("unknown query parameter '" + JsonRecords.printable(e.getKey()) + "'; this list takes limit");
-            }
-            if (e.getValue().size() > 1) {
-                throw new InvalidInput("limit is given " + e.getValue().size() + " times; it is taken once");
-            }
-        }
-        List<String> given = params.get("limit");
-        return limit(given == null || given.isEmpty() ? "50" : given.get(0) == null ? "" : given.get(0));
+        String given = StrictQuery.single(uri, "limit");
+        return limit(given == null ? "50" : given);
     }
 
     /** A list's {@code limit}: 1 to 500. @throws InvalidInput naming it */

@@ -45,6 +45,9 @@ public class UpdatesResource {
     @Inject
     Deployability deployability;
 
+    @Inject
+    dev.slm.fleet.boundary.Pins pins;
+
     public record Status(String gitUrl, String branch, String path, String latestVersion, String latestSubject,
                          String latestAuthor, Instant latestCommittedAt, Instant fetchedAt, Instant lastAttemptAt,
                          String lastFetchError, Boolean deployable, String notDeployableReason,
@@ -71,6 +74,45 @@ public class UpdatesResource {
         return status(tracker.unpin(security.getUserPrincipal().getName()));
     }
 
+    /** Every pin: the fleet's (null when it follows the tip), the roles' and the nodes', newest first. */
+    public record PinsView(String desiredCommit, String tip, Status fleetPin, List<NodeView.PinView> roles,
+                           List<NodeView.PinView> nodes) {
+    }
+
+    /** {@code GET /api/updates/pins}: what holds which nodes where (the fleet's pin is also in the status). */
+    @GET
+    @Path("pins")
+    public PinsView pins() {
+        dev.slm.fleet.entity.DesiredCommits d = pins.current();
+        TrackedSource s = source.current().orElseThrow();
+        java.util.Comparator<NodeView.PinView> newest = java.util.Comparator.comparing(NodeView.PinView::pinnedAt).reversed();
+        return new PinsView(d.fleet(), s.latestCommit(), s.pinnedCommit() == null ? null : status(s),
+                d.rolePins().stream().map(NodeView.PinView::of).sorted(newest).toList(),
+                d.nodePins().values().stream().map(NodeView.PinView::of).sorted(newest).toList());
+    }
+
+    /**
+     * {@code PUT /api/updates/pins/roles} {@code {"role": "web", "commit": "…", "reason": "…"}} (operator): every node
+     * reporting the role is measured against that commit, and a sync sends it by default, until
+     * {@code DELETE /api/updates/pins/roles?role=web}; a node's own pin goes before it. Answers the pins.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("pins/roles")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public PinsView pinRole(@jakarta.validation.Valid @jakarta.validation.constraints.NotNull(message = "is required") Requests.RolePin body,
+                            @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        pins.pinRole(body.role(), body.commit(), security.getUserPrincipal().getName(), body.reason());
+        return pins();
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("pins/roles")
+    public PinsView unpinRole(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri,
+                              @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        pins.unpinRole(StrictQuery.single(uri, "role"), security.getUserPrincipal().getName());
+        return pins();
+    }
+
     @GET
     @Path("status")
     public Status status() {
@@ -87,8 +129,9 @@ public class UpdatesResource {
     @Path("pending")
     public List<NodeView> pending() {
         Instant onlineSince = fleet.onlineSince();
+        dev.slm.fleet.entity.DesiredCommits desired = pins.current();
         return nodes.needingUpdate(NodeQueries.MAX_PAGE).stream()
-                .map(n -> NodeView.of(n, n.isOnline(onlineSince), List.of()))
+                .map(n -> NodeView.of(n, n.isOnline(onlineSince), List.of(), desired))
                 .toList();
     }
 

@@ -1,5 +1,7 @@
 package dev.slm.web.live;
 
+import dev.slm.fleet.entity.DesiredCommits;
+import dev.slm.fleet.entity.PinsChanged;
 import dev.slm.rollout.entity.RolloutProgress;
 import dev.slm.rollout.entity.SyncEvent;
 import java.time.Instant;
@@ -8,7 +10,9 @@ import java.util.Set;
 /**
  * What changed, as the web app and the scripts on {@code /ws/events} see it. {@code type} is one of
  * {@code sync.started|progress|completed|failed|cancelled}, {@code node.code_status_changed}, {@code source.latest_changed},
- * {@code fleet.sync.progress} (a rolling rollout moved: {@code rollout});
+ * {@code fleet.sync.progress} (a rolling rollout moved: {@code rollout}), {@code fleet.pins_changed} (a role or a node was
+ * pinned to {@code commit}, or unpinned: null; {@code message} says which and by whom, {@code node_ids} the nodes whose
+ * status was stored again);
  * fields that do not apply are null (and left out of the JSON).
  */
 public record LiveEvent(String type, Instant at, Long operationId, String nodeId, String status, Integer percent,
@@ -28,6 +32,13 @@ public record LiveEvent(String type, Instant at, Long operationId, String nodeId
     public static LiveEvent of(SyncEvent e) {
         return new LiveEvent(e.type(), Instant.now(), e.operationId(), e.nodeId(), e.status().name(), e.percent(),
                 e.message(), null, null, null);
+    }
+
+    public static LiveEvent of(PinsChanged p) {
+        String what = (p.scope() == DesiredCommits.Scope.ROLE ? "role " : "node ") + p.subject();
+        return new LiveEvent("fleet.pins_changed", Instant.now(), null, null, null, null,
+                what + (p.commit() == null ? " unpinned" : " pinned at " + p.commit().substring(0, 7)) + " by " + p.by(),
+                p.nodeIds(), p.commit(), null);
     }
 
     public static LiveEvent nodesChanged(Set<String> nodeIds) {

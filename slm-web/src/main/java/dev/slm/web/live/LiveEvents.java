@@ -107,6 +107,10 @@ public class LiveEvents {
         publish(LiveEvent.of(e));
     }
 
+    void onPins(@Observes(during = TransactionPhase.AFTER_SUCCESS) dev.slm.fleet.entity.PinsChanged e) {
+        publish(LiveEvent.of(e));
+    }
+
     void onLatest(@Observes(during = TransactionPhase.AFTER_SUCCESS) LatestCommitChanged e) {
         publish(LiveEvent.latestChanged(e.latest(), e.pin()));
     }

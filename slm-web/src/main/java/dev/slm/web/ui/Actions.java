@@ -33,6 +33,32 @@ public class Actions {
     @Inject
     Rollouts rollouts;
 
+    @Inject
+    dev.slm.fleet.boundary.Pins pins;
+
+    /** The fleet's desired commit and the role and node pins, for a page to show. */
+    public dev.slm.fleet.entity.DesiredCommits desired() {
+        return pins.current();
+    }
+
+    /** Pins a role's nodes (a node's when {@code role} is false) to a commit, null: unpins; says what happened. */
+    public boolean pin(boolean role, String subject, String commit, String reason) {
+        String what = (role ? "Role " : "Node ") + subject;
+        return ConfigForms.act(() -> {
+            if (commit == null && role) {
+                pins.unpinRole(subject, who());
+            } else if (commit == null) {
+                pins.unpinNode(subject, who());
+            } else if (role) {
+                pins.pinRole(subject, commit, who(), reason);
+            } else {
+                pins.pinNode(subject, commit, who(), reason);
+            }
+        }, commit == null ? what + " unpinned: it follows the " + (role ? "fleet's" : "role's or the fleet's")
+                + " desired commit again" : what + " pinned at " + CodeBadge.shortId(commit)
+                + ": measured against it, a sync sends it");
+    }
+
     /** What a sync of these nodes would do: the dialog's preview. */
     public SyncPlans.Plan plan(Collection<String> nodeIds) {
         return plans.plan(nodeIds);

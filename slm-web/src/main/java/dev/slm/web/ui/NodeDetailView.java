@@ -31,6 +31,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.slm.fleet.boundary.FleetStatus;
 import dev.slm.fleet.boundary.NodeRegistry;
+import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.Node;
 import dev.slm.rollout.boundary.SyncOperations;
 import dev.slm.rollout.entity.SyncOperation;
@@ -85,6 +86,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         Live.follow(this, events, batch -> {
             if (nodeId != null && batch.stream().anyMatch(e -> nodeId.equals(e.nodeId())
                     || e.nodeIds() != null && e.nodeIds().contains(nodeId) || e.type().equals("source.latest_changed")
+                    || e.type().equals("fleet.pins_changed")
                     || e.isResync())) {
                 show();
             }
@@ -111,17 +113,25 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         NodeRow n = NodeRow.of(found.get());
-        // measured against the desired commit: the tip, or the commit the fleet is pinned to
-        String latest = sources.current().map(TrackedSource::desiredCommit).orElse(null);
-        boolean pinned = sources.current().map(TrackedSource::pinnedCommit).isPresent();
+        // measured against its desired commit: its own pin, its role's, the fleet's pin, or the tip
+        DesiredCommits desired = actions.desired();
+        String latest = desired.forNode(n.id(), n.roles());
+        Optional<DesiredCommits.Pin> pin = desired.pinOf(n.id(), n.roles());
+        boolean pinned = pin.isPresent() || sources.current().map(TrackedSource::pinnedCommit).isPresent();
         Classification classified = mirror.classify(n.codeVersion(), latest);
         Span badge = CodeBadge.of(n);
         badge.setTitle(CodeBadge.tooltip(n, latest, classified.behind()));
         FormLayout facts = new FormLayout();
         facts.addFormItem(badge, "Code");
         facts.addFormItem(new Span(n.codeVersion() == null ? "none reported" : n.codeVersion()), "Deployed commit");
-        facts.addFormItem(new Span(latest == null ? "not fetched yet" : latest + (pinned ? " (the fleet is pinned here)" : "")),
-                pinned ? "Desired commit" : "Latest commit");
+        Span desiredText = new Span(latest == null ? "not fetched yet" : latest + pin.map(p -> " (pinned "
+                + (p.scope() == DesiredCommits.Scope.ROLE ? "for the role " + p.subject() : "for this node") + " by "
+                + p.by() + ", " + OperationsGrid.TIME.format(p.at()) + (p.reason() == null ? "" : ": " + p.reason()) + ")")
+                .orElse(pinned ? " (the fleet is pinned here)" : ""));
+        desiredText.setId("node-desired");
+        desiredText.getElement().setAttribute("data-pin", pin.map(p -> p.scope().name().toLowerCase(Locale.ROOT))
+                .orElse(pinned ? "fleet" : "none"));
+        facts.addFormItem(desiredText, pinned ? "Desired commit" : "Latest commit");
         facts.addFormItem(new Span(CodeBadge.tooltip(n, latest, List.of())), "Difference");
         facts.addFormItem(new Span(n.isOnline(fleet.onlineSince()) ? "online" : "offline"), "State");
         facts.addFormItem(new Span(NodesView.ago(n.lastSeen())), "Last seen");
@@ -141,12 +151,30 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         facts.addFormItem(windowText, "Maintenance window");
         history.getDataProvider().refreshAll();
         Component action = SyncDialog.button(n, actions, "detail-sync");
-        HorizontalLayout buttons = new HorizontalLayout(action, deployCommit(n, latest), rollBack(n));
+        HorizontalLayout buttons = new HorizontalLayout(action, deployCommit(n, latest), rollBack(n),
+                pinNode(n, pin.filter(p -> p.scope() == DesiredCommits.Scope.NODE).isPresent()));
         add(back(), new H2(n.id()), buttons, facts);
         if (n.codeStatus() == CodeStatus.OUTDATED) {
             add(new H3("Behind the latest commit"), behind(n, classified));
         }
         add(new H3("Operations"), new Span("Open an operation for its whole message and its stages."), history);
+    }
+
+    /** Pin this node at a commit (over its roles' and the fleet's pins), or lift its own pin. */
+    private Component pinNode(NodeRow n, boolean ownPin) {
+        Button button;
+        if (ownPin) {
+            button = new Button("Unpin node", VaadinIcon.PIN.create(), e -> actions.pin(false, n.id(), null, null));
+            button.setId("unpin-node");
+        } else {
+            button = new Button("Pin node…", VaadinIcon.PIN.create(), e -> sources.current().ifPresent(s ->
+                    PinDialog.of("Pin " + n.id() + " at a commit", mirror.recent(s.latestCommit(), COMMITS_OFFERED),
+                            n.codeVersion(), s.branch(), (commit, reason) -> actions.pin(false, n.id(), commit, reason))
+                            .open()));
+            button.setId("pin-node");
+            button.setTooltipText("Hold this node at a commit of the branch, whatever its roles and the fleet follow");
+        }
+        return Permitted.button(button, Role.OPERATOR);
     }
 
     /** Deploy a chosen commit of the branch: the newest {@value #COMMITS_OFFERED}, any older one by the API. */

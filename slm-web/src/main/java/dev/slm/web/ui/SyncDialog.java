@@ -61,6 +61,16 @@ public class SyncDialog extends Dialog {
             target.add(new Span("Target: "), commit, new Span(" " + plan.subject() + " — " + plan.author()));
         }
 
+        if (!plan.pinnedElsewhere().isEmpty()) {
+            Span pinned = new Span(plan.pinnedElsewhere().size() + " pinned at another commit by a pin of their own or"
+                    + " their role's (" + named(plan.pinnedElsewhere().entrySet().stream()
+                    .map(e -> e.getKey() + " at " + CodeBadge.shortId(e.getValue())).toList())
+                    + "): all at once sends each its pin's commit; rolling leaves them out");
+            pinned.setId("sync-pinned-elsewhere");
+            pinned.getStyle().set("color", "var(--lumo-secondary-text-color)");
+            target.add(new Div(pinned));
+        }
+
         Div breakdown = new Div();
         breakdown.setId("sync-breakdown");
         for (Part part : Part.values()) {

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
-import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -201,7 +200,7 @@ public class UpdatesView extends VerticalLayout {
             banner.add(line);
         }
         if (s != null && s.latestCommit() != null) {
-            banner.add(pinLine(s, actions));
+            banner.add(pinLine(s, actions), rolePins(s, actions));
         }
         showDeployability(s);
         if (s != null && s.lastError() != null) {
@@ -221,12 +220,8 @@ public class UpdatesView extends VerticalLayout {
         line.setAlignItems(FlexComponent.Alignment.CENTER);
         line.setId("pin");
         if (s.pinnedCommit() != null) {
-            Integer ahead = mirror.classify(s.pinnedCommit(), s.latestCommit()).commitsBehind();
-            String subject = mirror.commit(s.pinnedCommit()).map(c -> " " + c.subject()).orElse("");
-            Span said = new Span("Pinned at " + CodeBadge.shortId(s.pinnedCommit()) + subject + " (the tip "
-                    + CodeBadge.shortId(s.latestCommit()) + " is " + CodeBadge.plural(ahead == null ? 0 : ahead)
-                    + " ahead) by " + s.pinnedBy() + ", " + OperationsGrid.TIME.format(s.pinnedAt())
-                    + (s.pinReason() == null ? "" : ": " + s.pinReason()));
+            Span said = new Span("The fleet is " + pinText(s.pinnedCommit(), s.latestCommit(), s.pinnedBy(),
+                    s.pinnedAt(), s.pinReason()));
             said.setId("pinned");
             said.getElement().setAttribute("data-commit", s.pinnedCommit());
             said.getStyle().set("color", "var(--lumo-warning-text-color, var(--lumo-primary-text-color))").set("font-weight", "500");
@@ -243,23 +238,59 @@ public class UpdatesView extends VerticalLayout {
     }
 
     private com.vaadin.flow.component.dialog.Dialog pinDialog(TrackedSource s, Actions actions) {
-        var dialog = new com.vaadin.flow.component.dialog.Dialog();
-        dialog.setHeaderTitle("Pin the fleet at a commit");
-        var commits = Fields.commitChoice("pin-commit", "Commit of " + s.branch(), mirror.recent(s.latestCommit(), 50), null);
-        TextField reason = new TextField("Why (shown to every operator)");
-        reason.setId("pin-reason");
-        reason.setWidth("min(560px, 90vw)");
-        reason.setMaxLength(1024);
-        Button confirm = new Button("Pin", e -> Fields.chosen(commits).ifPresent(c -> {
-            dialog.close();
-            actions.pin(c.id(), reason.getValue());
-        }));
-        confirm.setId("pin-confirm");
-        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.add(new Paragraph("Nodes are then measured against this commit, and a sync sends it: a rollback stays"
-                + " rolled back when newer commits arrive. Unpin to follow the tip again."), commits, reason);
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
-        return dialog;
+        return PinDialog.of("Pin the fleet at a commit", mirror.recent(s.latestCommit(), 50), null, s.branch(),
+                actions::pin);
+    }
+
+    /**
+     * The roles and nodes held at a commit of their own (each "pinned at X (the tip is N ahead) by whom, when, why"
+     * with Unpin), and Pin a role…: a rolled-back role stays back while the rest of the fleet follows the tip.
+     */
+    private Component rolePins(TrackedSource s, Actions actions) {
+        Div pins = new Div();
+        pins.setId("pins");
+        dev.slm.fleet.entity.DesiredCommits desired = actions.desired();
+        java.util.List<dev.slm.fleet.entity.DesiredCommits.Pin> all = new java.util.ArrayList<>(desired.rolePins());
+        desired.nodePins().values().stream()
+                .sorted(java.util.Comparator.comparing(dev.slm.fleet.entity.DesiredCommits.Pin::at).reversed())
+                .forEach(all::add);
+        for (var p : all) {
+            boolean role = p.scope() == dev.slm.fleet.entity.DesiredCommits.Scope.ROLE;
+            Span said = new Span((role ? "Role " : "Node ") + p.subject() + ": " + pinText(p.commit(), s.latestCommit(),
+                    p.by(), p.at(), p.reason()));
+            said.addClassName("pin-text");
+            Button unpin = new Button("Unpin", e -> actions.pin(role, p.subject(), null, null));
+            unpin.addClassName("unpin");
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.PIN.create(), said, Permitted.button(unpin, Role.OPERATOR));
+            line.setAlignItems(FlexComponent.Alignment.CENTER);
+            line.addClassName(role ? "role-pin" : "node-pin");
+            line.getElement().setAttribute("data-subject", p.subject());
+            line.getElement().setAttribute("data-commit", p.commit());
+            pins.add(line);
+        }
+        Button pinRole = new Button("Pin a role…", VaadinIcon.PIN.create(), e -> {
+            ComboBox<String> roleField = new ComboBox<>("Role");
+            roleField.setId("pin-role");
+            roleField.setItems(queries.roles());
+            roleField.setAllowCustomValue(true);
+            roleField.addCustomValueSetListener(v -> roleField.setValue(v.getDetail()));
+            PinDialog.of("Pin a role at a commit", mirror.recent(s.latestCommit(), 50), null, s.branch(),
+                    (commit, reason) -> actions.pin(true, roleField.getValue() == null ? "" : roleField.getValue(),
+                            commit, reason), roleField).open();
+        });
+        pinRole.setId("pin-role-open");
+        pinRole.setTooltipText("Hold the nodes of one role at a commit of the branch while the rest follow the fleet");
+        pins.add(Permitted.button(pinRole, Role.OPERATOR));
+        return pins;
+    }
+
+    /** "abc1234 subject (the tip def5678 is 2 commits ahead) by alice, 2026-… : why" */
+    private String pinText(String commit, String tip, String by, java.time.Instant at, String reason) {
+        Integer ahead = mirror.classify(commit, tip).commitsBehind();
+        String subject = mirror.commit(commit).map(c -> " " + c.subject()).orElse("");
+        return "pinned at " + CodeBadge.shortId(commit) + subject + " (the tip " + CodeBadge.shortId(tip) + " is "
+                + CodeBadge.plural(ahead == null ? 0 : ahead) + " ahead) by " + by + ", " + OperationsGrid.TIME.format(at)
+                + (reason == null ? "" : ": " + reason);
     }
 
     /** A commit no agent could install: said in the banner, and the sync buttons are off (the server refuses anyway). */
