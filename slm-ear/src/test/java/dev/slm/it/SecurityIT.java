@@ -1,5 +1,6 @@
 package dev.slm.it;
 
+import static dev.slm.it.FleetTrackingIT.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,8 +30,10 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -710,6 +713,124 @@ class SecurityIT {
         HttpResponse<String> ok = body == null ? send(method, path, "Authorization", allowed)
                 : send(method, path, "Authorization", allowed, "Content-Type", "application/json", body);
         assertEquals(done, ok.statusCode(), method + " " + path + ": " + ok.body());
+    }
+
+    /**
+     * Issue 15: an enrollment key registers nodes and nothing else — each use once, within its expiry and use limit,
+     * until revoked; an enrolled node id again only when the key allows it (the old token then stops working); every
+     * use recorded with the address it came from. Only admins manage keys.
+     */
+    @Test
+    @Order(40)
+    void anEnrollmentKeyRegistersNodesWithinItsExpiryUseLimitAndRolesUntilRevokedAndRecordsEachUse() throws Exception {
+        String viewer = Api.basic("vera", VERA_PASSWORD);
+        String operator = Api.basic("olga", OLGA_PASSWORD);
+        String body = "{\"name\":\"rack 7\",\"max_uses\":2,\"roles\":[\"web\",\"db\"]}";
+        for (String auth : List.of(viewer, operator)) {
+            assertProblem(403, it.api.post("api/enrollment-keys", auth, body));
+            assertProblem(403, it.api.get("api/enrollment-keys", auth));
+        }
+        assertProblem(401, it.api.post("api/enrollment-keys", null, body));
+        // what a key may not be: each refused with the field named, and nothing created
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("{\"max_uses\":2}", "name");
+        bad.put("{\"name\":\"   \"}", "name");
+        bad.put("{\"name\":\"" + "n".repeat(101) + "\"}", "name");
+        bad.put("{\"name\":\"a\\u0000b\"}", "name");
+        bad.put("{\"name\":\"k\",\"expires_at\":\"2030-01-01T00:00:00\"}", "expires_at");
+        bad.put("{\"name\":\"k\",\"expires_at\":\"2020-01-01T00:00:00Z\"}", "expires_at");
+        bad.put("{\"name\":\"k\",\"expires_at\":\"+999999999-12-31T23:59:59Z\"}", "expires_at");
+        bad.put("{\"name\":\"k\",\"expires_at\":\"tomorrow\"}", "expires_at");
+        bad.put("{\"name\":\"k\",\"max_uses\":0}", "max_uses");
+        bad.put("{\"name\":\"k\",\"max_uses\":-1}", "max_uses");
+        bad.put("{\"name\":\"k\",\"roles\":[\"a,b\"]}", "roles");
+        bad.put("{\"name\":\"k\",\"roles\":[\"\"]}", "roles");
+        bad.put("{\"name\":\"k\",\"max_uses\":\"many\"}", "max_uses");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Api.Response r = it.api.post("api/enrollment-keys", it.admin, e.getKey());
+            assertProblem(400, r);
+            assertTrue(r.json().getString("detail").contains(e.getValue()), e.getKey() + ": " + r);
+        }
+        assertEquals(0, it.api.get("api/enrollment-keys", it.admin).array().size());
+
+        Api.Response created = it.api.post("api/enrollment-keys", it.admin, body);
+        assertEquals(201, created.status(), created.toString());
+        String key = created.json().getString("key");
+        long id = created.json().getJsonNumber("enrollment_key_id").longValue();
+        assertTrue(key.startsWith("slmk_") && key.length() > 40, key);
+        Instant expires = Instant.parse(created.json().getString("expires_at"));
+        assertTrue(expires.isAfter(Instant.now().plus(Duration.ofHours(23))), "a day by default: " + expires);
+        JsonObject listed = it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0);
+        assertFalse(listed.containsKey("key") && !listed.isNull("key"), "the key is shown once: " + listed);
+        assertFalse(it.api.get("api/enrollment-keys", it.admin).body().contains(key));
+
+        // enrolled: a token of its own, which heartbeats; the key's address recorded as the proxy says (trusted)
+        Api.Response enrolled = enroll(key, "enr-1", "[\"web\"]", "192.0.2.71");
+        assertEquals(201, enrolled.status(), enrolled.toString());
+        String token = enrolled.json().getString("token");
+        assertEquals(200, it.api.post("api/nodes/enr-1/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + it.repo.head() + "\",\"state\":\"IDLE\",\"roles\":[\"web\"]}").status());
+        assertEquals("UP_TO_DATE", it.api.get("api/nodes/enr-1", it.admin).json().getString("code_status"));
+        assertEquals("enrollment key 'rack 7'", it.api.get("api/nodes/enr-1", it.admin).json().getString("registered_by"));
+        // the key registers nodes and nothing else: it is no login
+        assertProblem(401, it.api.get("api/nodes", Api.bearer(key)));
+        assertProblem(401, it.api.post("api/enrollment-keys", Api.bearer(key), body));
+        // a role the key does not allow; a node enrolled already; malformed ids: refused, no use counted
+        assertProblem(403, enroll(key, "enr-2", "[\"web\",\"admin\"]", "192.0.2.72"));
+        Api.Response again = enroll(key, "enr-1", "[]", "192.0.2.72");
+        assertProblem(409, again);
+        assertTrue(again.json().getString("detail").contains("does not allow enrolling it again"), again.toString());
+        for (String nodeId : List.of("Enr-3", "", "../x", "a".repeat(64))) {
+            assertProblem(400, enroll(key, nodeId, "[]", "192.0.2.72"));
+        }
+        assertProblem(400, it.api.post("api/nodes/enroll", null, "{\"node_id\":\"enr-2\"}"));
+        assertEquals(1, it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0).getInt("uses"));
+        assertEquals(201, enroll(key, "enr-2", null, "192.0.2.73").status());
+        // used up
+        assertProblem(401, enroll(key, "enr-3", null, "192.0.2.74"));
+        assertEquals("used_up", it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0).getString("state"));
+        // every use, once per node, with where it came from
+        List<JsonObject> uses = it.api.get("api/enrollment-keys/" + id + "/uses", it.admin).array().getValuesAs(JsonObject.class);
+        assertEquals(List.of("enr-2:192.0.2.73", "enr-1:192.0.2.71"), uses.stream()
+                .map(u -> u.getString("node_id") + ":" + u.getString("remote_address")).toList());
+
+        // a key that allows enrolling again: the node's old token stops working; revoked, it enrols nothing more
+        String again2 = it.api.post("api/enrollment-keys", it.admin, "{\"name\":\"reinstall\",\"allow_reenroll\":true}")
+                .json().getString("key");
+        Api.Response replaced = enroll(again2, "enr-1", null, "192.0.2.75");
+        assertEquals(201, replaced.status(), replaced.toString());
+        assertProblem(401, it.api.post("api/nodes/enr-1/heartbeat", Api.bearer(token), "{\"state\":\"IDLE\"}"));
+        assertEquals(200, it.api.post("api/nodes/enr-1/heartbeat", Api.bearer(replaced.json().getString("token")),
+                "{\"state\":\"IDLE\"}").status());
+        long id2 = it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0).getJsonNumber("enrollment_key_id").longValue();
+        assertTrue(it.api.get("api/enrollment-keys/" + id2 + "/uses", it.admin).array().getJsonObject(0).getBoolean("reenrolled"));
+        assertProblem(403, it.api.delete("api/enrollment-keys/" + id2, operator));
+        Api.Response revoked = it.api.delete("api/enrollment-keys/" + id2, it.admin);
+        assertEquals(200, revoked.status(), revoked.toString());
+        assertEquals("revoked", revoked.json().getString("state"));
+        assertProblem(401, enroll(again2, "enr-4", null, "192.0.2.76"));
+        assertProblem(404, it.api.delete("api/enrollment-keys/999999", it.admin));
+        assertProblem(400, it.api.delete("api/enrollment-keys/-1", it.admin));
+        assertProblem(401, enroll("slmk_" + "A".repeat(43), "enr-5", null, "192.0.2.77"));
+
+        // expired: a key valid for a few seconds enrols until then (the same node again: 409), and nothing after
+        String brief = it.api.post("api/enrollment-keys", it.admin, "{\"name\":\"brief\",\"expires_at\":\""
+                + Instant.now().plusSeconds(5) + "\"}").json().getString("key");
+        assertEquals(201, enroll(brief, "enr-6", null, "192.0.2.78").status());
+        Await.until(Duration.ofSeconds(20), () -> enroll(brief, "enr-6", null, "192.0.2.78").status(), s -> s == 401);
+        assertProblem(401, enroll(brief, "enr-7", null, "192.0.2.78"));
+        JsonObject expired = it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0);
+        assertEquals("expired", expired.getString("state"));
+        assertEquals(1, expired.getInt("uses"));
+    }
+
+    private static Api.Response enroll(String key, String nodeId, String roles, String from) throws Exception {
+        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(it.server.baseUri().resolve("api/nodes/enroll"))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", from)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enrollment_key\":\"" + key + "\",\"node_id\":\""
+                        + nodeId + "\"" + (roles == null ? "" : ",\"roles\":" + roles) + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------

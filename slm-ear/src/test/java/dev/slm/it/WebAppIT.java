@@ -993,7 +993,9 @@ class WebAppIT {
         commit.sendKeys(v1.substring(0, 7));
         admin.await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
                 .anyMatch(i -> i.getText().startsWith(v1.substring(0, 7))) ? true : null);
-        commit.sendKeys(org.openqa.selenium.Keys.ENTER);
+        // typing filters the choice; the one item left is taken with the arrow key and Enter, as a keyboard user would
+        commit.sendKeys(org.openqa.selenium.Keys.ARROW_DOWN, org.openqa.selenium.Keys.ENTER);
+        admin.await(d -> d.findElement(By.id("pin-commit")).getDomProperty("value").isEmpty() ? null : true);
         admin.driver.findElement(By.cssSelector("#pin-reason input")).sendKeys("v3 breaks page-2");
         admin.click("pin-confirm");
         for (Browser b : List.of(admin, viewer)) {

@@ -64,6 +64,12 @@ public class NodesResource {
     Pins pins;
 
     @Inject
+    dev.slm.fleet.boundary.EnrollmentKeys enrollment;
+
+    @Inject
+    dev.slm.web.api.security.ClientAddress clientAddress;
+
+    @Inject
     dev.slm.rollout.boundary.MaintenanceWindows maintenance;
 
     public record Registered(String nodeId, String token, Instant registeredAt) {
@@ -78,6 +84,36 @@ public class NodesResource {
         return Response.created(URI.create("nodes/" + nodeId))
                 .entity(new Registered(r.node().id(), r.token(), r.node().registeredAt()))
                 .build();
+    }
+
+    /**
+     * {@code POST /api/nodes/enroll} {@code {"enrollment_key": "…", "node_id": "…", "roles": [...]}}: registers a node
+     * with an enrollment key instead of an admin's login (201 with the node's token, once). 401 for a key that cannot
+     * be used, 403 for a role the key does not allow, 409 for a node enrolled already (unless the key allows it).
+     */
+    @POST
+    @Path("enroll")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @jakarta.annotation.security.PermitAll
+    public Response enroll(@Valid @NotNull(message = "is required") Requests.Enroll body,
+                           @Context jakarta.servlet.http.HttpServletRequest request) {
+        dev.slm.fleet.boundary.EnrollmentKeys.Enrolled e = enrollment.enroll(body.enrollmentKey(), body.nodeId(),
+                body.roles(), clientAddress.of(request));
+        return Response.created(URI.create("nodes/" + e.node().id()))
+                .entity(new Registered(e.node().id(), e.token(), e.node().registeredAt())).build();
+    }
+
+    /** A node may be called "enroll": its own GET and DELETE, which the literal path above would otherwise take. */
+    @GET
+    @Path("enroll")
+    public Response enrollNode() {
+        return one("enroll");
+    }
+
+    @DELETE
+    @Path("enroll")
+    public Response removeEnrollNode() {
+        return remove("enroll");
     }
 
     /**

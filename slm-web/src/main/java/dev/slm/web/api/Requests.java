@@ -134,6 +134,20 @@ public final class Requests {
                           @Size(max = 1024, message = "may have at most 1024 characters") String reason) {
     }
 
+    /**
+     * {@code POST /api/enrollment-keys} (admin): {@code expires_at} an instant with its offset (default: a day from
+     * now), {@code max_uses} (default: no limit), {@code roles} the node may enrol with (default: any),
+     * {@code allow_reenroll} (default false).
+     */
+    public record NewEnrollmentKey(@NotNull(message = "is required") String name, String expiresAt, Integer maxUses,
+                                   List<String> roles, Boolean allowReenroll) {
+    }
+
+    /** {@code POST /api/nodes/enroll} (a key instead of a login). */
+    public record Enroll(@NotNull(message = "is required") String enrollmentKey,
+                         @NotNull(message = "is required") String nodeId, List<String> roles) {
+    }
+
     /** {@code POST /api/nodes} (admin). */
     public record NewNode(@NotNull(message = "is required") String nodeId) {
     }

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code /admin}: register nodes (the token is shown once, with the agent's configuration: {@link TokenDialog}), give
- * a node a new token or remove it, manage operators' accounts ({@link UsersPanel}), change settings
+ * a node a new token or remove it, create and revoke enrollment keys ({@link EnrollmentKeysPanel}), manage operators' accounts ({@link UsersPanel}), change settings
  * ({@link SettingsPanel}), see failed logins. Enter submits each form, and what is wrong with a value is said next to
  * its field. Admins only: the page says so to others, and every action checks the role again.
  */
@@ -59,7 +59,7 @@ public class AdminView extends VerticalLayout {
 
     @Inject
     public AdminView(NodeRegistry nodes, OperatorAccounts accounts, Settings settings, LoginFailures loginFailures,
-                     CodePackages packages, SlmConfig config) {
+                     CodePackages packages, SlmConfig config, dev.slm.fleet.boundary.EnrollmentKeys enrollmentKeys) {
         this.nodes = nodes;
         this.loginFailures = loginFailures;
         this.packages = packages;
@@ -69,7 +69,8 @@ public class AdminView extends VerticalLayout {
             return;
         }
         users = new UsersPanel(accounts);
-        add(new H3("Nodes"), registerForm(), nodeGrid, new H3("Operators"), users,
+        add(new H3("Nodes"), registerForm(), nodeGrid, new H3("Enrollment keys"), new EnrollmentKeysPanel(enrollmentKeys),
+                new H3("Operators"), users,
                 new H3("Settings"), new SettingsPanel(settings), failedLoginsHeader(), failedLogins);
         nodeGrid.setId("admin-nodes");
         nodeGrid.addColumn(NodeRow::id).setHeader("Node").setAutoWidth(true);

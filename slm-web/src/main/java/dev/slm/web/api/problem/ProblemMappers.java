@@ -43,6 +43,23 @@ public final class ProblemMappers {
     }
 
     @Provider
+    public static class EnrollmentRefusedMapper implements ExceptionMapper<dev.slm.fleet.boundary.EnrollmentRefused> {
+        @Override
+        public Response toResponse(dev.slm.fleet.boundary.EnrollmentRefused e) {
+            return Response.fromResponse(Problem.response(Response.Status.UNAUTHORIZED, e.getMessage()))
+                    .header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, "SLM-Enrollment realm=\"SLM\"").build();
+        }
+    }
+
+    @Provider
+    public static class RoleNotAllowedMapper implements ExceptionMapper<dev.slm.fleet.boundary.EnrollmentRefused.RoleNotAllowed> {
+        @Override
+        public Response toResponse(dev.slm.fleet.boundary.EnrollmentRefused.RoleNotAllowed e) {
+            return Problem.response(Response.Status.FORBIDDEN, e.getMessage());
+        }
+    }
+
+    @Provider
     public static class NotFoundMapper implements ExceptionMapper<dev.slm.platform.NotFound> {
         @Override
         public Response toResponse(dev.slm.platform.NotFound e) {
