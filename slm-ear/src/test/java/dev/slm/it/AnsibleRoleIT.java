@@ -184,6 +184,28 @@ class AnsibleRoleIT {
 
     @Test
     @Order(3)
+    void theServerServesTheAgentsDistributionWithItsChecksumAndNothingElseUnderDownloads() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<byte[]> archive = http.send(java.net.http.HttpRequest.newBuilder(
+                it.server.baseUri().resolve("downloads/slm-agent.tar.gz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, archive.statusCode());
+        assertEquals(Files.size(Path.of(System.getProperty("slm.agent.home")).getParent().getParent().resolve("slm-agent.tar.gz")),
+                archive.body().length, "the distribution this build made");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(archive.body()));
+        Api.Response sum = it.api.get("downloads/slm-agent.tar.gz.sha256", null);
+        assertEquals(sha + "  slm-agent.tar.gz\n", sum.body());
+        for (String other : List.of("downloads/", "downloads/slm-agent.tar",
+                "downloads/slm-agent.tar.gz/x", "downloads/%2e%2e/WEB-INF/web.xml", "downloads/WEB-INF/agent/slm-agent.tar.gz")) {
+            Api.Response r = it.api.get(other, null);
+            assertTrue(r.status() == 404 || r.status() == 400, other + ": " + r);
+            assertTrue(r.contentType().startsWith("application/problem+json") || r.status() == 400, other + ": " + r);
+        }
+        assertEquals(405, it.api.post("downloads/slm-agent.tar.gz", null, "x").status());
+    }
+
+    @Test
+    @Order(4)
     void ansibleLintPassesOnTheRoleAndThePlaybook() throws Exception {
         Run lint = run(ANSIBLE, List.of("ansible-lint", "-p", "--nocolor", "roles/slm_agent", "site.yml"));
         assertEquals(0, lint.exit(), lint.output());

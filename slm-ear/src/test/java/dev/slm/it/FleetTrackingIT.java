@@ -12,6 +12,8 @@ import dev.slm.it.support.Api;
 import dev.slm.it.support.Await;
 import dev.slm.it.support.TestServer;
 import jakarta.json.JsonObject;
+import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -34,13 +36,14 @@ class FleetTrackingIT {
     static final Duration STATUS_WAIT = Duration.ofSeconds(30);
 
     static TestServer it;
+    static final String HOOK_SECRET = "fleet-it-webhook-secret-0123456789";
 
     @BeforeAll
     static void startServer() throws Exception {
         it = TestServer.start("fleet-it", r -> {
             r.commit("First version", "app/index.html", "<h1>v1</h1>\n");
             r.commit("Outside the tracked path", "README.md", "readme\n");
-        });
+        }, base -> Map.of("SLM_WEBHOOK_SECRET", HOOK_SECRET));
         assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
     }
 
@@ -101,6 +104,92 @@ class FleetTrackingIT {
             awaitStatus("track-1", "UNKNOWN");
             assertTrue(agent.isAlive());
         }
+    }
+
+    /**
+     * Issue 16: a push webhook, signed as each forge signs it, makes the server fetch at once — no refresh, no poll
+     * (the fetch interval is an hour here). The payload's commit is never used: the fetch decides. Another branch is
+     * answered and ignored, a bad signature refused, a replay harmless.
+     */
+    @Test
+    void aSignedPushWebhookFetchesAtOnceAndOtherBranchesBadSignaturesAndReplaysChangeNothing() throws Exception {
+        String c = it.repo.commit("Announced by a webhook", "app/hook.txt", "hook 1\n");
+        byte[] push = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + "f".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Api.Response accepted = hook(push, "X-Hub-Signature-256", "sha256=" + hmac(push), "X-GitHub-Event", "push");
+        assertEquals(202, accepted.status(), accepted.toString());
+        assertTrue(accepted.json().getString("result").startsWith("accepted: a push to main from Github"), accepted.toString());
+        JsonObject status = Await.until(Duration.ofSeconds(15), () -> it.api.get("api/updates/status", it.admin).json(),
+                st -> c.equals(st.getString("latest_version")));
+        assertTrue(status.getString("last_webhook_result").startsWith("accepted"), status.toString());
+
+        // each forge's own way: GitLab's token, Gitea's plain hex, Bitbucket's X-Hub-Signature
+        String c2 = it.repo.commit("Announced by GitLab", "app/hook.txt", "hook 2\n");
+        byte[] gitlab = "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(202, hook(gitlab, "X-Gitlab-Token", HOOK_SECRET, "X-Gitlab-Event", "Push Hook").status());
+        Await.until(Duration.ofSeconds(15), () -> latest(), c2::equals);
+        String c3 = it.repo.commit("Announced by Gitea", "app/hook.txt", "hook 3\n");
+        assertEquals(202, hook(push, "X-Gitea-Signature", hmac(push), "X-Gitea-Event", "push").status());
+        Await.until(Duration.ofSeconds(15), () -> latest(), c3::equals);
+        String c4 = it.repo.commit("Announced by Bitbucket", "app/hook.txt", "hook 4\n");
+        byte[] bitbucket = "{\"changes\":[{\"ref\":{\"id\":\"refs/heads/main\"}}]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(202, hook(bitbucket, "X-Hub-Signature", "sha256=" + hmac(bitbucket), "X-Event-Key",
+                "repo:refs_changed").status());
+        Await.until(Duration.ofSeconds(15), () -> latest(), c4::equals);
+
+        // another branch and another event: answered, ignored, recorded
+        byte[] other = "{\"ref\":\"refs/heads/feature\"}".getBytes(StandardCharsets.UTF_8);
+        Api.Response ignored = hook(other, "X-Hub-Signature-256", "sha256=" + hmac(other), "X-GitHub-Event", "push");
+        assertEquals(202, ignored.status());
+        assertTrue(ignored.json().getString("result").startsWith("ignored: a push to refs/heads/feature"), ignored.toString());
+        assertEquals(202, hook(push, "X-Hub-Signature-256", "sha256=" + hmac(push), "X-GitHub-Event", "issues").status());
+        assertTrue(it.api.get("api/updates/status", it.admin).json().getString("last_webhook_result")
+                .startsWith("ignored: the event 'issues'"));
+
+        // refused, before anything of the body is used: no signature, another secret, a tampered body, SHA-1
+        for (String[] headers : new String[][] {{"X-GitHub-Event", "push"},
+                {"X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(new byte[32]), "X-GitHub-Event", "push"},
+                {"X-Gitlab-Token", HOOK_SECRET + "!", "X-Gitlab-Event", "Push Hook"},
+                {"X-Hub-Signature", "sha1=" + "0".repeat(40)}}) {
+            assertProblem(401, hook(push, headers));
+        }
+        byte[] tampered = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + "e".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertProblem(401, hook(tampered, "X-Hub-Signature-256", "sha256=" + hmac(push), "X-GitHub-Event", "push"));
+        // a verified body that is not its event's JSON; a body over the limit, refused before it is read
+        byte[] notJson = "not json".getBytes(StandardCharsets.UTF_8);
+        assertProblem(400, hook(notJson, "X-Hub-Signature-256", "sha256=" + hmac(notJson), "X-GitHub-Event", "push"));
+        assertProblem(413, hook(new byte[3 * 1024 * 1024], "X-GitHub-Event", "push"));
+        assertEquals(405, it.api.get("api/hooks/git", null).status());
+
+        // a replay of the first delivery: harmless, the fetch finds what is there (c4), never the payload's commit
+        assertEquals(202, hook(push, "X-Hub-Signature-256", "sha256=" + hmac(push), "X-GitHub-Event", "push").status());
+        Await.until(Duration.ofSeconds(15), () -> it.api.get("api/updates/status", it.admin).json(),
+                st -> st.getString("last_webhook_result").startsWith("accepted"));
+        assertEquals(c4, latest());
+        // a burst of twenty pushes: every one answered at once, one fetch or two take them all
+        List<Integer> burst = SyncIT.parallel(20, i -> hook(push, "X-Hub-Signature-256", "sha256=" + hmac(push),
+                "X-GitHub-Event", "push").status());
+        assertEquals(java.util.Collections.nCopies(20, 202), burst);
+    }
+
+    private static Api.Response hook(byte[] body, String... headers) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(it.server.baseUri().resolve("api/hooks/git"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
+    }
+
+    private static String hmac(byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private static String latest() throws Exception {
+        return it.api.get("api/updates/status", it.admin).json().getString("latest_version");
     }
 
     @Test

@@ -36,12 +36,15 @@ class PayaraServerEarIT {
             env.put("JAVA_TOOL_OPTIONS", String.join(" ", TestServer.JVM_OPTIONS));
             // start-domain leaves the domain running detached: known by its directory only
             ChildProcesses.alsoOnExit(() -> ChildProcesses.killNaming(work.resolve("domains").toString()));
-            run(env, asadmin.toString(), "create-domain", "--domaindir", work.resolve("domains").toString(),
-                    "--portbase", Integer.toString(portBase), "--nopassword", "slm");
+            // the admin's guide (docs/admin.md), as its script: install = create, start, settings into the domain, deploy
+            env.put("ASADMIN", asadmin.toString());
+            env.put("PAYARA_DOMAIN_DIR", work.resolve("domains").toString());
+            env.put("PAYARA_PORT_BASE", Integer.toString(portBase));
+            env.put("SLM_EAR", System.getProperty("slm.ear"));
+            String guide = Path.of("..", "docs", "payara-server.sh").toAbsolutePath().normalize().toString();
             try {
-                run(env, asadmin.toString(), "start-domain", "--domaindir", work.resolve("domains").toString(), "slm");
-                run(env, asadmin.toString(), "--port", Integer.toString(portBase + 48), "deploy",
-                        System.getProperty("slm.ear"));
+                String installed = run(env, "bash", guide, "install");
+                assertTrue(installed.contains("set SLM_DB_URL") && installed.contains("set SLM_ADMIN_PASSWORD"), installed);
 
                 Api api = new Api(URI.create("http://127.0.0.1:" + (portBase + 80) + "/"));
                 String admin = Api.basic("admin", PASSWORD);
@@ -98,8 +101,19 @@ class PayaraServerEarIT {
                 }
                 assertEquals(migrations, db.query("SELECT * FROM flyway_schema_history WHERE success").size(),
                         "every migration in db/ applied");
+
+                // an upgrade is a redeploy: the settings stay in the domain, the data in the database
+                run(env, "bash", guide, "upgrade");
+                assertEquals(200, api.get("api/health", null).status());
+                assertEquals("UP_TO_DATE", api.get("api/nodes/ear-1", admin).json().getString("code_status"));
+                Path log = Path.of(run(env, "bash", guide, "logs").strip());
+                assertTrue(Files.readString(log).contains("slm was successfully deployed"), log.toString());
+                run(env, "bash", guide, "stop");
             } finally {
-                run(env, asadmin.toString(), "stop-domain", "--kill", "--domaindir", work.resolve("domains").toString(), "slm");
+                // whatever happened above: no domain is left running (stopped already: asadmin says so, nothing else)
+                new ProcessBuilder(asadmin.toString(), "stop-domain", "--kill", "--domaindir",
+                        work.resolve("domains").toString(), "slm").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(2, TimeUnit.MINUTES);
             }
         }
     }
@@ -123,12 +137,13 @@ class PayaraServerEarIT {
         throw new IOException("no free block of ports for Payara Server");
     }
 
-    private static void run(Map<String, String> env, String... command) throws Exception {
+    private static String run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + String.join(" ", command));
         assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
+        return out;
     }
 }

@@ -736,7 +736,7 @@ class SecurityIT {
         bad.put("{\"max_uses\":2}", "name");
         bad.put("{\"name\":\"   \"}", "name");
         bad.put("{\"name\":\"" + "n".repeat(101) + "\"}", "name");
-        bad.put("{\"name\":\"a\\u0000b\"}", "name");
+        bad.put("{\"name\":\"a\\u0007b\"}", "name");
         bad.put("{\"name\":\"k\",\"expires_at\":\"2030-01-01T00:00:00\"}", "expires_at");
         bad.put("{\"name\":\"k\",\"expires_at\":\"2020-01-01T00:00:00Z\"}", "expires_at");
         bad.put("{\"name\":\"k\",\"expires_at\":\"+999999999-12-31T23:59:59Z\"}", "expires_at");

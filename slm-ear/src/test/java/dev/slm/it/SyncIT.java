@@ -196,6 +196,66 @@ class SyncIT {
         assertEquals("UP_TO_DATE", node("p-2").getString("code_status"));
     }
 
+    /**
+     * A pin is a later decision than a rollout already running: the node it holds is skipped at its batch, not sent
+     * the rollout's commit (a found problem: the next batch synced it over the pin). A pin again at the same commit
+     * with a better reason keeps its time, so it does not take a node from another role's later pin.
+     */
+    @Test
+    void aPinSetWhileARolloutRunsHoldsItsNodesAtTheirBatchAndARepinForTheReasonKeepsItsPlace() throws Exception {
+        String t1 = registerAt("q-1", first, "roll-a");
+        String t2 = registerAt("q-2", first, "roll-b", "roll-c");
+        Api.Response started = it.api.post("api/fleet/sync", it.admin,
+                "{\"strategy\":\"rolling\",\"node_ids\":[\"q-1\",\"q-2\"],\"batch_size\":\"1\"}");
+        assertEquals(201, started.status(), started.toString());
+        long rollout = started.json().getJsonNumber("rollout_id").longValue();
+        // q-1's batch is out: its command comes with a heartbeat
+        JsonObject command = Await.until(Duration.ofSeconds(20), () -> heartbeatAnswer("q-1", t1, first, "roll-a"),
+                r -> r.containsKey("command") && !r.isNull("command")).getJsonObject("command");
+        long op = command.getJsonNumber("operation_id").longValue();
+
+        assertEquals(200, it.api.put("api/updates/pins/roles", it.admin,
+                "{\"role\":\"roll-b\",\"commit\":\"" + first + "\",\"reason\":\"roll-b breaks on second\"}").status());
+        heartbeatAnswer("q-1", t1, second, "roll-a"); // q-1 reports the target: its batch is done
+        assertEquals("SUCCEEDED", operation(op).getString("status"));
+        JsonObject ended = Await.until(Duration.ofSeconds(30), () -> it.api.get("api/rollouts/" + rollout, it.admin).json(),
+                r -> !r.isNull("ended_at"));
+        JsonObject q2 = RolloutIT.nodesOf(ended).get("q-2");
+        assertEquals("SKIPPED", q2.getString("state"), ended.toString());
+        assertTrue(q2.getString("detail").contains("pinned to " + first.substring(0, 7) + " (role roll-b) by admin after the"
+                + " rollout started"), q2.toString());
+        assertTrue(q2.isNull("operation_id"), "no operation was created for q-2: " + q2);
+        assertEquals("NOTHING_NEEDED", heartbeatSays("q-2", t2, first, "roll-b", "roll-c"));
+
+        // roll-c pinned later at second: it holds q-2; roll-b pinned again at first for a better reason does not take it back
+        assertEquals(200, it.api.put("api/updates/pins/roles", it.admin,
+                "{\"role\":\"roll-c\",\"commit\":\"" + second + "\"}").status());
+        assertEquals(second, node("q-2").getString("desired_commit"));
+        Api.Response repinned = it.api.put("api/updates/pins/roles", it.admin,
+                "{\"role\":\"roll-b\",\"commit\":\"" + first + "\",\"reason\":\"" + "r".repeat(1024) + "\"}");
+        assertEquals(200, repinned.status(), "a reason of 1024 characters is taken, as the request says: " + repinned);
+        assertEquals(second, node("q-2").getString("desired_commit"), "the re-pin kept its place");
+        assertProblem(400, it.api.put("api/updates/pins/roles", it.admin,
+                "{\"role\":\"roll-b\",\"commit\":\"" + first + "\",\"reason\":\"" + "r".repeat(1025) + "\"}"));
+        for (String role : List.of(" roll-b", "roll-b ", "a\\u2028b")) {
+            assertProblem(400, it.api.put("api/updates/pins/roles", it.admin,
+                    "{\"role\":\"" + role + "\",\"commit\":\"" + first + "\"}"));
+        }
+        Api.Response noRole = it.api.delete("api/updates/pins/roles?role=", it.admin);
+        assertProblem(400, noRole);
+        assertEquals("role is required", noRole.json().getString("detail"));
+        assertEquals(200, it.api.delete("api/updates/pins/roles?role=roll-b", it.admin).status());
+        assertEquals(200, it.api.delete("api/updates/pins/roles?role=roll-c", it.admin).status());
+    }
+
+    private static JsonObject heartbeatAnswer(String nodeId, String token, String commit, String... roles) {
+        Api.Response r = Api.unchecked(() -> it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),
+                "{\"code_version\":\"" + commit + "\",\"state\":\"IDLE\",\"roles\":[" + String.join(",",
+                        java.util.Arrays.stream(roles).map(x -> "\"" + x + "\"").toList()) + "]}"));
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
     /** Whether a heartbeat's answer offers an update: UPDATE or NOTHING_NEEDED. */
     private static String heartbeatSays(String nodeId, String token, String commit, String... roles) throws Exception {
         Api.Response r = it.api.post("api/nodes/" + nodeId + "/heartbeat", Api.bearer(token),

@@ -349,6 +349,31 @@ class WebAppIT {
                 "{\"agent_version\":\"1\",\"hostname\":\"web-9\",\"roles\":[]}");
         assertEquals(200, hb.status(), hb.toString());
 
+        // an enrollment key for provisioning: shown once, it enrols a node; revoked, it enrols nothing more
+        admin.byId("key-name").findElement(By.tagName("input")).sendKeys("rack 9");
+        admin.byId("key-uses").findElement(By.tagName("input")).sendKeys("3");
+        admin.byId("key-roles").findElement(By.tagName("input")).sendKeys("web, db");
+        admin.byId("key-create").click();
+        String enrollmentKey = admin.await(d -> {
+            String t = d.findElement(By.id("new-enrollment-key")).getText().trim();
+            return t.isEmpty() ? null : t;
+        });
+        admin.byId("enrollment-key-done").click();
+        assertEquals(201, it.api.post("api/nodes/enroll", null, "{\"enrollment_key\":\"" + enrollmentKey
+                + "\",\"node_id\":\"key-node-1\",\"roles\":[\"db\"]}").status());
+        JsonObject listed = it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0);
+        assertEquals("rack 9", listed.getString("name"));
+        assertEquals(3, listed.getInt("max_uses"));
+        assertEquals(List.of("web", "db"), listed.getJsonArray("roles").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList());
+        admin.await(d -> d.findElement(By.id("enrollment-keys")).getText().contains("rack 9") ? true : null);
+        admin.driver.findElement(By.cssSelector("#enrollment-keys .revoke-key")).click();
+        admin.byId("revoke-key-confirm").click();
+        admin.await(d -> admin.notifications().contains("Revoked 'rack 9'") ? true : null);
+        assertEquals("revoked", it.api.get("api/enrollment-keys", it.admin).array().getJsonObject(0).getString("state"));
+        assertEquals(401, it.api.post("api/nodes/enroll", null, "{\"enrollment_key\":\"" + enrollmentKey
+                + "\",\"node_id\":\"key-node-2\"}").status());
+
         admin.byId("user-name").findElement(By.tagName("input")).sendKeys("olga");
         admin.byId("user-password").findElement(By.tagName("input")).sendKeys("operator-password-1");
         admin.byId("create-user").click();
@@ -404,7 +429,7 @@ class WebAppIT {
         assertTrue(viewer.byId("current-user").getText().contains("walt (viewer)"));
 
         admin.open("admin");
-        admin.byId("role-walt").click();
+        admin.click("role-walt"); // the operators' grid is below the nodes and the enrollment keys: scrolled to
         admin.await(d -> d.findElements(By.cssSelector("vaadin-select-item")).stream()
                 .filter(e -> e.isDisplayed() && e.getText().trim().equals("operator")).findFirst().orElse(null)).click();
         admin.await(d -> admin.notifications().contains("walt is now operator") ? true : null);
@@ -413,8 +438,8 @@ class WebAppIT {
         viewer.open("");
         viewer.await(d -> d.findElement(By.id("current-user")).getText().contains("walt (operator)") ? true : null);
 
-        admin.byId("disable-walt").click();
-        admin.byId("confirm-ok").click();
+        admin.click("disable-walt");
+        admin.click("confirm-ok");
         admin.await(d -> admin.notifications().contains("Disabled walt") ? true : null);
         assertTrue(it.api.get("api/users/walt", it.admin).json().getBoolean("disabled"));
         admin.driver.executeScript("arguments[0].scrollIntoView()", admin.byId("enable-walt"));
@@ -464,7 +489,7 @@ class WebAppIT {
         assertEquals("VIEWER", it.api.get("api/users/nina", it.admin).json().getString("role"));
 
         // a new password, set in a dialog: too short is said next to the field, Enter sets it
-        admin.byId("password-nina").click();
+        admin.click("password-nina");
         admin.byId("reset-password").findElement(By.tagName("input")).sendKeys("short", Keys.ENTER);
         admin.await(d -> "true".equals(admin.byId("reset-password").getDomProperty("invalid")) ? true : null);
         assertEquals("password must have at least 12 characters", admin.byId("reset-password").getDomProperty("errorMessage"));
@@ -480,7 +505,7 @@ class WebAppIT {
         admin.byId("register-node-id").findElement(By.tagName("input"))
                 .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "web-10", Keys.ENTER);
         admin.await(d -> d.findElement(By.id("agent-properties")).getText().contains("node.id     = web-10") ? true : null);
-        admin.byId("token-done").click();
+        admin.click("token-done");
         assertEquals(200, it.api.get("api/nodes/web-10", it.admin).status());
     }
 

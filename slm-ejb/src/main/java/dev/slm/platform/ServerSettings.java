@@ -92,6 +92,11 @@ public final class ServerSettings {
             problems.add("SLM_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), not '"
                     + RedactedUrl.of(db) + "'");
         }
+        String hook = settings.apply("SLM_WEBHOOK_SECRET");
+        if (present(hook) && hook.strip().length() < 16) {
+            // the key of an HMAC that anyone can try offline against a captured delivery: a short one is guessed
+            problems.add("SLM_WEBHOOK_SECRET must have at least 16 characters (a random string: openssl rand -hex 32)");
+        }
         return problems;
     }
 

@@ -43,6 +43,11 @@ public class SlmConfig {
     @ConfigProperty(name = "SLM_FETCH_INTERVAL", defaultValue = "5m")
     String fetchInterval;
 
+    /** The shared secret of push webhooks (HMAC key, or GitLab's token); none: POST /api/hooks/git is refused. */
+    @Inject
+    @ConfigProperty(name = "SLM_WEBHOOK_SECRET")
+    Optional<String> webhookSecret;
+
     @Inject
     @ConfigProperty(name = "SLM_PACKAGE_CACHE_MB", defaultValue = "2048")
     long packageCacheMb;
@@ -117,6 +122,10 @@ public class SlmConfig {
 
     public Optional<String> gitToken() {
         return gitToken.filter(s -> !s.isBlank());
+    }
+
+    public Optional<String> webhookSecret() {
+        return webhookSecret.filter(s -> !s.isBlank());
     }
 
     public Duration fetchInterval() {

@@ -26,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -52,16 +53,22 @@ public class Pins {
     /** Role pins a fleet may hold: each is read by every heartbeat batch after a change, and shown on one page. */
     public static final int MAX_ROLE_PINS = 500;
     /** A reason is a sentence for the operators who come after, not a document. */
-    public static final int MAX_REASON = 1_000;
+    public static final int MAX_REASON = 1_024;
 
+    /**
+     * A pin again at the same commit (a better reason) keeps its time: the time decides which of a node's role pins
+     * holds it, and a new reason is no new decision about the commit.
+     */
+    private static final String REPIN = " SET pinned_at = CASE WHEN commit_pin.commit_id = EXCLUDED.commit_id"
+            + " THEN commit_pin.pinned_at ELSE EXCLUDED.pinned_at END,"
+            + " commit_id = EXCLUDED.commit_id, pinned_by = EXCLUDED.pinned_by, reason = EXCLUDED.reason"
+            + " RETURNING pinned_at";
     private static final String UPSERT_ROLE = "INSERT INTO commit_pin (role, commit_id, pinned_by, pinned_at, reason)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (role) WHERE role IS NOT NULL DO UPDATE"
-            + " SET commit_id = EXCLUDED.commit_id, pinned_by = EXCLUDED.pinned_by, pinned_at = EXCLUDED.pinned_at,"
-            + " reason = EXCLUDED.reason";
+            + REPIN;
     private static final String UPSERT_NODE = "INSERT INTO commit_pin (node_id, commit_id, pinned_by, pinned_at, reason)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (node_id) WHERE node_id IS NOT NULL DO UPDATE"
-            + " SET commit_id = EXCLUDED.commit_id, pinned_by = EXCLUDED.pinned_by, pinned_at = EXCLUDED.pinned_at,"
-            + " reason = EXCLUDED.reason";
+            + REPIN;
 
     @Resource(lookup = "java:app/jdbc/slm")
     DataSource dataSource;
@@ -104,7 +111,7 @@ public class Pins {
      *         the first fetch, or when {@link #MAX_ROLE_PINS} roles are pinned already
      */
     public Pin pinRole(String role, String commit, String by, String reason) {
-        Node.checkRole(role);
+        requireRole(role);
         return pin(Scope.ROLE, role, commit, by, reason);
     }
 
@@ -119,7 +126,7 @@ public class Pins {
 
     /** @throws NotFound when the role is not pinned */
     public void unpinRole(String role, String by) {
-        Node.checkRole(role);
+        requireRole(role);
         unpin(Scope.ROLE, role, by);
     }
 
@@ -137,7 +144,7 @@ public class Pins {
                 cp -> Character.isISOControl(cp) && cp != '\n' && cp != '\t'))) {
             throw new InvalidInput("reason must be at most " + MAX_REASON + " characters, without control characters");
         }
-        Pin pin = new Pin(scope, subject, commit, by, clock.instant(), why);
+        Instant[] at = {clock.instant()};
         Set<String> affected = change(c -> {
             if (scope == Scope.NODE) {
                 requireNode(c, subject);
@@ -148,15 +155,18 @@ public class Pins {
                 s.setString(1, subject);
                 s.setString(2, commit);
                 s.setString(3, by);
-                s.setTimestamp(4, Timestamp.from(pin.at()));
+                s.setTimestamp(4, Timestamp.from(at[0]));
                 s.setString(5, why);
-                s.executeUpdate();
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    at[0] = rs.getTimestamp(1).toInstant();
+                }
             }
         });
         LOG.info(() -> describe(scope, subject) + " was pinned at " + commit + " by " + by
                 + (why == null ? "" : " (" + why + ")") + "; " + affected.size() + " node status(es) stored again");
         changed.fire(new PinsChanged(scope, subject, commit, by, affected));
-        return pin;
+        return new Pin(scope, subject, commit, by, at[0], why);
     }
 
     private void unpin(Scope scope, String subject, String by) {
@@ -175,6 +185,13 @@ public class Pins {
         LOG.info(() -> describe(scope, subject) + " was unpinned by " + by + "; " + affected.size()
                 + " node status(es) stored again");
         changed.fire(new PinsChanged(scope, subject, null, by, affected));
+    }
+
+    private static void requireRole(String role) {
+        if (role == null || role.isEmpty()) {
+            throw new InvalidInput("role is required");
+        }
+        Node.checkRole(role);
     }
 
     private static String describe(Scope scope, String subject) {

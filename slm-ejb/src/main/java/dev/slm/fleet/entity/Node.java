@@ -130,9 +130,11 @@ public class Node {
      */
     public static void checkRole(String role) {
         if (role == null || role.isBlank() || role.length() > 64 || role.contains(",")
-                || role.codePoints().anyMatch(Character::isISOControl)) {
-            throw new dev.slm.platform.InvalidInput(
-                    "roles must each be one role: 1 to 64 characters, no comma and no control character");
+                || role.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)
+                || !role.equals(role.strip())) {
+            // agents report their roles trimmed (AgentConfig): a role with spaces around it would match no node
+            throw new dev.slm.platform.InvalidInput("roles must each be one role: 1 to 64 characters, no comma, no"
+                    + " control character, no space at either end");
         }
     }
     public AgentState agentState() { return agentState; }

@@ -445,10 +445,20 @@ public class Rollouts {
         SyncRequests.Ask ask = new SyncRequests.Ask(o.restart(), o.restartType(), r.requestedBy(), TriggerType.ROLLOUT,
                 o.reinstall(), r.targetCommit(), null, r.id());
         int sent = 0;
+        // a role or a node pinned elsewhere after the rollout started: the later decision holds it (the pins read once
+        // for the batch; a pin older than the rollout was seen at its start, RolloutStarts)
+        dev.slm.fleet.entity.DesiredCommits desired = dev.slm.fleet.boundary.PinReader.read(em);
         for (RolloutNode n : nodes) {
             Node node = em.find(Node.class, n.nodeId());
             if (node == null) {
                 n.end(RolloutNodeState.SKIPPED, "skipped: removed from the fleet before its turn", now);
+                continue;
+            }
+            var pinned = desired.pinOf(node.id(), node.roles())
+                    .filter(p -> !p.commit().equals(r.targetCommit()) && p.at().isAfter(r.createdAt()));
+            if (pinned.isPresent()) {
+                n.end(RolloutNodeState.SKIPPED, "skipped: " + RolloutStarts.pinned(pinned.get()) + " by "
+                        + pinned.get().by() + " after the rollout started", now);
                 continue;
             }
             if (!liveness.online(node)) {

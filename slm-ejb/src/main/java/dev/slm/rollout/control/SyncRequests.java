@@ -92,10 +92,13 @@ public class SyncRequests {
         }
         if (ask.target() == null && ask.rolloutId() == null) {
             // no target named: the node's own desired commit — its pin or its role's when it has one (db/V17)
-            String own = dev.slm.fleet.boundary.PinReader.read(em).forNode(nodeId, node.roles());
-            if (own != null && !own.equals(commit)) {
-                deployability.require(own, em.find(TrackedSource.class, TrackedSource.SINGLETON_ID));
-                commit = own;
+            var pin = dev.slm.fleet.boundary.PinReader.read(em).pinOf(nodeId, node.roles())
+                    .filter(p -> !p.commit().equals(fleetCommit));
+            if (pin.isPresent()) {
+                TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+                commit = stillOnBranch(pin.get().commit(), source, "node " + nodeId + " is "
+                        + RolloutStarts.pinned(pin.get()));
+                deployability.require(commit, source);
             }
         }
         // the latest: what the node gets is what counts (a commit that changes nothing under SLM_GIT_PATH is no update)
@@ -146,6 +149,22 @@ public class SyncRequests {
             .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     /**
+     * A pinned commit a sync is to send by default, when it is still a commit of the tracked branch: after the branch
+     * was rewritten (a force-push) a pin may hold a commit the branch no longer has, which no request naming it could
+     * send.
+     *
+     * @throws Conflict saying whose pin it is and what to do
+     */
+    private String stillOnBranch(String commit, TrackedSource source, String whose) {
+        try {
+            return mirror.onBranch(commit, "commit", source);
+        } catch (InvalidInput e) {
+            throw new Conflict(whose + ", which is no longer a commit of the tracked branch " + source.branch()
+                    + " (rewritten?): pin it again at a commit of the branch, or unpin it");
+        }
+    }
+
+    /**
      * The commit a sync sends: {@code target}, or the fleet's desired commit when null (a node or role pin then
      * replaces it in {@link #create}); checked before anything is created.
      *
@@ -158,6 +177,9 @@ public class SyncRequests {
         }
         // by default the desired commit: the tip, or the commit the fleet is pinned to (a rollback that stays)
         String commit = target == null ? source.desiredCommit() : mirror.onBranch(target, "target_commit", source);
+        if (target == null && source.pinnedCommit() != null) {
+            stillOnBranch(commit, source, "the fleet is pinned to " + commit.substring(0, 7));
+        }
         deployability.require(commit, source);
         return commit;
     }

@@ -92,6 +92,14 @@ public class SourceStore {
         return previous;
     }
 
+    /** Records a push webhook's delivery and what was made of it. */
+    public void recordHook(String result) {
+        TrackedSource source = em.find(TrackedSource.class, TrackedSource.SINGLETON_ID);
+        if (source != null) {
+            source.recordHook(result, clock.instant());
+        }
+    }
+
     public void recordFailure(String error) {
         em.find(TrackedSource.class, TrackedSource.SINGLETON_ID).recordFailure(error, clock.instant());
     }

@@ -116,9 +116,51 @@ public class SourceTracker {
     @PermitAll
     void onTimer(Timer timer) {
         try {
-            fetchIfNoOtherInstanceIs();
+            if (PUSH_FETCH.equals(timer.getInfo())) {
+                // pushes announced from now on need a fetch of their own: this one may start before they are in
+                pushFetchPending.set(false);
+                fetchAfterAnyOtherInstance();
+            } else {
+                fetchIfNoOtherInstanceIs();
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "scheduled fetch failed", e);
+        }
+    }
+
+    private static final String PUSH_FETCH = "git-fetch-push";
+    /** A forge's burst of pushes is coalesced: this long after the first, one fetch takes them all. */
+    private static final long PUSH_FETCH_DELAY_MS = 250;
+    private final java.util.concurrent.atomic.AtomicBoolean pushFetchPending = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * A push to the tracked branch was announced (a verified webhook): one fetch soon, whatever number of pushes
+     * arrive until it starts; a push during a fetch gets one more after it. The announcement's commit is not used.
+     */
+    @PermitAll
+    public void pushAnnounced() {
+        if (pushFetchPending.compareAndSet(false, true)) {
+            timers.createSingleActionTimer(PUSH_FETCH_DELAY_MS, new TimerConfig(PUSH_FETCH, false));
+        }
+    }
+
+    /** A fetch for a push: after the fetch another instance is running, which may have started before the push. */
+    private void fetchAfterAnyOtherInstance() {
+        long deadline = System.nanoTime() + WAIT_FOR_OTHER_FETCH.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                try (FetchLock lock = FetchLock.tryTake(dataSource, instanceName)) {
+                    if (lock != null) {
+                        fetch();
+                        return;
+                    }
+                }
+                sleep(200);
+            }
+            LOG.warning("a push was announced, but another instance has been fetching for over "
+                    + WAIT_FOR_OTHER_FETCH.toSeconds() + " s: the next scheduled fetch takes it");
+        } catch (SQLException e) {
+            LOG.warning("a push was announced, but the database is not reachable: " + e.getMessage());
         }
     }
 

@@ -47,6 +47,12 @@ public class TrackedSource {
     @Column(name = "last_error")
     private String lastError;
 
+    @Column(name = "last_hook_at")
+    private Instant lastHookAt;
+
+    @Column(name = "last_hook_result")
+    private String lastHookResult;
+
     /** The commit the fleet is pinned to (db/V14), if any: nodes are measured against it instead of the tip. */
     @Column(name = "pinned_commit")
     private String pinnedCommit;
@@ -92,6 +98,12 @@ public class TrackedSource {
         this.lastError = null;
     }
 
+    /** The last push webhook, and what was made of it ("accepted: …", "ignored: …", "refused: …"). */
+    public void recordHook(String result, Instant at) {
+        this.lastHookAt = at;
+        this.lastHookResult = truncate(result, 300);
+    }
+
     /** Keeps the last known state; only the error and the attempt time change. */
     public void recordFailure(String error, Instant at) {
         this.lastAttemptAt = at;
@@ -126,6 +138,8 @@ public class TrackedSource {
     public Instant fetchedAt() { return fetchedAt; }
     public Instant lastAttemptAt() { return lastAttemptAt; }
     public String lastError() { return lastError; }
+    public Instant lastHookAt() { return lastHookAt; }
+    public String lastHookResult() { return lastHookResult; }
     public String pinnedCommit() { return pinnedCommit; }
     public String pinnedBy() { return pinnedBy; }
     public Instant pinnedAt() { return pinnedAt; }

@@ -88,7 +88,8 @@ class DesiredCommitsTest {
 
     @Test
     void aRoleIsOneRoleAsAgentsReportIt() {
-        for (String bad : new String[] {null, "", "  ", "a,b", "x".repeat(65), "tab\there", "nul\0", "line\nbreak"}) {
+        for (String bad : new String[] {null, "", "  ", "a,b", "x".repeat(65), "tab\there", "nul\0", "line\nbreak",
+                " web", "web ", "a\u2028b"}) {
             assertThrows(InvalidInput.class, () -> Node.checkRole(bad), String.valueOf(bad));
         }
         Node.checkRole("web");

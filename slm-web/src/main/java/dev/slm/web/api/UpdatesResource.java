@@ -52,7 +52,8 @@ public class UpdatesResource {
                          String latestAuthor, Instant latestCommittedAt, Instant fetchedAt, Instant lastAttemptAt,
                          String lastFetchError, Boolean deployable, String notDeployableReason,
                          Map<String, Long> counts, long nodes, long online, String desiredCommit,
-                         String pinnedCommit, String pinnedBy, Instant pinnedAt, String pinReason) {
+                         String pinnedCommit, String pinnedBy, Instant pinnedAt, String pinReason,
+                         Instant lastWebhookAt, String lastWebhookResult) {
     }
 
     /**
@@ -160,6 +161,7 @@ public class UpdatesResource {
                 s.latestAuthor(), s.latestCommittedAt(), s.fetchedAt(), s.lastAttemptAt(), s.lastError(),
                 verdict.map(Deployability.Verdict::deployable).orElse(null),
                 verdict.map(Deployability.Verdict::reason).orElse(null), counts, total, fleet.onlineCount(),
-                s.desiredCommit(), s.pinnedCommit(), s.pinnedBy(), s.pinnedAt(), s.pinReason());
+                s.desiredCommit(), s.pinnedCommit(), s.pinnedBy(), s.pinnedAt(), s.pinReason(), s.lastHookAt(),
+                s.lastHookResult());
     }
 }

@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Paragraph;
@@ -110,15 +109,19 @@ final class EnrollmentKeysPanel extends VerticalLayout {
 
     private Button revokeButton(KeyRow k) {
         Button revoke = new Button("Revoke", e -> {
-            ConfirmDialog confirm = new ConfirmDialog("Revoke '" + k.name() + "'",
-                    "The key enrols no node from now on; nodes enrolled with it keep their tokens.", "Revoke",
-                    ok -> {
-                        if (ConfigForms.act(() -> keys.revoke(k.id(), Operator.current().map(Operator::name).orElse("")), "Revoked '" + k.name() + "'")) {
-                            refresh();
-                        }
-                    });
-            confirm.setConfirmButtonTheme("error primary");
-            confirm.setCancelable(true);
+            Dialog confirm = ConfigForms.dialog();
+            confirm.setHeaderTitle("Revoke '" + k.name() + "'");
+            confirm.add(new Paragraph("The key enrols no node from now on; nodes enrolled with it keep their tokens."));
+            Button ok = new Button("Revoke", c -> {
+                confirm.close();
+                if (ConfigForms.act(() -> keys.revoke(k.id(), Operator.current().map(Operator::name).orElse("")),
+                        "Revoked '" + k.name() + "'")) {
+                    refresh();
+                }
+            });
+            ok.setId("revoke-key-confirm");
+            ok.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_PRIMARY);
+            confirm.getFooter().add(new Button("Cancel", c -> confirm.close()), ok);
             confirm.open();
         });
         revoke.setClassName("revoke-key");

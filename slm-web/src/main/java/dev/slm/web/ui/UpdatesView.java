@@ -202,6 +202,14 @@ public class UpdatesView extends VerticalLayout {
         if (s != null && s.latestCommit() != null) {
             banner.add(pinLine(s, actions), rolePins(s, actions));
         }
+        if (s != null && s.lastHookAt() != null) {
+            Span hook = new Span("Last webhook " + OperationsGrid.TIME.format(s.lastHookAt()) + ": " + s.lastHookResult());
+            hook.setId("last-webhook");
+            hook.getElement().setAttribute("data-result", s.lastHookResult().split(":")[0]);
+            hook.getStyle().set("color", s.lastHookResult().startsWith("refused")
+                    ? "var(--lumo-error-text-color)" : "var(--lumo-secondary-text-color)");
+            banner.add(new Div(hook));
+        }
         showDeployability(s);
         if (s != null && s.lastError() != null) {
             Span error = new Span("Last fetch failed: " + s.lastError());
