@@ -152,6 +152,18 @@ class AnsibleRoleIT {
                 .add("slm_agent_git_commit", tip.substring(0, 12)).build());
         assertNotEquals(0, shortId.exit(), shortId.output());
 
+        // roles as a string (-e slm_agent_roles=web) would be split into letters: refused before anything changes
+        Run stringRoles = playbook(root, vars(root, "ans-2").add("slm_agent_roles", "web").build());
+        assertNotEquals(0, stringRoles.exit(), stringRoles.output());
+        assertTrue(stringRoles.output().contains("slm_agent_roles must be a list"), stringRoles.output());
+        assertEquals(0, changed(stringRoles.output()), stringRoles.output());
+        // a key the server refuses: the run says why (the status and the server's reason), never the key
+        Path other = it.work.resolve("root-3");
+        Run wrongKey = playbook(other, vars(other, "ans-3").add("slm_agent_enrollment_key", "slmk_not-a-key-of-this-server").build());
+        assertNotEquals(0, wrongKey.exit(), wrongKey.output());
+        assertTrue(wrongKey.output().contains("HTTP 401 the enrollment key is not valid"), wrongKey.output());
+        assertFalse(wrongKey.output().contains("slmk_not-a-key"), wrongKey.output());
+
         JsonObject vars = vars(root, "ans-2").add("slm_agent_initial_code", "checkout")
                 .add("slm_agent_checkout_src", checkout.resolve("app").toString())
                 .add("slm_agent_git_commit", tip).build();

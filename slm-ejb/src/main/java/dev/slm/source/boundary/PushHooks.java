@@ -15,9 +15,9 @@ import java.util.logging.Logger;
  * first, against {@code SLM_WEBHOOK_SECRET}, before anything of the body is read; a verified push to the tracked
  * branch makes one fetch soon ({@link SourceTracker#pushAnnounced}: bursts coalesce), anything else is answered and
  * ignored. The payload's commit is never trusted — the fetch decides — so a replayed delivery costs one fetch at
- * most. Each verified delivery is recorded (the status says the last); refused ones are logged and recorded at most
- * once per {@link #REFUSED_EVERY_NANOS}, so a flood of forged deliveries writes neither the log nor the database per
- * request.
+ * most. Each verified delivery is recorded (the status says the last); refused ones are only logged, at most once per
+ * {@link #REFUSED_EVERY_NANOS} with their count: a flood of forged deliveries writes neither the log nor the database
+ * per request, and cannot hide the last genuine one.
  */
 @ApplicationScoped
 public class PushHooks {
@@ -94,9 +94,9 @@ public class PushHooks {
         long now = System.nanoTime();
         if (now - last >= REFUSED_EVERY_NANOS && lastRefusedNote.compareAndSet(last, now)) {
             long count = refusedSinceNote.getAndSet(0);
+            // logged only: a refused delivery proves nothing about its sender, and must not hide the last real one
             LOG.warning(() -> "a webhook from " + from + " was refused: " + reason
                     + (count > 1 ? " (" + count + " refused in the last " + REFUSED_EVERY_NANOS / 1_000_000_000L + " s)" : ""));
-            store.recordHook("refused: " + reason);
         }
     }
 

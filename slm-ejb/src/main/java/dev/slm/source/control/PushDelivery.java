@@ -57,30 +57,32 @@ public final class PushDelivery {
      * @param header a header's value by its name (any case), null when absent
      */
     public static Signature verify(Function<String, String> header, byte[] body, String secret) {
-        String gitea = header.apply("X-Gitea-Signature");
-        if (gitea == null) {
-            gitea = header.apply("X-Forgejo-Signature");
-        }
+        // every signature the delivery carries must hold (Gitea sends two): one wrong is a forgery, whichever it is
+        List<Signature> given = new ArrayList<>();
+        String gitea = Optional.ofNullable(header.apply("X-Gitea-Signature")).orElse(header.apply("X-Forgejo-Signature"));
         if (gitea != null) {
-            return hmac(Forge.GITEA, gitea.strip(), body, secret);
+            given.add(hmac(Forge.GITEA, gitea.strip(), body, secret));
         }
         String github = header.apply("X-Hub-Signature-256");
         if (github != null) {
-            return prefixed(Forge.GITHUB, github, body, secret);
+            given.add(prefixed(Forge.GITHUB, github, body, secret));
         }
         String gitlab = header.apply("X-Gitlab-Token");
         if (gitlab != null) {
             // the token is the secret itself: compared through digests, so neither its length nor its bytes leak
             boolean same = MessageDigest.isEqual(sha256(gitlab.getBytes(StandardCharsets.UTF_8)),
                     sha256(secret.getBytes(StandardCharsets.UTF_8)));
-            return new Signature(Forge.GITLAB, same, same ? null : "X-Gitlab-Token is not the secret");
+            given.add(new Signature(Forge.GITLAB, same, same ? null : "X-Gitlab-Token is not the secret"));
         }
         String bitbucket = header.apply("X-Hub-Signature");
         if (bitbucket != null) {
-            return prefixed(Forge.BITBUCKET, bitbucket, body, secret);
+            given.add(prefixed(Forge.BITBUCKET, bitbucket, body, secret));
         }
-        return new Signature(null, false, "the delivery is not signed (X-Hub-Signature-256, X-Gitea-Signature,"
-                + " X-Gitlab-Token or X-Hub-Signature expected)");
+        if (given.isEmpty()) {
+            return new Signature(null, false, "the delivery is not signed (X-Hub-Signature-256, X-Gitea-Signature,"
+                    + " X-Gitlab-Token or X-Hub-Signature expected)");
+        }
+        return given.stream().filter(s -> !s.valid()).findFirst().orElse(given.get(0));
     }
 
     private static Signature prefixed(Forge forge, String value, byte[] body, String secret) {
@@ -146,11 +148,19 @@ public final class PushDelivery {
         return new Announcement(false, List.copyOf(refs), null);
     }
 
+    /** A push event is a few levels deep; a delivery nested deeper is no push event (and bounds the parser's work). */
+    static final int MAX_DEPTH = 32;
+    private static final jakarta.json.JsonReaderFactory READERS = Json.createReaderFactory(java.util.Map.of(
+            "org.eclipse.parsson.rejectDuplicateKeys", true,
+            "org.eclipse.parsson.maxDepth", MAX_DEPTH));
+
     private static JsonObject json(byte[] body) {
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException | ClassCastException e) {
-            throw new IllegalArgumentException("the push event's body is not a JSON object");
+        } catch (RuntimeException e) {
+            // JsonException, a depth or duplicate-key refusal of the parser, a body that is no object
+            throw new IllegalArgumentException("the push event's body is not a JSON object (or is nested deeper than "
+                    + MAX_DEPTH + " levels, or repeats a key)");
         }
     }
 

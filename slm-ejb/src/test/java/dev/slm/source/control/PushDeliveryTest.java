@@ -80,6 +80,16 @@ class PushDeliveryTest {
     }
 
     @Test
+    void everySignatureADeliveryCarriesMustHoldWhicheverIsWrong() {
+        byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+        String good = hmac(SECRET, body), bad = hmac("not-the-secret-at-all", body);
+        assertFalse(PushDelivery.verify(headers("X-Gitea-Signature", good, "X-Hub-Signature-256", "sha256=" + bad), body, SECRET).valid());
+        assertFalse(PushDelivery.verify(headers("X-Gitea-Signature", bad, "X-Hub-Signature-256", "sha256=" + good), body, SECRET).valid());
+        assertFalse(PushDelivery.verify(headers("X-Hub-Signature-256", "sha256=" + good, "X-Gitlab-Token", "x"), body, SECRET).valid());
+        assertTrue(PushDelivery.verify(headers("X-Gitea-Signature", good, "X-Hub-Signature-256", "sha256=" + good), body, SECRET).valid());
+    }
+
+    @Test
     void gitLabSendsTheSecretItselfAndItsPushHookAndTagPushesAreNoBranchPush() {
         byte[] body = "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
         var h = headers("X-Gitlab-Token", SECRET, "X-Gitlab-Event", "Push Hook");
@@ -121,6 +131,12 @@ class PushDeliveryTest {
         for (String body : List.of("", "[]", "not json", "{\"ref\":7}", "{}", "{\"ref\":null}")) {
             assertThrows(IllegalArgumentException.class, () -> PushDelivery.read(Forge.GITHUB, h,
                     body.getBytes(StandardCharsets.UTF_8)), body);
+        }
+        // a key twice (which one would count?) and nesting no push event has: refused, never a server error
+        String deep = "{\"ref\":\"refs/heads/main\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        for (String body : List.of("{\"ref\":\"refs/heads/dev\",\"ref\":\"refs/heads/main\"}", deep)) {
+            assertThrows(IllegalArgumentException.class, () -> PushDelivery.read(Forge.GITHUB, h,
+                    body.getBytes(StandardCharsets.UTF_8)));
         }
         var dc = headers("X-Event-Key", "repo:refs_changed");
         for (String body : List.of("{}", "{\"changes\":{}}", "{\"changes\":[1]}", "{\"changes\":[{\"ref\":{}}]}")) {
