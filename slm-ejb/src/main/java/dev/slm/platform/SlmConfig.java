@@ -43,6 +43,19 @@ public class SlmConfig {
     @ConfigProperty(name = "SLM_FETCH_INTERVAL", defaultValue = "5m")
     String fetchInterval;
 
+    /** A private key file for fetching over SSH (a deploy key); its passphrase; the host keys to trust (issue 16). */
+    @Inject
+    @ConfigProperty(name = "SLM_GIT_SSH_KEY")
+    Optional<String> gitSshKey;
+
+    @Inject
+    @ConfigProperty(name = "SLM_GIT_SSH_KEY_PASSPHRASE")
+    Optional<String> gitSshKeyPassphrase;
+
+    @Inject
+    @ConfigProperty(name = "SLM_GIT_KNOWN_HOSTS")
+    Optional<String> gitKnownHosts;
+
     /** The shared secret of push webhooks (HMAC key, or GitLab's token); none: POST /api/hooks/git is refused. */
     @Inject
     @ConfigProperty(name = "SLM_WEBHOOK_SECRET")
@@ -122,6 +135,18 @@ public class SlmConfig {
 
     public Optional<String> gitToken() {
         return gitToken.filter(s -> !s.isBlank());
+    }
+
+    public Optional<java.nio.file.Path> gitSshKey() {
+        return gitSshKey.filter(s -> !s.isBlank()).map(s -> java.nio.file.Path.of(s.strip()));
+    }
+
+    public Optional<String> gitSshKeyPassphrase() {
+        return gitSshKeyPassphrase.filter(s -> !s.isEmpty());
+    }
+
+    public Optional<java.nio.file.Path> gitKnownHosts() {
+        return gitKnownHosts.filter(s -> !s.isBlank()).map(s -> java.nio.file.Path.of(s.strip()));
     }
 
     public Optional<String> webhookSecret() {

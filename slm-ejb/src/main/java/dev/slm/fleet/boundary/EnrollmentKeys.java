@@ -149,13 +149,13 @@ public class EnrollmentKeys {
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         Instant now = clock.instant();
         if (found.isEmpty()) {
-            refused(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with an unknown key was refused");
+            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with an unknown key was refused");
             throw new EnrollmentRefused();
         }
         EnrollmentKey key = found.get(0);
         String unusable = key.unusable(now);
         if (unusable != null) {
-            refused(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with key " + key.id()
+            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with key " + key.id()
                     + " '" + key.name() + "' was refused: the key is " + unusable);
             throw new EnrollmentRefused();
         }
@@ -195,24 +195,9 @@ public class EnrollmentKeys {
         return new Enrolled(node, token, again);
     }
 
-    private static final long REFUSED_EVERY_NANOS = 10_000_000_000L;
-    private static final java.util.concurrent.atomic.AtomicLong LAST_REFUSED_NOTE =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - REFUSED_EVERY_NANOS);
-    private static final java.util.concurrent.atomic.AtomicLong REFUSED_SINCE_NOTE = new java.util.concurrent.atomic.AtomicLong();
-
-    /**
-     * Logs a refused enrollment at most once per 10 s, with the count since: anyone can send them (no login), and one
-     * line each would let a client fill the disk (200 requests made 72 KB).
-     */
-    private static void refused(java.util.function.Supplier<String> what) {
-        REFUSED_SINCE_NOTE.incrementAndGet();
-        long last = LAST_REFUSED_NOTE.get();
-        long now = System.nanoTime();
-        if (now - last >= REFUSED_EVERY_NANOS && LAST_REFUSED_NOTE.compareAndSet(last, now)) {
-            long count = REFUSED_SINCE_NOTE.getAndSet(0);
-            LOG.warning(what.get() + (count > 1 ? " (" + count + " enrollments refused in the last 10 s)" : ""));
-        }
-    }
+    /** Refused enrollments need no login: logged at most once per 10 s, with their count. */
+    private static final dev.slm.platform.ThrottledLog REFUSED =
+            new dev.slm.platform.ThrottledLog(LOG, Duration.ofSeconds(10), "enrollments refused");
 
     private static String printable(String s) {
         if (s == null) {

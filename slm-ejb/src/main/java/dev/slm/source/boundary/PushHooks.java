@@ -6,7 +6,6 @@ import dev.slm.source.entity.TrackedSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -16,14 +15,13 @@ import java.util.logging.Logger;
  * branch makes one fetch soon ({@link SourceTracker#pushAnnounced}: bursts coalesce), anything else is answered and
  * ignored. The payload's commit is never trusted — the fetch decides — so a replayed delivery costs one fetch at
  * most. Each verified delivery is recorded (the status says the last); refused ones are only logged, at most once per
- * {@link #REFUSED_EVERY_NANOS} with their count: a flood of forged deliveries writes neither the log nor the database
+ * 10 s with their count: a flood of forged deliveries writes neither the log nor the database
  * per request, and cannot hide the last genuine one.
  */
 @ApplicationScoped
 public class PushHooks {
 
     private static final Logger LOG = Logger.getLogger(PushHooks.class.getName());
-    private static final long REFUSED_EVERY_NANOS = 10_000_000_000L;
 
     @Inject
     SlmConfig config;
@@ -34,8 +32,9 @@ public class PushHooks {
     @Inject
     SourceTracker tracker;
 
-    private final AtomicLong lastRefusedNote = new AtomicLong(System.nanoTime() - REFUSED_EVERY_NANOS);
-    private final AtomicLong refusedSinceNote = new AtomicLong();
+    /** Refused deliveries need no login: logged only, at most once per 10 s with their count. */
+    private final dev.slm.platform.ThrottledLog refused =
+            new dev.slm.platform.ThrottledLog(LOG, java.time.Duration.ofSeconds(10), "webhooks refused");
 
     /** The answer: 202 accepted or ignored, 400 a verified body that is not its event's JSON, 401 refused, 403 off. */
     public record Outcome(int status, String result) {
@@ -58,7 +57,8 @@ public class PushHooks {
         }
         PushDelivery.Signature signature = PushDelivery.verify(header, body, secret.get());
         if (!signature.valid()) {
-            refused(signature.reason(), from);
+            // logged only: a refused delivery proves nothing about its sender, and must not hide the last real one
+            refused.warning(() -> "a webhook from " + from + " was refused: " + signature.reason());
             return new Outcome(401, signature.reason());
         }
         String forge = signature.forge().name().charAt(0) + signature.forge().name().substring(1).toLowerCase(java.util.Locale.ROOT);
@@ -86,18 +86,6 @@ public class PushHooks {
         String said = result;
         LOG.info(() -> "webhook from " + from + ": " + said);
         return new Outcome(202, result);
-    }
-
-    private void refused(String reason, String from) {
-        refusedSinceNote.incrementAndGet();
-        long last = lastRefusedNote.get();
-        long now = System.nanoTime();
-        if (now - last >= REFUSED_EVERY_NANOS && lastRefusedNote.compareAndSet(last, now)) {
-            long count = refusedSinceNote.getAndSet(0);
-            // logged only: a refused delivery proves nothing about its sender, and must not hide the last real one
-            LOG.warning(() -> "a webhook from " + from + " was refused: " + reason
-                    + (count > 1 ? " (" + count + " refused in the last " + REFUSED_EVERY_NANOS / 1_000_000_000L + " s)" : ""));
-        }
     }
 
     private static String printable(String s) {

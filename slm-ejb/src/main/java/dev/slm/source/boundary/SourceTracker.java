@@ -213,7 +213,7 @@ public class SourceTracker {
         TrackedSource source = store.current().orElseThrow();
         CommitInfo latest;
         try {
-            latest = mirror.get().fetch(source.gitUrl(), source.branch(), credentials());
+            latest = mirror.get().fetch(source.gitUrl(), source.branch(), credentials(), ssh());
         } catch (SourceUnavailable e) {
             LOG.warning(e.getMessage());
             store.recordFailure(e.getMessage());
@@ -266,6 +266,13 @@ public class SourceTracker {
         } catch (java.net.UnknownHostException e) {
             return "unknown host";
         }
+    }
+
+    /** The deploy key and the pinned host keys for an SSH URL (nothing of the server's own ~/.ssh). */
+    private dev.slm.source.control.SshAccess ssh() {
+        return new dev.slm.source.control.SshAccess(config.gitSshKey().orElse(null),
+                config.gitSshKeyPassphrase().orElse(null), config.gitKnownHosts().orElse(null),
+                config.dataDir().resolve("ssh-home"));
     }
 
     private CredentialsProvider credentials() {

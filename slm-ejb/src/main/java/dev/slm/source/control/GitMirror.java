@@ -75,16 +75,24 @@ public class GitMirror implements AutoCloseable {
      * @throws SourceUnavailable with a message an operator can act on
      */
     public synchronized CommitInfo fetch(String url, String branch, CredentialsProvider credentials) {
+        return fetch(url, branch, credentials, null);
+    }
+
+    /** @param ssh how an {@code ssh://} (or scp-like) URL is fetched: the deploy key and the pinned host keys */
+    public synchronized CommitInfo fetch(String url, String branch, CredentialsProvider credentials, SshAccess ssh) {
         try (Git git = new Git(repository)) {
             git.fetch()
                     .setRemote(url)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
                     .setRemoveDeletedRefs(true)
                     .setCredentialsProvider(credentials)
+                    .setTransportConfigCallback(ssh)
                     .setTimeout(FETCH_TIMEOUT_S)
                     .call();
         } catch (GitAPIException | RuntimeException e) {
-            throw new SourceUnavailable("fetching " + RedactedUrl.of(url) + " failed: " + rootMessage(e), e);
+            String refused = ssh == null ? null : ssh.refusal().orElse(null);
+            throw new SourceUnavailable("fetching " + RedactedUrl.of(url) + " failed: "
+                    + (refused != null ? refused : sshReason(url, rootMessage(e))), e);
         }
         Ref head;
         try {
@@ -247,6 +255,35 @@ public class GitMirror implements AutoCloseable {
     static CommitInfo info(RevCommit c) {
         return new CommitInfo(c.getName(), c.getShortMessage(), c.getAuthorIdent().getName(),
                 c.getCommitterIdent().getWhenAsInstant());
+    }
+
+    /**
+     * What an admin can do about an SSH fetch that failed (issue 16), before JGit's own words: a key the server refused,
+     * a key that cannot be read, a host that cannot be reached, a repository that is not there.
+     */
+    static String sshReason(String url, String message) {
+        boolean ssh = url.startsWith("ssh://") || url.matches("^[^/:@]+@[^/:]+:.*");
+        if (!ssh) {
+            return message;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("no more authentication methods") || m.contains("authentication") || m.contains("cannot log in")
+                || m.contains("auth fail")) {
+            return "permission denied (publickey): the server refused the key of SLM_GIT_SSH_KEY — is its public half a"
+                    + " deploy key of this repository? (" + message + ")";
+        }
+        if (m.contains("passphrase") || m.contains("decrypt") || m.contains("encrypted")) {
+            return "the key of SLM_GIT_SSH_KEY cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right? (" + message + ")";
+        }
+        if (m.contains("connection refused") || m.contains("unknownhost") || m.contains("unknown host")
+                || m.contains("timed out") || m.contains("timeout") || m.contains("no route")) {
+            return "cannot reach the host: " + message;
+        }
+        if (m.contains("not found") || m.contains("does not appear to be a git repository")
+                || m.contains("not a git repository") || m.contains("does not exist")) {
+            return "repository not found (or the deploy key has no access to it): " + message;
+        }
+        return message;
     }
 
     private static String rootMessage(Throwable e) {
