@@ -46,6 +46,7 @@ import org.openqa.selenium.WebElement;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebAppIT {
 
+    static final String HOOK_SECRET = "webapp-it-webhook-secret-0123456789";
     static final String VIEWER_PASSWORD = "viewer-password-1";
     static final Path SHOTS = Path.of("target/screenshots");
 
@@ -58,7 +59,8 @@ class WebAppIT {
 
     @BeforeAll
     static void start() throws Exception {
-        it = TestServer.start("webapp-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"));
+        it = TestServer.start("webapp-it", r -> r.commit("v1", "app/index.html", "<h1>v1</h1>\n"),
+                base -> Map.of("SLM_WEBHOOK_SECRET", HOOK_SECRET));
         assertEquals(200, it.api.put("api/settings/heartbeat_interval_s", it.admin, "{\"value\":\"1\"}").status());
         head = it.api.post("api/updates/refresh", it.admin, null).json().getString("latest_version");
         String key = it.api.get("api/signing-key", null).json().getString("public_key");
@@ -119,7 +121,17 @@ class WebAppIT {
         viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
 
         it.repo.commit("v2: a new page", "app/index.html", "<h1>v2</h1>\n");
-        it.api.post("api/updates/refresh", it.admin, null);
+        // the forge's push webhook announces it (issue 16): no refresh, no poll (the fetch interval is an hour)
+        byte[] push = "{\"ref\":\"refs/heads/main\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(HOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        java.net.http.HttpResponse<String> hook = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(it.server.baseUri().resolve("api/hooks/git")).header("Content-Type", "application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(push)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(push)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, hook.statusCode(), hook.body());
         // no reload: server push brings the change to both pages
         for (Browser b : List.of(admin, viewer)) {
             b.await(d -> b.badges("#nodes").equals(List.of("OUTDATED", "OUTDATED", "OUTDATED")) ? true : null);
@@ -146,6 +158,15 @@ class WebAppIT {
         });
         assertTrue(difference.contains("1 commit behind"), difference);
         assertTrue(difference.contains("v2: a new page"), difference);
+        viewer.open("");
+        viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
+        // the Updates page says when the last webhook came and what was made of it
+        viewer.open("updates");
+        String said = viewer.await(d -> {
+            WebElement line = d.findElement(By.id("last-webhook"));
+            return "accepted".equals(line.getAttribute("data-result")) ? line.getText() : null;
+        });
+        assertTrue(said.contains("accepted: a push to main from Github, fetching"), said);
         viewer.open("");
         viewer.await(d -> viewer.badges("#nodes").size() == 3 ? true : null);
     }
