@@ -89,7 +89,21 @@ class SshRepositoryIT {
             String error = fetchError();
             assertTrue(error.contains("permission denied (publickey)"), error);
             assertNoSecrets(error, Files.readString(key));
+            // the right key with another passphrase: it cannot be read (not "the server refused it")
+            Files.write(key, right);
+            run(dir, "ssh-keygen", "-q", "-p", "-P", PASSPHRASE, "-N", "another-passphrase-1", "-f", "deploy_key");
+            String passphrase = fetchError();
+            assertTrue(passphrase.contains("cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right?"), passphrase);
+            assertNoSecrets(passphrase, Files.readString(key));
+            assertFalse(passphrase.contains("another-passphrase-1"), passphrase);
+            // no key file at all, or a directory where the key should be
+            Files.delete(key);
+            Files.createDirectory(key);
+            String directory = fetchError();
+            assertTrue(directory.contains("SLM_GIT_SSH_KEY (" + key + ") is not a readable file"), directory);
+            Files.delete(key);
         } finally {
+            Files.deleteIfExists(key);
             Files.write(key, right);
         }
         assertTrue(refresh().isNull("last_fetch_error"), "the right key again: fetched");
@@ -112,6 +126,13 @@ class SshRepositoryIT {
 
         pinHostKey("other_host_key.pub"); // the admin checked the fingerprint and pinned the new key
         assertTrue(refresh().isNull("last_fetch_error"));
+
+        // a key marked @revoked is refused whatever other line pins it, as OpenSSH does
+        String[] pub = Files.readString(dir.resolve("other_host_key.pub")).trim().split(" ");
+        Files.writeString(dir.resolve("known_hosts"), "@revoked [127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n", java.nio.file.StandardOpenOption.APPEND);
+        String revoked = fetchError();
+        assertTrue(revoked.contains("is REVOKED") && revoked.contains(offered), revoked);
+        pinHostKey("other_host_key.pub");
     }
 
     @Test

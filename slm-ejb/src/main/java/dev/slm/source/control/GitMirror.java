@@ -90,6 +90,7 @@ public class GitMirror implements AutoCloseable {
                     .setTimeout(FETCH_TIMEOUT_S)
                     .call();
         } catch (GitAPIException | RuntimeException e) {
+            // what SshAccess refused itself (a host key, an unusable key) says it better than JGit's wrapping
             String refused = ssh == null ? null : ssh.refusal().orElse(null);
             throw new SourceUnavailable("fetching " + RedactedUrl.of(url) + " failed: "
                     + (refused != null ? refused : sshReason(url, rootMessage(e))), e);
@@ -267,6 +268,12 @@ public class GitMirror implements AutoCloseable {
             return message;
         }
         String m = message.toLowerCase(java.util.Locale.ROOT);
+        // the key first: JGit says "no more authentication methods" for a key it could not load as well
+        if (m.contains("mismatched private key check values") || m.contains("no password data")
+                || m.contains("passphrase") || m.contains("decrypt")) {
+            return "the key of SLM_GIT_SSH_KEY cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right (and set, for an"
+                    + " encrypted key)? (" + message + ")";
+        }
         if (m.contains("no more authentication methods") || m.contains("authentication") || m.contains("cannot log in")
                 || m.contains("auth fail")) {
             return "permission denied (publickey): the server refused the key of SLM_GIT_SSH_KEY — is its public half a"
@@ -276,8 +283,10 @@ public class GitMirror implements AutoCloseable {
             return "the key of SLM_GIT_SSH_KEY cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right? (" + message + ")";
         }
         if (m.contains("connection refused") || m.contains("unknownhost") || m.contains("unknown host")
-                || m.contains("timed out") || m.contains("timeout") || m.contains("no route")) {
-            return "cannot reach the host: " + message;
+                || m.contains("unresolvedaddress") || m.contains("timed out") || m.contains("timeout")
+                || m.contains("no route") || m.contains("session is being closed") || m.contains("broken pipe")
+                || m.contains("connection reset")) {
+            return "cannot reach the host, or it does not answer as an SSH server (within 30 s): " + message;
         }
         if (m.contains("not found") || m.contains("does not appear to be a git repository")
                 || m.contains("not a git repository") || m.contains("does not exist")) {

@@ -47,12 +47,60 @@ public final class SshAccess implements TransportConfigCallback {
         this.home = home;
     }
 
+    /**
+     * An SSH server that says nothing for this long is given up: a host that drops packets, or a port where something
+     * else listens, held the refresh (and the operator's request) for the whole fetch time-out, 120 s.
+     */
+    static final int SSH_TIMEOUT_S = 30;
+    /** A private key file is a few KiB; anything larger (or not a file: a FIFO, /dev/zero) is no key. */
+    static final long MAX_KEY_BYTES = 64 * 1024;
+
     @Override
     public void configure(org.eclipse.jgit.transport.Transport transport) {
         if (transport instanceof SshTransport ssh) {
             refusal = null;
+            String unusable = unusableKey();
+            if (unusable != null) {
+                refusal = unusable;
+                throw new IllegalStateException(unusable);
+            }
+            ssh.setTimeout(SSH_TIMEOUT_S);
             ssh.setSshSessionFactory(factory());
         }
+    }
+
+    /** Why the key cannot be used before anything is tried: none set, not a regular file, too large; or null. */
+    private String unusableKey() {
+        if (key == null) {
+            return "an SSH URL needs a deploy key: SLM_GIT_SSH_KEY is not set";
+        }
+        try {
+            if (!Files.isRegularFile(key) || !Files.isReadable(key)) {
+                return "SLM_GIT_SSH_KEY (" + key + ") is not a readable file";
+            }
+            if (Files.size(key) > MAX_KEY_BYTES) {
+                return "SLM_GIT_SSH_KEY (" + key + ") is larger than a private key (" + Files.size(key) + " bytes)";
+            }
+        } catch (IOException e) {
+            return "SLM_GIT_SSH_KEY (" + key + ") cannot be read: " + e.getMessage();
+        }
+        // loaded here as the session will: a wrong passphrase or a file that is no private key is said as such, not
+        // as "the server refused the key" (JGit reports every key it could not offer as "no keys to try")
+        try (java.io.InputStream in = Files.newInputStream(key)) {
+            Iterable<java.security.KeyPair> pairs = org.apache.sshd.common.util.security.SecurityUtils.loadKeyPairIdentities(
+                    null, org.apache.sshd.common.NamedResource.ofName("SLM_GIT_SSH_KEY"), in,
+                    passphrase == null ? org.apache.sshd.common.config.keys.FilePasswordProvider.EMPTY
+                            : org.apache.sshd.common.config.keys.FilePasswordProvider.of(passphrase));
+            if (pairs == null || !pairs.iterator().hasNext()) {
+                return "the key of SLM_GIT_SSH_KEY (" + key + ") is no private key this server reads (OpenSSH or PEM"
+                        + " format; a .pub file is the public half)";
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return "the key of SLM_GIT_SSH_KEY (" + key + ") cannot be read: " + (passphrase == null
+                    ? "is it encrypted? Then set SLM_GIT_SSH_KEY_PASSPHRASE"
+                    : "is SLM_GIT_SSH_KEY_PASSPHRASE right?") + " (" + e.getClass().getSimpleName() + ")";
+        }
+        return null;
     }
 
     /** What the host key check refused in the last fetch, if it did. */
@@ -91,30 +139,47 @@ public final class SshAccess implements TransportConfigCallback {
                               Configuration config, CredentialsProvider provider) {
             String host = host(connectAddress, remoteAddress);
             int port = port(connectAddress, remoteAddress);
+            String offered = KeyUtils.getKeyType(serverKey) + " key " + KeyUtils.getFingerPrint(serverKey);
+            String name = port == 22 ? host : "[" + host + "]:" + port;
+            if (entries(host, port, "revoked").stream().anyMatch(k -> KeyUtils.compareKeys(k, serverKey))) {
+                // as OpenSSH: a key marked @revoked is refused whatever other line pins it
+                refusal = "the host key of " + name + " is REVOKED in SLM_GIT_KNOWN_HOSTS (" + knownHosts + "): it offered"
+                        + " the " + offered + ", which a line marked @revoked names";
+                return false;
+            }
             List<PublicKey> known = known(host, port);
             if (known.stream().anyMatch(k -> KeyUtils.compareKeys(k, serverKey))) {
                 return true;
             }
-            String offered = KeyUtils.getKeyType(serverKey) + " key " + KeyUtils.getFingerPrint(serverKey);
-            String name = port == 22 ? host : "[" + host + "]:" + port;
+            if (refusal != null) { // the known hosts file could not be read: said as such
+                return false;
+            }
             refusal = known.isEmpty()
                     ? "the host key of " + name + " is unknown: it offered the " + offered + ", and "
-                    + (knownHosts == null ? "no SLM_GIT_KNOWN_HOSTS is set" : "SLM_GIT_KNOWN_HOSTS (" + knownHosts
-                    + ") has no line for it") + ". Check that fingerprint with the forge, then pin it: ssh-keyscan "
+                    + (knownHosts == null ? "no SLM_GIT_KNOWN_HOSTS is set" : !Files.isRegularFile(knownHosts)
+                    ? "SLM_GIT_KNOWN_HOSTS (" + knownHosts + ") is not a file (a typo in the path?)"
+                    : "SLM_GIT_KNOWN_HOSTS (" + knownHosts + ") has no line for it") + ". Check that fingerprint with the forge, then pin it: ssh-keyscan "
                     + (port == 22 ? "" : "-p " + port + " ") + host + " >> the known hosts file"
                     : "the host key of " + name + " has CHANGED: it offered the " + offered + ", not the key pinned in "
                     + knownHosts + ". This may be an attack; if the forge really changed its key, replace its line";
             return false;
         }
 
+        /** The plain host keys pinned for this host (a line with a marker — @revoked, @cert-authority — is none). */
         private List<PublicKey> known(String host, int port) {
+            return entries(host, port, null);
+        }
+
+        /** @param marker the lines with this marker ("revoked"), or without any when null */
+        private List<PublicKey> entries(String host, int port, String marker) {
             if (knownHosts == null || !Files.isRegularFile(knownHosts)) {
                 return List.of();
             }
             List<PublicKey> keys = new ArrayList<>();
             try {
                 for (KnownHostEntry e : KnownHostEntry.readKnownHostEntries(knownHosts)) {
-                    if (e.getKeyEntry() != null && e.isHostMatch(host, port)) {
+                    String m = e.getMarker() == null || e.getMarker().isEmpty() ? null : e.getMarker();
+                    if (e.getKeyEntry() != null && java.util.Objects.equals(m, marker) && e.isHostMatch(host, port)) {
                         keys.add(e.getKeyEntry().resolvePublicKey(null, PublicKeyEntryResolver.IGNORING));
                     }
                 }

@@ -31,6 +31,14 @@ class SshAccessTest {
         assertTrue(GitMirror.sshReason(url, "git@git.example.com: No more authentication methods available")
                 .startsWith("permission denied (publickey)"));
         assertTrue(GitMirror.sshReason(url, "Connection refused").startsWith("cannot reach the host"));
+        // a key JGit could not load is said as such, though its words also name "authentication methods"
+        assertTrue(GitMirror.sshReason(url, "No more authentication methods available (Mismatched private key check values)")
+                .startsWith("the key of SLM_GIT_SSH_KEY cannot be read"));
+        assertTrue(GitMirror.sshReason(url, "publickey: no keys to try (No more authentication methods available)")
+                .startsWith("permission denied (publickey)"), "the key loaded (SshAccess checks it first): refused");
+        assertTrue(GitMirror.sshReason(url, "Session is being closed").startsWith("cannot reach the host"));
+        assertTrue(GitMirror.sshReason(url, "Failed (UnresolvedAddressException) to execute: null")
+                .startsWith("cannot reach the host"));
         assertTrue(GitMirror.sshReason(url, "ERROR: Repository not found.").startsWith("repository not found"));
         assertTrue(GitMirror.sshReason("git@git.example.com:acme/site.git", "Cannot log in at git.example.com:22")
                 .startsWith("permission denied (publickey)"), "the scp-like form is SSH too");
