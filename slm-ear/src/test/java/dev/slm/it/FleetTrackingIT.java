@@ -172,14 +172,9 @@ class FleetTrackingIT {
     }
 
     private static Api.Response hook(byte[] body, String... headers) throws Exception {
-        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(it.server.baseUri().resolve("api/hooks/git"))
-                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("Content-Type", "application/json"),
+                java.util.Arrays.stream(headers)).toArray(String[]::new);
+        return it.api.postRaw("api/hooks/git", body, all);
     }
 
     private static String hmac(byte[] body) throws Exception {

@@ -825,12 +825,9 @@ class SecurityIT {
     }
 
     private static Api.Response enroll(String key, String nodeId, String roles, String from) throws Exception {
-        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(it.server.baseUri().resolve("api/nodes/enroll"))
-                .header("Content-Type", "application/json").header("X-Forwarded-For", from)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enrollment_key\":\"" + key + "\",\"node_id\":\""
-                        + nodeId + "\"" + (roles == null ? "" : ",\"roles\":" + roles) + "}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
+        return it.api.postRaw("api/nodes/enroll", ("{\"enrollment_key\":\"" + key + "\",\"node_id\":\"" + nodeId + "\""
+                        + (roles == null ? "" : ",\"roles\":" + roles) + "}").getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/json", "X-Forwarded-For", from);
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------

@@ -125,13 +125,9 @@ class WebAppIT {
         byte[] push = "{\"ref\":\"refs/heads/main\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(HOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-        java.net.http.HttpResponse<String> hook = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(it.server.baseUri().resolve("api/hooks/git")).header("Content-Type", "application/json")
-                .header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(push)))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(push)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, hook.statusCode(), hook.body());
+        Api.Response hook = it.api.postRaw("api/hooks/git", push, "Content-Type", "application/json", "X-GitHub-Event", "push",
+                "X-Hub-Signature-256", "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(push)));
+        assertEquals(202, hook.status(), hook.toString());
         // no reload: server push brings the change to both pages
         for (Browser b : List.of(admin, viewer)) {
             b.await(d -> b.badges("#nodes").equals(List.of("OUTDATED", "OUTDATED", "OUTDATED")) ? true : null);

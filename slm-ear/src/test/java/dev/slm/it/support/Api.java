@@ -84,6 +84,15 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)));
     }
 
+    /** A POST with its own headers (name, value, …) and raw bytes: what a forge or a provisioning tool sends. */
+    public Response postRaw(String path, byte[] body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(path, null).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
     public Response put(String path, String auth, String json) throws IOException, InterruptedException {
         return send(request(path, auth).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));

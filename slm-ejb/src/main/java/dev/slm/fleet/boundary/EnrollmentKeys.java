@@ -1,5 +1,6 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.platform.Shown;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.control.NodeTokens;
 import dev.slm.fleet.entity.EnrollmentKey;
@@ -149,13 +150,13 @@ public class EnrollmentKeys {
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         Instant now = clock.instant();
         if (found.isEmpty()) {
-            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with an unknown key was refused");
+            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + Shown.printable(nodeId, 64) + "' with an unknown key was refused");
             throw new EnrollmentRefused();
         }
         EnrollmentKey key = found.get(0);
         String unusable = key.unusable(now);
         if (unusable != null) {
-            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + printable(nodeId) + "' with key " + key.id()
+            REFUSED.warning(() -> "an enrollment from " + from + " for node '" + Shown.printable(nodeId, 64) + "' with key " + key.id()
                     + " '" + key.name() + "' was refused: the key is " + unusable);
             throw new EnrollmentRefused();
         }
@@ -199,12 +200,4 @@ public class EnrollmentKeys {
     private static final dev.slm.platform.ThrottledLog REFUSED =
             new dev.slm.platform.ThrottledLog(LOG, Duration.ofSeconds(10), "enrollments refused");
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.slm.fleet.boundary;
 
+import dev.slm.platform.Shown;
 import dev.slm.access.entity.Role;
 import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.DesiredCommits.Pin;
@@ -227,8 +228,7 @@ public class Pins {
 
     private static void requireNode(Connection c, String nodeId) throws SQLException {
         if (nodeId == null || !NodeRegistry.NODE_ID.matcher(nodeId).matches()) {
-            throw new NotFound("no node '" + (nodeId == null ? "" : nodeId.length() > 64 ? nodeId.substring(0, 64) + "…"
-                    : nodeId) + "' is registered");
+            throw new NotFound("no node '" + Shown.printable(nodeId, 64) + "' is registered");
         }
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM node WHERE id = ? FOR SHARE")) {
             s.setString(1, nodeId);

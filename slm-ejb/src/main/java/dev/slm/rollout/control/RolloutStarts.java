@@ -114,11 +114,11 @@ public class RolloutStarts {
             }
         }
         if (sent.isEmpty()) {
-            throw new Conflict(left.stream().anyMatch(l -> l.reason().startsWith("pinned"))
-                    ? "nothing to roll out: every named node runs the target already or is pinned elsewhere ("
-                            + left.stream().filter(l -> l.reason().startsWith("pinned")).findFirst().orElseThrow().reason() + ")"
-                    : "nothing to roll out: every named node runs the target already (ask for a reinstall to"
-                    + " install it again)");
+            Optional<String> pinnedElsewhere = left.stream().map(Left::reason).filter(x -> x.startsWith("pinned")).findFirst();
+            throw new Conflict(pinnedElsewhere.map(why -> "nothing to roll out: every named node runs the target"
+                            + " already or is pinned elsewhere (" + why + ")")
+                    .orElse("nothing to roll out: every named node runs the target already (ask for a reinstall to"
+                            + " install it again)"));
         }
         Rollout.Options options = options(r, sent.size());
         List<List<String>> batches = RolloutPlan.batches(sent, options.batchSize(), options.canary());

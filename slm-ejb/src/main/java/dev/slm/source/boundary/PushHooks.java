@@ -1,5 +1,6 @@
 package dev.slm.source.boundary;
 
+import dev.slm.platform.Shown;
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.control.PushDelivery;
 import dev.slm.source.entity.TrackedSource;
@@ -74,12 +75,12 @@ public class PushHooks {
         if (a.ping()) {
             result = "ignored: a ping from " + forge + " (the hook works)";
         } else if (a.otherEvent() != null) {
-            result = "ignored: the event '" + printable(a.otherEvent()) + "' from " + forge;
+            result = "ignored: the event '" + Shown.printable(a.otherEvent(), 120) + "' from " + forge;
         } else if (a.pushes(branch)) {
             tracker.pushAnnounced();
             result = "accepted: a push to " + branch + " from " + forge + ", fetching";
         } else {
-            result = "ignored: a push to " + (a.refs().isEmpty() ? "no branch" : printable(String.join(", ", a.refs())))
+            result = "ignored: a push to " + (a.refs().isEmpty() ? "no branch" : Shown.printable(String.join(", ", a.refs()), 120))
                     + " from " + forge + ", not to " + branch;
         }
         store.recordHook(result);
@@ -88,9 +89,4 @@ public class PushHooks {
         return new Outcome(202, result);
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 120 ? s.substring(0, 120) + "…" : s;
-        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    }
 }

@@ -121,8 +121,6 @@ final class JsonRecords {
 
     /** A key as it can be shown in a message: at most 64 characters, no control characters. */
     static String printable(String key) {
-        String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
-        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return dev.slm.platform.Shown.printable(key, 64);
     }
 }
