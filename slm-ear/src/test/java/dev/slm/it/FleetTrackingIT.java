@@ -171,10 +171,19 @@ class FleetTrackingIT {
         assertEquals(java.util.Collections.nCopies(20, 202), burst);
     }
 
+    /**
+     * A delivery on a connection of its own: the 413 is answered before the 3 MiB body is read, and the server closes
+     * that connection (on the shared client of Api the test read EOF instead of the answer, once).
+     */
     private static Api.Response hook(byte[] body, String... headers) throws Exception {
-        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("Content-Type", "application/json"),
-                java.util.Arrays.stream(headers)).toArray(String[]::new);
-        return it.api.postRaw("api/hooks/git", body, all);
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(it.server.baseUri().resolve("api/hooks/git"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     }
 
     private static String hmac(byte[] body) throws Exception {
