@@ -223,6 +223,19 @@ class FleetTrackingIT {
     }
 
     @Test
+    void aNewCommitLeavesANodeThatNeverReportedAsItWas() throws Exception {
+        refresh();
+        register("silent-1");
+        List<Map<String, Object>> before = it.db.query("SELECT * FROM node WHERE id = 'silent-1'");
+        String next = it.repo.commit("Fetched while a node never reported", "app/silent.txt", "silent\n");
+        // the fetch stores the new commit and recalculates the statuses before it answers
+        assertEquals(next, refresh().getString("latest_version"));
+        assertEquals(before, it.db.query("SELECT * FROM node WHERE id = 'silent-1'"),
+                "a node without a version has no status to recalculate");
+        assertEquals("UNKNOWN", node("silent-1").getString("code_status"));
+    }
+
+    @Test
     void operatorCallsNeedALoginAndTheRightRole() throws Exception {
         assertEquals(201, it.api.post("api/users", it.admin,
                 "{\"username\":\"vera\",\"password\":\"viewer-password-1\",\"role\":\"VIEWER\"}").status());

@@ -51,7 +51,12 @@ public class CodeStatusRecalculation {
     private static final int CHUNK = 1_000;
 
     private static final String VERSIONS = "SELECT DISTINCT code_version FROM node WHERE code_version IS NOT NULL";
-    private static final String NODES = "SELECT id, code_version, roles, status_basis FROM node";
+    /**
+     * A node that has reported no version has no status to compute (UNKNOWN whatever the commit) and is left alone:
+     * before, every fetch wrote the tip into a never-reported node's {@code status_basis}, a write racing whatever
+     * else read the row (seen as a heartbeat test's "nothing changed" failing, once, after a webhook's late fetch).
+     */
+    private static final String NODES = "SELECT id, code_version, roles, status_basis FROM node WHERE code_version IS NOT NULL";
     private static final String LOCK = "SELECT pg_advisory_xact_lock(?)";
     private static final String STORE = "UPDATE node"
             + " SET code_status = v.status, commits_behind = v.behind, status_basis = v.basis"
@@ -138,7 +143,7 @@ public class CodeStatusRecalculation {
         List<Stale> stale = new ArrayList<>();
         // without pins every node's desired commit is the fleet's: the database finds the stale ones (a fetch reads
         // none of 10,000 up-to-date rows); with pins each node's is its own, and every row is read
-        try (PreparedStatement s = c.prepareStatement(desired.anyPins() ? NODES : NODES + " WHERE status_basis IS DISTINCT FROM ?")) {
+        try (PreparedStatement s = c.prepareStatement(desired.anyPins() ? NODES : NODES + " AND status_basis IS DISTINCT FROM ?")) {
             if (!desired.anyPins()) {
                 s.setString(1, desired.fleet());
             }
