@@ -44,6 +44,7 @@ class SoakIT {
      * second, taken from the class that runs beside this one; what they wait for comes in 10 s steps anyway.
      */
     static final Duration HEAP_READS = Duration.ofSeconds(2);
+    static final Duration OPENING = Duration.ofSeconds(120);
 
     static TestServer it;
     static String v1;
@@ -116,12 +117,14 @@ class SoakIT {
             // core each), and what is tested is the same — pages whose push connections broke
             Browser gone = new Browser(it.server.baseUri(), it.work.resolve("chrome-gone"));
             try {
-                gone.login("admin", it.adminPassword());
-                gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
+                // up to 2 minutes a page, as for the browsers before: a first load beside 40 heartbeating nodes, the
+                // page that stays and two other classes took over 20 s here
+                gone.login("admin", it.adminPassword(), OPENING);
+                gone.await(OPENING, d -> gone.badgesAtOnce("#nodes").size() > 0);
                 for (int tab = 1; tab < ABANDONED; tab++) {
                     gone.driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
                     gone.open("");
-                    gone.await(d -> gone.badgesAtOnce("#nodes").size() > 0);
+                    gone.await(OPENING, d -> gone.badgesAtOnce("#nodes").size() > 0);
                 }
                 assertEquals(ABANDONED, gone.driver.getWindowHandles().size());
                 Heap open = Heap.of(pid);

@@ -52,12 +52,17 @@ public final class Browser implements AutoCloseable {
 
     /** Logs in through the login form; returns once the start page shows the operator. */
     public void login(String user, String password) {
+        login(user, password, Duration.ofSeconds(20));
+    }
+
+    /** @param timeout for each page (the login page, then the start page) */
+    public void login(String user, String password, Duration timeout) {
         open("login");
-        WebElement name = await(d -> d.findElements(By.cssSelector("input[name='username']")).stream().findFirst().orElse(null));
+        WebElement name = await(timeout, d -> d.findElements(By.cssSelector("input[name='username']")).stream().findFirst().orElse(null));
         name.sendKeys(user);
         driver.findElement(By.cssSelector("input[name='password']")).sendKeys(password);
         driver.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
-        await(d -> d.findElements(By.id("current-user")).stream().filter(e -> e.getText().startsWith(user)).findFirst().orElse(null));
+        await(timeout, d -> d.findElements(By.id("current-user")).stream().filter(e -> e.getText().startsWith(user)).findFirst().orElse(null));
     }
 
     public <T> T await(Function<WebDriver, T> condition) {
