@@ -87,7 +87,13 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     private final Span commitFilter = new Span();
     private String commit;
     private final FlexLayout summary = new FlexLayout();
+    private static final List<CodeStatus> SUMMARY_STATUSES = List.of(CodeStatus.OUTDATED, CodeStatus.DIVERGED,
+            CodeStatus.UNKNOWN, CodeStatus.UP_TO_DATE);
+    /** "all", the statuses' names, "Online", "Offline": made once, relabelled by {@link #showSummary}. */
+    private final Map<String, Button> summaryChips = new LinkedHashMap<>();
     private final FlexLayout groups = new FlexLayout();
+    /** What {@link #groups} shows: its buttons are made anew only when it changes (see {@link #showSummary}). */
+    private List<NodeQueries.CommitCount> groupsShown = List.of();
     private final Div empty = new Div();
     private final Button syncSelected = new Button();
     private final Button syncMatching = new Button();
@@ -138,6 +144,7 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         summary.setId("summary");
         summary.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         summary.getStyle().set("gap", "var(--lumo-space-s)");
+        makeSummary();
         groups.setId("commit-groups");
         groups.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         groups.setAlignItems(FlexComponent.Alignment.CENTER);
@@ -361,32 +368,24 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         showSummary();
     }
 
+    /**
+     * The chips are made once ({@link #makeSummary}) and only relabelled here: this runs at every live batch and every
+     * poll, and a chip made anew each time lost the click of an operator whose click was on its way when the server
+     * replaced it (Flow drops an event for a component no longer attached: a click right after a reload, on a fleet
+     * heartbeating every second, did nothing in two WebAppIT runs of five).
+     */
     private void showSummary() {
         Map<CodeStatus, Long> counts = fleet.countsByStatus();
         long all = counts.values().stream().mapToLong(Long::longValue).sum();
         long on = fleet.onlineCount();
-        summary.removeAll();
         Set<CodeStatus> chosen = status.getValue();
-        summary.add(chip("summary-all", "All " + all, chosen.isEmpty() && online.isEmpty() && commit == null, () -> {
-            restoring = true;
-            status.clear();
-            online.clear();
-            commit = null;
-            restoring = false;
-            filtersChanged();
-        }));
-        for (CodeStatus s : List.of(CodeStatus.OUTDATED, CodeStatus.DIVERGED, CodeStatus.UNKNOWN, CodeStatus.UP_TO_DATE)) {
-            Button chip = chip("summary-" + s.name(), CodeBadge.text(s) + " " + counts.get(s), chosen.equals(Set.of(s)),
-                    () -> status.setValue(chosen.equals(Set.of(s)) ? Set.of() : Set.of(s)));
-            chip.getElement().setAttribute("data-count", counts.get(s).toString());
-            summary.add(chip);
+        showChip(summaryChips.get("all"), "All " + all, all, chosen.isEmpty() && online.isEmpty() && commit == null);
+        for (CodeStatus s : SUMMARY_STATUSES) {
+            showChip(summaryChips.get(s.name()), CodeBadge.text(s) + " " + counts.get(s), counts.get(s), chosen.equals(Set.of(s)));
         }
         for (String o : List.of("Online", "Offline")) {
             long n = o.equals("Online") ? on : all - on;
-            Button chip = chip("summary-" + o.toLowerCase(Locale.ROOT), (o.equals("Online") ? "● " : "○ ") + o + " " + n,
-                    o.equals(online.getValue()), () -> online.setValue(o.equals(online.getValue()) ? null : o));
-            chip.getElement().setAttribute("data-count", Long.toString(n));
-            summary.add(chip);
+            showChip(summaryChips.get(o), (o.equals("Online") ? "● " : "○ ") + o + " " + n, n, o.equals(online.getValue()));
         }
         empty.setVisible(all == 0);
         if (all == 0 && empty.getChildren().findAny().isEmpty()) {
@@ -398,18 +397,50 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
         showBulkButtons();
     }
 
-    private Button chip(String id, String label, boolean active, Runnable click) {
-        Button b = new Button(label, e -> click.run());
+    /** The summary's chips, each once; what a click does is decided by the filters when it comes, not when drawn. */
+    private void makeSummary() {
+        summaryChips.put("all", chip("summary-all", () -> {
+            restoring = true;
+            status.clear();
+            online.clear();
+            commit = null;
+            restoring = false;
+            filtersChanged();
+        }));
+        for (CodeStatus s : SUMMARY_STATUSES) {
+            summaryChips.put(s.name(), chip("summary-" + s.name(),
+                    () -> status.setValue(status.getValue().equals(Set.of(s)) ? Set.of() : Set.of(s))));
+        }
+        for (String o : List.of("Online", "Offline")) {
+            summaryChips.put(o, chip("summary-" + o.toLowerCase(Locale.ROOT),
+                    () -> online.setValue(o.equals(online.getValue()) ? null : o)));
+        }
+        summaryChips.values().forEach(summary::add);
+    }
+
+    private static Button chip(String id, Runnable click) {
+        Button b = new Button("", e -> click.run());
         b.setId(id);
-        b.addThemeVariants(ButtonVariant.LUMO_SMALL, active ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
-        b.getElement().setAttribute("aria-pressed", Boolean.toString(active));
+        b.addThemeVariants(ButtonVariant.LUMO_SMALL);
         return b;
+    }
+
+    private static void showChip(Button chip, String label, long count, boolean active) {
+        chip.setText(label);
+        chip.getElement().setAttribute("data-count", Long.toString(count));
+        chip.getElement().setAttribute("aria-pressed", Boolean.toString(active));
+        chip.removeThemeVariants(active ? ButtonVariant.LUMO_CONTRAST : ButtonVariant.LUMO_PRIMARY);
+        chip.addThemeVariants(active ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_CONTRAST);
     }
 
     /** "400 on 8be3529 · 100 on 3186e9d": the commits the listed nodes run, each a filter. */
     private void showGroups() {
-        groups.removeAll();
         List<NodeQueries.CommitCount> counts = queries.commits(filter(), GROUPS_SHOWN + 1);
+        if (counts.equals(groupsShown)) {
+            return;
+        }
+        groupsShown = counts;
+        groups.removeAll();
         if (counts.isEmpty()) {
             return;
         }
