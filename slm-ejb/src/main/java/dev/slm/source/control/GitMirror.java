@@ -270,7 +270,7 @@ public class GitMirror implements AutoCloseable {
         String m = message.toLowerCase(java.util.Locale.ROOT);
         // the key first: JGit says "no more authentication methods" for a key it could not load as well
         if (m.contains("mismatched private key check values") || m.contains("no password data")
-                || m.contains("passphrase") || m.contains("decrypt")) {
+                || m.contains("passphrase") || m.contains("decrypt") || m.contains("encrypted")) {
             return "the key of SLM_GIT_SSH_KEY cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right (and set, for an"
                     + " encrypted key)? (" + message + ")";
         }
@@ -278,9 +278,6 @@ public class GitMirror implements AutoCloseable {
                 || m.contains("auth fail")) {
             return "permission denied (publickey): the server refused the key of SLM_GIT_SSH_KEY — is its public half a"
                     + " deploy key of this repository? (" + message + ")";
-        }
-        if (m.contains("passphrase") || m.contains("decrypt") || m.contains("encrypted")) {
-            return "the key of SLM_GIT_SSH_KEY cannot be read: is SLM_GIT_SSH_KEY_PASSPHRASE right? (" + message + ")";
         }
         if (m.contains("connection refused") || m.contains("unknownhost") || m.contains("unknown host")
                 || m.contains("unresolvedaddress") || m.contains("timed out") || m.contains("timeout")

@@ -34,6 +34,8 @@ class SshAccessTest {
         // a key JGit could not load is said as such, though its words also name "authentication methods"
         assertTrue(GitMirror.sshReason(url, "No more authentication methods available (Mismatched private key check values)")
                 .startsWith("the key of SLM_GIT_SSH_KEY cannot be read"));
+        assertTrue(GitMirror.sshReason(url, "Key is encrypted: no authentication possible without a passphrase provider")
+                .startsWith("the key of SLM_GIT_SSH_KEY cannot be read"));
         assertTrue(GitMirror.sshReason(url, "publickey: no keys to try (No more authentication methods available)")
                 .startsWith("permission denied (publickey)"), "the key loaded (SshAccess checks it first): refused");
         assertTrue(GitMirror.sshReason(url, "Session is being closed").startsWith("cannot reach the host"));
