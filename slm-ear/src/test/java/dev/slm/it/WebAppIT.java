@@ -1057,6 +1057,22 @@ class WebAppIT {
         admin.driver.executeScript("document.getElementById('node-history').scrollIntoView()");
         admin.screenshot(SHOTS.resolve("node-page.png"));
 
+        // a live event redraws the page but not its buttons, unless what they do changed: a button drawn anew at each
+        // event lost the click of an operator whose click was on its way. Here the fleet is pinned at the tip it
+        // follows anyway: the page says so, and its buttons stay the same elements
+        WebElement pinButton = admin.byId("pin-node");
+        String tip = it.api.get("api/updates/status", it.admin).json().getString("latest_version");
+        assertEquals(200, it.api.put("api/updates/pin", it.admin, "{\"commit\":\"" + tip + "\",\"reason\":\"probe\"}").status());
+        try {
+            admin.await(d -> "fleet".equals(d.findElement(By.id("node-desired")).getAttribute("data-pin")) ? true : null);
+            assertTrue(pinButton.getText().startsWith("Pin node…"), pinButton.getText());
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            throw new AssertionError("the node page's buttons were drawn anew", e);
+        } finally {
+            assertEquals(200, it.api.delete("api/updates/pin", it.admin).status()); // the later tests follow the tip
+        }
+        admin.await(d -> "none".equals(d.findElement(By.id("node-desired")).getAttribute("data-pin")) ? true : null);
+
         // pinned for itself (issue 13): both pages say what holds it, live; the pin is lifted from the same page
         viewer.open("nodes/page-2");
         assertEquals("none", viewer.byId("node-desired").getAttribute("data-pin"));

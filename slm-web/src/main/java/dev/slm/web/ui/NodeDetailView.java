@@ -62,6 +62,8 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     private final dev.slm.rollout.boundary.MaintenanceWindows windows;
     private final Grid<SyncOperation> history;
     private String nodeId;
+    private HorizontalLayout buttons = new HorizontalLayout();
+    private ButtonsFor buttonsMadeFor;
     /** The Nodes list's query (its filters) when the operator came from it; none otherwise. */
     private QueryParameters listQuery = QueryParameters.empty();
 
@@ -105,11 +107,17 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
                 .ifPresent(newest -> history.setDetailsVisible(newest, true));
     }
 
+    /**
+     * Draws the page afresh around its buttons, which are made anew only when what they do changed: this runs at each
+     * live event of the node (a sync reports a stage every few seconds), and a button drawn anew lost the click of an
+     * operator whose click was on its way (Flow drops an event for a component no longer attached). The history grid
+     * stays as well.
+     */
     private void show() {
-        removeAll();
         Optional<Node> found = nodes.find(nodeId);
         if (found.isEmpty()) {
-            add(back(), new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed)."));
+            buttonsMadeFor = null;
+            showOnly(List.of(back(), new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed).")));
             return;
         }
         NodeRow n = NodeRow.of(found.get());
@@ -150,14 +158,37 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         windowText.getElement().setAttribute("data-allowed", Boolean.toString(window.allowed()));
         facts.addFormItem(windowText, "Maintenance window");
         history.getDataProvider().refreshAll();
-        Component action = SyncDialog.button(n, actions, "detail-sync");
-        HorizontalLayout buttons = new HorizontalLayout(action, deployCommit(n, latest), rollBack(n),
-                pinNode(n, pin.filter(p -> p.scope() == DesiredCommits.Scope.NODE).isPresent()));
-        add(back(), new H2(n.id()), buttons, facts);
-        if (n.codeStatus() == CodeStatus.OUTDATED) {
-            add(new H3("Behind the latest commit"), behind(n, classified));
+        boolean ownPin = pin.filter(p -> p.scope() == DesiredCommits.Scope.NODE).isPresent();
+        ButtonsFor made = new ButtonsFor(n.id(), n.codeStatus(), n.codeVersion(), n.releases(), latest, ownPin);
+        if (!made.equals(buttonsMadeFor)) {
+            buttons = new HorizontalLayout(SyncDialog.button(n, actions, "detail-sync"), deployCommit(n, latest),
+                    rollBack(n), pinNode(n, ownPin));
+            buttonsMadeFor = made;
         }
-        add(new H3("Operations"), new Span("Open an operation for its whole message and its stages."), history);
+        List<Component> page = new java.util.ArrayList<>(List.of(back(), new H2(n.id()), buttons, facts));
+        if (n.codeStatus() == CodeStatus.OUTDATED) {
+            page.addAll(List.of(new H3("Behind the latest commit"), behind(n, classified)));
+        }
+        page.addAll(List.of(new H3("Operations"), new Span("Open an operation for its whole message and its stages."), history));
+        showOnly(page);
+    }
+
+    /** What the buttons were made from: they are made anew when it changes. */
+    private record ButtonsFor(String node, CodeStatus status, String deployed, List<String> releases, String desired,
+                              boolean ownPin) {
+    }
+
+    /**
+     * The page becomes {@code page}, in its order; a component already on it (the buttons, the history) stays attached
+     * where it is, the others are removed or inserted around it.
+     */
+    private void showOnly(List<Component> page) {
+        getChildren().filter(c -> !page.contains(c)).toList().forEach(this::remove);
+        for (int i = 0; i < page.size(); i++) {
+            if (i >= getComponentCount() || getComponentAt(i) != page.get(i)) {
+                addComponentAtIndex(i, page.get(i));
+            }
+        }
     }
 
     /** Pin this node at a commit (over its roles' and the fleet's pins), or lift its own pin. */
