@@ -44,6 +44,8 @@ final class SchedulesPanel extends VerticalLayout {
     private final Schedules schedules;
     private final Actions actions;
     private final Div list = new Div();
+    /** What {@link #list} was drawn from; null: not drawn yet. */
+    private List<Object> listShows;
     private final Div runs = new Div();
     private final Div changes = new Div();
     /** The browser's zone, once it has told it (null until then: times are shown in the schedule's zone only). */
@@ -76,13 +78,29 @@ final class SchedulesPanel extends VerticalLayout {
         });
     }
 
+    /**
+     * The cards are drawn anew only when what they say changed: this runs at every non-sync event of the Updates page
+     * (each node whose status changes, each move of a rollout), and a button drawn anew lost the click of an operator
+     * whose click was on its way (Flow drops an event for a component no longer attached).
+     */
     void show() {
-        list.removeAll();
         List<UpdateSchedule> all = schedules.all();
-        if (all.isEmpty()) {
-            list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));
+        List<List<ZonedDateTime>> next = all.stream().map(schedules::next).toList();
+        List<List<ScheduleRun>> last = all.stream().map(s -> schedules.runs(s.id(), 1)).toList();
+        List<Object> shows = new java.util.ArrayList<>(List.of(String.valueOf(browser)));
+        for (int i = 0; i < all.size(); i++) {
+            shows.add(shows(all.get(i), next.get(i), last.get(i)));
         }
-        all.forEach(s -> list.add(card(s)));
+        if (!shows.equals(listShows)) {
+            listShows = shows;
+            list.removeAll();
+            if (all.isEmpty()) {
+                list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                list.add(card(all.get(i), next.get(i), last.get(i)));
+            }
+        }
         runs.removeAll();
         List<ScheduleRun> recent = schedules.runs(null, 10);
         if (recent.isEmpty()) {
@@ -119,7 +137,13 @@ final class SchedulesPanel extends VerticalLayout {
                 .map(o -> o.getString("node_id") + ": " + o.getString("reason")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    private Div card(UpdateSchedule s) {
+    /** What a schedule's card shows, as values (a page keeps no entity). */
+    private static List<Object> shows(UpdateSchedule s, List<ZonedDateTime> next, List<ScheduleRun> last) {
+        return java.util.Arrays.asList(s.id(), s.name(), s.cron(), s.zone(), s.strategy(), s.spec(), s.enabled(), next,
+                last.stream().map(r -> java.util.Arrays.asList(r.id(), r.plannedAt(), r.state(), r.detail())).toList());
+    }
+
+    private Div card(UpdateSchedule s, List<ZonedDateTime> times, List<ScheduleRun> last) {
         long id = s.id();
         ScheduleSpec spec = s.spec();
         Span title = new Span(s.name());
@@ -132,7 +156,6 @@ final class SchedulesPanel extends VerticalLayout {
         card.getStyle().set("padding", "var(--lumo-space-s) 0").set("border-bottom", "1px solid var(--lumo-contrast-10pct)");
         Div next = new Div();
         next.setId("schedule-next-" + id);
-        List<ZonedDateTime> times = schedules.next(s);
         if (times.isEmpty()) {
             next.add(new Span(s.enabled() ? "No firing time ahead." : "Disabled: does not fire."));
         } else {
@@ -145,7 +168,6 @@ final class SchedulesPanel extends VerticalLayout {
             }
         }
         card.add(next);
-        List<ScheduleRun> last = schedules.runs(id, 1);
         if (!last.isEmpty()) {
             ScheduleRun r = last.get(0);
             card.add(new Div(new Span("Last: " + OperationsGrid.TIME.format(r.plannedAt()) + " " + r.state()

@@ -50,6 +50,8 @@ public class UpdatesView extends VerticalLayout {
     private final SyncOperations operations;
     private final Deployability deployability;
     private final Div banner = new Div();
+    /** What {@link #banner} was drawn from; null: not drawn yet. */
+    private List<Object> bannerShows;
     private Button syncSelected;
     private Button syncAll;
     private final Grid<NodeRow> pending = new Grid<>();
@@ -181,9 +183,25 @@ public class UpdatesView extends VerticalLayout {
         history.getDataProvider().refreshAll();
     }
 
+    /**
+     * Drawn anew only when what it says changed (the source, its pins, whether its tip is deployable): this runs at every
+     * non-sync event (each node whose status changes, each move of a rollout), and a button drawn anew lost the click
+     * of an operator whose click was on its way (Flow drops an event for a component no longer attached).
+     */
     private void showBanner(Actions actions) {
-        banner.removeAll();
         TrackedSource s = sources.current().orElse(null);
+        Deployability.Verdict verdict = s == null ? null : deployability.ofLatest(s).orElse(null);
+        dev.slm.fleet.entity.DesiredCommits desired = s == null || s.latestCommit() == null ? null : actions.desired();
+        List<Object> shows = s == null ? List.of() : java.util.Arrays.asList(s.latestCommit(), s.latestSubject(),
+                s.latestAuthor(), s.branch(), s.path(), s.fetchedAt(), s.pinnedCommit(), s.pinnedBy(), s.pinnedAt(),
+                s.pinReason(), s.lastHookAt(), s.lastHookResult(), s.lastError(), verdict,
+                desired == null ? null : desired.rolePins(), desired == null ? null : desired.nodePins());
+        showDeployability(verdict);
+        if (shows.equals(bannerShows)) {
+            return;
+        }
+        bannerShows = shows;
+        banner.removeAll();
         Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> actions.refresh());
         refresh.setId("refresh");
         if (s == null || s.latestCommit() == null) {
@@ -200,7 +218,7 @@ public class UpdatesView extends VerticalLayout {
             banner.add(line);
         }
         if (s != null && s.latestCommit() != null) {
-            banner.add(pinLine(s, actions), rolePins(s, actions));
+            banner.add(pinLine(s, actions), rolePins(s, desired, actions));
         }
         if (s != null && s.lastHookAt() != null) {
             Span hook = new Span("Last webhook " + OperationsGrid.TIME.format(s.lastHookAt()) + ": " + s.lastHookResult());
@@ -210,7 +228,14 @@ public class UpdatesView extends VerticalLayout {
                     ? "var(--lumo-error-text-color)" : "var(--lumo-secondary-text-color)");
             banner.add(new Div(hook));
         }
-        showDeployability(s);
+        if (verdict != null && verdict.refused()) {
+            Span message = new Span(notDeployable(verdict));
+            message.setId("not-deployable");
+            message.getStyle().set("color", "var(--lumo-error-text-color)").set("font-weight", "600");
+            HorizontalLayout line = new HorizontalLayout(VaadinIcon.BAN.create(), message);
+            line.setAlignItems(FlexComponent.Alignment.CENTER);
+            banner.add(line);
+        }
         if (s != null && s.lastError() != null) {
             Span error = new Span("Last fetch failed: " + s.lastError());
             error.setId("fetch-error");
@@ -254,10 +279,9 @@ public class UpdatesView extends VerticalLayout {
      * The roles and nodes held at a commit of their own (each "pinned at X (the tip is N ahead) by whom, when, why"
      * with Unpin), and Pin a role…: a rolled-back role stays back while the rest of the fleet follows the tip.
      */
-    private Component rolePins(TrackedSource s, Actions actions) {
+    private Component rolePins(TrackedSource s, dev.slm.fleet.entity.DesiredCommits desired, Actions actions) {
         Div pins = new Div();
         pins.setId("pins");
-        dev.slm.fleet.entity.DesiredCommits desired = actions.desired();
         java.util.List<dev.slm.fleet.entity.DesiredCommits.Pin> all = new java.util.ArrayList<>(desired.rolePins());
         desired.nodePins().values().stream()
                 .sorted(java.util.Comparator.comparing(dev.slm.fleet.entity.DesiredCommits.Pin::at).reversed())
@@ -302,23 +326,17 @@ public class UpdatesView extends VerticalLayout {
     }
 
     /** A commit no agent could install: said in the banner, and the sync buttons are off (the server refuses anyway). */
-    private void showDeployability(TrackedSource s) {
-        Deployability.Verdict verdict = s == null ? null : deployability.ofLatest(s).orElse(null);
+    private void showDeployability(Deployability.Verdict verdict) {
         boolean refused = verdict != null && verdict.refused();
-        String why = refused ? "Commit " + CodeBadge.shortId(verdict.commit()) + " is not deployable: " + verdict.reason()
-                + ". No agent could install it; commit a fix and refresh." : null;
-        if (refused) {
-            Span message = new Span(why);
-            message.setId("not-deployable");
-            message.getStyle().set("color", "var(--lumo-error-text-color)").set("font-weight", "600");
-            HorizontalLayout line = new HorizontalLayout(VaadinIcon.BAN.create(), message);
-            line.setAlignItems(FlexComponent.Alignment.CENTER);
-            banner.add(line);
-        }
         for (Button b : List.of(syncSelected, syncAll)) {
             b.setEnabled(!refused && Permitted.can(Role.OPERATOR));
-            b.setTooltipText(why);
+            b.setTooltipText(refused ? notDeployable(verdict) : null);
         }
+    }
+
+    private static String notDeployable(Deployability.Verdict verdict) {
+        return "Commit " + CodeBadge.shortId(verdict.commit()) + " is not deployable: " + verdict.reason()
+                + ". No agent could install it; commit a fix and refresh.";
     }
 
     private void showPending() {
