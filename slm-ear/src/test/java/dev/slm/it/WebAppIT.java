@@ -278,6 +278,23 @@ class WebAppIT {
         admin.open("updates");
         admin.await(d -> admin.badges("#pending").size() == 2 ? true : null);
         assertTrue(admin.byId("latest-commit").getText().contains("v2: a new page"));
+        // the bell's list follows the live events too, and keeps its Sync buttons while it says the same: here a role
+        // no node has is pinned (an event every page hears; this one shows the pin in its banner) and unpinned again
+        admin.byId("bell").click();
+        WebElement bellSync = admin.await(d -> d.findElement(By.id("bell-sync-web-2")));
+        String tip = it.api.get("api/updates/status", it.admin).json().getString("latest_version");
+        assertEquals(200, it.api.put("api/updates/pins/roles", it.admin,
+                "{\"role\":\"no-node-has\",\"commit\":\"" + tip + "\",\"reason\":\"probe\"}").status());
+        try {
+            admin.await(d -> d.findElements(By.cssSelector("#pins .role-pin[data-subject='no-node-has']")).isEmpty() ? null : true);
+            assertEquals("Sync", bellSync.getText());
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            throw new AssertionError("the bell's list was drawn anew though it says the same", e);
+        } finally {
+            assertEquals(200, it.api.delete("api/updates/pins/roles?role=no-node-has", it.admin).status());
+        }
+        admin.await(d -> d.findElements(By.cssSelector("#pins .role-pin")).isEmpty() ? true : null);
+        admin.driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
         WebElement refresh = admin.byId("refresh");
         // the header's select-all checkbox, then every row's checkbox shows the selection
         admin.driver.findElements(By.cssSelector("#pending vaadin-checkbox")).get(0).click();
