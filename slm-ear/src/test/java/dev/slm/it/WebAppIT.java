@@ -287,9 +287,7 @@ class WebAppIT {
                 "{\"role\":\"no-node-has\",\"commit\":\"" + tip + "\",\"reason\":\"probe\"}").status());
         try {
             admin.await(d -> d.findElements(By.cssSelector("#pins .role-pin[data-subject='no-node-has']")).isEmpty() ? null : true);
-            assertEquals("Sync", bellSync.getText());
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            throw new AssertionError("the bell's list was drawn anew though it says the same", e);
+            assertEquals("Sync", Browser.stillShown("the bell's list was drawn anew though it says the same", bellSync::getText));
         } finally {
             assertEquals(200, it.api.delete("api/updates/pins/roles?role=no-node-has", it.admin).status());
         }
@@ -311,11 +309,7 @@ class WebAppIT {
         admin.await(d -> admin.badges("#pending").isEmpty() ? true : null);
         // the page followed both nodes' new status (a full redraw of its parts, before) and kept the banner's buttons:
         // one drawn anew at each such event lost the click of an operator whose click was on its way
-        try {
-            assertEquals("Refresh", refresh.getText());
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            throw new AssertionError("the banner was drawn anew though it says the same", e);
-        }
+        assertEquals("Refresh", Browser.stillShown("the banner was drawn anew though it says the same", refresh::getText));
         admin.await(d -> d.findElement(By.id("history")).getText().contains("web-3") ? true : null);
         admin.screenshot(SHOTS.resolve("updates.png"));
         JsonObject status = it.api.get("api/updates/status", it.admin).json();
@@ -679,12 +673,8 @@ class WebAppIT {
         // (a node registered now is one more of unknown code)
         assertEquals(201, it.api.post("api/nodes", it.admin, "{\"node_id\":\"chip-probe\"}").status());
         assertEquals(String.valueOf(unknown + 1), admin.await(d -> {
-            try {
-                String now = chip.getAttribute("data-count");
-                return now.equals(String.valueOf(unknown)) ? null : now;
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                throw new AssertionError("the summary was drawn anew", e);
-            }
+            String now = Browser.stillShown("the summary was drawn anew", () -> chip.getAttribute("data-count"));
+            return now.equals(String.valueOf(unknown)) ? null : now;
         }));
         assertEquals(204, it.api.delete("api/nodes/chip-probe", it.admin).status());
         admin.click("summary-UNKNOWN");
@@ -1090,9 +1080,8 @@ class WebAppIT {
         assertEquals(200, it.api.put("api/updates/pin", it.admin, "{\"commit\":\"" + tip + "\",\"reason\":\"probe\"}").status());
         try {
             admin.await(d -> "fleet".equals(d.findElement(By.id("node-desired")).getAttribute("data-pin")) ? true : null);
-            assertTrue(pinButton.getText().startsWith("Pin node…"), pinButton.getText());
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            throw new AssertionError("the node page's buttons were drawn anew", e);
+            String said = Browser.stillShown("the node page's buttons were drawn anew", pinButton::getText);
+            assertTrue(said.startsWith("Pin node…"), said);
         } finally {
             assertEquals(200, it.api.delete("api/updates/pin", it.admin).status()); // the later tests follow the tip
         }

@@ -65,6 +65,18 @@ public final class Browser implements AutoCloseable {
         await(timeout, d -> d.findElements(By.id("current-user")).stream().filter(e -> e.getText().startsWith(user)).findFirst().orElse(null));
     }
 
+    /**
+     * Reads an element found earlier: if the page has replaced it meanwhile (drawn anew, so a click on its way would
+     * have been lost), fails saying {@code drawnAnew}.
+     */
+    public static <T> T stillShown(String drawnAnew, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            throw new AssertionError(drawnAnew, e);
+        }
+    }
+
     public <T> T await(Function<WebDriver, T> condition) {
         return await(Duration.ofSeconds(20), condition);
     }

@@ -41,8 +41,7 @@ public class MainLayout extends AppLayout {
     private final Button bell = new Button();
     private final Span count = new Span();
     private final VerticalLayout bellList = new VerticalLayout();
-    /** What {@link #bellList} was drawn from; null: not drawn yet. */
-    private List<Object> bellShows;
+    private final DrawnFrom bellDrawn = new DrawnFrom();
 
     @Inject
     public MainLayout(NodeQueries fleet, FleetStatus status, Actions actions, LiveEvents events) {
@@ -116,13 +115,9 @@ public class MainLayout extends AppLayout {
         count.setText(n == 0 ? "All nodes up to date" : n + (n == 1 ? " node needs updates" : " nodes need updates"));
         bell.getElement().setAttribute("data-count", Integer.toString(n));
         bell.getElement().setAttribute("data-unknown", Long.toString(unknown));
-        // the list is drawn anew only when what it shows changed: this runs at every live batch and every poll, and a
-        // Sync button drawn anew lost the click of an operator whose click was on its way
-        List<Object> shows = List.of(n, unknown, pending.stream().map(r -> List.of(r.id(), r.codeStatus())).toList());
-        if (shows.equals(bellShows)) {
+        if (!bellDrawn.changed(List.of(n, unknown, pending.stream().map(r -> List.of(r.id(), r.codeStatus())).toList()))) {
             return;
         }
-        bellShows = shows;
         bellList.removeAll();
         if (n == 0) {
             bellList.add(new Span(unknown == 0 ? "Every node runs the latest commit." : "Every node that reported runs the latest commit."));

@@ -63,7 +63,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     private final Grid<SyncOperation> history;
     private String nodeId;
     private HorizontalLayout buttons = new HorizontalLayout();
-    private ButtonsFor buttonsMadeFor;
+    private final DrawnFrom buttonsDrawn = new DrawnFrom();
     /** The Nodes list's query (its filters) when the operator came from it; none otherwise. */
     private QueryParameters listQuery = QueryParameters.empty();
 
@@ -116,7 +116,7 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
     private void show() {
         Optional<Node> found = nodes.find(nodeId);
         if (found.isEmpty()) {
-            buttonsMadeFor = null;
+            buttonsDrawn.forget();
             showOnly(List.of(back(), new H2("No node " + nodeId), new Paragraph("It is not registered (or was removed).")));
             return;
         }
@@ -159,11 +159,9 @@ public class NodeDetailView extends VerticalLayout implements BeforeEnterObserve
         facts.addFormItem(windowText, "Maintenance window");
         history.getDataProvider().refreshAll();
         boolean ownPin = pin.filter(p -> p.scope() == DesiredCommits.Scope.NODE).isPresent();
-        ButtonsFor made = new ButtonsFor(n.id(), n.codeStatus(), n.codeVersion(), n.releases(), latest, ownPin);
-        if (!made.equals(buttonsMadeFor)) {
+        if (buttonsDrawn.changed(new ButtonsFor(n.id(), n.codeStatus(), n.codeVersion(), n.releases(), latest, ownPin))) {
             buttons = new HorizontalLayout(SyncDialog.button(n, actions, "detail-sync"), deployCommit(n, latest),
                     rollBack(n), pinNode(n, ownPin));
-            buttonsMadeFor = made;
         }
         List<Component> page = new java.util.ArrayList<>(List.of(back(), new H2(n.id()), buttons, facts));
         if (n.codeStatus() == CodeStatus.OUTDATED) {

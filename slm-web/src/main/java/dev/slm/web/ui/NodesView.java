@@ -92,8 +92,7 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     /** "all", the statuses' names, "Online", "Offline": made once, relabelled by {@link #showSummary}. */
     private final Map<String, Button> summaryChips = new LinkedHashMap<>();
     private final FlexLayout groups = new FlexLayout();
-    /** What {@link #groups} shows: its buttons are made anew only when it changes (see {@link #showSummary}). */
-    private List<NodeQueries.CommitCount> groupsShown = List.of();
+    private final DrawnFrom groupsDrawn = new DrawnFrom();
     private final Div empty = new Div();
     private final Button syncSelected = new Button();
     private final Button syncMatching = new Button();
@@ -436,10 +435,9 @@ public class NodesView extends VerticalLayout implements BeforeEnterObserver {
     /** "400 on 8be3529 · 100 on 3186e9d": the commits the listed nodes run, each a filter. */
     private void showGroups() {
         List<NodeQueries.CommitCount> counts = queries.commits(filter(), GROUPS_SHOWN + 1);
-        if (counts.equals(groupsShown)) {
+        if (!groupsDrawn.changed(counts)) {
             return;
         }
-        groupsShown = counts;
         groups.removeAll();
         if (counts.isEmpty()) {
             return;

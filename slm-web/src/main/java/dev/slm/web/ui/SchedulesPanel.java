@@ -44,8 +44,7 @@ final class SchedulesPanel extends VerticalLayout {
     private final Schedules schedules;
     private final Actions actions;
     private final Div list = new Div();
-    /** What {@link #list} was drawn from; null: not drawn yet. */
-    private List<Object> listShows;
+    private final DrawnFrom listDrawn = new DrawnFrom();
     private final Div runs = new Div();
     private final Div changes = new Div();
     /** The browser's zone, once it has told it (null until then: times are shown in the schedule's zone only). */
@@ -79,9 +78,8 @@ final class SchedulesPanel extends VerticalLayout {
     }
 
     /**
-     * The cards are drawn anew only when what they say changed: this runs at every non-sync event of the Updates page
-     * (each node whose status changes, each move of a rollout), and a button drawn anew lost the click of an operator
-     * whose click was on its way (Flow drops an event for a component no longer attached).
+     * The cards are drawn anew only when what they say changed ({@link DrawnFrom}): this runs at every non-sync event of
+     * the Updates page (each node whose status changes, each move of a rollout).
      */
     void show() {
         List<UpdateSchedule> all = schedules.all();
@@ -91,8 +89,7 @@ final class SchedulesPanel extends VerticalLayout {
         for (int i = 0; i < all.size(); i++) {
             shows.add(shows(all.get(i), next.get(i), last.get(i)));
         }
-        if (!shows.equals(listShows)) {
-            listShows = shows;
+        if (listDrawn.changed(shows)) {
             list.removeAll();
             if (all.isEmpty()) {
                 list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));

@@ -50,8 +50,7 @@ public class UpdatesView extends VerticalLayout {
     private final SyncOperations operations;
     private final Deployability deployability;
     private final Div banner = new Div();
-    /** What {@link #banner} was drawn from; null: not drawn yet. */
-    private List<Object> bannerShows;
+    private final DrawnFrom bannerDrawn = new DrawnFrom();
     private Button syncSelected;
     private Button syncAll;
     private final Grid<NodeRow> pending = new Grid<>();
@@ -184,9 +183,8 @@ public class UpdatesView extends VerticalLayout {
     }
 
     /**
-     * Drawn anew only when what it says changed (the source, its pins, whether its tip is deployable): this runs at every
-     * non-sync event (each node whose status changes, each move of a rollout), and a button drawn anew lost the click
-     * of an operator whose click was on its way (Flow drops an event for a component no longer attached).
+     * Drawn anew only when what it says changed ({@link DrawnFrom}: the source, its pins, whether its tip is
+     * deployable): this runs at every non-sync event (each node whose status changes, each move of a rollout).
      */
     private void showBanner(Actions actions) {
         TrackedSource s = sources.current().orElse(null);
@@ -197,10 +195,9 @@ public class UpdatesView extends VerticalLayout {
                 s.pinReason(), s.lastHookAt(), s.lastHookResult(), s.lastError(), verdict,
                 desired == null ? null : desired.rolePins(), desired == null ? null : desired.nodePins());
         showDeployability(verdict);
-        if (shows.equals(bannerShows)) {
+        if (!bannerDrawn.changed(shows)) {
             return;
         }
-        bannerShows = shows;
         banner.removeAll();
         Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> actions.refresh());
         refresh.setId("refresh");
