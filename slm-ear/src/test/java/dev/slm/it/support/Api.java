@@ -20,19 +20,31 @@ public final class Api {
 
     private final URI base;
     private final HttpClient http;
+    private final Duration timeout;
 
     public Api(URI base) {
-        this(base, HttpClient.Version.HTTP_2);
+        this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build(),
+                Duration.ofSeconds(120));
     }
 
-    private Api(URI base, HttpClient.Version version) {
+    private Api(URI base, HttpClient http, Duration timeout) {
         this.base = base;
-        this.http = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = http;
+        this.timeout = timeout;
     }
 
     /** The same server over HTTP/1.1 only, as the agent speaks to it (no cleartext upgrade to HTTP/2). */
     public Api http11() {
-        return new Api(base, HttpClient.Version.HTTP_1_1);
+        return new Api(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build(), timeout);
+    }
+
+    /**
+     * The same client with another bound on each request (120 s otherwise): for a caller that must try again soon
+     * rather than wait, as an agent's next heartbeat does.
+     */
+    public Api timeout(Duration bound) {
+        return new Api(base, http, bound);
     }
 
     public record Response(int status, String contentType, String body, HttpHeaders headers) {
@@ -99,7 +111,7 @@ public final class Api {
     }
 
     private HttpRequest.Builder request(String path, String auth) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
         if (auth != null) {
             b.header("Authorization", auth);
         }
