@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -477,6 +478,11 @@ class SecurityIT {
             Api.Response anonymous = it.api.get(path, null);
             assertEquals(401, anonymous.status(), path);
         }
+        // each of those ~40 refusals was a "system exception" and its ~100-line stack in the server's log (a script
+        // with a viewer's password could fill the disk): now one short line per 10 s at most, with the count
+        String log = Files.readString(it.work.resolve("server.log"));
+        assertFalse(log.contains("Client not authorized for this invocation"), "a refusal's stack trace in the log");
+        assertTrue(log.contains("refused: SourceTracker.refresh, for a caller without its role"), "the first refusal's line");
     }
 
     // --- accounts: role, password, disabled, deleted; the last admin -----------------------------------------------
