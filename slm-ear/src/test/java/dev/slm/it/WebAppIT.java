@@ -986,8 +986,12 @@ class WebAppIT {
             JsonObject edited = it.api.get("api/updates/schedules/" + id, it.admin).json();
             assertEquals("[\"fleet\"]", edited.getJsonArray("roles").toString());
             assertFalse(edited.getBoolean("all_outdated"));
+            WebElement editButton = admin.byId("schedule-edit-" + id);
             admin.await(Duration.ofSeconds(90), d -> d.findElements(By.cssSelector("#schedule-runs [data-state='FIRED']"))
                     .isEmpty() ? null : true);
+            // the card now says another next time and its last firing, and its buttons are the ones the operator saw
+            admin.await(d -> d.findElement(By.id(card)).getText().contains("Last: ") ? true : null);
+            assertEquals("Edit", Browser.stillShown("the schedule's card was drawn anew with its buttons", editButton::getText));
             JsonObject run = it.api.get("api/updates/schedules/" + id + "/runs", it.admin).array().getJsonObject(0);
             // fleet-01..20 are online and behind; 21 and 22 never beat
             assertEquals(20, run.getInt("sent"), run + "; the fake fleet's failed heartbeats: " + fleet.failures);

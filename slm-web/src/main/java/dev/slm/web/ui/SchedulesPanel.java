@@ -44,7 +44,10 @@ final class SchedulesPanel extends VerticalLayout {
     private final Schedules schedules;
     private final Actions actions;
     private final Div list = new Div();
-    private final DrawnFrom listDrawn = new DrawnFrom();
+    /** The cards, in the order of {@link Schedules#all()}, with what their buttons do. */
+    private final List<Card> cards = new java.util.ArrayList<>();
+    private final DrawnFrom cardsDrawn = new DrawnFrom();
+    private final DrawnFrom textDrawn = new DrawnFrom();
     private final Div runs = new Div();
     private final Div changes = new Div();
     /** The browser's zone, once it has told it (null until then: times are shown in the schedule's zone only). */
@@ -78,24 +81,35 @@ final class SchedulesPanel extends VerticalLayout {
     }
 
     /**
-     * The cards are drawn anew only when what they say changed ({@link DrawnFrom}): this runs at every non-sync event of
-     * the Updates page (each node whose status changes, each move of a rollout).
+     * Runs at every non-sync event of the Updates page (each node whose status changes, each move of a rollout). The
+     * cards and their buttons are drawn anew only when what the buttons do changed — which schedules there are, their
+     * names, enabled or not ({@link DrawnFrom}); what a card says (next times, which move every minute for an
+     * every-minute schedule, the last firing) is written into the card in place, so a click on its way is not lost.
      */
     void show() {
         List<UpdateSchedule> all = schedules.all();
         List<List<ZonedDateTime>> next = all.stream().map(schedules::next).toList();
         List<List<ScheduleRun>> last = all.stream().map(s -> schedules.runs(s.id(), 1)).toList();
+        if (cardsDrawn.changed(all.stream().map(s -> java.util.Arrays.asList(s.id(), s.name(), s.enabled())).toList())) {
+            list.removeAll();
+            cards.clear();
+            textDrawn.forget();
+            if (all.isEmpty()) {
+                list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));
+            }
+            for (UpdateSchedule s : all) {
+                Card card = card(s);
+                cards.add(card);
+                list.add(card.root);
+            }
+        }
         List<Object> shows = new java.util.ArrayList<>(List.of(String.valueOf(browser)));
         for (int i = 0; i < all.size(); i++) {
             shows.add(shows(all.get(i), next.get(i), last.get(i)));
         }
-        if (listDrawn.changed(shows)) {
-            list.removeAll();
-            if (all.isEmpty()) {
-                list.add(new Span("No schedule yet: \"New schedule\" syncs nodes at the times of a cron, in a time zone."));
-            }
+        if (textDrawn.changed(shows)) {
             for (int i = 0; i < all.size(); i++) {
-                list.add(card(all.get(i), next.get(i), last.get(i)));
+                cards.get(i).say(all.get(i), next.get(i), last.get(i));
             }
         }
         runs.removeAll();
@@ -140,36 +154,49 @@ final class SchedulesPanel extends VerticalLayout {
                 last.stream().map(r -> java.util.Arrays.asList(r.id(), r.plannedAt(), r.state(), r.detail())).toList());
     }
 
-    private Div card(UpdateSchedule s, List<ZonedDateTime> times, List<ScheduleRun> last) {
-        long id = s.id();
-        ScheduleSpec spec = s.spec();
-        Span title = new Span(s.name());
-        title.getStyle().set("font-weight", "600");
-        Span what = new Span(" · " + s.cron() + " (" + s.zone() + ") · " + s.strategy() + " · " + targets(spec)
-                + (s.enabled() ? "" : " · disabled"));
-        Div card = new Div(title, what);
-        card.setId("schedule-" + id);
-        card.getElement().setAttribute("data-enabled", Boolean.toString(s.enabled()));
-        card.getStyle().set("padding", "var(--lumo-space-s) 0").set("border-bottom", "1px solid var(--lumo-contrast-10pct)");
-        Div next = new Div();
-        next.setId("schedule-next-" + id);
-        if (times.isEmpty()) {
-            next.add(new Span(s.enabled() ? "No firing time ahead." : "Disabled: does not fire."));
-        } else {
-            next.add(new Span("Next: " + String.join(", ", times.stream().map(SHOWN::format).toList())));
-            if (browser != null && !browser.equals(ZoneId.of(s.zone()))) {
-                Span local = new Span("Your time (" + browser.getId() + "): " + String.join(", ",
-                        times.stream().map(t -> SHOWN.format(t.withZoneSameInstant(browser))).toList()));
-                local.setId("schedule-next-local-" + id);
-                next.add(new Div(local));
+    /** A schedule's card: its buttons made once, what it says written by {@link #say}. */
+    private final class Card {
+        final Div root = new Div();
+        final Span title = new Span();
+        final Span what = new Span();
+        final Div next = new Div();
+        final Div last = new Div();
+
+        void say(UpdateSchedule s, List<ZonedDateTime> times, List<ScheduleRun> runs) {
+            title.setText(s.name());
+            what.setText(" · " + s.cron() + " (" + s.zone() + ") · " + s.strategy() + " · " + targets(s.spec())
+                    + (s.enabled() ? "" : " · disabled"));
+            next.removeAll();
+            if (times.isEmpty()) {
+                next.add(new Span(s.enabled() ? "No firing time ahead." : "Disabled: does not fire."));
+            } else {
+                next.add(new Span("Next: " + String.join(", ", times.stream().map(SHOWN::format).toList())));
+                if (browser != null && !browser.equals(ZoneId.of(s.zone()))) {
+                    Span local = new Span("Your time (" + browser.getId() + "): " + String.join(", ",
+                            times.stream().map(t -> SHOWN.format(t.withZoneSameInstant(browser))).toList()));
+                    local.setId("schedule-next-local-" + s.id());
+                    next.add(new Div(local));
+                }
+            }
+            last.removeAll();
+            if (!runs.isEmpty()) {
+                ScheduleRun r = runs.get(0);
+                last.add(new Span("Last: " + OperationsGrid.TIME.format(r.plannedAt()) + " " + r.state()
+                        + (r.detail() == null ? "" : " — " + r.detail())));
             }
         }
-        card.add(next);
-        if (!last.isEmpty()) {
-            ScheduleRun r = last.get(0);
-            card.add(new Div(new Span("Last: " + OperationsGrid.TIME.format(r.plannedAt()) + " " + r.state()
-                    + (r.detail() == null ? "" : " — " + r.detail()))));
-        }
+    }
+
+    private Card card(UpdateSchedule s) {
+        long id = s.id();
+        Card card = new Card();
+        card.title.getStyle().set("font-weight", "600");
+        card.root.add(card.title, card.what);
+        card.root.setId("schedule-" + id);
+        card.root.getElement().setAttribute("data-enabled", Boolean.toString(s.enabled()));
+        card.root.getStyle().set("padding", "var(--lumo-space-s) 0").set("border-bottom", "1px solid var(--lumo-contrast-10pct)");
+        card.next.setId("schedule-next-" + id);
+        card.root.add(card.next, card.last);
         // the buttons keep the id and read the schedule again when clicked: a page outlives what it showed
         Button edit = new Button("Edit", e -> schedules.find(id).ifPresentOrElse(this::edit, () -> {
             Actions.error("This schedule was deleted meanwhile");
@@ -188,7 +215,7 @@ final class SchedulesPanel extends VerticalLayout {
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout buttons = new HorizontalLayout(Permitted.button(edit, Role.OPERATOR),
                 Permitted.button(toggle, Role.OPERATOR), Permitted.button(delete, Role.OPERATOR));
-        card.add(buttons);
+        card.root.add(buttons);
         return card;
     }
 
