@@ -13,6 +13,8 @@ import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,39 @@ class HostileInputIT {
             }
         }
         assertEquals(200, heartbeat("early-1", token, "{}").status());
+    }
+
+    /**
+     * A client that declares a body and leaves before sending it — whoever it is: the enrolment is anyone's — writes
+     * nothing in the server's log. It wrote four stack traces (~20 KB) per request: the exception while reading, then
+     * the answer that found the connection closed, logged by Jersey, the error page and the web container.
+     */
+    @Test
+    void aClientThatLeavesInTheMiddleOfItsBodyLeavesNothingInTheLog() throws Exception {
+        String token = register("gone-1");
+        long op = syncOperation("gone-1", token);
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        String json = "\r\nContent-Type: application/json\r\nContent-Length: 200";
+        List<String> heads = List.of(
+                "POST /api/nodes/enroll HTTP/1.1" + json,
+                "POST /api/nodes/gone-1/heartbeat HTTP/1.1\r\nAuthorization: Bearer " + token + json,
+                "POST /api/nodes/gone-1/operations/" + op + "/progress HTTP/1.1\r\nAuthorization: Bearer " + token + json,
+                "POST /api/nodes HTTP/1.1\r\nAuthorization: " + it.admin + json,
+                "POST /api/fleet/sync HTTP/1.1\r\nAuthorization: " + it.admin + json,
+                "POST /api/hooks/git HTTP/1.1" + json);
+        for (int i = 0; i < 5; i++) {
+            for (String head : heads) {
+                raw.sendAndLeave(head, "{\"node_id\":\"");
+            }
+        }
+        // the server still answers each of them; by then it had handled the first ones (each a few milliseconds)
+        assertEquals(200, heartbeat("gone-1", token, "{}").status());
+        assertStatus(400, raw.send("POST /api/nodes HTTP/1.1\r\nAuthorization: " + it.admin + json.replace("200", "2"),
+                utf8("{}")));
+        byte[] now = Files.readAllBytes(log);
+        String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        assertFalse(added.contains("Exception") || added.contains("unexpected error"), added);
     }
 
     @Test

@@ -72,6 +72,19 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends the request line, the headers and the body's first bytes, then closes the connection: the rest of the body
+     * never comes, and the server's answer finds nobody. (Grizzly takes a half-closed connection for a closed one and
+     * answers nothing either.)
+     */
+    public void sendAndLeave(String head, String bodyStart) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.getOutputStream().write((head + "\r\nHost: " + host + ":" + port + "\r\n\r\n" + bodyStart)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+    }
+
     /** A body in chunks of {@code chunk} bytes, with the terminating chunk. */
     public static byte[] chunked(byte[] body, int chunk) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

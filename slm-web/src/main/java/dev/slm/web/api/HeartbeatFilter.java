@@ -50,7 +50,19 @@ public class HeartbeatFilter extends HttpFilter {
             return;
         }
         try {
-            String nodeId = PathEscapes.decode(segment.get());
+            answer(request, response, segment.get());
+        } catch (IOException e) {
+            if (!dev.slm.web.api.problem.ClientGoneLog.isClientGone(e)) {
+                throw e;
+            }
+            // the agent went away before its answer was written: nobody to tell, no fault to log (the web container
+            // logged each as "Servlet.service() threw exception" with its stack)
+        }
+    }
+
+    private void answer(HttpServletRequest request, HttpServletResponse response, String segment) throws IOException {
+        try {
+            String nodeId = PathEscapes.decode(segment);
             // the order matters: who the caller is, then the headers, and only then the body
             heartbeats.authenticate(nodeId, request.getHeader(HttpHeaders.AUTHORIZATION));
             JsonBody.requireJson(request.getContentType());
@@ -72,6 +84,8 @@ public class HeartbeatFilter extends HttpFilter {
             write(response, new ProblemMappers.TooLargeMapper().toResponse(e));
         } catch (JsonBody.WrongMediaType e) {
             write(response, new ProblemMappers.WrongMediaTypeMapper().toResponse(e));
+        } catch (JsonBody.ClientGone e) {
+            // the body broke off: the agent has gone, nobody reads an answer
         } catch (RuntimeException e) {
             // the container's own answer would be an HTML page: the same problem body as the JAX-RS catch-all
             write(response, new ProblemMappers.UnexpectedMapper().toResponse(e));

@@ -58,6 +58,18 @@ public final class JsonBody {
         }
     }
 
+    /**
+     * The request body could not be read to its end: the client closed the connection (or it broke) before it had sent
+     * what it declared. Its fault, not the server's — a 400 nobody will read, and nothing in the log: as a server
+     * fault it wrote four stack traces, ~20 KB, for each such request, which anyone could send (an enrolment's body is
+     * read before it is known to be anyone's).
+     */
+    public static final class ClientGone extends RuntimeException {
+        public ClientGone(java.io.IOException cause) {
+            super("the request body ended before it was whole (the connection was closed): " + cause, cause);
+        }
+    }
+
     /** A media type other than JSON in UTF-8: 415. */
     public static final class WrongMediaType extends RuntimeException {
         public WrongMediaType(String type) {
@@ -83,7 +95,7 @@ public final class JsonBody {
 
     /**
      * Reads at most {@code limit} bytes; one more is a {@link TooLarge}. A declared length over the limit is refused
-     * before a byte is read.
+     * before a byte is read; a body that breaks off is a {@link ClientGone}.
      */
     public static byte[] read(InputStream in, long declaredLength, int limit) throws IOException {
         if (declaredLength > limit) {
@@ -98,7 +110,12 @@ public final class JsonBody {
                 }
                 buffer = Arrays.copyOf(buffer, Math.min(limit + 1, buffer.length * 2));
             }
-            int n = in.read(buffer, size, buffer.length - size);
+            int n;
+            try {
+                n = in.read(buffer, size, buffer.length - size);
+            } catch (java.io.IOException e) {
+                throw new ClientGone(e);
+            }
             if (n < 0) {
                 return Arrays.copyOf(buffer, size);
             }

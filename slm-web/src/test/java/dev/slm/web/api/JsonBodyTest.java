@@ -55,6 +55,23 @@ class JsonBodyTest {
     }
 
     @Test
+    void aBodyThatBreaksOffIsTheClientsLeavingNotAnIoFault() {
+        InputStream breaksOff = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 10) {
+                    return '{';
+                }
+                throw new java.io.EOFException();
+            }
+        };
+        JsonBody.ClientGone e = assertThrows(JsonBody.ClientGone.class, () -> JsonBody.read(breaksOff, 200, 1000));
+        assertTrue(e.getCause() instanceof java.io.EOFException, e.toString());
+    }
+
+    @Test
     void theLimitIsCountedAsTheBytesArriveWhateverTheDeclaredLength() throws IOException {
         byte[] limit = new byte[100];
         assertArrayEquals(limit, JsonBody.read(new ByteArrayInputStream(limit), -1, 100), "exactly the limit, chunked");

@@ -28,9 +28,14 @@ public class ErrorPageServlet extends HttpServlet {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         int status = code instanceof Integer i ? i : 404;
+        if (ClientGoneLog.isClientGone(error)) {
+            return; // nobody to answer, and no fault of ours to log
+        }
         String detail;
         if (status >= 500) {
-            LOG.log(Level.SEVERE, "unexpected error for " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), error);
+            if (error != null) {
+                LOG.log(Level.SEVERE, "unexpected error for " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), error);
+            }
             detail = "unexpected server error; see the server log";
         } else {
             Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
@@ -49,6 +54,14 @@ public class ErrorPageServlet extends HttpServlet {
         response.setContentLength(body.length);
         try (OutputStream out = response.getOutputStream()) {
             out.write(body);
+        } catch (IOException e) {
+            if (ClientGoneLog.isClientGone(e)) {
+                return; // a 500 without an exception whose answer finds nobody: Jersey's, after its client left
+            }
+            throw e;
+        }
+        if (status >= 500 && error == null) {
+            LOG.severe("unexpected error for " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
         }
     }
 

@@ -190,11 +190,37 @@ public final class ProblemMappers {
         }
     }
 
+    /**
+     * A body that broke off: 400, and nothing logged (JsonBody.ClientGone says why). The request is marked for
+     * {@link ClientGoneFilter}: the answer will find the connection closed, and what the container does then is not
+     * an error of ours either.
+     */
+    @Provider
+    public static class ClientGoneMapper implements ExceptionMapper<dev.slm.web.api.JsonBody.ClientGone> {
+        @Context
+        jakarta.servlet.http.HttpServletRequest request;
+
+        @Override
+        public Response toResponse(dev.slm.web.api.JsonBody.ClientGone e) {
+            return answer(request);
+        }
+
+        static Response answer(jakarta.servlet.http.HttpServletRequest request) {
+            if (request != null) {
+                ClientGoneFilter.mark(request);
+            }
+            return Problem.response(Response.Status.BAD_REQUEST, "the request body ended before its declared length");
+        }
+    }
+
     /** Anything else is our fault: log it in full, tell the caller no internals. */
     @Provider
     public static class UnexpectedMapper implements ExceptionMapper<Throwable> {
         @Context
         SecurityContext security;
+
+        @Context
+        jakarta.servlet.http.HttpServletRequest request;
 
         @Override
         public Response toResponse(Throwable e) {
@@ -205,6 +231,9 @@ public final class ProblemMappers {
                 }
                 if (cause instanceof dev.slm.web.api.JsonBody.TooLarge t) {
                     return new TooLargeMapper().toResponse(t);
+                }
+                if (cause instanceof dev.slm.web.api.JsonBody.ClientGone g) {
+                    return ClientGoneMapper.answer(request);
                 }
                 if (cause instanceof dev.slm.web.api.JsonBody.WrongMediaType w) {
                     return new WrongMediaTypeMapper().toResponse(w);

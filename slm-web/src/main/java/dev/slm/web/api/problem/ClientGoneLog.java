@@ -1,0 +1,88 @@
+package dev.slm.web.api.problem;
+
+import dev.slm.web.api.JsonBody;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * A client that went away — closed the connection before its body was sent, or before its answer was written — is
+ * not a server fault, but Jersey and the web container log it as one: a request that declared 200 bytes, sent 10 and
+ * closed wrote four stack traces (~20 KB) into the server log, and anyone may send it. Their records whose exception
+ * is a connection the client closed are dropped here ({@link JsonBody.ClientGone} for a body, Grizzly's "Connection is
+ * closed" and the socket's broken pipe or reset for an answer); {@link ErrorPageServlet} and {@code HeartbeatFilter}
+ * neither log nor answer one; {@link ProblemMappers} answers a broken body 400 without a log line. Every other record
+ * passes unchanged.
+ */
+@WebListener
+public class ClientGoneLog implements ServletContextListener {
+
+    /**
+     * The loggers that write a client's leaving as a fault: Jersey's, when an answer finds the connection closed, and
+     * the web container's, when the error page that follows does. (The container's "Servlet.service() threw exception"
+     * goes through a logger of its own, past any filter here: it is prevented where the exception would start,
+     * {@link ErrorPageServlet} and {@code HeartbeatFilter}.)
+     */
+    static final List<String> LOGGERS = List.of("org.glassfish.jersey.server.ServerRuntime$Responder",
+            "jakarta.enterprise.web", "jakarta.enterprise.web.core");
+
+    /** What Grizzly and the JDK say of a connection the other side closed or broke. */
+    private static final Set<String> CLOSED = Set.of("Connection is closed", "Locally closed", "Broken pipe",
+            "Connection reset by peer", "Connection reset");
+
+    private final List<Logger> loggers = new ArrayList<>();
+    private final List<Dropping> installed = new ArrayList<>();
+
+    /** Whether the exception, or one it was caused by, is a client that went away. */
+    public static boolean isClientGone(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonBody.ClientGone
+                    || t instanceof IOException && t.getMessage() != null && CLOSED.contains(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        for (String name : LOGGERS) {
+            Logger logger = Logger.getLogger(name);
+            Dropping filter = new Dropping(logger.getFilter());
+            logger.setFilter(filter);
+            loggers.add(logger); // held: a logger nobody references may be collected, and its filter with it
+            installed.add(filter);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        // the filter's class is the application's: left installed, it would keep the undeployed application loaded
+        for (int i = 0; i < loggers.size(); i++) {
+            if (loggers.get(i).getFilter() == installed.get(i)) {
+                loggers.get(i).setFilter(installed.get(i).previous);
+            }
+        }
+    }
+
+    /** Drops a record whose exception is a client that went away; asks the filter it replaced about the others. */
+    static final class Dropping implements Filter {
+        final Filter previous;
+
+        Dropping(Filter previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public boolean isLoggable(LogRecord record) {
+            return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.slm.web.api.problem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slm.web.api.JsonBody;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class ClientGoneLogTest {
+
+    @Test
+    void aConnectionTheClientClosedIsToldFromTheServersOwnFaults() {
+        // as Grizzly and Jersey wrap it when an answer finds the connection closed
+        assertTrue(ClientGoneLog.isClientGone(new UncheckedIOException(new IOException("Connection is closed",
+                new IOException("Locally closed")))));
+        assertTrue(ClientGoneLog.isClientGone(new RuntimeException(new IOException("Broken pipe"))));
+        assertTrue(ClientGoneLog.isClientGone(new IOException("Connection reset by peer")));
+        assertTrue(ClientGoneLog.isClientGone(new IllegalStateException(new JsonBody.ClientGone(new EOFException()))));
+        // the server's own: a cached package that ends early, a disk that is full, a bare EOF of a file it reads
+        assertFalse(ClientGoneLog.isClientGone(new IOException("the cached package /x ended early")));
+        assertFalse(ClientGoneLog.isClientGone(new UncheckedIOException(new IOException("No space left on device"))));
+        assertFalse(ClientGoneLog.isClientGone(new EOFException()));
+        assertFalse(ClientGoneLog.isClientGone(new IOException((String) null)));
+        assertFalse(ClientGoneLog.isClientGone(null));
+    }
+
+    @Test
+    void recordsOfAClientsLeavingAreDroppedAndTheRestPassThroughTheFilterBefore() {
+        Logger logger = Logger.getLogger("client-gone-log-test");
+        logger.setUseParentHandlers(false);
+        List<String> written = new ArrayList<>();
+        logger.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                written.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        logger.setFilter(new ClientGoneLog.Dropping(r -> !r.getMessage().contains("secret")));
+        logger.log(Level.SEVERE, "writing the answer", new UncheckedIOException(new IOException("Connection is closed")));
+        logger.log(Level.WARNING, "Servlet.service() threw exception", new IOException("Broken pipe"));
+        logger.log(Level.SEVERE, "a real fault", new IllegalStateException("bug"));
+        logger.log(Level.WARNING, "a secret");
+        logger.info("deployed");
+
+        assertEquals(List.of("a real fault", "deployed"), written);
+    }
+}
