@@ -104,6 +104,47 @@ class HostileInputIT {
         assertFalse(added.contains("Exception") || added.contains("unexpected error"), added);
     }
 
+    /**
+     * The web app's requests, as anyone with a login page's session can send them: a UI named by anything but a number
+     * is a 400 (was a 500 and ~12 KB of stack each), and junk in a UIDL request's body is one short line per 10 s in
+     * the log (Vaadin's handler wrote the body twice: a 1 MB request made 2 MB of log).
+     */
+    @Test
+    void theWebAppsRequestsWithJunkAreRefusedOrLoggedBounded() throws Exception {
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .cookieHandler(new java.net.CookieManager()).build();
+        java.net.URI base = it.server.baseUri();
+        assertEquals(200, browser.send(java.net.http.HttpRequest.newBuilder(base.resolve("login")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(200, browser.send(java.net.http.HttpRequest.newBuilder(base.resolve("?v-r=init&location=login&query="))
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        List<String> wrong = new ArrayList<>();
+        for (String query : List.of("?v-r=heartbeat&v-uiId=abc", "?v-r=heartbeat&v-uiId=" + "9".repeat(6000),
+                "?v-r=uidl&v-uiId=x", "VAADIN/push?v-uiId=abc")) {
+            java.net.http.HttpResponse<String> r = browser.send(java.net.http.HttpRequest.newBuilder(base.resolve(query))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 400 || !r.body().contains("v-uiId must be the number of a page")) {
+                wrong.add(query.substring(0, Math.min(40, query.length())) + " -> " + r.statusCode() + " " + r.body());
+            }
+        }
+        String junk = "z".repeat(200_000);
+        for (int i = 0; i < 5; i++) {
+            java.net.http.HttpResponse<String> r = browser.send(java.net.http.HttpRequest.newBuilder(base.resolve("?v-r=uidl&v-uiId=0"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(junk)).header("Content-Type", "application/json")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 500) {
+                wrong.add("uidl with junk -> " + r.statusCode() + " " + r.body());
+            }
+        }
+        assertEquals(List.of(), wrong);
+        long added = Files.size(log) - before;
+        assertTrue(added < 20_000, "five UIDL requests with 200 KB of junk each wrote " + added + " bytes of log");
+        assertFalse(Files.readString(log).contains("NumberFormatException"), "a UI's number parsed in the log");
+    }
+
     @Test
     void aBodyOverTheLimitIs413WhateverItsFraming() throws Exception {
         String token = register("big-1");

@@ -1,7 +1,6 @@
 package dev.slm.web.ui;
 
 import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.server.DefaultErrorHandler;
 import com.vaadin.flow.server.ErrorEvent;
 import com.vaadin.flow.server.ServiceInitEvent;
 import jakarta.ejb.EJBAccessException;
@@ -12,12 +11,14 @@ import java.util.logging.Logger;
 /**
  * Every view but the login needs a logged-in operator; the login page sends a logged-in one to the start page.
  * A refusal by a boundary EJB ({@code @RolesAllowed}) that no action caught itself — a crafted request for a button
- * the page never offered — is a notification, never a stack trace or an error page.
+ * the page never offered — is a notification, never a stack trace or an error page. Anything else goes to the log,
+ * bounded ({@link UiErrorLog}).
  */
 @ApplicationScoped
 public class AccessControl {
 
     private static final Logger LOG = Logger.getLogger(AccessControl.class.getName());
+    private static final UiErrorLog.Handler ERRORS = new UiErrorLog.Handler();
 
     void init(@Observes ServiceInitEvent event) {
         event.getSource().addUIInitListener(ui -> ui.getUI().addBeforeEnterListener(this::check));
@@ -43,6 +44,6 @@ public class AccessControl {
                 return;
             }
         }
-        new DefaultErrorHandler().error(event);
+        ERRORS.error(event);
     }
 }

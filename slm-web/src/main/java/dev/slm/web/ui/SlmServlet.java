@@ -1,8 +1,14 @@
 package dev.slm.web.ui;
 
 import com.vaadin.cdi.CdiVaadinServlet;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebInitParam;
 import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The web app's servlet, declared so that it is Vaadin CDI's (views get their services injected) rather than the
@@ -13,4 +19,41 @@ import jakarta.servlet.annotation.WebServlet;
         // (UiReaper); a heartbeat a minute costs an open page one tiny request a minute
         @WebInitParam(name = "heartbeatInterval", value = "60")})
 public class SlmServlet extends CdiVaadinServlet {
+
+    /**
+     * A request naming a UI by anything but a number is refused (400) before Vaadin: Vaadin parses {@code v-uiId} as
+     * one, and {@code ?v-r=heartbeat&v-uiId=abc} — anyone's, an anonymous session suffices — was a 500 with ~12 KB of
+     * stack traces in the log, the value repeated in them (a 6,000-digit one: 42 KB).
+     */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (!uiIdsAreNumbers(request.getQueryString())) {
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "v-uiId must be the number of a page");
+            return;
+        }
+        super.service(request, response);
+    }
+
+    /** Whether every {@code v-uiId} of the query (its name escaped or not) is a number of at most 9 digits. */
+    static boolean uiIdsAreNumbers(String query) {
+        if (query == null || !query.toLowerCase(java.util.Locale.ROOT).contains("v")) {
+            return true;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = decoded(eq < 0 ? pair : pair.substring(0, eq));
+            if ("v-uiId".equals(name) && !(eq >= 0 && decoded(pair.substring(eq + 1)).matches("[0-9]{1,9}"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String decoded(String part) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return part; // not an escape the container would take either: compared as it is
+        }
+    }
 }
