@@ -59,6 +59,7 @@ class ClientGoneLogTest {
         logger.log(Level.SEVERE, "a real fault", new IllegalStateException("bug"));
         logger.log(Level.WARNING, "a secret");
         logger.info("deployed");
+        logger.log(Level.SEVERE, ClientGoneLog.BAD_ESCAPE, new IllegalArgumentException("URLDecoder: Illegal hex characters"));
 
         assertEquals(List.of("a real fault", "deployed"), written);
     }
