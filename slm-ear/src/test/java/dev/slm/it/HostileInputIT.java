@@ -145,10 +145,34 @@ class HostileInputIT {
                 wrong.add("uidl with junk -> " + r.statusCode() + " " + r.body());
             }
         }
+        // a method the web app does not use, and a WebSocket handshake to an endpoint that does not exist: not the
+        // app's page with a 200, as before
+        RawHttp.Response odd = raw.send("G@T / HTTP/1.1", null);
+        if (odd.status() != 405 || !odd.contentType().startsWith("application/problem+json")) {
+            wrong.add("G@T / -> " + odd);
+        }
+        RawHttp.Response socket = raw.send("GET /ws/zzz HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade"
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", null);
+        if (socket.status() != 404 || !socket.contentType().startsWith("application/problem+json")) {
+            wrong.add("a handshake to /ws/zzz -> " + socket);
+        }
         assertEquals(List.of(), wrong);
         long added = Files.size(log) - before;
         assertTrue(added < 20_000, "five UIDL requests with 200 KB of junk each wrote " + added + " bytes of log");
         assertFalse(Files.readString(log).contains("NumberFormatException"), "a UI's number parsed in the log");
+    }
+
+    /** A filter of the node list with a malformed escape is refused, not dropped (the whole fleet was listed). */
+    @Test
+    void aMalformedEscapeInTheNodeListsQueryIsA400() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (String query : List.of("text=%zz", "text=%", "text=a%2", "role=%zz", "status=%zz")) {
+            RawHttp.Response r = raw.send("GET /api/nodes?" + query + " HTTP/1.1\r\nAuthorization: " + it.admin, null);
+            if (r.status() != 400 || !r.contentType().startsWith("application/problem+json")) {
+                wrong.add(query + " -> " + r.status() + " " + r.headers().get("x-total-count"));
+            }
+        }
+        assertEquals(List.of(), wrong);
     }
 
     @Test

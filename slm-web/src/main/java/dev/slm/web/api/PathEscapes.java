@@ -23,6 +23,11 @@ public final class PathEscapes {
     }
 
     public static String decode(String raw) {
+        return decode(raw, "the path");
+    }
+
+    /** @param where what is decoded, the subject of the message: "the path", or a query parameter's name */
+    static String decode(String raw, String where) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -31,7 +36,7 @@ public final class PathEscapes {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= raw.length() || hex(raw.charAt(i + 1)) < 0 || hex(raw.charAt(i + 2)) < 0) {
-                    throw new InvalidInput("the path holds a malformed percent-escape: % must be followed by two hex digits");
+                    throw new InvalidInput(where + " holds a malformed percent-escape: % must be followed by two hex digits");
                 }
                 bytes.write(hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
                 i += 2;
@@ -46,11 +51,11 @@ public final class PathEscapes {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw new InvalidInput("the path's percent-escapes are not UTF-8");
+            throw new InvalidInput(where + "'s percent-escapes are not UTF-8");
         }
         // PostgreSQL text cannot hold it: a lookup by such an id would fail in the database, as a 500
         if (decoded.indexOf('\0') >= 0) {
-            throw new InvalidInput("the path holds an escaped NUL character (%00)");
+            throw new InvalidInput(where + " holds an escaped NUL character (%00)");
         }
         return decoded;
     }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code /ws/*} speaks WebSocket only: a plain HTTP request there would otherwise fall through to the web app's
- * catch-all servlet and get its HTML page with a 200. It gets a 400 (or 426 for another protocol version) with a
- * problem body instead; handshakes pass on.
+ * catch-all servlet and get its HTML page with a 200. It gets a 400 (or 426 for another protocol version, 404 for a
+ * path other than {@code /ws/events}) with a problem body instead; handshakes pass on.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
 public class WebSocketOnlyFilter extends HttpFilter {
@@ -21,6 +21,11 @@ public class WebSocketOnlyFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!"/ws/events".equals(request.getRequestURI().substring(request.getContextPath().length()))) {
+            // the one endpoint there is (EventsSocket): a handshake to another fell through to the web app's page, 200
+            refuse(response, 404, "Not Found", "the WebSocket endpoint is /ws/events");
+            return;
+        }
         String upgrade = request.getHeader("Upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || request.getHeader("Sec-WebSocket-Key") == null) {
             refuse(response, 400, "Bad Request", "a WebSocket endpoint: open it with a WebSocket handshake (RFC 6455)");

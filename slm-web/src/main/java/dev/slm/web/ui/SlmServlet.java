@@ -20,13 +20,23 @@ import java.nio.charset.StandardCharsets;
         @WebInitParam(name = "heartbeatInterval", value = "60")})
 public class SlmServlet extends CdiVaadinServlet {
 
+    /** What the web app's pages and Vaadin's requests use. */
+    static final java.util.List<String> METHODS = java.util.List.of("GET", "HEAD", "POST");
+
     /**
-     * A request naming a UI by anything but a number is refused (400) before Vaadin: Vaadin parses {@code v-uiId} as
-     * one, and {@code ?v-r=heartbeat&v-uiId=abc} — anyone's, an anonymous session suffices — was a 500 with ~12 KB of
-     * stack traces in the log, the value repeated in them (a 6,000-digit one: 42 KB).
+     * A method the web app does not use is a 405, and a request naming a UI by anything but a number is a 400, before
+     * Vaadin: Vaadin parses {@code v-uiId} as a number, and {@code ?v-r=heartbeat&v-uiId=abc} — anyone's, an anonymous
+     * session suffices — was a 500 with ~12 KB of stack traces in the log, the value repeated in them (a 6,000-digit
+     * one: 42 KB).
      */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (!METHODS.contains(request.getMethod())) {
+            // Vaadin answers whatever the method with its page: "G@T / HTTP/1.1" got the app's HTML and a 200
+            response.setHeader("Allow", String.join(", ", METHODS));
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "the web app takes GET, HEAD and POST");
+            return;
+        }
         if (!uiIdsAreNumbers(request.getQueryString())) {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "v-uiId must be the number of a page");
             return;

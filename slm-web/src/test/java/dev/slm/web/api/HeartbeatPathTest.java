@@ -2,6 +2,7 @@ package dev.slm.web.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.platform.InvalidInput;
 import java.util.ArrayList;
@@ -62,5 +63,25 @@ class HeartbeatPathTest {
             InvalidInput e = assertThrows(InvalidInput.class, () -> PathEscapes.decode(raw), raw);
             assertEquals("the path holds an escaped NUL character (%00)", e.getMessage(), raw);
         }
+    }
+
+    @Test
+    void aQueryStringsEscapesAreDecodedAsStrictlyAsAPathsOrRefused() {
+        for (String ok : new String[] {null, "", "text=web", "text=a%20b&role=db", "text=%C3%A9", "text=a+b", "a=&b", "text=%2F"}) {
+            QueryEscapes.check(ok);
+        }
+        java.util.List<String> passed = new java.util.ArrayList<>();
+        for (String bad : new String[] {"text=%zz", "text=%", "text=a%2", "role=%zz&text=x", "%zz=1", "text=%C3%28",
+                "text=%00", "text=%E0%80"}) {
+            try {
+                QueryEscapes.check(bad);
+                passed.add(bad);
+            } catch (dev.slm.platform.InvalidInput expected) {
+                String named = bad.substring(0, bad.indexOf('='));
+                assertTrue(expected.getMessage().matches(named.startsWith("%") ? "the query string .*"
+                        : java.util.regex.Pattern.quote(named) + "('s)? .*"), expected.getMessage());
+            }
+        }
+        assertEquals(java.util.List.of(), passed);
     }
 }
