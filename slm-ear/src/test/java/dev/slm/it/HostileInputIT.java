@@ -97,17 +97,25 @@ class HostileInputIT {
         }
         // the server still answers each of them; by then it had handled the first ones (each a few milliseconds)
         // and a path with an escape that is not hex, which Payara answers itself (an empty 200): ~2.8 KB of its
-        // stack each before
+        // stack each before, as for a Host header it cannot parse
         for (int i = 0; i < 20; i++) {
             raw.send("GET /api/nodes/%zz HTTP/1.1", null);
+            // and a Host header Payara cannot parse (the only one: RawHttp would add its own)
+            try (java.net.Socket s = new java.net.Socket(it.server.baseUri().getHost(), it.server.baseUri().getPort())) {
+                s.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: a:1>; x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                s.getInputStream().readAllBytes();
+            }
         }
         assertEquals(200, heartbeat("gone-1", token, "{}").status());
         assertStatus(400, raw.send("POST /api/nodes HTTP/1.1\r\nAuthorization: " + it.admin + json.replace("200", "2"),
                 utf8("{}")));
         byte[] now = Files.readAllBytes(log);
         String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
-        assertFalse(added.contains("Exception") || added.contains("unexpected error"), added);
-        assertTrue(added.length() < 2_000, added);
+        // no stack trace (at most the container's refusals as one line, naming the exception) and bounded
+        assertFalse(added.contains("\tat ") || added.contains("unexpected error"), added);
+        assertTrue(added.length() < 4_000, added);
     }
 
     /**

@@ -73,18 +73,30 @@ public class ClientGoneLog implements ServletContextListener {
     }
 
     /**
-     * The web container's SEVERE for a path with an escape that is not hex ({@code /%zz}): Payara answers it itself, an
-     * empty 200 before the application (Payara issue #8000), and wrote ~2.8 KB of stack for each — 145 KB for 51
-     * pipelined on one connection. One line per 10 s with the count instead.
+     * The web container's SEVERE "An exception or error occurred in the container during the request processing",
+     * with the stack, for a request it refuses before the application: a path with an escape that is not hex
+     * ({@code /%zz}) or a {@code Host} it cannot parse — anyone's, answered by Payara itself with an empty 200
+     * (Payara issue #8000), ~2.8 KB each (145 KB for 51 pipelined on one connection). One line per 10 s with the
+     * count instead, naming the exception (cut), so that a fault of the container itself still shows.
      */
-    static final String BAD_ESCAPE = "AS-WEB-CORE-00037";
+    static final String CONTAINER_EXCEPTION = "AS-WEB-CORE-00037";
 
-    private static final dev.slm.platform.ThrottledLog BAD_ESCAPES = new dev.slm.platform.ThrottledLog(
+    private static final dev.slm.platform.ThrottledLog CONTAINER_EXCEPTIONS = new dev.slm.platform.ThrottledLog(
             Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
-            "requests with a malformed escape");
+            "requests the container refused");
+
+    /** "the class: the message", the message cut to 200 characters. */
+    static String named(Throwable t) {
+        if (t == null) {
+            return "no exception given";
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        return t.getClass().getName() + ": " + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
+    }
 
     /**
-     * Drops a record whose exception is a client that went away, and counts the container's record of a bad escape;
+     * Drops a record whose exception is a client that went away, and counts the container's record of a request it
+     * refused;
      * asks the filter it replaced about the others.
      */
     static final class Dropping implements Filter {
@@ -96,8 +108,9 @@ public class ClientGoneLog implements ServletContextListener {
 
         @Override
         public boolean isLoggable(LogRecord record) {
-            if (BAD_ESCAPE.equals(record.getMessage())) {
-                BAD_ESCAPES.warning(() -> "refused a request whose path has a malformed escape (Payara answers it itself)");
+            if (CONTAINER_EXCEPTION.equals(record.getMessage())) {
+                CONTAINER_EXCEPTIONS.warning(() -> "the container refused a request before the application (a malformed"
+                        + " escape or Host header does this): " + named(record.getThrown()));
                 return false;
             }
             return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));

@@ -35,6 +35,15 @@ class ClientGoneLogTest {
     }
 
     @Test
+    void theContainersRefusalIsNamedCut() {
+        assertEquals("java.lang.IllegalStateException: Host header a:1>; x contained a non-decimal value",
+                ClientGoneLog.named(new IllegalStateException("Host header a:1>; x contained a non-decimal value")));
+        assertEquals("java.lang.IllegalArgumentException: " + "x".repeat(200) + "…",
+                ClientGoneLog.named(new IllegalArgumentException("x".repeat(5000))));
+        assertEquals("no exception given", ClientGoneLog.named(null));
+    }
+
+    @Test
     void recordsOfAClientsLeavingAreDroppedAndTheRestPassThroughTheFilterBefore() {
         Logger logger = Logger.getLogger("client-gone-log-test");
         logger.setUseParentHandlers(false);
@@ -59,7 +68,7 @@ class ClientGoneLogTest {
         logger.log(Level.SEVERE, "a real fault", new IllegalStateException("bug"));
         logger.log(Level.WARNING, "a secret");
         logger.info("deployed");
-        logger.log(Level.SEVERE, ClientGoneLog.BAD_ESCAPE, new IllegalArgumentException("URLDecoder: Illegal hex characters"));
+        logger.log(Level.SEVERE, ClientGoneLog.CONTAINER_EXCEPTION, new IllegalArgumentException("URLDecoder: Illegal hex characters"));
 
         assertEquals(List.of("a real fault", "deployed"), written);
     }
