@@ -328,9 +328,14 @@ class FleetTrackingIT {
         assertEquals(200, it.api.post("api/nodes/race-1/heartbeat", Api.bearer(token), beat).status());
         assertEquals("OUTDATED", node("race-1").getString("code_status"));
 
+        // the force-push back to the first commit happens for real: a fetch of this instance that is still on its way
+        // (an earlier test's burst of webhooks announces one or two) then finds what "another instance" stores below.
+        // With the repository left at the second commit, such a fetch stored it after the lock was released, and the
+        // heartbeat was answered with it (seen once in a full run)
+        it.repo.resetHard(first);
         CompletableFuture<Api.Response> heartbeat;
         try (Connection other = it.db.connect()) {
-            // "another instance" fetched a force-push back to the first commit and recomputed the statuses
+            // "another instance" fetched the force-push and recomputed the statuses
             other.setAutoCommit(false);
             try (Statement s = other.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + STATUS_LOCK + ")");
@@ -345,8 +350,10 @@ class FleetTrackingIT {
                     throw new IllegalStateException(e);
                 }
             });
+            // the heartbeats' own statement waits, not a fetch that wants the lock too
             Await.until(Duration.ofSeconds(10), () -> it.db.query("SELECT count(*) AS waiting FROM pg_stat_activity"
-                    + " WHERE datname = current_database() AND wait_event = 'advisory'").get(0).get("waiting"),
+                    + " WHERE datname = current_database() AND wait_event = 'advisory'"
+                    + " AND query LIKE '%store_heartbeats%'").get(0).get("waiting"),
                     waiting -> ((Number) waiting).intValue() == 1);
             assertFalse(heartbeat.isDone(), "the heartbeat did not wait for the status lock");
             other.commit();
@@ -358,8 +365,9 @@ class FleetTrackingIT {
         Map<String, Object> row = it.db.query("SELECT code_status, status_basis FROM node WHERE id = 'race-1'").get(0);
         assertEquals("UP_TO_DATE", row.get("code_status"));
         assertEquals(first, row.get("status_basis"));
-        // back to the repository as it is, for the other tests
-        assertEquals(it.repo.head(), refresh().getString("latest_version"));
+        // back to the second commit, for the other tests
+        it.repo.resetHard(second);
+        assertEquals(second, refresh().getString("latest_version"));
     }
 
     /**
