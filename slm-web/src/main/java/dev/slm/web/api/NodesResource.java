@@ -7,7 +7,6 @@ import dev.slm.fleet.boundary.NodeRegistry;
 import dev.slm.fleet.boundary.Pins;
 import dev.slm.fleet.entity.DesiredCommits;
 import dev.slm.fleet.entity.Node;
-import dev.slm.platform.InvalidInput;
 import dev.slm.platform.SlmConfig;
 import dev.slm.source.boundary.SourceStore;
 import dev.slm.source.boundary.Mirror;
@@ -33,7 +32,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Registering, listing and removing nodes. Registration answers the node's token, once. */
@@ -124,13 +122,8 @@ public class NodesResource {
      */
     @GET
     public Response list(@Context UriInfo uri) {
-        Map<String, List<String>> params;
-        try {
-            params = uri.getQueryParameters();
-        } catch (IllegalArgumentException e) { // Jersey decodes the query only when asked: a '%' without two hex digits
-            throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
-        }
-        NodeListQuery q = NodeListQuery.parse(params);
+        // a malformed escape never gets here: QueryEscapes refused it, naming the parameter
+        NodeListQuery q = NodeListQuery.parse(uri.getQueryParameters());
         // in_window: the windows as they are now, asked once for the page and its count
         NodeQueries.Filter filter = q.filter().window() == null ? q.filter()
                 : q.filter().within(maintenance.inWindowNow(q.filter().window().inside()));

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A query string taken whole or refused: one parameter, at most once, and nothing else. A typo such as {@code lim=5},
- * a second value or a malformed escape is a 400 naming it, not ignored (as GET /api/nodes does).
+ * a second value is a 400 naming it, not ignored (a malformed escape is refused before: QueryEscapes).
  */
 final class StrictQuery {
 
@@ -19,12 +19,8 @@ final class StrictQuery {
      * @throws InvalidInput naming the parameter
      */
     static String single(UriInfo uri, String name) {
-        Map<String, List<String>> params;
-        try {
-            params = uri.getQueryParameters();
-        } catch (IllegalArgumentException e) { // a '%' without two hex digits
-            throw new InvalidInput("the query string is malformed: a '%' must be followed by two hex digits");
-        }
+        // a malformed escape never gets here: QueryEscapes refused it, naming the parameter
+        Map<String, List<String>> params = uri.getQueryParameters();
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             if (!e.getKey().equals(name)) {
                 throw new InvalidInput("unknown query parameter '" + JsonRecords.printable(e.getKey()) + "'; this takes "
