@@ -32,23 +32,17 @@ public class RefusedCallLog {
 
     private static final Logger LOG = Logger.getLogger(RefusedCallLog.class.getName());
 
-    private Logger container;
-    private Filter installed;
+    private LoggerFilter installed;
 
     @PostConstruct
     void install() {
-        container = Logger.getLogger(CONTAINER);
-        installed = new Refusals(container, container.getFilter(),
-                new ThrottledLog(LOG, Duration.ofSeconds(10), "calls refused"));
-        container.setFilter(installed);
+        ThrottledLog refused = new ThrottledLog(LOG, Duration.ofSeconds(10), "calls refused");
+        installed = LoggerFilter.install(CONTAINER, previous -> new Refusals(Logger.getLogger(CONTAINER), previous, refused));
     }
 
     @PreDestroy
     void uninstall() {
-        // the filter's class is the application's: left installed, it would keep the undeployed application loaded
-        if (container.getFilter() == installed) {
-            container.setFilter(((Refusals) installed).previous);
-        }
+        installed.close();
     }
 
     /**
@@ -62,7 +56,7 @@ public class RefusedCallLog {
         /** The key of "A system exception occurred during an invocation on EJB {0}, method: {1}". */
         static final String SYSTEM_EXCEPTION = "AS-EJB-00056";
 
-        final Filter previous;
+        private final Filter previous;
         private final Logger container;
         private final ThrottledLog refused;
         private final ThreadLocal<LogRecord> held = new ThreadLocal<>();

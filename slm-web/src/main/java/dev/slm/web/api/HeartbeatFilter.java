@@ -49,15 +49,9 @@ public class HeartbeatFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        try {
-            answer(request, response, segment.get());
-        } catch (IOException e) {
-            if (!dev.slm.web.api.problem.ClientGoneLog.isClientGone(e)) {
-                throw e;
-            }
-            // the agent went away before its answer was written: nobody to tell, no fault to log (the web container
-            // logged each as "Servlet.service() threw exception" with its stack)
-        }
+        // an agent that went away before its answer was written ends quietly in ClientGoneFilter, around this one
+        // (web.xml orders them)
+        answer(request, response, segment.get());
     }
 
     private void answer(HttpServletRequest request, HttpServletResponse response, String segment) throws IOException {

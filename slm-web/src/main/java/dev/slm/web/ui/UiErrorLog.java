@@ -49,12 +49,7 @@ final class UiErrorLog {
             if (causes > 0) {
                 b.append("\nCaused by: ");
             }
-            String message = t.getMessage();
-            b.append(t.getClass().getName());
-            if (message != null) {
-                b.append(": ").append(message.length() > MESSAGE_CHARS
-                        ? message.substring(0, MESSAGE_CHARS) + "… (" + message.length() + " characters)" : message);
-            }
+            b.append(dev.slm.platform.LoggerFilter.named(t, MESSAGE_CHARS));
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(frames.length, FRAMES); i++) {
                 b.append("\n\tat ").append(frames[i]);

@@ -1,5 +1,6 @@
 package dev.slm.web.api.problem;
 
+import dev.slm.platform.LoggerFilter;
 import dev.slm.web.api.JsonBody;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -17,9 +18,9 @@ import java.util.logging.Logger;
  * not a server fault, but Jersey and the web container log it as one: a request that declared 200 bytes, sent 10 and
  * closed wrote four stack traces (~20 KB) into the server log, and anyone may send it. Their records whose exception
  * is a connection the client closed are dropped here ({@link JsonBody.ClientGone} for a body, Grizzly's "Connection is
- * closed" and the socket's broken pipe or reset for an answer); {@link ErrorPageServlet} and {@code HeartbeatFilter}
- * neither log nor answer one; {@link ProblemMappers} answers a broken body 400 without a log line. Every other record
- * passes unchanged.
+ * closed" and the socket's broken pipe or reset for an answer); {@link ErrorPageServlet} neither logs nor answers one,
+ * {@link ClientGoneFilter} ends one that reaches it (any API call's, the heartbeat's too); {@link ProblemMappers}
+ * answers a broken body 400 without a log line. Every other record passes unchanged.
  */
 @WebListener
 public class ClientGoneLog implements ServletContextListener {
@@ -27,8 +28,8 @@ public class ClientGoneLog implements ServletContextListener {
     /**
      * The loggers that write a client's leaving as a fault: Jersey's, when an answer finds the connection closed, and
      * the web container's, when the error page that follows does. (The container's "Servlet.service() threw exception"
-     * goes through a logger of its own, past any filter here: it is prevented where the exception would start,
-     * {@link ErrorPageServlet} and {@code HeartbeatFilter}.)
+     * goes through a logger of its own, past any filter here: it is prevented where the exception would leave the
+     * application, {@link ErrorPageServlet} and {@link ClientGoneFilter}.)
      */
     static final List<String> LOGGERS = List.of("org.glassfish.jersey.server.ServerRuntime$Responder",
             "jakarta.enterprise.web", "jakarta.enterprise.web.core");
@@ -37,8 +38,7 @@ public class ClientGoneLog implements ServletContextListener {
     private static final Set<String> CLOSED = Set.of("Connection is closed", "Locally closed", "Broken pipe",
             "Connection reset by peer", "Connection reset");
 
-    private final List<Logger> loggers = new ArrayList<>();
-    private final List<Dropping> installed = new ArrayList<>();
+    private final List<LoggerFilter> installed = new ArrayList<>();
 
     /** Whether the exception, or one it was caused by, is a client that went away. */
     public static boolean isClientGone(Throwable thrown) {
@@ -54,22 +54,13 @@ public class ClientGoneLog implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         for (String name : LOGGERS) {
-            Logger logger = Logger.getLogger(name);
-            Dropping filter = new Dropping(logger.getFilter());
-            logger.setFilter(filter);
-            loggers.add(logger); // held: a logger nobody references may be collected, and its filter with it
-            installed.add(filter);
+            installed.add(LoggerFilter.install(name, Dropping::new));
         }
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        // the filter's class is the application's: left installed, it would keep the undeployed application loaded
-        for (int i = 0; i < loggers.size(); i++) {
-            if (loggers.get(i).getFilter() == installed.get(i)) {
-                loggers.get(i).setFilter(installed.get(i).previous);
-            }
-        }
+        installed.forEach(LoggerFilter::close);
     }
 
     /**
@@ -85,22 +76,13 @@ public class ClientGoneLog implements ServletContextListener {
             Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
             "requests the container refused");
 
-    /** "the class: the message", the message cut to 200 characters. */
-    static String named(Throwable t) {
-        if (t == null) {
-            return "no exception given";
-        }
-        String message = t.getMessage() == null ? "" : t.getMessage();
-        return t.getClass().getName() + ": " + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
-    }
-
     /**
      * Drops a record whose exception is a client that went away, and counts the container's record of a request it
      * refused;
      * asks the filter it replaced about the others.
      */
     static final class Dropping implements Filter {
-        final Filter previous;
+        private final Filter previous;
 
         Dropping(Filter previous) {
             this.previous = previous;
@@ -110,7 +92,7 @@ public class ClientGoneLog implements ServletContextListener {
         public boolean isLoggable(LogRecord record) {
             if (CONTAINER_EXCEPTION.equals(record.getMessage())) {
                 CONTAINER_EXCEPTIONS.warning(() -> "the container refused a request before the application (a malformed"
-                        + " escape or Host header does this): " + named(record.getThrown()));
+                        + " escape or Host header does this): " + LoggerFilter.named(record.getThrown(), 200));
                 return false;
             }
             return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));

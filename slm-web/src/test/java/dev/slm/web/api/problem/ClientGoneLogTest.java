@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slm.platform.LoggerFilter;
 import dev.slm.web.api.JsonBody;
 import java.io.EOFException;
 import java.io.IOException;
@@ -37,10 +38,11 @@ class ClientGoneLogTest {
     @Test
     void theContainersRefusalIsNamedCut() {
         assertEquals("java.lang.IllegalStateException: Host header a:1>; x contained a non-decimal value",
-                ClientGoneLog.named(new IllegalStateException("Host header a:1>; x contained a non-decimal value")));
-        assertEquals("java.lang.IllegalArgumentException: " + "x".repeat(200) + "…",
-                ClientGoneLog.named(new IllegalArgumentException("x".repeat(5000))));
-        assertEquals("no exception given", ClientGoneLog.named(null));
+                LoggerFilter.named(new IllegalStateException("Host header a:1>; x contained a non-decimal value"), 200));
+        assertEquals("java.lang.IllegalArgumentException: " + "x".repeat(200) + "… (5000 characters)",
+                LoggerFilter.named(new IllegalArgumentException("x".repeat(5000)), 200));
+        assertEquals("java.lang.IllegalStateException", LoggerFilter.named(new IllegalStateException(), 200));
+        assertEquals("no exception given", LoggerFilter.named(null, 200));
     }
 
     @Test
