@@ -818,9 +818,7 @@ class WebAppIT {
     @Test
     @Order(14)
     void darkModeFollowsTheSystemUntilTheToggleChoosesAndNoPageAsksForAMissingFile() throws Exception {
-        var cdp = admin.driver;
-        cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        admin.mediaFeatures(Map.of("prefers-color-scheme", "dark"));
         try {
             admin.open("");
             admin.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("theme")) ? true : null);
@@ -835,7 +833,7 @@ class WebAppIT {
             admin.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("theme")) ? true : null);
         } finally {
             admin.driver.executeScript("localStorage.removeItem('slm-theme')");
-            cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            admin.mediaFeatures(Map.of());
         }
         // every page this class opened, in both browsers: nothing failed to load, no script threw. One exception:
         // when Vaadin's client misses a push message it asks the server for the whole UI again (the server logs
@@ -846,6 +844,27 @@ class WebAppIT {
         for (Browser b : List.of(admin, viewer)) {
             assertEquals(List.of(), b.consoleErrors().stream().filter(e -> !(resynced && e.contains("/VAADIN/build/FlowClient-")
                     && (e.contains("Client is resynchronizing") || e.contains("reading 'requestContentUpdate'")))).toList());
+        }
+    }
+
+    /** An operator whose system asks for less motion gets still progress bars; without that wish Lumo's bar moves. */
+    @Test
+    @Order(14)
+    void aBrowserThatAsksForLessMotionGetsStillProgressBars() {
+        admin.open("");
+        admin.byId("current-user");
+        String animation = "let bar = document.getElementById('motion-probe');"
+                + " if (!bar) { bar = document.createElement('vaadin-progress-bar'); bar.id = 'motion-probe';"
+                + " bar.indeterminate = true; document.body.append(bar); }"
+                + " const value = bar.shadowRoot && bar.shadowRoot.querySelector('[part=value]');"
+                + " return value ? getComputedStyle(value).animationName : null;";
+        try {
+            assertEquals("vaadin-progress-indeterminate", admin.await(d -> admin.driver.executeScript(animation)));
+            admin.mediaFeatures(Map.of("prefers-reduced-motion", "reduce"));
+            assertEquals("none", admin.await(d -> admin.driver.executeScript(animation)));
+        } finally {
+            admin.mediaFeatures(Map.of());
+            admin.driver.executeScript("const bar = document.getElementById('motion-probe'); if (bar) { bar.remove(); }");
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -22,6 +23,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * operator, against the real server.
  */
 public final class Browser implements AutoCloseable {
+
+    /**
+     * Selenium looks for a DevTools binding of Chromium's version at each CDP command (it has none for 156) and says
+     * so in a warning each time; the commands used here need none. Held: a logger nobody references loses its level.
+     */
+    private static final java.util.logging.Logger CDP_VERSIONS = java.util.logging.Logger.getLogger(
+            "org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSIONS.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     public final ChromeDriver driver;
     private final URI base;
@@ -48,6 +60,15 @@ public final class Browser implements AutoCloseable {
 
     public void open(String path) {
         driver.get(base.resolve(path).toString());
+    }
+
+    /**
+     * What the current tab's pages are told of the system's preferences from now on ({@code prefers-color-scheme},
+     * {@code prefers-reduced-motion}: the system's own say nothing); an empty map takes back what was said.
+     */
+    public void mediaFeatures(Map<String, String> features) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", features.entrySet().stream()
+                .map(f -> Map.of("name", f.getKey(), "value", f.getValue())).toList()));
     }
 
     /** Logs in through the login form; returns once the start page shows the operator. */
