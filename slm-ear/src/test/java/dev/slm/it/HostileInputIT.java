@@ -170,6 +170,42 @@ class HostileInputIT {
         assertFalse(Files.readString(log).contains("NumberFormatException"), "a UI's number parsed in the log");
     }
 
+    /**
+     * A WebSocket handshake without a login is refused before the upgrade, whatever it sends next: it was upgraded and
+     * closed with 1008, and a frame sent before the close had the container write a NullPointerException's stack.
+     */
+    @Test
+    void anAnonymousWebSocketHandshakeIsRefusedBeforeTheUpgrade() throws Exception {
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            try (java.net.Socket s = new java.net.Socket(it.server.baseUri().getHost(), it.server.baseUri().getPort())) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(("GET /ws/events HTTP/1.1\r\nHost: " + it.server.baseUri().getAuthority()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                // a masked text frame "hi" right behind the handshake, as a client that does not wait for the answer
+                s.getOutputStream().write(new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2});
+                s.getOutputStream().flush();
+                StringBuilder head = new StringBuilder();
+                java.io.InputStream in = s.getInputStream();
+                for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
+                    head.append((char) b);
+                }
+                String h = head.toString().toLowerCase(java.util.Locale.ROOT);
+                answers.add(h.substring(0, Math.max(0, h.indexOf(' ', 9))) + (h.contains("application/problem+json")
+                        ? " problem" : "") + (h.contains("www-authenticate: basic") ? " basic" : ""));
+            } catch (java.net.SocketTimeoutException e) {
+                answers.add("no answer in 20 s");
+            }
+        }
+        assertEquals(java.util.Collections.nCopies(10, "http/1.1 401 problem basic"), answers);
+        byte[] now = Files.readAllBytes(log);
+        String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        assertFalse(added.contains("\tat "), added);
+    }
+
     /** A filter of the node list with a malformed escape is refused, not dropped (the whole fleet was listed). */
     @Test
     void aMalformedEscapeInTheNodeListsQueryIsA400() throws Exception {

@@ -2,6 +2,8 @@ package dev.slm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slm.it.support.AgentProcess;
@@ -25,7 +27,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -343,17 +344,14 @@ class WebAppIT {
 
     @Test
     @Order(7)
-    void wsEventsWithoutALoginIsClosedAtOnce() throws Exception {
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
+    void wsEventsWithoutALoginIsRefusedBeforeTheUpgrade() throws Exception {
         URI ws = URI.create(it.server.baseUri().toString().replace("http", "ws")).resolve("ws/events");
-        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                closed.complete(statusCode);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
-        assertEquals(1008, closed.get(10, TimeUnit.SECONDS));
+        java.util.concurrent.ExecutionException refused = assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(ws, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS));
+        java.net.http.WebSocketHandshakeException handshake =
+                assertInstanceOf(java.net.http.WebSocketHandshakeException.class, refused.getCause());
+        assertEquals(401, handshake.getResponse().statusCode());
     }
 
     @Test

@@ -5,7 +5,6 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnOpen;
@@ -15,10 +14,10 @@ import java.io.IOException;
 
 /**
  * {@code /ws/events}: the live events as JSON text messages for scripts. The handshake must be authenticated like
- * the API (HTTP Basic, any role: viewers see everything) or come from a logged-in web session; otherwise the
- * socket is closed at once with 1008 (policy violation). A handshake with the session cookie must come from the
- * app's own pages (its {@code Origin}), or another site's page could read the fleet's events: the authentication
- * mechanism refuses it with 403 before it gets here.
+ * the API (HTTP Basic, any role: viewers see everything) or come from a logged-in web session; otherwise
+ * {@link WebSocketOnlyFilter} refuses it with 401 before the upgrade. A handshake with the session cookie must come
+ * from the app's own pages (its {@code Origin}), or another site's page could read the fleet's events: the
+ * authentication mechanism refuses it with 403 before it gets here.
  */
 @ServerEndpoint("/ws/events")
 public class EventsSocket {
@@ -29,13 +28,7 @@ public class EventsSocket {
     private Runnable unregister;
 
     @OnOpen
-    public void open(Session session) throws IOException {
-        // the upgrade request went through the same authentication mechanism as the API and the web app
-        if (session.getUserPrincipal() == null) {
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
-                    "log in: HTTP Basic with an operator account"));
-            return;
-        }
+    public void open(Session session) {
         LiveEvents events = CDI.current().select(LiveEvents.class).get();
         unregister = events.register(e -> {
             if (session.isOpen()) {

@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code /ws/*} speaks WebSocket only: a plain HTTP request there would otherwise fall through to the web app's
- * catch-all servlet and get its HTML page with a 200. It gets a 400 (or 426 for another protocol version, 404 for a
- * path other than {@code /ws/events}) with a problem body instead; handshakes pass on.
+ * {@code /ws/*} speaks WebSocket only, to callers who logged in: a plain HTTP request there would otherwise fall
+ * through to the web app's catch-all servlet and get its HTML page with a 200. It gets a 400 (or 426 for another
+ * protocol version, 404 for a path other than {@code /ws/events}, 401 for a handshake without a caller) with a problem
+ * body instead; the handshakes of logged-in callers pass on.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
 public class WebSocketOnlyFilter extends HttpFilter {
@@ -35,6 +36,14 @@ public class WebSocketOnlyFilter extends HttpFilter {
             // RFC 6455 4.4: say which version the server speaks (an unknown one fell through to the web app's page)
             response.setHeader("Sec-WebSocket-Version", "13");
             refuse(response, 426, "Upgrade Required", "WebSocket version 13 (RFC 6455) is the one spoken here");
+            return;
+        }
+        if (request.getUserPrincipal() == null) {
+            // refused before the upgrade (the authentication mechanism has run): an anonymous client never holds a
+            // WebSocket. It was upgraded and then closed with 1008, and a frame it sent meanwhile had the container
+            // write a NullPointerException's stack (anyone's, once per frame)
+            response.setHeader("WWW-Authenticate", "Basic realm=\"SLM\"");
+            refuse(response, 401, "Unauthorized", "log in: HTTP Basic with an operator account, or the web app's session");
             return;
         }
         chain.doFilter(request, response);
