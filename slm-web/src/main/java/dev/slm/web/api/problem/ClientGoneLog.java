@@ -32,7 +32,16 @@ public class ClientGoneLog implements ServletContextListener {
      * application, {@link ErrorPageServlet} and {@link ClientGoneFilter}.)
      */
     static final List<String> LOGGERS = List.of("org.glassfish.jersey.server.ServerRuntime$Responder",
-            "jakarta.enterprise.web", "jakarta.enterprise.web.core");
+            "jakarta.enterprise.web", "jakarta.enterprise.web.core", ClientGoneLog.GRIZZLY_CHAIN);
+
+    /**
+     * Grizzly's logger for a request whose framing it cannot read: a chunk size that is not hex wrote "GRIZZLY0013:
+     * Exception during FilterChain execution" with a 2.2 KB stack, anyone's, once per request. The client gets no
+     * answer (the connection is closed), so a throttled line of its own instead.
+     */
+    static final String GRIZZLY_CHAIN = "org.glassfish.grizzly.filterchain.DefaultFilterChain";
+    /** Grizzly's exception for such a request (its class is the container's, not on the application's class path). */
+    static final String BROKEN_CONTENT = "org.glassfish.grizzly.http.HttpBrokenContentException";
 
     /** What Grizzly and the JDK say of a connection the other side closed or broke. */
     private static final Set<String> CLOSED = Set.of("Connection is closed", "Locally closed", "Broken pipe",
@@ -76,10 +85,13 @@ public class ClientGoneLog implements ServletContextListener {
             Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
             "requests the container refused");
 
+    private static final dev.slm.platform.ThrottledLog BROKEN_REQUESTS = new dev.slm.platform.ThrottledLog(
+            Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
+            "requests with a broken body");
+
     /**
      * Drops a record whose exception is a client that went away, and counts the container's record of a request it
-     * refused;
-     * asks the filter it replaced about the others.
+     * refused and Grizzly's of a body it could not read; asks the filter it replaced about the others.
      */
     static final class Dropping implements Filter {
         private final Filter previous;
@@ -93,6 +105,11 @@ public class ClientGoneLog implements ServletContextListener {
             if (CONTAINER_EXCEPTION.equals(record.getMessage())) {
                 CONTAINER_EXCEPTIONS.warning(() -> "the container refused a request before the application (a malformed"
                         + " escape or Host header does this): " + LoggerFilter.named(record.getThrown(), 200));
+                return false;
+            }
+            if (record.getThrown() != null && BROKEN_CONTENT.equals(record.getThrown().getClass().getName())) {
+                BROKEN_REQUESTS.warning(() -> "a request's body could not be read (its framing is broken; the"
+                        + " connection was closed): " + LoggerFilter.named(record.getThrown(), 200));
                 return false;
             }
             return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));
