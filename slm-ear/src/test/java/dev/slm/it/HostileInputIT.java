@@ -183,6 +183,40 @@ class HostileInputIT {
     }
 
     /**
+     * Requests anyone can send that the container itself reads badly leave one line per kind in the log, never what
+     * they sent: a parameter with a bad escape was logged whole by Grizzly (a 100 KB form value: 100 KB, a line break
+     * in it: a line of the sender's in the log), both Content-Length and Transfer-Encoding a SEVERE each, and the
+     * asterisk target ({@code GET *}) got the page with a 200 and a 4 KB stack.
+     */
+    @Test
+    void malformedRequestsOfAnyoneLeaveNeitherTheirContentNorAStackInTheLog() throws Exception {
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        String forged = "[2026-01-01T00:00:00.000+0000] [] [SEVERE] [] [forged] FORGED LINE";
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, raw.send("GET /login?x=%zz" + "Q".repeat(2000) + " HTTP/1.1", null).status());
+        }
+        String form = "u=%zz" + "V".repeat(100_000) + "%0A" + forged.replace(" ", "+") + "&w=%zz\n" + forged;
+        raw.send("POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + utf8(form).length, utf8(form));
+        for (int i = 0; i < 20; i++) {
+            // Grizzly's own answer, without a body
+            assertEquals(400, raw.send("POST /api/nodes/enroll HTTP/1.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nContent-Length: 4", utf8("2\r\n{}\r\n0\r\n\r\n")).status());
+        }
+        for (int i = 0; i < 5; i++) {
+            RawHttp.Response r = raw.send("GET * HTTP/1.1", null);
+            assertEquals(400, r.status(), r.toString());
+            assertProblem(r);
+        }
+        byte[] now = Files.readAllBytes(log);
+        String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        assertFalse(added.contains("\tat ") || added.contains("VVVVVVVV") || added.contains("QQQQQQQQ")
+                || added.contains("FORGED"), added);
+        assertTrue(added.length() < 4_000, added);
+    }
+
+    /**
      * A WebSocket handshake without a login is refused before the upgrade, whatever it sends next: it was upgraded and
      * closed with 1008, and a frame sent before the close had the container write a NullPointerException's stack.
      */

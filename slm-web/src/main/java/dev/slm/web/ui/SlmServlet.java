@@ -37,6 +37,12 @@ public class SlmServlet extends CdiVaadinServlet {
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "the web app takes GET, HEAD and POST");
             return;
         }
+        if (!request.getRequestURI().startsWith("/")) {
+            // "GET * HTTP/1.1" (the asterisk form is for OPTIONS only, RFC 9112 3.2.4) got the page with a 200 and
+            // Vaadin's warning with a 4 KB stack, anyone's, once per request
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "the request target must be a path");
+            return;
+        }
         if (!uiIdsAreNumbers(request.getQueryString())) {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "v-uiId must be the number of a page");
             return;

@@ -32,7 +32,17 @@ public class ClientGoneLog implements ServletContextListener {
      * application, {@link ErrorPageServlet} and {@link ClientGoneFilter}.)
      */
     static final List<String> LOGGERS = List.of("org.glassfish.jersey.server.ServerRuntime$Responder",
-            "jakarta.enterprise.web", "jakarta.enterprise.web.core", ClientGoneLog.GRIZZLY_CHAIN);
+            "jakarta.enterprise.web", "jakarta.enterprise.web.core", ClientGoneLog.GRIZZLY_CHAIN,
+            ClientGoneLog.GRIZZLY_PARAMETERS, ClientGoneLog.GRIZZLY_SERVER);
+
+    /**
+     * Grizzly's logger for a query or form parameter it cannot decode ({@code ?x=%zz}): "GRIZZLY0156 … Parameter [x]
+     * with value [%zz] has been ignored", the name and value as sent, whatever their length and line breaks — anyone's:
+     * a 1 MB form value wrote 1 MB, and a line break in it wrote a line of the sender's into the log.
+     */
+    static final String GRIZZLY_PARAMETERS = "org.glassfish.grizzly.http.util.Parameters";
+    /** Grizzly's logger for a request with both Content-Length and Transfer-Encoding: a SEVERE line each (answer 400). */
+    static final String GRIZZLY_SERVER = "org.glassfish.grizzly.http.HttpServerFilter";
 
     /**
      * Grizzly's logger for a request whose framing it cannot read: a chunk size that is not hex wrote "GRIZZLY0013:
@@ -89,9 +99,13 @@ public class ClientGoneLog implements ServletContextListener {
             Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
             "requests with a broken body");
 
+    private static final dev.slm.platform.ThrottledLog MALFORMED_REQUESTS = new dev.slm.platform.ThrottledLog(
+            Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10), "malformed requests");
+
     /**
      * Drops a record whose exception is a client that went away, and counts the container's record of a request it
-     * refused and Grizzly's of a body it could not read; asks the filter it replaced about the others.
+     * refused and Grizzly's of a body or parameter it could not read or of contradicting headers (never quoting what
+     * the request sent); asks the filter it replaced about the others.
      */
     static final class Dropping implements Filter {
         private final Filter previous;
@@ -110,6 +124,17 @@ public class ClientGoneLog implements ServletContextListener {
             if (record.getThrown() != null && BROKEN_CONTENT.equals(record.getThrown().getClass().getName())) {
                 BROKEN_REQUESTS.warning(() -> "a request's body could not be read (its framing is broken; the"
                         + " connection was closed): " + LoggerFilter.named(record.getThrown(), 200));
+                return false;
+            }
+            String message = record.getMessage() == null ? "" : record.getMessage();
+            if (message.startsWith("GRIZZLY0156")) {
+                MALFORMED_REQUESTS.warning(() -> "a request's query or form parameter held a malformed escape; the"
+                        + " container ignored that parameter");
+                return false;
+            }
+            if (message.contains("Content-Length and Transfer-Encoding")) {
+                MALFORMED_REQUESTS.warning(() -> "a request carried both Content-Length and Transfer-Encoding; the"
+                        + " container refused it (400)");
                 return false;
             }
             return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));
