@@ -547,6 +547,16 @@ class HostileInputIT {
                 {"POST /api/nodes/html-1/heartbeat HTTP/1.1\r\n" + bearer + "\r\n" + json + "\r\nContent-Encoding: gzip\r\nContent-Length: 2", "{}"},
                 {"GET /ws/events HTTP/1.1\r\n" + admin, null},
                 {"GET /ws/events HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 99\r\n" + admin, null},
+                // a handshake short of RFC 6455's, logged in: without "Connection: Upgrade" (RawHttp sends "close") a 500
+                // and a SEVERE line each, two versions Payara's HTML page, an empty key and a POST were upgraded
+                {"GET /ws/events HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n" + admin, null},
+                {"GET /ws/events HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                        + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 8\r\n" + admin, null},
+                {"GET /ws/events HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \r\n"
+                        + "Sec-WebSocket-Version: 13\r\n" + admin, null},
+                {"POST /ws/events HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                        + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n" + admin, null},
                 {"GET /api/health/../../WEB-INF/web.xml HTTP/1.1", null},
                 {"GET /api/nodes/html-1/heartbeat/%2e%2e/%2e%2e HTTP/1.1\r\n" + admin, null},
         };

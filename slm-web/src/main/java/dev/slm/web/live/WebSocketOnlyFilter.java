@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * {@code /ws/*} speaks WebSocket only, to callers who logged in: a plain HTTP request there would otherwise fall
@@ -27,12 +28,11 @@ public class WebSocketOnlyFilter extends HttpFilter {
             refuse(response, 404, "Not Found", "the WebSocket endpoint is /ws/events");
             return;
         }
-        String upgrade = request.getHeader("Upgrade");
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || request.getHeader("Sec-WebSocket-Key") == null) {
+        if (!isHandshake(request)) {
             refuse(response, 400, "Bad Request", "a WebSocket endpoint: open it with a WebSocket handshake (RFC 6455)");
             return;
         }
-        if (!"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
+        if (!List.of("13").equals(java.util.Collections.list(request.getHeaders("Sec-WebSocket-Version")))) {
             // RFC 6455 4.4: say which version the server speaks (an unknown one fell through to the web app's page)
             response.setHeader("Sec-WebSocket-Version", "13");
             refuse(response, 426, "Upgrade Required", "WebSocket version 13 (RFC 6455) is the one spoken here");
@@ -47,6 +47,31 @@ public class WebSocketOnlyFilter extends HttpFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * RFC 6455 4.1's handshake, whole: a GET of HTTP/1.1, {@code Upgrade: websocket}, {@code Connection} naming
+     * {@code Upgrade}, and one key of 16 bytes in base64. What lacked the {@code Connection} token went on to the
+     * container, which failed with a 500 and a SEVERE line each; an empty key, a POST or HTTP/1.0 were upgraded.
+     */
+    static boolean isHandshake(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        List<String> keys = java.util.Collections.list(request.getHeaders("Sec-WebSocket-Key"));
+        return "GET".equals(request.getMethod()) && "HTTP/1.1".equals(request.getProtocol())
+                && upgrade != null && upgrade.equalsIgnoreCase("websocket")
+                && java.util.Collections.list(request.getHeaders("Connection")).stream()
+                        .flatMap(c -> java.util.Arrays.stream(c.split(",")))
+                        .anyMatch(token -> token.trim().equalsIgnoreCase("upgrade"))
+                && keys.size() == 1 && isKey(keys.get(0));
+    }
+
+    /** A base64 value of 16 bytes: 22 characters and "==". */
+    private static boolean isKey(String key) {
+        try {
+            return key.length() == 24 && java.util.Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void refuse(HttpServletResponse response, int status, String title, String detail) throws IOException {
