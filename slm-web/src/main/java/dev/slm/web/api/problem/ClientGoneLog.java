@@ -33,7 +33,9 @@ public class ClientGoneLog implements ServletContextListener {
      */
     static final List<String> LOGGERS = List.of("org.glassfish.jersey.server.ServerRuntime$Responder",
             "jakarta.enterprise.web", "jakarta.enterprise.web.core", ClientGoneLog.GRIZZLY_CHAIN,
-            ClientGoneLog.GRIZZLY_PARAMETERS, ClientGoneLog.GRIZZLY_SERVER);
+            ClientGoneLog.GRIZZLY_PARAMETERS, ClientGoneLog.GRIZZLY_SERVER,
+            // Vaadin's, when the page's answer finds the connection closed: "Error writing 'index.html' to response"
+            "com.vaadin.flow.server.communication.IndexHtmlRequestHandler");
 
     /**
      * Grizzly's logger for a query or form parameter it cannot decode ({@code ?x=%zz}): "GRIZZLY0156 … Parameter [x]
@@ -64,6 +66,26 @@ public class ClientGoneLog implements ServletContextListener {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof JsonBody.ClientGone
                     || t instanceof IOException && t.getMessage() != null && CLOSED.contains(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a record's text holds the stack of a client that went away: catalina's valves write an exception as
+     * text (their logger prints the stack into the message; the record carries no exception), so a client that
+     * pipelined 20 requests and closed had "Exception processing ErrorPage[errorCode=500 …]" written with the stack of
+     * "java.io.IOException: Connection is closed" for each queued one, ~100 KB per connection.
+     */
+    static boolean isClientGoneText(String message) {
+        if (message == null || !message.contains("\tat ")) {
+            return false;
+        }
+        for (String line : message.split("\n")) {
+            String exception = line.startsWith("Caused by: ") ? line.substring("Caused by: ".length()) : line;
+            if (exception.startsWith("java.io.IOException: ")
+                    && CLOSED.contains(exception.substring("java.io.IOException: ".length()).trim())) {
                 return true;
             }
         }
@@ -137,7 +159,8 @@ public class ClientGoneLog implements ServletContextListener {
                         + " container refused it (400)");
                 return false;
             }
-            return !isClientGone(record.getThrown()) && (previous == null || previous.isLoggable(record));
+            return !isClientGone(record.getThrown()) && !isClientGoneText(record.getMessage())
+                    && (previous == null || previous.isLoggable(record));
         }
     }
 }

@@ -36,6 +36,20 @@ class ClientGoneLogTest {
     }
 
     @Test
+    void aValvesStackWrittenAsTextIsRecognisedByItsExceptionLines() {
+        String valve = "org.apache.catalina.core.StandardHostValve@36a38b71: Exception processing ErrorPage[errorCode=500,"
+                + " location=/error-page]\njava.io.IOException: Connection is closed\n\tat org.glassfish.grizzly.nio"
+                + ".NIOConnection.assertOpen(NIOConnection.java:427)\nCaused by: java.io.IOException: Locally closed\n";
+        assertTrue(ClientGoneLog.isClientGoneText(valve));
+        assertTrue(ClientGoneLog.isClientGoneText("x\njakarta.servlet.ServletException: y\n\tat a.b(C.java:1)\n"
+                + "Caused by: java.io.IOException: Broken pipe\n\tat d.e(F.java:2)"));
+        assertFalse(ClientGoneLog.isClientGoneText("a fault\njava.lang.IllegalStateException: Connection is closed\n\tat a.b(C.java:1)"));
+        assertFalse(ClientGoneLog.isClientGoneText("java.io.IOException: Connection is closed, said without a stack"));
+        assertFalse(ClientGoneLog.isClientGoneText("the client said: java.io.IOException: Connection is closed"));
+        assertFalse(ClientGoneLog.isClientGoneText(null));
+    }
+
+    @Test
     void theContainersRefusalIsNamedCut() {
         assertEquals("java.lang.IllegalStateException: Host header a:1>; x contained a non-decimal value",
                 LoggerFilter.named(new IllegalStateException("Host header a:1>; x contained a non-decimal value"), 200));
