@@ -113,16 +113,15 @@ public class ClientGoneLog implements ServletContextListener {
      */
     static final String CONTAINER_EXCEPTION = "AS-WEB-CORE-00037";
 
-    private static final dev.slm.platform.ThrottledLog CONTAINER_EXCEPTIONS = new dev.slm.platform.ThrottledLog(
-            Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
-            "requests the container refused");
+    private static final dev.slm.platform.ThrottledLog CONTAINER_EXCEPTIONS = throttled("requests the container refused");
+    private static final dev.slm.platform.ThrottledLog BROKEN_REQUESTS = throttled("requests with a broken body");
+    private static final dev.slm.platform.ThrottledLog MALFORMED_REQUESTS = throttled("malformed requests");
 
-    private static final dev.slm.platform.ThrottledLog BROKEN_REQUESTS = new dev.slm.platform.ThrottledLog(
-            Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10),
-            "requests with a broken body");
-
-    private static final dev.slm.platform.ThrottledLog MALFORMED_REQUESTS = new dev.slm.platform.ThrottledLog(
-            Logger.getLogger(ClientGoneLog.class.getName()), java.time.Duration.ofSeconds(10), "malformed requests");
+    /** A line per 10 s at most, with the count of {@code counted} since the last. */
+    private static dev.slm.platform.ThrottledLog throttled(String counted) {
+        return new dev.slm.platform.ThrottledLog(Logger.getLogger(ClientGoneLog.class.getName()),
+                java.time.Duration.ofSeconds(10), counted);
+    }
 
     /**
      * Drops a record whose exception is a client that went away, and counts the container's record of a request it
