@@ -61,6 +61,35 @@ public final class RawHttp {
         }
     }
 
+    /** The answers read from one connection, and whether the server closed it after them. */
+    public record Answers(java.util.List<Response> responses, boolean closed) {
+    }
+
+    /**
+     * Sends {@code head} (without the blank line) and the body on a connection kept alive, and reads every answer until
+     * the server closes it, or until 5 s pass without a byte (then {@code closed} is false).
+     */
+    public Answers sendKeptAlive(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\nHost: " + host + ":" + port + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            java.util.List<Response> answers = new java.util.ArrayList<>();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            try {
+                for (in.mark(1); in.read() >= 0; in.mark(1)) {
+                    in.reset();
+                    answers.add(read(in));
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return new Answers(answers, false);
+            }
+            return new Answers(answers, true);
+        }
+    }
+
     /** Sends the request line, the headers and the body's first bytes only: the rest of the body never comes. */
     public Response sendAndStall(String head, String bodyStart) throws IOException {
         try (Socket socket = new Socket(host, port)) {

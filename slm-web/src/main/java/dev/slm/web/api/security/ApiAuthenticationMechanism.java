@@ -43,7 +43,8 @@ import java.util.logging.Logger;
  * account was disabled, deleted or given a new password since its login ends at that request (invalidated: the API
  * answers 401, the web app goes to the login page); a remembered credential is checked again in full.
  * <p>
- * It runs before anything else for every request, so it also owns: the security headers ({@link SecurityHeaders}),
+ * It runs before anything else for every request, so it also owns: the body's framing ({@link RequestFraming}),
+ * the security headers ({@link SecurityHeaders}),
  * the login throttle ({@link LoginThrottle}: refused at once with 429 and {@code Retry-After}, never by making the
  * request wait, which would let a few hundred attempts hold every request thread) and the same-origin rule
  * ({@link RequestOrigin}): a state-changing request that a browser says comes from another site is refused whatever
@@ -83,6 +84,12 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         SecurityHeaders.apply(response);
+        RequestFraming.Refusal framing = RequestFraming.refusal(request.getHeaders("Transfer-Encoding"),
+                request.getContentType(), request.getContentLengthLong());
+        if (framing != null) {
+            response.setHeader("Connection", "close");
+            return refuse(response, context, framing.status(), framing.title(), framing.detail());
+        }
         if (request.isRequestedSessionIdFromURL()) {
             // the session travels in its cookie only (SessionCookies), but the container still takes ;jsessionid= from
             // a URL, where logs and Referer leak it and a planted link chooses the session; the web app reads the
