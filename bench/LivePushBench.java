@@ -20,7 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * repository directory, rounds.
  */
 public class LivePushBench {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1: the server speaks nothing else, and refuses a body sent with the default "Upgrade: h2c"
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] a) throws Exception {
         String base = a[0], password = a[1], token = a[2];

@@ -46,6 +46,11 @@ install)
             echo "set $name"
         fi
     done
+    # HTTP/1.1 only, as the run command's server (MicroServer): Grizzly's HTTP/2 kept every stream with a body for as
+    # long as its connection lived (anyone's), and the proxy in front speaks HTTP/1.1 to the server anyway. The
+    # listener takes it at a restart (changed while it runs, it stopped and did not come back)
+    remote set configs.config.server-config.network-config.protocols.protocol.http-listener-1.http.http2-enabled=false >/dev/null
+    env "${unset_slm[@]}" "$ASADMIN" restart-domain "${domain_dir[@]}" "$DOMAIN"
     remote deploy --name slm "$SLM_EAR"
     ;;
 upgrade)

@@ -372,6 +372,55 @@ class HostileInputIT {
         assertFalse(added.contains("\tat ") || added.contains("aaaaaaaa"), added);
     }
 
+    /**
+     * HTTP/2 is off: a cleartext upgrade (Java's HttpClient asks for one by default) and the prior-knowledge preface are
+     * answered in HTTP/1.1. With it on, every stream that carried a body stayed in the heap as long as its connection
+     * (anyone's: 5,000 POSTs on one connection, 5,000 streams), and each unknown frame wrote a warning. A request that
+     * asks to switch protocols with a body is refused at once: Grizzly hands such a body to the protocol asked for, so
+     * reading it held a request thread for 30 s and then found it cut short.
+     */
+    @Test
+    void http2IsOffAndABodyThatAsksToSwitchProtocolsIsRefusedAtOnce() throws Exception {
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        java.net.http.HttpClient asksForHttp2 = java.net.http.HttpClient.newHttpClient();
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            java.net.http.HttpResponse<String> page = asksForHttp2.send(java.net.http.HttpRequest.newBuilder(
+                    it.server.baseUri().resolve("api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            answers.add(page.version() + " " + page.statusCode());
+            java.net.http.HttpResponse<String> body = asksForHttp2.send(java.net.http.HttpRequest.newBuilder(
+                            it.server.baseUri().resolve("api/nodes/enroll")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"key\":\"k" + i + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            answers.add(body.version() + " " + body.statusCode() + (body.body().contains("switch protocols") ? " upgrade" : ""));
+        }
+        assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> i % 2 == 0 ? "HTTP_1_1 200" : "HTTP_1_1 400 upgrade")
+                .toList(), answers);
+        for (String upgrade : List.of("websocket", "h2c", "x")) {
+            RawHttp.Response r = raw.send("POST /api/nodes HTTP/1.1\r\nAuthorization: " + it.admin + "\r\nUpgrade: " + upgrade
+                    + "\r\nConnection: Upgrade\r\nContent-Type: application/json\r\nContent-Length: 16", utf8("{\"node_id\":\"u1\"}"));
+            assertStatus(400, r);
+        }
+        assertEquals(404, it.api.get("api/nodes/u1", it.admin).status(), "nothing registered");
+        try (java.net.Socket s = new java.net.Socket(it.server.baseUri().getHost(), it.server.baseUri().getPort())) {
+            s.setSoTimeout(20_000);
+            // the preface, an empty SETTINGS frame and 50 frames of an unknown type
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            frames.writeBytes(utf8("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+            frames.writeBytes(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+            for (int i = 0; i < 50; i++) {
+                frames.writeBytes(new byte[] {0, 0, 5, (byte) 0xff, 0, 0, 0, 0, 1, 'h', 'e', 'l', 'l', 'o'});
+            }
+            s.getOutputStream().write(frames.toByteArray());
+            s.getOutputStream().flush();
+            assertEquals("HTTP/1.1 ", new String(s.getInputStream().readNBytes(9), StandardCharsets.ISO_8859_1));
+        }
+        byte[] now = Files.readAllBytes(log);
+        String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        assertFalse(added.contains("\tat ") || added.contains("http2"), added);
+    }
+
     // ---------------------------------------------------------------- what the database cannot store, on every endpoint
 
     /** A good body made bad in each way that matters; each is refused with this status. */

@@ -76,7 +76,7 @@ class SoakIT {
         }
         // every node flips between the two commits at each heartbeat: a status change, so a live event, each time;
         // over HTTP/1.1, as the agent speaks
-        Api agents = it.api.http11();
+        Api agents = it.api;
         AtomicInteger beats = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService fleet = Executors.newScheduledThreadPool(4);

@@ -584,7 +584,7 @@ class WebAppIT {
             // would: fleet-11 alone once went silent past the 10 s offline window while the 19 others beat through the
             // same client (one request held, for up to the client's default 120 s), and a schedule that fired then
             // left it out as offline
-            Api http = it.api.http11().timeout(Duration.ofSeconds(4));
+            Api http = it.api.timeout(Duration.ofSeconds(4));
             for (int i = 1; i <= 22; i++) {
                 String node = String.format("fleet-%02d", i);
                 tokens.put(node, it.api.post("api/nodes", it.admin, "{\"node_id\":\"" + node + "\"}").json().getString("token"));

@@ -38,6 +38,10 @@ public final class MicroServer implements AutoCloseable {
      * @param log         where the server's output goes; null for this process's standard output, watched for a
      *                    failed deployment (see {@link #awaitReady})
      */
+    /** The asadmin dotted name and value that switch HTTP/2 off on Payara Micro's listener. */
+    public static final String HTTP2_OFF =
+            "configs.config.server-config.network-config.protocols.protocol.http-listener.http.http2-enabled=false";
+
     public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, long heapMiB,
                                     List<String> jvmOptions, Path workDir, Map<String, String> environment, Path log)
             throws IOException {
@@ -51,8 +55,13 @@ public final class MicroServer implements AutoCloseable {
         // Payara's own MicroProfile endpoints (/metrics, /openapi, /health) would answer on the application's port
         // without a login, telling anyone the server's internals: SLM has its own /api/health. Metrics can only be
         // switched off after the boot (before it, the command fails: its service starts later)
+        // HTTP/2 off (Payara's default is on, cleartext upgrade and prior knowledge both): the server speaks HTTP/1.1
+        // to its clients and proxies, and Grizzly's HTTP/2 kept every stream that carried a body for as long as its
+        // connection lived — anyone's: 5,000 POSTs to /api/health on one connection left 5,000 streams in the heap —
+        // and wrote a warning per unknown frame and a stack per malformed one. An "Upgrade: h2c" is answered in HTTP/1.1
         Files.writeString(preBoot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=" + bindAddress + "\n"
+                + "set " + HTTP2_OFF + "\n"
                 + "set-openapi-configuration --enabled=false\n"
                 + "set-microprofile-healthcheck-configuration --enabled=false\n");
         Path postBoot = workDir.resolve("post-boot.asadmin");

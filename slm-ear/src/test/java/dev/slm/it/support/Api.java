@@ -23,7 +23,9 @@ public final class Api {
     private final Duration timeout;
 
     public Api(URI base) {
-        this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build(),
+        // HTTP/1.1, as agents and proxies speak to the server: HTTP/2 is off, and a body sent with HttpClient's default
+        // "Upgrade: h2c" is refused (RequestFraming)
+        this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
                 Duration.ofSeconds(120));
     }
 
@@ -31,12 +33,6 @@ public final class Api {
         this.base = base;
         this.http = http;
         this.timeout = timeout;
-    }
-
-    /** The same server over HTTP/1.1 only, as the agent speaks to it (no cleartext upgrade to HTTP/2). */
-    public Api http11() {
-        return new Api(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build(), timeout);
     }
 
     /**

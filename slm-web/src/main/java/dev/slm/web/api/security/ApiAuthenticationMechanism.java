@@ -85,7 +85,7 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
                                                 HttpMessageContext context) {
         SecurityHeaders.apply(response);
         RequestFraming.Refusal framing = RequestFraming.refusal(request.getHeaders("Transfer-Encoding"),
-                request.getContentType(), request.getContentLengthLong());
+                request.getHeader("Upgrade"), request.getContentType(), request.getContentLengthLong());
         if (framing != null) {
             response.setHeader("Connection", "close");
             return refuse(response, context, framing.status(), framing.title(), framing.detail());

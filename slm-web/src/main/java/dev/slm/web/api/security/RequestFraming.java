@@ -18,6 +18,10 @@ import java.util.Locale;
  * most {@value #MAX_FORM_BYTES} bytes: the login form sends a name and a password, and a declared body over
  * Grizzly's 2 MB form limit had the first {@code getParameter} throw — a 500 and an 8 KB stack in the log for any
  * page, anyone's. Vaadin's own requests are JSON.</li>
+ * <li>A request that asks to switch protocols ({@code Upgrade}: {@code h2c}, which Java's HttpClient sends by default,
+ * {@code websocket}, anything) carries no body. Grizzly hands such a body to the protocol asked for, not to the
+ * application: reading it waited 30 s (a request thread held, anyone's) and then found it cut short (a misleading
+ * 400). The server speaks HTTP/1.1 only (HTTP/2 is off, see {@code MicroServer}); a WebSocket handshake is a GET.</li>
  * </ul>
  */
 final class RequestFraming {
@@ -36,15 +40,21 @@ final class RequestFraming {
 
     /**
      * @param transferEncodings every {@code Transfer-Encoding} header of the request, as sent
+     * @param upgrade           its {@code Upgrade} header, or null
      * @param contentType       the request's content type, or null
      * @param contentLength     its declared length, or -1
      * @return why the request is refused, or null when its framing is one the server reads as the sender meant
      */
-    static Refusal refusal(Enumeration<String> transferEncodings, String contentType, long contentLength) {
+    static Refusal refusal(Enumeration<String> transferEncodings, String upgrade, String contentType, long contentLength) {
         List<String> codings = transferEncodings == null ? List.of() : Collections.list(transferEncodings);
         boolean chunked = !codings.isEmpty();
         if (chunked && !(codings.size() == 1 && codings.get(0).strip().equalsIgnoreCase("chunked"))) {
             return new Refusal(400, "Bad Request", "Transfer-Encoding takes only 'chunked' (RFC 9112 6.3)");
+        }
+        if (upgrade != null && (chunked || contentLength > 0)) {
+            return new Refusal(400, "Bad Request", "a request with a body cannot ask to switch protocols: this server"
+                    + " speaks HTTP/1.1 only; send it without the Upgrade header (Java's HttpClient:"
+                    + " .version(HttpClient.Version.HTTP_1_1))");
         }
         if (contentType != null && isForm(contentType)) {
             if (chunked) {

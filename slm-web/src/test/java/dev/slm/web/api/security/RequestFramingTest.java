@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestFramingTest {
 
     private static RequestFraming.Refusal framing(List<String> codings, String type, long length) {
-        return RequestFraming.refusal(Collections.enumeration(codings), type, length);
+        return RequestFraming.refusal(Collections.enumeration(codings), null, type, length);
     }
 
     @ParameterizedTest
@@ -38,7 +38,7 @@ class RequestFramingTest {
     void noCodingAndNoFormIsFine() {
         assertNull(framing(List.of(), null, -1));
         assertNull(framing(List.of(), "application/json", 50_000_000));
-        assertNull(RequestFraming.refusal(null, "text/plain", 10));
+        assertNull(RequestFraming.refusal(null, null, "text/plain", 10));
     }
 
     @ParameterizedTest
@@ -53,5 +53,14 @@ class RequestFramingTest {
     @Test
     void aChunkedFormIsRefusedWith411() {
         assertEquals(411, framing(List.of("chunked"), "application/x-www-form-urlencoded", -1).status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2c", "websocket", "foo"})
+    void aRequestThatAsksToSwitchProtocolsCarriesNoBody(String upgrade) {
+        assertEquals(400, RequestFraming.refusal(Collections.enumeration(List.of()), upgrade, "application/json", 2).status());
+        assertEquals(400, RequestFraming.refusal(Collections.enumeration(List.of("chunked")), upgrade, null, -1).status());
+        assertNull(RequestFraming.refusal(Collections.enumeration(List.of()), upgrade, null, -1));
+        assertNull(RequestFraming.refusal(Collections.enumeration(List.of()), upgrade, "application/json", 0));
     }
 }
