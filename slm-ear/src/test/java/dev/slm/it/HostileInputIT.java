@@ -204,16 +204,7 @@ class HostileInputIT {
         // the server writes what it writes for them within ~50 ms of the closes, after a request of the test's own may
         // have been answered (seen: the records came after it): the log is read once it has not grown for a second
         assertEquals(200, it.api.get("api/health", null).status());
-        long[] last = {-1, System.nanoTime()};
-        Await.until(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Files.size(log), size -> {
-            if (size != last[0]) {
-                last[0] = size;
-                last[1] = System.nanoTime();
-            }
-            return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
-        });
-        byte[] now = Files.readAllBytes(log);
-        String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        String added = addedOnceSettled(log, before);
         assertFalse(added.contains("\tat "), added);
         assertTrue(added.length() < 4_000, added);
     }
@@ -285,6 +276,59 @@ class HostileInputIT {
         assertEquals(java.util.Collections.nCopies(10, "http/1.1 401 problem basic"), answers);
         byte[] now = Files.readAllBytes(log);
         String added = new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+        assertFalse(added.contains("\tat "), added);
+    }
+
+    /**
+     * A logged-in WebSocket whose frames the server does not take — a large one (Tyrus buffered up to 4 MB of it per
+     * connection, then wrote a 2.5 KB stack; now a frame's first ~300 KB close it), a length with its top bit set, a
+     * reserved opcode — is closed with a close frame, and the log gets no stack.
+     */
+    @Test
+    void aWebSocketFrameTheServerDoesNotTakeClosesItsConnectionWithoutAStack() throws Exception {
+        Path log = it.work.resolve("server.log");
+        long before = Files.size(log);
+        byte[] mask = {1, 2, 3, 4};
+        byte[] big = new byte[2 + 8 + 4];
+        big[0] = (byte) 0x82;
+        big[1] = (byte) 0xff;
+        java.nio.ByteBuffer.wrap(big, 2, 8).putLong(5L * 1024 * 1024);
+        System.arraycopy(mask, 0, big, 10, 4);
+        byte[] topBit = {(byte) 0x81, (byte) 0xff, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+        byte[] opcode = {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4};
+        List<String> wrong = new ArrayList<>();
+        for (byte[] frame : List.of(big, topBit, opcode)) {
+            try (java.net.Socket s = new java.net.Socket(it.server.baseUri().getHost(), it.server.baseUri().getPort())) {
+                s.setSoTimeout(20_000);
+                java.io.OutputStream out = s.getOutputStream();
+                out.write(("GET /ws/events HTTP/1.1\r\nHost: " + it.server.baseUri().getAuthority() + "\r\nAuthorization: "
+                        + it.admin + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                java.io.InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
+                    head.append((char) b);
+                }
+                // after the upgrade, as a client does (bytes sent before it are not read as frames)
+                out.write(frame);
+                if (frame == big) {
+                    try {
+                        out.write(new byte[1024 * 1024]); // of the 5 MB announced: 4 MB were buffered before
+                    } catch (java.io.IOException closedMeanwhile) {
+                        // the server closed the connection before the megabyte was sent: its close frame is read below
+                    }
+                }
+                out.flush();
+                int first = in.read();
+                if (!head.toString().startsWith("HTTP/1.1 101") || first != 0x88) {
+                    wrong.add(head.toString().lines().findFirst().orElse("") + " then " + first);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "a close frame after the upgrade");
+        String added = addedOnceSettled(log, before);
         assertFalse(added.contains("\tat "), added);
     }
 
@@ -714,6 +758,20 @@ class HostileInputIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** What the log got since {@code before}, read once it has not grown for a second (records may follow answers). */
+    static String addedOnceSettled(Path log, long before) throws Exception {
+        long[] last = {-1, System.nanoTime()};
+        Await.until(Duration.ofSeconds(20), Duration.ofMillis(200), () -> Files.size(log), size -> {
+            if (size != last[0]) {
+                last[0] = size;
+                last[1] = System.nanoTime();
+            }
+            return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
+        });
+        byte[] now = Files.readAllBytes(log);
+        return new String(now, (int) before, now.length - (int) before, StandardCharsets.UTF_8);
+    }
 
     static void assertProblem(RawHttp.Response r) {
         assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());

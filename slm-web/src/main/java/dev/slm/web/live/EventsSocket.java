@@ -35,7 +35,9 @@ public class EventsSocket {
                 synchronized (session) {
                     try {
                         session.getBasicRemote().sendText(JSON.toJson(e));
-                    } catch (IOException ex) {
+                    } catch (IOException | RuntimeException ex) {
+                        // closing meanwhile (Tyrus: "Socket is not connected", a RuntimeException): a warning with a
+                        // stack for each socket that closed as an event went out
                         close();
                     }
                 }

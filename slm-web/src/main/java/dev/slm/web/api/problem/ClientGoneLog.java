@@ -35,7 +35,13 @@ public class ClientGoneLog implements ServletContextListener {
             "jakarta.enterprise.web", "jakarta.enterprise.web.core", ClientGoneLog.GRIZZLY_CHAIN,
             ClientGoneLog.GRIZZLY_PARAMETERS, ClientGoneLog.GRIZZLY_SERVER,
             // Vaadin's, when the page's answer finds the connection closed: "Error writing 'index.html' to response"
-            "com.vaadin.flow.server.communication.IndexHtmlRequestHandler");
+            "com.vaadin.flow.server.communication.IndexHtmlRequestHandler", ClientGoneLog.TYRUS);
+
+    /**
+     * Tyrus's logger for a WebSocket connection it closes on a frame it cannot take: one larger than the incoming
+     * buffer (web.xml) wrote "Unexpected error, closing connection." with a 2.5 KB stack per connection.
+     */
+    static final String TYRUS = "org.glassfish.tyrus.core.TyrusEndpointWrapper";
 
     /**
      * Grizzly's logger for a query or form parameter it cannot decode ({@code ?x=%zz}): "GRIZZLY0156 … Parameter [x]
@@ -151,6 +157,11 @@ public class ClientGoneLog implements ServletContextListener {
             if (message.startsWith("GRIZZLY0156")) {
                 MALFORMED_REQUESTS.warning(() -> "a request's query or form parameter held a malformed escape; the"
                         + " container ignored that parameter");
+                return false;
+            }
+            if (TYRUS.equals(record.getLoggerName()) && message.contains("closing connection")) {
+                MALFORMED_REQUESTS.warning(() -> "a WebSocket connection was closed for a frame the server does not take: "
+                        + LoggerFilter.named(record.getThrown(), 200));
                 return false;
             }
             if (message.contains("Content-Length and Transfer-Encoding")) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -87,5 +88,38 @@ class ClientGoneLogTest {
         logger.log(Level.SEVERE, ClientGoneLog.CONTAINER_EXCEPTION, new IllegalArgumentException("URLDecoder: Illegal hex characters"));
 
         assertEquals(List.of("a real fault", "deployed"), written);
+    }
+
+    @Test
+    void tyrusClosingAConnectionForAFrameItCannotTakeIsDroppedItsOtherRecordsPass() {
+        Logger tyrus = Logger.getLogger(ClientGoneLog.TYRUS);
+        List<String> written = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                written.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        tyrus.addHandler(handler);
+        Filter before = tyrus.getFilter();
+        tyrus.setUseParentHandlers(false);
+        try {
+            tyrus.setFilter(new ClientGoneLog.Dropping(null));
+            tyrus.log(Level.WARNING, "Unexpected error, closing connection.", new IllegalArgumentException("Buffer overflow."));
+            tyrus.log(Level.WARNING, "an endpoint failed", new IllegalStateException("bug"));
+        } finally {
+            tyrus.setFilter(before);
+            tyrus.removeHandler(handler);
+            tyrus.setUseParentHandlers(true);
+        }
+        assertEquals(List.of("an endpoint failed"), written);
     }
 }
