@@ -65,20 +65,7 @@ class ClientGoneLogTest {
         Logger logger = Logger.getLogger("client-gone-log-test");
         logger.setUseParentHandlers(false);
         List<String> written = new ArrayList<>();
-        logger.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                written.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        logger.addHandler(collecting(written));
         logger.setFilter(new ClientGoneLog.Dropping(r -> !r.getMessage().contains("secret")));
         logger.log(Level.SEVERE, "writing the answer", new UncheckedIOException(new IOException("Connection is closed")));
         logger.log(Level.WARNING, "Servlet.service() threw exception", new IOException("Broken pipe"));
@@ -94,20 +81,7 @@ class ClientGoneLogTest {
     void tyrusClosingAConnectionForAFrameItCannotTakeIsDroppedItsOtherRecordsPass() {
         Logger tyrus = Logger.getLogger(ClientGoneLog.TYRUS);
         List<String> written = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                written.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler handler = collecting(written);
         tyrus.addHandler(handler);
         Filter before = tyrus.getFilter();
         tyrus.setUseParentHandlers(false);
@@ -121,5 +95,23 @@ class ClientGoneLogTest {
             tyrus.setUseParentHandlers(true);
         }
         assertEquals(List.of("an endpoint failed"), written);
+    }
+
+    /** A handler that keeps each record's message. */
+    private static Handler collecting(List<String> written) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                written.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }
