@@ -30,6 +30,10 @@ public final class MicroServer implements AutoCloseable {
         this.watch = watch;
     }
 
+    /** The asadmin dotted name and value that switch HTTP/2 off on Payara Micro's listener. */
+    public static final String HTTP2_OFF =
+            "configs.config.server-config.network-config.protocols.protocol.http-listener.http.http2-enabled=false";
+
     /**
      * @param bindAddress the address the HTTP listener binds ({@code 0.0.0.0}: every interface)
      * @param heapMiB     the server's maximum heap
@@ -38,10 +42,6 @@ public final class MicroServer implements AutoCloseable {
      * @param log         where the server's output goes; null for this process's standard output, watched for a
      *                    failed deployment (see {@link #awaitReady})
      */
-    /** The asadmin dotted name and value that switch HTTP/2 off on Payara Micro's listener. */
-    public static final String HTTP2_OFF =
-            "configs.config.server-config.network-config.protocols.protocol.http-listener.http.http2-enabled=false";
-
     public static MicroServer start(Path payaraMicroJar, Path war, String bindAddress, int port, long heapMiB,
                                     List<String> jvmOptions, Path workDir, Map<String, String> environment, Path log)
             throws IOException {

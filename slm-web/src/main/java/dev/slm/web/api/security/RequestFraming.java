@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * How a request's body is framed, checked before anything reads it; a refusal closes the connection (what follows
- * on it cannot be told apart from the body). Two rules, both for anyone's request:
+ * on it cannot be told apart from the body). Three rules, for anyone's request:
  * <ul>
  * <li>{@code Transfer-Encoding} is exactly {@code chunked} or absent. Grizzly takes a request with any other coding
  * ({@code xchunked}, {@code gzip, chunked}, {@code identity}) as one without a body and reads the body as the next
