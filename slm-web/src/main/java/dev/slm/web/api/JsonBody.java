@@ -23,9 +23,9 @@ import java.util.NoSuchElementException;
 
 /**
  * The one way a request body is read, for the heartbeat filter and every JAX-RS endpoint (see {@link JsonBodyReader}):
- * exactly {@code application/json} (charset UTF-8 or none), at most a limit of bytes counted as they arrive (so a
- * chunked body is bounded too), strict UTF-8, one JSON document and nothing after it, at most {@link #MAX_DEPTH}
- * levels deep, and no string the database cannot store (NUL, an unpaired surrogate). Everything else is a 4xx here,
+ * exactly {@code application/json} (charset UTF-8 or none), at most a limit of bytes counted as they arrive (a
+ * chunked body, which the authentication mechanism's RequestFraming refuses first, would be bounded too), strict
+ * UTF-8, one JSON document and nothing after it, at most {@link #MAX_DEPTH} levels deep, and no string the database cannot store (NUL, an unpaired surrogate). Everything else is a 4xx here,
  * before any value reaches a resource or a batch of heartbeats.
  */
 public final class JsonBody {

@@ -2,6 +2,7 @@ package dev.slm.web.api.security;
 
 import dev.slm.access.boundary.LoginThrottle;
 import dev.slm.access.boundary.OperatorAccounts;
+import dev.slm.platform.Shown;
 import dev.slm.web.api.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -84,8 +85,8 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         SecurityHeaders.apply(response);
-        RequestFraming.Refusal framing = RequestFraming.refusal(request.getHeaders("Transfer-Encoding"),
-                request.getHeader("Upgrade"), request.getContentType(), request.getContentLengthLong());
+        RequestFraming.Refusal framing = RequestFraming.refusal(request::getHeaders, request.getContentType(),
+                request.getContentLengthLong());
         if (framing != null) {
             response.setHeader("Connection", "close");
             return refuse(response, context, framing.status(), framing.title(), framing.detail());
@@ -275,10 +276,12 @@ public class ApiAuthenticationMechanism implements HttpAuthenticationMechanism {
         long now = System.nanoTime();
         long last = lastOriginHint.get();
         if (now - last > HINT_EVERY_NANOS && lastOriginHint.compareAndSet(last, now)) {
-            // an attack, or a proxy the server does not know about: say which, at most once a minute
-            LOG.warning("Refused a cross-origin " + request.getMethod() + " " + request.getRequestURI() + " from origin "
-                    + origin + " (this server's origin: " + own + "). If browsers reach the server through a reverse"
-                    + " proxy under another scheme or host, set SLM_PUBLIC_URL to the URL they use.");
+            // an attack, or a proxy the server does not know about: say which, at most once a minute — each value cut
+            // (anyone's path, Origin and Host: a 3,000-character Host wrote a 3.5 KB line)
+            LOG.warning("Refused a cross-origin " + request.getMethod() + " " + Shown.printable(request.getRequestURI(), 100)
+                    + " from origin " + Shown.printable(origin, 100) + " (this server's origin: " + Shown.printable(own, 100)
+                    + "). If browsers reach the server through a reverse proxy under another scheme or host, set"
+                    + " SLM_PUBLIC_URL to the URL they use.");
         }
         return refuse(response, context, 403, "Forbidden", "cross-origin request refused: a browser request that"
                 + " changes something must come from this server's own pages (origin " + own + "), not from "
