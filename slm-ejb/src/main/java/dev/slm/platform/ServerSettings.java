@@ -52,7 +52,7 @@ public final class ServerSettings {
             }
         }
         for (String name : List.of("SLM_PACKAGE_CACHE_MB", "SLM_LOGIN_MAX_FAILURES", "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS",
-                "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT")) {
+                "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "SLM_ANONYMOUS_SESSIONS_MAX")) {
             String value = settings.apply(name);
             if (value != null && !value.trim().matches("[1-9][0-9]{0,8}")) {
                 problems.add(name + " must be a whole number from 1 to 999999999, not '" + value + "'");

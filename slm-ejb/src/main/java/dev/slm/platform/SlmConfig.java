@@ -100,6 +100,10 @@ public class SlmConfig {
     String anonymousSessionTimeout;
 
     @Inject
+    @ConfigProperty(name = "SLM_ANONYMOUS_SESSIONS_MAX", defaultValue = "5000")
+    int anonymousSessionsMax;
+
+    @Inject
     @ConfigProperty(name = "SLM_TRUSTED_PROXIES")
     Optional<String> trustedProxies;
 
@@ -199,6 +203,11 @@ public class SlmConfig {
     public Duration anonymousSessionTimeout() {
         return Durations.setting("SLM_ANONYMOUS_SESSION_TIMEOUT", anonymousSessionTimeout, ServerSettings.WEB_DURATION_MIN,
                 ServerSettings.WEB_DURATION_MAX);
+    }
+
+    /** How many web sessions nobody has logged in with are kept at most; the oldest ends for a new one. */
+    public int anonymousSessionsMax() {
+        return anonymousSessionsMax;
     }
 
     /**

@@ -93,7 +93,7 @@ class LaunchSettingsTest {
     @ValueSource(strings = {"SLM_FETCH_INTERVAL=soon", "SLM_FETCH_INTERVAL=0s", "SLM_LOGIN_LOCKOUT=-1m",
             "SLM_LOGIN_LOCKOUT_MAX=forever", "SLM_UI_GONE_AFTER=0", "SLM_UI_GONE_AFTER=100000h", "SLM_UI_GONE_AFTER=500ms",
             "SLM_ANONYMOUS_SESSION_TIMEOUT=soon", "SLM_ANONYMOUS_SESSION_TIMEOUT=25h", "SLM_PACKAGE_CACHE_MB=2GB", "SLM_LOGIN_MAX_FAILURES=five",
-            "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS=0", "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT=99999999999",
+            "SLM_LOGIN_MAX_FAILURES_PER_ADDRESS=0", "SLM_LOGIN_MAX_FAILURES_PER_ACCOUNT=99999999999", "SLM_ANONYMOUS_SESSIONS_MAX=many",
             "SLM_GIT_URL=htps://example.com/repo.git", "SLM_GIT_URL=ftp://example.com/repo.git",
             "SLM_GIT_BRANCH=main..x", "SLM_PUBLIC_URL=slm.example.com", "SLM_TRUSTED_PROXIES=10.0.0.1,proxy.lan",
             "SLM_DB_URL=postgres://localhost/slm", "SLM_GIT_PATH=.", "SLM_GIT_PATH=./app", "SLM_GIT_PATH=app/.",
