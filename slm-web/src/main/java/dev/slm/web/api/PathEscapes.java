@@ -17,6 +17,16 @@ public final class PathEscapes {
     private PathEscapes() {
     }
 
+    /**
+     * A character sent as it is must be printable ASCII: the container reads a byte beyond as Latin-1 ("é" sent as
+     * UTF-8 became "Ã©"), so a query's {@code text=\xff} listed nothing with a 200 instead of being refused.
+     */
+    private static void printable(char c, String where) {
+        if (c < 0x21 || c > 0x7e) {
+            throw new InvalidInput(where + " holds a character that is not percent-escaped (send it as UTF-8 %XX)");
+        }
+    }
+
     /** An ASCII hex digit's value, else -1 (Character.digit also takes other scripts' digits: "%\u0664\u0661" is no "A"). */
     private static int hex(char c) {
         return c < 128 ? Character.digit(c, 16) : -1;
@@ -29,6 +39,9 @@ public final class PathEscapes {
     /** @param where what is decoded, the subject of the message: "the path", or a query parameter's name */
     static String decode(String raw, String where) {
         if (raw.indexOf('%') < 0) {
+            for (int i = 0; i < raw.length(); i++) {
+                printable(raw.charAt(i), where);
+            }
             return raw;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
@@ -41,6 +54,7 @@ public final class PathEscapes {
                 bytes.write(hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
                 i += 2;
             } else {
+                printable(c, where);
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }

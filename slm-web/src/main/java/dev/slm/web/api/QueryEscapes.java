@@ -9,7 +9,8 @@ import jakarta.ws.rs.ext.Provider;
  * Every API query string's escapes are decoded as strictly as a path's ({@link PathEscapes}) before anything reads
  * it, or the request is a 400: Jersey keeps an escape it cannot decode as it is, so {@code GET /api/nodes?text=%zz}
  * listed the nodes whose name holds "%zz" (none) with a 200, and a filter with a broken escape could never be told
- * from one that matched nothing.
+ * from one that matched nothing. A character sent unescaped outside printable ASCII is refused too (the container read
+ * its byte as Latin-1).
  */
 @Provider
 @PreMatching
@@ -25,11 +26,11 @@ public class QueryEscapes implements ContainerRequestFilter {
     }
 
     /**
-     * @throws dev.slm.platform.InvalidInput for an escape that is not two hex digits, not UTF-8, or a NUL, naming the
-     *         parameter
+     * @throws dev.slm.platform.InvalidInput for an escape that is not two hex digits, not UTF-8, or a NUL, or a
+     *         character not escaped outside printable ASCII, naming the parameter
      */
     static void check(String rawQuery) {
-        if (rawQuery == null || rawQuery.indexOf('%') < 0) {
+        if (rawQuery == null) {
             return;
         }
         for (String pair : rawQuery.split("&", -1)) {

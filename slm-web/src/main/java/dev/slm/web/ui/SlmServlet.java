@@ -43,6 +43,13 @@ public class SlmServlet extends CdiVaadinServlet {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "the request target must be a path");
             return;
         }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith("/api/") || path.startsWith("/ws/")) {
+            // the container decoded "%2f" and resolved ".." before mapping: /api/nodes/..%2f..%2fx reached the pages
+            // (the app's HTML with a 200), where an API path answers JSON only
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "no such API path");
+            return;
+        }
         if (!uiIdsAreNumbers(request.getQueryString())) {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "v-uiId must be the number of a page");
             return;

@@ -38,7 +38,14 @@ class HeartbeatPathTest {
         assertEquals("a b", PathEscapes.decode("a%20b"));
         assertEquals("%41", PathEscapes.decode("%2541"), "decoded once");
         assertEquals("caf\u00e9 \ud83d\ude00", PathEscapes.decode("caf%C3%A9%20%F0%9F%98%80"));
-        assertEquals("caf\u00e9", PathEscapes.decode("caf\u00e9"), "a raw character is kept as it is");
+    }
+
+    @Test
+    void aCharacterSentUnescapedOutsidePrintableAsciiIsA400() {
+        for (String raw : List.of("caf\u00e9", "caf\u00c3\u00a9", "\u00ff", "a b", "a\u007f", "a\tb", "%41\u00e9")) {
+            InvalidInput e = assertThrows(InvalidInput.class, () -> PathEscapes.decode(raw), raw);
+            assertEquals("the path holds a character that is not percent-escaped (send it as UTF-8 %XX)", e.getMessage(), raw);
+        }
     }
 
     @Test
