@@ -86,6 +86,14 @@ class CodePackageIT {
         HttpResponse<byte[]> rest = download("pkg-1", token, Map.of("Range", "bytes=100-"));
         assertArrayEquals(Arrays.copyOfRange(body, 100, body.length), rest.body());
         assertEquals(416, download("pkg-1", token, Map.of("Range", "bytes=" + body.length + "-")).statusCode());
+        // If-Range (RFC 9110 13.1.5): the range only while the package is the one named, else the whole of it (the
+        // range was served whatever If-Range said)
+        assertEquals(206, download("pkg-1", token, Map.of("Range", "bytes=10-99", "If-Range", etag)).statusCode());
+        for (String other : new String[] {"\"junk\"", "W/" + etag, "Wed, 02 Dec 2026 10:00:00 GMT"}) {
+            HttpResponse<byte[]> whole = download("pkg-1", token, Map.of("Range", "bytes=10-99", "If-Range", other));
+            assertEquals(200, whole.statusCode(), other);
+            assertArrayEquals(body, whole.body(), other);
+        }
 
         HttpResponse<byte[]> same = download("pkg-1", token, null, "?version=" + latest);
         assertArrayEquals(body, same.body(), "the same commit gives the same bytes");

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/nodes/{node_id}/code-package[?version=<commit>]}: the signed package for the node's agent,
- * with ETag / If-None-Match and a single byte range (to resume a broken download).
+ * with ETag / If-None-Match and a single byte range (to resume a broken download), under If-Range when given.
  */
 @ApplicationScoped
 @Path("nodes/{node_id}/code-package")
@@ -41,7 +41,8 @@ public class CodePackageResource {
     @GET
     @AgentAuthenticated
     public Response download(@PathParam("node_id") String nodeId, @QueryParam("version") String version,
-                             @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("Range") String range)
+                             @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("Range") String range,
+                             @HeaderParam("If-Range") String ifRange)
             throws IOException {
         Optional<CodePackages.SignedPackage> found = packages.forCommit(Optional.ofNullable(version).filter(v -> !v.isBlank()));
         if (found.isEmpty()) {
@@ -54,7 +55,9 @@ public class CodePackageResource {
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
             return headers(Response.notModified(), p, etag).build();
         }
-        Optional<Span> span = span(range, p.size());
+        // If-Range (RFC 9110 13.1.5): the range holds only for the package the client named, compared strongly; a
+        // date names nothing here (no Last-Modified is sent). Otherwise the whole package
+        Optional<Span> span = span(ifRange == null || ifRange.trim().equals(etag) ? range : null, p.size());
         if (span.isEmpty()) {
             return Response.fromResponse(Problem.response(416, "Range Not Satisfiable",
                     "the package has " + p.size() + " bytes")).header("Content-Range", "bytes */" + p.size()).build();
