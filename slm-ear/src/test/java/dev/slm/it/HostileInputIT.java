@@ -263,12 +263,9 @@ class HostileInputIT {
                 // a masked text frame "hi" right behind the handshake, as a client that does not wait for the answer
                 s.getOutputStream().write(new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2});
                 s.getOutputStream().flush();
-                StringBuilder head = new StringBuilder();
                 java.io.InputStream in = s.getInputStream();
-                for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
-                    head.append((char) b);
-                }
-                String h = head.toString().toLowerCase(java.util.Locale.ROOT);
+                String head = responseHead(in);
+                String h = head.toLowerCase(java.util.Locale.ROOT);
                 answers.add(h.substring(0, Math.max(0, h.indexOf(' ', 9))) + (h.contains("application/problem+json")
                         ? " problem" : "") + (h.contains("www-authenticate: basic") ? " basic" : ""));
             } catch (java.net.SocketTimeoutException e) {
@@ -309,10 +306,7 @@ class HostileInputIT {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 java.io.InputStream in = s.getInputStream();
-                StringBuilder head = new StringBuilder();
-                for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
-                    head.append((char) b);
-                }
+                String head = responseHead(in);
                 // after the upgrade, as a client does (bytes sent before it are not read as frames)
                 out.write(frame);
                 if (frame == big) {
@@ -324,8 +318,8 @@ class HostileInputIT {
                 }
                 out.flush();
                 int first = in.read();
-                if (!head.toString().startsWith("HTTP/1.1 101") || first != 0x88) {
-                    wrong.add(head.toString().lines().findFirst().orElse("") + " then " + first);
+                if (!head.startsWith("HTTP/1.1 101") || first != 0x88) {
+                    wrong.add(head.lines().findFirst().orElse("") + " then " + first);
                 }
             }
         }
@@ -350,12 +344,9 @@ class HostileInputIT {
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
-                StringBuilder head = new StringBuilder();
                 java.io.InputStream in = s.getInputStream();
-                for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
-                    head.append((char) b);
-                }
-                answers.add(head.toString().lines().findFirst().orElse(""));
+                String head = responseHead(in);
+                answers.add(head.lines().findFirst().orElse(""));
             }
         }
         assertEquals(java.util.Collections.nCopies(3, "HTTP/1.1 400 Bad Request"), answers);
@@ -843,6 +834,15 @@ class HostileInputIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** An answer's status line and headers, up to the blank line (the stream is left at the body or frames). */
+    static String responseHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
+            head.append((char) b);
+        }
+        return head.toString();
+    }
 
     /** What the log got since {@code before}, read once it has not grown for a second (records may follow answers). */
     static String addedOnceSettled(Path log, long before) throws Exception {

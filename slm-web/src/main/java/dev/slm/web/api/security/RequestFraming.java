@@ -54,8 +54,10 @@ final class RequestFraming {
      * @return why the request is refused, or null when its framing is one the server reads as the sender meant
      */
     static Refusal refusal(Function<String, Enumeration<String>> headers, String contentType, long contentLength) {
-        List<String> codings = all(headers, "Transfer-Encoding");
-        if (!codings.isEmpty()) {
+        // every request passes here, each heartbeat too: the headers are looked at without a copy unless one is there
+        Enumeration<String> transferEncodings = headers.apply("Transfer-Encoding");
+        if (present(transferEncodings)) {
+            List<String> codings = Collections.list(transferEncodings);
             return codings.size() == 1 && codings.get(0).strip().equalsIgnoreCase("chunked")
                     ? new Refusal(411, "Length Required", "a request body must declare its length (Content-Length):"
                     + " chunked request bodies are not taken")
@@ -63,11 +65,11 @@ final class RequestFraming {
                     + " with a Content-Length");
         }
         for (String name : SINGLE) {
-            if (all(headers, name).size() > 1) {
+            if (twice(headers.apply(name))) {
                 return new Refusal(400, "Bad Request", "the header " + name + " may be given once only");
             }
         }
-        if (contentLength > 0 && !all(headers, "Upgrade").isEmpty()) {
+        if (contentLength > 0 && present(headers.apply("Upgrade"))) {
             return new Refusal(400, "Bad Request", "a request with a body cannot ask to switch protocols: this server"
                     + " speaks HTTP/1.1 only; send it without the Upgrade header (Java's HttpClient:"
                     + " .version(HttpClient.Version.HTTP_1_1))");
@@ -78,9 +80,16 @@ final class RequestFraming {
         return null;
     }
 
-    private static List<String> all(Function<String, Enumeration<String>> headers, String name) {
-        Enumeration<String> values = headers.apply(name);
-        return values == null ? List.of() : Collections.list(values);
+    private static boolean present(Enumeration<String> values) {
+        return values != null && values.hasMoreElements();
+    }
+
+    private static boolean twice(Enumeration<String> values) {
+        if (!present(values)) {
+            return false;
+        }
+        values.nextElement();
+        return values.hasMoreElements();
     }
 
     /**
